@@ -1,0 +1,159 @@
+// Package domain holds Silkgate's business model: the aggregates, value objects, rules and state
+// machines of cross-border e-commerce, customs filings and rail freight. It imports only the
+// standard library; every technology lives in adapters/.
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kind classifies an Error so that every adapter can map it once (HTTP status, retry policy).
+type Kind string
+
+// The kinds of error the service distinguishes. Nothing else may be used as a Kind.
+const (
+	KindInvalid            Kind = "invalid"             // input breaks a rule: 422
+	KindNotFound           Kind = "not_found"           // missing, or not visible to the caller: 404
+	KindConflict           Kind = "conflict"            // clashes with existing state: 409
+	KindUnauthorized       Kind = "unauthorized"        // no or unknown credentials: 401
+	KindForbidden          Kind = "forbidden"           // visible but not allowed: 403
+	KindFailedPrecondition Kind = "failed_precondition" // the state does not allow it now: 409
+	KindInternal           Kind = "internal"            // a fault of ours; never shown: 500
+)
+
+// FieldError names one offending input field. Field is a JSON path such as "uscc" or
+// "parcels[3].items[0].gcode".
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Error is the one error type of the service. Code is a stable snake_case slug clients may rely on.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  []FieldError
+	cause   error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Code)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "; %s: %s", f.Field, f.Message)
+	}
+	if e.cause != nil {
+		b.WriteString(": ")
+		b.WriteString(e.cause.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes the underlying cause of an internal error to errors.Is / errors.As.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Errorf builds an Error of the given kind and code.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound is the error for something that does not exist or that the caller may not see; the two
+// are deliberately indistinguishable.
+func NotFound(what string) *Error {
+	return &Error{Kind: KindNotFound, Code: what + "_not_found", Message: what + " not found"}
+}
+
+// Internal wraps an unexpected failure; its message is logged, never shown to a client.
+func Internal(cause error, format string, args ...any) *Error {
+	return &Error{Kind: KindInternal, Code: "internal", Message: fmt.Sprintf(format, args...), cause: cause}
+}
+
+// InvalidField is an Invalid error about one field.
+func InvalidField(field, code, message string) *Error {
+	return &Error{Kind: KindInvalid, Code: code, Message: message,
+		Fields: []FieldError{{Field: field, Code: code, Message: message}}}
+}
+
+// KindOf reports the kind of err: an *Error's own kind, Internal for anything else.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// CodeOf reports the code of err, "internal" when it is not an *Error.
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return "internal"
+}
+
+// Violations collects field errors while a whole input is checked, so that a client learns of
+// every problem at once rather than one per request.
+type Violations struct {
+	fields []FieldError
+}
+
+// Add records a problem with field.
+func (v *Violations) Add(field, code, message string) {
+	v.fields = append(v.fields, FieldError{Field: field, Code: code, Message: message})
+}
+
+// AddError records err against field: an Invalid *Error keeps its own field errors, prefixed
+// with field; any other error is recorded with the code "invalid".
+func (v *Violations) AddError(field string, err error) {
+	var e *Error
+	if errors.As(err, &e) && e.Kind == KindInvalid && len(e.Fields) > 0 {
+		for _, f := range e.Fields {
+			v.fields = append(v.fields, FieldError{Field: JoinPath(field, f.Field), Code: f.Code, Message: f.Message})
+		}
+		return
+	}
+	if errors.As(err, &e) {
+		v.Add(field, e.Code, e.Message)
+		return
+	}
+	v.Add(field, "invalid", err.Error())
+}
+
+// Empty reports whether nothing was recorded.
+func (v *Violations) Empty() bool { return len(v.fields) == 0 }
+
+// Fields returns the recorded field errors.
+func (v *Violations) Fields() []FieldError { return v.fields }
+
+// Err returns nil when nothing was recorded, else one Invalid error carrying every field error;
+// its code is that of the first problem so that single-problem inputs read naturally.
+func (v *Violations) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Code: v.fields[0].Code, Message: v.fields[0].Message, Fields: v.fields}
+}
+
+// JoinPath joins JSON path segments: JoinPath("items[0]", "gcode") = "items[0].gcode"; an
+// empty side is left out, and an index segment ("[2]") is glued on without a dot.
+func JoinPath(prefix, field string) string {
+	switch {
+	case prefix == "":
+		return field
+	case field == "":
+		return prefix
+	case strings.HasPrefix(field, "["):
+		return prefix + field
+	default:
+		return prefix + "." + field
+	}
+}
