@@ -1,0 +1,81 @@
+package http
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/silkgate/silkgate/domain"
+)
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Detail    string              `json:"detail,omitempty"`
+	Code      string              `json:"code"`
+	Errors    []domain.FieldError `json:"errors,omitempty"`
+	RequestID string              `json:"requestId,omitempty"`
+}
+
+// statusOf is the one mapping from error kinds to HTTP statuses.
+var statusOf = map[domain.Kind]int{
+	domain.KindInvalid:            fiber.StatusUnprocessableEntity,
+	domain.KindNotFound:           fiber.StatusNotFound,
+	domain.KindConflict:           fiber.StatusConflict,
+	domain.KindUnauthorized:       fiber.StatusUnauthorized,
+	domain.KindForbidden:          fiber.StatusForbidden,
+	domain.KindFailedPrecondition: fiber.StatusConflict,
+	domain.KindInternal:           fiber.StatusInternalServerError,
+}
+
+// badRequest is an input the HTTP layer cannot read at all (malformed JSON, unknown fields, wrong
+// types): 400, unlike a readable input that breaks a business rule (422).
+type badRequest struct {
+	code, message, field string
+}
+
+func (e *badRequest) Error() string { return e.message }
+
+// errorHandler turns every error a handler returns into problem+json. Internal errors are
+// logged with the request id and never shown.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		p := problem{RequestID: requestID(c)}
+		var (
+			de *domain.Error
+			br *badRequest
+			fe *fiber.Error
+		)
+		switch {
+		case errors.As(err, &br):
+			p.Status, p.Code, p.Detail = fiber.StatusBadRequest, br.code, br.message
+			if br.field != "" {
+				p.Errors = []domain.FieldError{{Field: br.field, Code: br.code, Message: br.message}}
+			}
+		case errors.As(err, &de) && de.Kind != domain.KindInternal:
+			p.Status, p.Code, p.Detail, p.Errors = statusOf[de.Kind], de.Code, de.Message, de.Fields
+			if p.Status == 0 {
+				p.Status = fiber.StatusInternalServerError
+			}
+		case errors.As(err, &fe):
+			p.Status, p.Code, p.Detail = fe.Code, slug(utils.StatusMessage(fe.Code)), fe.Message
+		default:
+			p.Status, p.Code, p.Detail = fiber.StatusInternalServerError, "internal", "an internal error occurred; quote the request id"
+			log.Error("internal error", "requestId", p.RequestID, "method", c.Method(), "route", routeOf(c), "err", err)
+		}
+		p.Title = utils.StatusMessage(p.Status)
+		p.Type = "/problems/" + p.Code
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		return c.Status(p.Status).JSON(p, "application/problem+json")
+	}
+}
+
+// slug makes "Request Entity Too Large" into "request_entity_too_large".
+func slug(s string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", "_"))
+}

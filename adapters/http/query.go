@@ -1,0 +1,49 @@
+package http
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+)
+
+type pageQuery struct {
+	limit  int
+	cursor string
+}
+
+// listQuery reads the list parameters every list shares: limit (1..500) and cursor.
+func listQuery(c *fiber.Ctx) (pageQuery, error) {
+	q := pageQuery{cursor: c.Query("cursor")}
+	if s := c.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > app.MaxLimit {
+			return q, queryProblem("limit", "invalid_limit", "limit must be a whole number from 1 to 500")
+		}
+		q.limit = n
+	}
+	return q, nil
+}
+
+// parseTime reads an optional RFC 3339 time (a date alone means its midnight UTC); a bad one is
+// recorded against field. Empty gives the zero time, for the domain to require or not.
+func parseTime(v *domain.Violations, field, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC()
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t
+	}
+	v.Add(field, "invalid_time", field+" must be an RFC 3339 time such as 2026-11-25T08:00:00Z, or a date")
+	return time.Time{}
+}
+
+func queryProblem(field, code, msg string) error {
+	return domain.InvalidField(field, code, msg)
+}

@@ -1,0 +1,137 @@
+// Package http is Silkgate's inbound HTTP adapter on fiber v2: routes, API-key authentication,
+// strict JSON input, RFC 9457 problem+json errors, request ids, structured access logs,
+// Prometheus metrics and the OpenAPI document.
+package http
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+)
+
+//go:embed openapi.yaml
+var openAPIDocument []byte
+
+// Check is a readiness probe of one dependency.
+type Check func(ctx context.Context) error
+
+// Options configure the HTTP server.
+type Options struct {
+	BodyLimit int              // bytes; larger bodies are refused with 413
+	Log       *slog.Logger     // access and error log
+	Ready     map[string]Check // dependencies /readyz asks, by name ("mongo", "redis")
+}
+
+var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
+
+// New builds the fiber application serving a.
+func New(a *app.App, o Options) *fiber.App {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = 1 << 20
+	}
+	f := fiber.New(fiber.Config{
+		AppName:               "silkgate",
+		BodyLimit:             o.BodyLimit,
+		ErrorHandler:          errorHandler(o.Log),
+		JSONEncoder:           marshalJSON,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	f.Use(requestContext, m.handler, accessLog(o.Log))
+
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	f.Get("/readyz", readiness(o.Ready))
+	metricsHandler := fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	f.Get("/metrics", func(c *fiber.Ctx) error { metricsHandler(c.Context()); return nil })
+	f.Get("/openapi.yaml", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/yaml")
+		return c.Send(openAPIDocument)
+	})
+
+	h := &handlers{app: a}
+	v1 := f.Group("/v1", authenticate(a))
+	v1.Post("/orgs", h.registerOrg)
+	v1.Get("/orgs", h.listOrgs)
+	v1.Get("/orgs/:id", h.getOrg)
+	v1.Patch("/orgs/:id", h.patchOrg)
+	v1.Post("/orgs/:id/api-keys", h.issueAPIKey)
+	v1.Get("/orgs/:id/api-keys", h.listAPIKeys)
+	v1.Delete("/api-keys/:keyId", h.revokeAPIKey)
+	v1.Post("/authorizations", h.requestAuthorization)
+	v1.Get("/authorizations", h.listAuthorizations)
+	v1.Get("/authorizations/:id", h.getAuthorization)
+	v1.Post("/authorizations/:id/confirm", h.confirmAuthorization)
+	v1.Post("/authorizations/:id/revoke", h.revokeAuthorization)
+
+	f.Use(func(c *fiber.Ctx) error {
+		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
+	})
+	return f
+}
+
+// readiness answers 200 when every dependency answers, else 503 naming those that do not.
+func readiness(checks map[string]Check) fiber.Handler {
+	names := make([]string, 0, len(checks))
+	for n := range checks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+		defer cancel()
+		status := map[string]string{}
+		var failing []string
+		for _, n := range names {
+			if err := checks[n](ctx); err != nil {
+				status[n] = "unavailable: " + err.Error()
+				failing = append(failing, n)
+			} else {
+				status[n] = "ok"
+			}
+		}
+		if len(failing) > 0 {
+			c.Set(fiber.HeaderContentType, "application/problem+json")
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{
+				"type": "/problems/not_ready", "title": "Service Unavailable", "status": 503, "code": "not_ready",
+				"detail": strings.Join(failing, ", ") + " not answering", "checks": status,
+			}, "application/problem+json")
+		}
+		return c.JSON(fiber.Map{"status": "ready", "checks": status})
+	}
+}
+
+type handlers struct{ app *app.App }
+
+// marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}

@@ -1,0 +1,129 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// Orgs stores organisations in the "orgs" collection.
+type Orgs struct{ coll *mongo.Collection }
+
+var _ party.OrgRepository = (*Orgs)(nil)
+
+// NewOrgs returns the organisation repository.
+func NewOrgs(s *Store) *Orgs { return &Orgs{coll: s.db.Collection(collOrgs)} }
+
+type contactDoc struct {
+	Name  string `bson:"name"`
+	Phone string `bson:"phone,omitempty"`
+	Email string `bson:"email,omitempty"`
+}
+
+type orgDoc struct {
+	ID          string         `bson:"_id"`
+	Kind        string         `bson:"kind"`
+	Name        string         `bson:"name"`
+	NameEn      string         `bson:"nameEn,omitempty"`
+	USCC        string         `bson:"uscc,omitempty"` // sparse unique: the operator has none
+	CustomsCode string         `bson:"customsCode,omitempty"`
+	Contact     *contactDoc    `bson:"contact,omitempty"`
+	AutoConfirm bool           `bson:"autoConfirmAuthorizations"`
+	CreatedAt   time.Time      `bson:"createdAt"`
+	UpdatedAt   time.Time      `bson:"updatedAt"`
+	Version     int64          `bson:"version"`
+	Outbox      []domain.Event `bson:"outbox"`
+}
+
+func (d orgDoc) version() int64         { return d.Version }
+func (d orgDoc) outbox() []domain.Event { return d.Outbox }
+
+func orgToDoc(o *party.Org) orgDoc {
+	d := orgDoc{
+		ID: o.ID(), Kind: string(o.Kind()), Name: o.Name(), NameEn: o.NameEn(), USCC: o.USCC(),
+		CustomsCode: o.CustomsCode(), AutoConfirm: o.AutoConfirmAuthorizations(),
+		CreatedAt: o.CreatedAt(), UpdatedAt: o.UpdatedAt(), Version: o.Version() + 1, Outbox: o.Outbox(),
+	}
+	if c := o.Contact(); c != nil {
+		d.Contact = &contactDoc{Name: c.Name, Phone: c.Phone, Email: c.Email}
+	}
+	if d.Outbox == nil {
+		d.Outbox = []domain.Event{}
+	}
+	return d
+}
+
+func orgFromDoc(d *orgDoc) *party.Org {
+	f := party.OrgFields{Name: d.Name, NameEn: d.NameEn, USCC: d.USCC, CustomsCode: d.CustomsCode}
+	if d.Contact != nil {
+		f.Contact = &party.Contact{Name: d.Contact.Name, Phone: d.Contact.Phone, Email: d.Contact.Email}
+	}
+	return party.OrgFromDatabase(d.ID, party.Kind(d.Kind), f, d.AutoConfirm, d.CreatedAt, d.UpdatedAt, d.Version)
+}
+
+var errOrgNotFound = domain.NotFound("org")
+
+// Create stores a new organisation; the unique USCC index turns a second registration into a
+// Conflict even when two arrive at once.
+func (r *Orgs) Create(ctx context.Context, o *party.Org) error {
+	_, err := r.coll.InsertOne(ctx, orgToDoc(o))
+	if isDuplicateKey(err) {
+		return &domain.Error{Kind: domain.KindConflict, Code: "org_exists",
+			Message: "an organisation with this USCC is already registered",
+			Fields:  []domain.FieldError{{Field: "uscc", Code: "org_exists", Message: "already registered"}}}
+	}
+	return internal(err, "create org")
+}
+
+// Get loads one organisation by id.
+func (r *Orgs) Get(ctx context.Context, id string) (*party.Org, error) {
+	var d orgDoc
+	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errOrgNotFound
+	}
+	if err != nil {
+		return nil, internal(err, "get org")
+	}
+	return orgFromDoc(&d), nil
+}
+
+// Update changes an organisation under optimistic concurrency.
+func (r *Orgs) Update(ctx context.Context, id string, change func(*party.Org) error) (*party.Org, error) {
+	return updateVersioned(ctx, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
+}
+
+// List returns organisations newest first.
+func (r *Orgs) List(ctx context.Context, f party.OrgFilter) ([]*party.Org, string, error) {
+	filter := bson.M{}
+	if f.Kind != "" {
+		filter["kind"] = string(f.Kind)
+	}
+	if f.IDs != nil {
+		filter["_id"] = bson.M{"$in": f.IDs}
+	}
+	if f.IDs != nil && f.Cursor != "" {
+		// Both constrain _id: combine them.
+		after, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		filter = bson.M{"$and": bson.A{filter, bson.M{"_id": bson.M{"$lt": after}}}}
+		f.Cursor = ""
+	}
+	docs, next, err := page(ctx, r.coll, filter, f.Limit, f.Cursor, func(d *orgDoc) string { return d.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*party.Org, len(docs))
+	for i := range docs {
+		out[i] = orgFromDoc(&docs[i])
+	}
+	return out, next, nil
+}

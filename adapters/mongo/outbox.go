@@ -1,0 +1,106 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+)
+
+// aggregateCollections maps an event's aggregate name to the collection whose documents carry
+// its outbox.
+var aggregateCollections = map[string]string{
+	"org":           collOrgs,
+	"authorization": collAuthorizations,
+}
+
+// Outbox reads and clears the "outbox" arrays of aggregate documents.
+type Outbox struct{ db *mongo.Database }
+
+var _ app.OutboxStore = (*Outbox)(nil)
+
+// NewOutbox returns the outbox store.
+func NewOutbox(s *Store) *Outbox { return &Outbox{db: s.db} }
+
+func (o *Outbox) collection(aggregate string) (*mongo.Collection, error) {
+	name, ok := aggregateCollections[aggregate]
+	if !ok {
+		return nil, domain.Internal(nil, "no collection for aggregate %q", aggregate)
+	}
+	return o.db.Collection(name), nil
+}
+
+// Pending returns an aggregate's outbox. The raw entries are kept for Ack: the embedded server
+// ignores a conditional $pull, so events are removed by exact value with $pullAll, which both it
+// and MongoDB honour.
+func (o *Outbox) Pending(ctx context.Context, ref app.AggregateRef) ([]app.PendingEvent, error) {
+	coll, err := o.collection(ref.Aggregate)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Outbox []bson.Raw `bson:"outbox"`
+	}
+	err = coll.FindOne(ctx, bson.M{"_id": ref.ID}, options.FindOne().SetProjection(bson.M{"outbox": 1})).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil // nothing owed for an aggregate that is gone
+	}
+	if err != nil {
+		return nil, internal(err, "load outbox")
+	}
+	out := make([]app.PendingEvent, 0, len(doc.Outbox))
+	for _, raw := range doc.Outbox {
+		var e domain.Event
+		if err := bson.Unmarshal(raw, &e); err != nil {
+			return nil, internal(fmt.Errorf("%s %s: %w", ref.Aggregate, ref.ID, err), "decode outbox event")
+		}
+		out = append(out, app.PendingEvent{Event: e, Raw: raw})
+	}
+	return out, nil
+}
+
+// Ack removes exactly the given entries.
+func (o *Outbox) Ack(ctx context.Context, ref app.AggregateRef, events []app.PendingEvent) error {
+	coll, err := o.collection(ref.Aggregate)
+	if err != nil {
+		return err
+	}
+	raws := make(bson.A, len(events))
+	for i, e := range events {
+		raws[i] = e.Raw
+	}
+	_, err = coll.UpdateOne(ctx, bson.M{"_id": ref.ID}, bson.M{"$pullAll": bson.M{"outbox": raws}})
+	return internal(err, "ack outbox")
+}
+
+// Stale lists aggregates whose oldest unpublished event is older than before.
+func (o *Outbox) Stale(ctx context.Context, before time.Time, limit int) ([]app.AggregateRef, error) {
+	var refs []app.AggregateRef
+	for aggregate, name := range aggregateCollections {
+		if len(refs) >= limit {
+			break
+		}
+		cur, err := o.db.Collection(name).Find(ctx, bson.M{"outbox.0.at": bson.M{"$lt": before}},
+			options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(int64(limit-len(refs))))
+		if err != nil {
+			return nil, internal(err, "find stale outboxes")
+		}
+		var ids []struct {
+			ID string `bson:"_id"`
+		}
+		if err := cur.All(ctx, &ids); err != nil {
+			return nil, internal(err, "find stale outboxes")
+		}
+		for _, id := range ids {
+			refs = append(refs, app.AggregateRef{Aggregate: aggregate, ID: id.ID})
+		}
+	}
+	return refs, nil
+}

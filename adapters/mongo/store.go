@@ -1,0 +1,243 @@
+// Package mongo implements Silkgate's repositories on MongoDB with the official driver
+// (go.mongodb.org/mongo-driver v1), and starts the embedded MongoDB-compatible server used when
+// no MONGO_URI is configured. It relies only on what real MongoDB guarantees and the embedded
+// server honours (DESIGN.md): single-document atomicity, optimistic concurrency on a version
+// field, unique indexes, and _id lookups on hot paths; nothing multi-document.
+package mongo
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/silkgate/silkgate/domain"
+)
+
+// Store is a connection to one database.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// Connect opens the database. singleConnection must be true for the embedded server, whose
+// conditional updates are atomic only through one connection.
+func Connect(ctx context.Context, uri, database string, singleConnection bool) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
+	if singleConnection {
+		opts.SetMaxPoolSize(1)
+	}
+	client, err := mongo.Connect(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongo connect: %w", err)
+	}
+	if err := client.Ping(ctx, nil); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
+	}
+	return &Store{client: client, db: client.Database(database)}, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.client.Ping(ctx, nil) }
+
+// Close disconnects.
+func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+
+// Drop deletes the whole database (tests).
+func (s *Store) Drop(ctx context.Context) error { return s.db.Drop(ctx) }
+
+// Database exposes the database handle to tests of this adapter.
+func (s *Store) Database() *mongo.Database { return s.db }
+
+// Collection names.
+const (
+	collOrgs           = "orgs"
+	collAPIKeys        = "api_keys"
+	collAuthorizations = "authorizations"
+)
+
+// EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
+// so it runs at every start. (Asking the embedded server to create an index that exists crashes
+// its handler, so existing ones are listed first rather than re-created.)
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	indexes := map[string][]mongo.IndexModel{
+		collOrgs: {
+			{Keys: bson.D{{Key: "uscc", Value: 1}}, Options: options.Index().SetName("uscc_unique").SetUnique(true).SetSparse(true)},
+			{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("kind_id")},
+		},
+		collAPIKeys: {
+			{Keys: bson.D{{Key: "orgId", Value: 1}}, Options: options.Index().SetName("org")},
+		},
+		collAuthorizations: {
+			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
+			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
+		},
+	}
+	for coll, models := range indexes {
+		iv := s.db.Collection(coll).Indexes()
+		specs, err := iv.ListSpecifications(ctx)
+		if err != nil {
+			return fmt.Errorf("indexes of %s: %w", coll, err)
+		}
+		existing := map[string]bool{}
+		for _, spec := range specs {
+			existing[spec.Name] = true
+		}
+		var missing []mongo.IndexModel
+		for _, m := range models {
+			if !existing[*m.Options.Name] {
+				missing = append(missing, m)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := iv.CreateMany(ctx, missing); err != nil {
+			return fmt.Errorf("indexes of %s: %w", coll, err)
+		}
+	}
+	return nil
+}
+
+// isDuplicateKey recognises a unique-index violation from an insert.
+func isDuplicateKey(err error) bool {
+	return mongo.IsDuplicateKeyError(err)
+}
+
+// internal wraps a driver failure.
+func internal(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	return domain.Internal(err, "%s", what)
+}
+
+// maxUpdateAttempts bounds optimistic-concurrency retries; each retry re-reads the document.
+const maxUpdateAttempts = 20
+
+// versioned is what an aggregate document offers to updateVersioned. A document made from an
+// aggregate carries the version its write will produce (the aggregate's loaded version + 1),
+// which is also the version its new events were numbered with: a new aggregate is stored as
+// version 1.
+type versioned interface {
+	version() int64
+	outbox() []domain.Event
+}
+
+// updateVersioned is the read-change-write cycle of every aggregate: load the document by _id,
+// let change modify the aggregate, and write it back only if the stored version has not moved;
+// new outbox events are pushed in the same single-document write, so the relay's removals of
+// already-published events are never undone. On a lost race it starts again from a fresh read.
+func updateVersioned[D versioned, A any](ctx context.Context, coll *mongo.Collection, id string, notFound error,
+	fromDoc func(*D) A, change func(A) error, toDoc func(A) D) (A, error) {
+	var zero A
+	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
+		var doc D
+		err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return zero, notFound
+		}
+		if err != nil {
+			return zero, internal(err, "load "+coll.Name())
+		}
+		agg := fromDoc(&doc)
+		if err := change(agg); err != nil {
+			return zero, err
+		}
+		next := toDoc(agg)
+		set, err := setOf(next)
+		if err != nil {
+			return zero, internal(err, "encode "+coll.Name())
+		}
+		set["version"] = doc.version() + 1
+		update := bson.M{"$set": set}
+		if events := next.outbox(); len(events) > 0 {
+			update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
+		}
+		res, err := coll.UpdateOne(ctx, bson.M{"_id": id, "version": doc.version()}, update)
+		if err != nil {
+			return zero, internal(err, "update "+coll.Name())
+		}
+		if res.MatchedCount == 1 {
+			return agg, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return zero, internal(err, "update "+coll.Name())
+		}
+	}
+	return zero, domain.Errorf(domain.KindConflict, "concurrent_update", "the record is being changed by others; try again")
+}
+
+// setOf turns a document into the fields of a $set, leaving out the id, version and outbox,
+// which the update manages itself.
+func setOf(doc any) (bson.M, error) {
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var m bson.M
+	if err := bson.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	delete(m, "_id")
+	delete(m, "version")
+	delete(m, "outbox")
+	return m, nil
+}
+
+// page runs a newest-first list query: ids are time-ordered, so "_id below the cursor" is a
+// stable position under concurrent inserts. It fetches one more than the limit to know whether
+// a next page exists.
+func page[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, limit int, cursor string, idOf func(*D) string) ([]D, string, error) {
+	if cursor != "" {
+		after, err := decodeCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		filter["_id"] = bson.M{"$lt": after}
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit + 1))
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, "", internal(err, "list "+coll.Name())
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, "", internal(err, "list "+coll.Name())
+	}
+	next := ""
+	if len(docs) > limit {
+		docs = docs[:limit]
+		next = encodeCursor(idOf(&docs[limit-1]))
+	}
+	return docs, next, nil
+}
+
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) == 0 {
+		return "", domain.InvalidField("cursor", "invalid_cursor", "cursor is not one this service returned")
+	}
+	return string(b), nil
+}
+
+// redact hides a password in a connection string for error messages.
+func redact(uri string) string {
+	opts := options.Client().ApplyURI(uri)
+	if opts.Auth != nil && opts.Auth.Password != "" {
+		return "(uri with credentials)"
+	}
+	return uri
+}

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// Actor is the authenticated caller: an organisation acting through one of its keys.
+type Actor struct {
+	OrgID string
+	Kind  party.Kind
+	KeyID string
+}
+
+// IsOperator reports whether the caller is the zone operator.
+func (a Actor) IsOperator() bool { return a.Kind == party.KindOperator }
+
+var errUnauthorized = domain.Errorf(domain.KindUnauthorized, "unauthorized", "a valid API key is required")
+
+// Authenticate resolves an API key to the organisation it belongs to. An unknown, malformed or
+// revoked key is Unauthorized, with no hint of which.
+func (a *App) Authenticate(ctx context.Context, key string) (Actor, error) {
+	if key == "" {
+		return Actor{}, errUnauthorized
+	}
+	k, err := a.Keys.Get(ctx, party.KeyID(key))
+	if domain.KindOf(err) == domain.KindNotFound {
+		return Actor{}, errUnauthorized
+	}
+	if err != nil {
+		return Actor{}, err
+	}
+	if !k.Active() || !k.Matches(key) {
+		return Actor{}, errUnauthorized
+	}
+	org, err := a.Orgs.Get(ctx, k.OrgID)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return Actor{}, errUnauthorized
+		}
+		return Actor{}, err
+	}
+	return Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID}, nil
+}
+
+func forbidden(code, msg string) error {
+	return domain.Errorf(domain.KindForbidden, code, "%s", msg)
+}
+
+func requireOperator(actor Actor) error {
+	if !actor.IsOperator() {
+		return forbidden("operator_only", "only the zone operator may do this")
+	}
+	return nil
+}
+
+func isNotFound(err error) bool {
+	var e *domain.Error
+	return errors.As(err, &e) && e.Kind == domain.KindNotFound
+}

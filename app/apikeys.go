@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+var notFoundOrg = domain.NotFound("org")
+
+// IssueAPIKey makes a new key for an organisation: the operator for any, a firm for itself.
+// The returned secret is the only copy.
+func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string) (*party.APIKey, string, error) {
+	ok, err := a.canSee(ctx, actor, orgID)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "", notFoundOrg
+	}
+	if !actor.IsOperator() && actor.OrgID != orgID {
+		return nil, "", forbidden("not_your_org", "an organisation may issue keys only for itself")
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 100 {
+		return nil, "", domain.InvalidField("name", "too_long", "name has at most 100 characters")
+	}
+	if _, err := a.Orgs.Get(ctx, orgID); err != nil {
+		return nil, "", err
+	}
+	key, secret := party.IssueAPIKey(a.IDs.New("key"), orgID, name, a.Clock.Now())
+	if err := a.Keys.Create(ctx, key); err != nil {
+		return nil, "", err
+	}
+	return key, secret, nil
+}
+
+// ListAPIKeys lists an organisation's keys (never their secrets): the operator's view of any
+// organisation, a firm's of itself.
+func (a *App) ListAPIKeys(ctx context.Context, actor Actor, orgID string) ([]*party.APIKey, error) {
+	ok, err := a.canSee(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFoundOrg
+	}
+	if !actor.IsOperator() && actor.OrgID != orgID {
+		return nil, forbidden("not_your_org", "an organisation sees only its own keys")
+	}
+	return a.Keys.ListByOrg(ctx, orgID)
+}
+
+// RevokeAPIKey revokes a key: the operator any, a firm its own. Another firm's key is NotFound.
+func (a *App) RevokeAPIKey(ctx context.Context, actor Actor, keyID string) (*party.APIKey, error) {
+	k, err := a.Keys.Get(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.IsOperator() && k.OrgID != actor.OrgID {
+		return nil, domain.NotFound("api_key")
+	}
+	return a.Keys.Revoke(ctx, keyID, a.Clock.Now())
+}

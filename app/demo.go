@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// DemoKey is a demo organisation and the API key to try the service with.
+type DemoKey struct {
+	OrgID string
+	Kind  party.Kind
+	Name  string
+	Key   string
+}
+
+// demoOrgs are the firms a fresh embedded service starts with, so that the README's walk-through
+// works at once. Their keys are fixed and public: demo data is for a laptop, never production.
+var demoOrgs = []struct {
+	id, key string
+	kind    party.Kind
+	fields  party.OrgFields
+}{
+	{"org_demo_exporter", "demo-exporter-silkroad-key", party.KindExporter, party.OrgFields{
+		Name: "襄阳丝路跨境电商有限公司", NameEn: "Xiangyang Silk Road Cross-border E-commerce Co., Ltd.",
+		USCC: "91420600MA4F2K7Q1L", CustomsCode: "4206360A21",
+		Contact: &party.Contact{Name: "王丽", Phone: "+86 710 3256 001", Email: "ops@silkroad-xy.example"}}},
+	{"org_demo_exporter_auto", "demo-exporter-autoparts-key", party.KindExporter, party.OrgFields{
+		Name: "襄阳汽车零部件进出口有限公司", NameEn: "Xiangyang Auto Parts Import & Export Co., Ltd.",
+		USCC: "91420606MA4B3C5D72", CustomsCode: "4206340017",
+		Contact: &party.Contact{Name: "陈刚", Phone: "+86 710 3256 002"}}},
+	{"org_demo_broker", "demo-broker-hitech-key", party.KindBroker, party.OrgFields{
+		Name: "襄阳高新报关行有限公司", NameEn: "Xiangyang Hi-Tech Customs Brokerage Co., Ltd.",
+		USCC: "91420600MA4K9X2R38", CustomsCode: "4206380015",
+		Contact: &party.Contact{Name: "李敏", Email: "declare@xy-broker.example"}}},
+}
+
+// SeedDemo registers the demo firms, their keys and an active authorisation of the broker by the
+// first exporter. It is idempotent: what exists is left alone.
+func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
+	now := a.Clock.Now()
+	var keys []DemoKey
+	for _, d := range demoOrgs {
+		org, err := party.NewOrg(d.id, d.kind, d.fields, now)
+		if err != nil {
+			return nil, fmt.Errorf("demo org %s: %w", d.id, err)
+		}
+		if err := a.Orgs.Create(ctx, org); err != nil && domain.KindOf(err) != domain.KindConflict {
+			return nil, err
+		}
+		if err := ignoreConflict(a.Keys.Create(ctx, party.APIKeyFromValue(d.id, "demo key", d.key, now))); err != nil {
+			return nil, err
+		}
+		keys = append(keys, DemoKey{OrgID: d.id, Kind: d.kind, Name: d.fields.Name, Key: d.key})
+	}
+	if _, err := a.Orgs.Update(ctx, "org_demo_exporter_auto", func(o *party.Org) error {
+		if o.AutoConfirmAuthorizations() {
+			return nil
+		}
+		on := true
+		return o.Patch(party.OrgPatch{AutoConfirmAuthorizations: &on}, now)
+	}); err != nil {
+		return nil, err
+	}
+	existing, err := a.Authorizations.Between(ctx, "org_demo_exporter", "org_demo_broker")
+	if err != nil || len(existing) > 0 {
+		return keys, err
+	}
+	exporter, err := a.Orgs.Get(ctx, "org_demo_exporter")
+	if err != nil {
+		return nil, err
+	}
+	broker, err := a.Orgs.Get(ctx, "org_demo_broker")
+	if err != nil {
+		return nil, err
+	}
+	auth, err := party.NewAuthorization("auth_demo", party.AuthorizationRequest{
+		ExporterID: exporter.ID(), BrokerID: broker.ID(), TradeModes: party.TradeModes,
+		ValidFrom: now.Truncate(24 * time.Hour), ValidTo: now.Truncate(24*time.Hour).AddDate(1, 0, 0),
+	}, exporter, exporter, broker, now)
+	if err != nil {
+		return nil, err
+	}
+	return keys, ignoreConflict(a.Authorizations.Create(ctx, auth))
+}

@@ -1,0 +1,154 @@
+// Package config loads Silkgate's configuration once, from the environment, into one typed
+// struct. The defaults run with nothing installed: embedded MongoDB-compatible store, in-memory
+// Redis, demo data.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Role is which parts of the service this process runs.
+type Role string
+
+// Roles: everything in one process, or the HTTP API and the background worker apart.
+const (
+	RoleAll    Role = "all"
+	RoleAPI    Role = "api"
+	RoleWorker Role = "worker"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	HTTPAddr          string        `env:"SILKGATE_HTTP_ADDR" envDefault:":8080"`
+	DataDir           string        `env:"SILKGATE_DATA_DIR" envDefault:"./data"`
+	MongoURI          string        `env:"MONGO_URI"`
+	MongoDB           string        `env:"MONGO_DB" envDefault:"silkgate"`
+	EmbeddedMongoAddr string        `env:"SILKGATE_EMBEDDED_MONGO_ADDR" envDefault:"127.0.0.1:27117"`
+	RedisURL          string        `env:"REDIS_URL"`
+	Queue             string        `env:"SILKGATE_QUEUE" envDefault:"silkgate"`
+	Role              Role          `env:"SILKGATE_ROLE" envDefault:"all"`
+	OperatorKey       string        `env:"SILKGATE_OPERATOR_KEY"`
+	OperatorName      string        `env:"SILKGATE_OPERATOR_NAME" envDefault:"襄阳高新区综合保税区运营中心"`
+	Demo              *bool         `env:"SILKGATE_DEMO"` // nil: on in embedded mode, off otherwise
+	BodyLimitBytes    int           `env:"SILKGATE_BODY_LIMIT" envDefault:"1048576"`
+	WorkerConcurrency int           `env:"SILKGATE_WORKER_CONCURRENCY" envDefault:"16"`
+	ReconcileInterval time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
+	ShutdownTimeout   time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	LogLevel          string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
+}
+
+// Load reads the environment (or the given map, for tests) and validates the result. Every
+// problem is named by its variable.
+func Load(environ map[string]string) (Config, error) {
+	var c Config
+	opts := env.Options{}
+	if environ != nil {
+		opts.Environment = environ
+	}
+	if err := env.ParseWithOptions(&c, opts); err != nil {
+		return Config{}, nameVariables(err)
+	}
+	return c, c.validate()
+}
+
+// Embedded reports whether the service runs its own stores.
+func (c Config) Embedded() bool { return c.MongoURI == "" || c.RedisURL == "" }
+
+// DemoData reports whether demo organisations are seeded.
+func (c Config) DemoData() bool {
+	if c.Demo != nil {
+		return *c.Demo
+	}
+	return c.MongoURI == ""
+}
+
+// RunsAPI reports whether this process serves HTTP.
+func (c Config) RunsAPI() bool { return c.Role == RoleAll || c.Role == RoleAPI }
+
+// RunsWorker reports whether this process runs background tasks.
+func (c Config) RunsWorker() bool { return c.Role == RoleAll || c.Role == RoleWorker }
+
+func (c Config) validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
+	}
+	switch c.Role {
+	case RoleAll:
+	case RoleAPI, RoleWorker:
+		if c.MongoURI == "" || c.RedisURL == "" {
+			bad("SILKGATE_ROLE", "%q needs MONGO_URI and REDIS_URL: the embedded stores serve one process only", c.Role)
+		}
+	default:
+		bad("SILKGATE_ROLE", "must be all, api or worker, not %q", c.Role)
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad("SILKGATE_HTTP_ADDR", "must be host:port (e.g. :8080): %v", err)
+	}
+	if c.MongoURI == "" {
+		if _, _, err := net.SplitHostPort(c.EmbeddedMongoAddr); err != nil {
+			bad("SILKGATE_EMBEDDED_MONGO_ADDR", "must be host:port: %v", err)
+		}
+	} else if !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		bad("MONGO_URI", "must start with mongodb:// or mongodb+srv://")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("REDIS_URL", "must start with redis:// or rediss://")
+	}
+	if c.MongoDB == "" || strings.ContainsAny(c.MongoDB, `/\. "$`) {
+		bad("MONGO_DB", "must be a plain database name")
+	}
+	if c.DataDir == "" {
+		bad("SILKGATE_DATA_DIR", "must not be empty")
+	}
+	if c.Queue == "" || strings.ContainsAny(c.Queue, " :") {
+		bad("SILKGATE_QUEUE", "must be a name without spaces or colons")
+	}
+	if c.OperatorKey != "" && len(c.OperatorKey) < 16 {
+		bad("SILKGATE_OPERATOR_KEY", "must have at least 16 characters")
+	}
+	if c.BodyLimitBytes < 1024 {
+		bad("SILKGATE_BODY_LIMIT", "must be at least 1024 bytes")
+	}
+	if c.WorkerConcurrency < 1 {
+		bad("SILKGATE_WORKER_CONCURRENCY", "must be at least 1")
+	}
+	if c.ReconcileInterval < time.Second {
+		bad("SILKGATE_RECONCILE_INTERVAL", "must be at least 1s")
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("SILKGATE_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	return errors.Join(errs...)
+}
+
+// nameVariables rewrites the env library's parse errors, which name Go fields, to name the
+// environment variables a person sets.
+func nameVariables(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	t := reflect.TypeFor[Config]()
+	var errs []error
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if f, ok := t.FieldByName(pe.Name); ok {
+				errs = append(errs, fmt.Errorf("%s: cannot read as %s: %w", f.Tag.Get("env"), pe.Type, errors.Unwrap(e)))
+				continue
+			}
+		}
+		errs = append(errs, e)
+	}
+	return fmt.Errorf("configuration: %w", errors.Join(errs...))
+}

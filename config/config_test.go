@@ -1,0 +1,75 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsRunEmbedded(t *testing.T) {
+	c, err := Load(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8080" || c.DataDir != "./data" || c.MongoDB != "silkgate" || c.Role != RoleAll ||
+		c.EmbeddedMongoAddr != "127.0.0.1:27117" || c.BodyLimitBytes != 1<<20 || c.ReconcileInterval != time.Minute {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if !c.Embedded() || !c.DemoData() || !c.RunsAPI() || !c.RunsWorker() {
+		t.Errorf("defaults should run everything embedded with demo data: %+v", c)
+	}
+}
+
+func TestDemoDefaultsOffWithRealMongo(t *testing.T) {
+	c, err := Load(map[string]string{"MONGO_URI": "mongodb://db:27017/?replicaSet=rs0", "REDIS_URL": "redis://cache:6379/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DemoData() || c.Embedded() {
+		t.Errorf("real stores: demo data should be off by default: %+v", c)
+	}
+	c, err = Load(map[string]string{"MONGO_URI": "mongodb://db:27017", "SILKGATE_DEMO": "true"})
+	if err != nil || !c.DemoData() {
+		t.Errorf("SILKGATE_DEMO=true should win: %v %+v", err, c)
+	}
+}
+
+func TestBadValuesNameTheirVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"SILKGATE_ROLE":                {"SILKGATE_ROLE": "api"}, // api alone needs real stores
+		"SILKGATE_ROLE ":               {"SILKGATE_ROLE": "scheduler"},
+		"SILKGATE_HTTP_ADDR":           {"SILKGATE_HTTP_ADDR": "8080"},
+		"MONGO_URI":                    {"MONGO_URI": "postgres://x"},
+		"REDIS_URL":                    {"REDIS_URL": "http://x"},
+		"MONGO_DB":                     {"MONGO_DB": "a.b"},
+		"SILKGATE_OPERATOR_KEY":        {"SILKGATE_OPERATOR_KEY": "short"},
+		"SILKGATE_BODY_LIMIT":          {"SILKGATE_BODY_LIMIT": "12"},
+		"SILKGATE_RECONCILE_INTERVAL":  {"SILKGATE_RECONCILE_INTERVAL": "10ms"},
+		"SILKGATE_LOG_LEVEL":           {"SILKGATE_LOG_LEVEL": "loud"},
+		"SILKGATE_EMBEDDED_MONGO_ADDR": {"SILKGATE_EMBEDDED_MONGO_ADDR": "nowhere"},
+		"SILKGATE_WORKER_CONCURRENCY":  {"SILKGATE_WORKER_CONCURRENCY": "many"},
+		"SILKGATE_DEMO":                {"SILKGATE_DEMO": "perhaps"},
+	}
+	for name, environ := range cases {
+		_, err := Load(environ)
+		if err == nil {
+			t.Errorf("%v: no error", environ)
+			continue
+		}
+		if !strings.Contains(err.Error(), strings.TrimSpace(name)) {
+			t.Errorf("%v: error %q does not name %s", environ, err, name)
+		}
+	}
+}
+
+func TestSplitRolesWithRealStores(t *testing.T) {
+	for _, role := range []string{"api", "worker"} {
+		c, err := Load(map[string]string{"SILKGATE_ROLE": role, "MONGO_URI": "mongodb://m:27017", "REDIS_URL": "redis://r:6379"})
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		if c.RunsAPI() == c.RunsWorker() {
+			t.Errorf("%s should run exactly one part", role)
+		}
+	}
+}

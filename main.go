@@ -1,0 +1,235 @@
+// Command silkgate runs the Silkgate service: the HTTP API and the background worker, on MongoDB
+// and Redis — or, with nothing configured, on an embedded MongoDB-compatible store and an
+// in-memory Redis with demo data. This file only wires: configuration → adapters → use cases.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	goredis "github.com/redis/go-redis/v9"
+
+	httpadapter "github.com/silkgate/silkgate/adapters/http"
+	"github.com/silkgate/silkgate/adapters/mongo"
+	redisadapter "github.com/silkgate/silkgate/adapters/redis"
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/config"
+)
+
+func main() {
+	cfg, err := config.Load(nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	log := newLogger(os.Stderr, cfg.LogLevel)
+	m := NewMain(cfg, log, os.Stdout)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := m.Run(ctx); err != nil {
+		log.Error("start-up failed", "err", err)
+		m.Close()
+		os.Exit(1)
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	m.Close()
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// Main is the whole service in one value, so that tests can start it on ":0" in a temporary
+// folder and stop it again.
+type Main struct {
+	cfg    config.Config
+	log    *slog.Logger
+	banner io.Writer
+
+	embeddedMongo *mongo.Embedded
+	embeddedRedis *redisadapter.Embedded
+	store         *mongo.Store
+	rdb           *goredis.Client
+	App           *app.App
+	http          *fiber.App
+	listener      net.Listener
+	served        sync.WaitGroup
+	worker        *redisadapter.Worker
+
+	// Printed at start-up: the operator key generated on an empty database, and the demo keys.
+	GeneratedOperatorKey string
+	DemoKeys             []app.DemoKey
+}
+
+// NewMain prepares the service; Run starts it. banner receives the human-readable start-up
+// summary (URL, store addresses, keys).
+func NewMain(cfg config.Config, log *slog.Logger, banner io.Writer) *Main {
+	if banner == nil {
+		banner = io.Discard
+	}
+	return &Main{cfg: cfg, log: log, banner: banner}
+}
+
+// Run starts the stores, the use cases, the HTTP server and the worker as the configured role
+// asks, and returns once they are serving.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.cfg
+	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+
+	mongoURI := cfg.MongoURI
+	if mongoURI == "" {
+		e, err := mongo.StartEmbedded(filepath.Join(cfg.DataDir, "mongo"), cfg.EmbeddedMongoAddr, m.log)
+		if err != nil {
+			return err
+		}
+		m.embeddedMongo, mongoURI = e, e.URI()
+	}
+	store, err := mongo.Connect(startCtx, mongoURI, cfg.MongoDB, m.embeddedMongo != nil)
+	if err != nil {
+		return err
+	}
+	m.store = store
+	if err := store.EnsureIndexes(startCtx); err != nil {
+		return err
+	}
+
+	redisURL := cfg.RedisURL
+	if redisURL == "" {
+		e, err := redisadapter.StartEmbedded()
+		if err != nil {
+			return err
+		}
+		m.embeddedRedis, redisURL = e, e.URL()
+	}
+	if m.rdb, err = redisadapter.Connect(startCtx, redisURL); err != nil {
+		return err
+	}
+
+	m.App = app.New(app.Ports{
+		Orgs:           mongo.NewOrgs(store),
+		Keys:           mongo.NewAPIKeys(store),
+		Authorizations: mongo.NewAuthorizations(store),
+		Outbox:         mongo.NewOutbox(store),
+		Events:         redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
+		Queue:          redisadapter.NewQueue(m.rdb, cfg.Queue),
+		Log:            m.log,
+	})
+	if m.GeneratedOperatorKey, err = m.App.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
+		return err
+	}
+	if cfg.DemoData() {
+		if m.DemoKeys, err = m.App.SeedDemo(startCtx); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	if cfg.RunsWorker() {
+		m.worker = redisadapter.NewWorker(m.rdb, m.App.TaskHandlers(), redisadapter.WorkerOptions{
+			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval, Log: m.log,
+		})
+		if err := m.worker.Start(); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+	}
+	if cfg.RunsAPI() {
+		m.http = httpadapter.New(m.App, httpadapter.Options{
+			BodyLimit: cfg.BodyLimitBytes, Log: m.log,
+			Ready: map[string]httpadapter.Check{
+				"mongo": store.Ping,
+				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
+			},
+		})
+		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+		m.served.Add(1)
+		go func() {
+			defer m.served.Done()
+			if err := m.http.Listener(m.listener); err != nil && !errors.Is(err, net.ErrClosed) {
+				m.log.Error("http server stopped", "err", err)
+			}
+		}()
+	}
+	m.printBanner()
+	return nil
+}
+
+// URL is where the API answers, once Run has returned.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	addr := m.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+func (m *Main) printBanner() {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Silkgate is running (role %s).\n", m.cfg.Role)
+	if m.listener != nil {
+		fmt.Fprintf(&b, "  API:            %s   (OpenAPI: %s/openapi.yaml)\n", m.URL(), m.URL())
+	}
+	if m.embeddedMongo != nil {
+		fmt.Fprintf(&b, "  Embedded Mongo: mongodb://%s/%s   (data in %s)\n", m.embeddedMongo.Addr(), m.cfg.MongoDB, filepath.Join(m.cfg.DataDir, "mongo"))
+	}
+	if m.embeddedRedis != nil {
+		fmt.Fprintf(&b, "  Embedded Redis: %s   (in memory; queued work is re-derived from MongoDB after a restart)\n", m.embeddedRedis.URL())
+	}
+	if m.GeneratedOperatorKey != "" {
+		fmt.Fprintf(&b, "  Operator key (shown once, store it now): %s\n", m.GeneratedOperatorKey)
+	}
+	for _, d := range m.DemoKeys {
+		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
+	}
+	fmt.Fprint(m.banner, b.String())
+}
+
+// Close stops the service gracefully: the listener stops accepting, in-flight requests and
+// tasks finish (within the shutdown timeout), then the stores close.
+func (m *Main) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
+	defer cancel()
+	if m.http != nil {
+		if err := m.http.ShutdownWithContext(ctx); err != nil {
+			m.log.Warn("http shutdown", "err", err)
+		}
+		m.served.Wait()
+	}
+	if m.worker != nil {
+		m.worker.Shutdown()
+	}
+	if m.rdb != nil {
+		_ = m.rdb.Close()
+	}
+	if m.embeddedRedis != nil {
+		m.embeddedRedis.Close()
+	}
+	if m.store != nil {
+		if err := m.store.Close(ctx); err != nil {
+			m.log.Warn("mongo disconnect", "err", err)
+		}
+	}
+	if m.embeddedMongo != nil {
+		m.embeddedMongo.Close()
+	}
+}
