@@ -153,8 +153,6 @@ func TestRegisterOrg(t *testing.T) {
 	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, `{"kind":`), 400, "malformed_json", "")
 	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, `{} {}`), 400, "malformed_json", "")
 	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, ""), 400, "body_required", "")
-	huge := `{"kind":"exporter","name":"` + strings.Repeat("x", 1<<20+10) + `"}`
-	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, huge), 413, "request_entity_too_large", "")
 	req, _ := http.NewRequest("POST", s.url+"/v1/orgs", strings.NewReader("kind=exporter"))
 	req.Header.Set("Authorization", "Bearer "+testOperatorKey)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -176,6 +174,17 @@ func TestRegisterOrg(t *testing.T) {
 	// Only the operator registers firms.
 	a := s.register("broker", "报关行", usccC, "4206380015")
 	s.expectProblem(s.do("POST", "/v1/orgs", a.key, orgBody("exporter", "x", usccD, "4206360A21")), 403, "operator_only", "")
+}
+
+func TestBodyLimit(t *testing.T) {
+	// A small configured limit keeps the oversize body within the socket buffers: the server
+	// answers 413 without reading it, and a body of megabytes could meet a reset connection
+	// before the client reads that answer.
+	s := startService(t, map[string]string{"SILKGATE_BODY_LIMIT": "4096"})
+	huge := `{"kind":"exporter","name":"` + strings.Repeat("x", 8000) + `"}`
+	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, huge), 413, "request_entity_too_large", "")
+	fits := orgBody("exporter", strings.Repeat("名", 100), usccA, "4206360A21")
+	s.expect(s.do("POST", "/v1/orgs", testOperatorKey, fits), 201)
 }
 
 func TestConcurrentRegistrationOfOneUSCC(t *testing.T) {
