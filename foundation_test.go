@@ -489,7 +489,7 @@ func TestConcurrentConfirmAndRevoke(t *testing.T) {
 
 // streamEvents waits until the relay has emptied the outbox of authorisation id and returns how
 // many events of each type reached the Redis stream for it.
-func streamEvents(t *testing.T, s *service, id string) map[string]int {
+func streamEvents(t testing.TB, s *service, id string) map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	var counts map[string]int

@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Orgs:           mongo.NewOrgs(store),
 		Keys:           mongo.NewAPIKeys(store),
 		Authorizations: mongo.NewAuthorizations(store),
+		Parcels:        mongo.NewParcels(store),
 		Outbox:         mongo.NewOutbox(store),
 		Events:         redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
 		Queue:          redisadapter.NewQueue(m.rdb, cfg.Queue),
@@ -141,7 +142,8 @@ func (m *Main) Run(ctx context.Context) error {
 
 	if cfg.RunsWorker() {
 		m.worker = redisadapter.NewWorker(m.rdb, m.App.TaskHandlers(), redisadapter.WorkerOptions{
-			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval, Log: m.log,
+			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
+			ShutdownTimeout: cfg.ShutdownTimeout * 4 / 5, Log: m.log, // leave time to close the stores
 		})
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
@@ -149,7 +151,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if cfg.RunsAPI() {
 		m.http = httpadapter.New(m.App, httpadapter.Options{
-			BodyLimit: cfg.BodyLimitBytes, Log: m.log,
+			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },

@@ -24,14 +24,14 @@ const testOperatorKey = "test-operator-key-0123456789"
 // (on MONGO_URI when set, else its own embedded server in a temporary folder), and queues in a
 // namespace of their own on the real Redis at REDIS_URL.
 type service struct {
-	t       *testing.T
+	t       testing.TB
 	main    *Main
 	url     string
 	environ map[string]string
 	banner  *bytes.Buffer
 }
 
-func testEnviron(t *testing.T, extra map[string]string) map[string]string {
+func testEnviron(t testing.TB, extra map[string]string) map[string]string {
 	env := map[string]string{
 		"SILKGATE_HTTP_ADDR":           "127.0.0.1:0",
 		"SILKGATE_DATA_DIR":            t.TempDir(),
@@ -52,12 +52,12 @@ func testEnviron(t *testing.T, extra map[string]string) map[string]string {
 	return env
 }
 
-func startService(t *testing.T, extra map[string]string) *service {
+func startService(t testing.TB, extra map[string]string) *service {
 	t.Helper()
 	return startWith(t, testEnviron(t, extra))
 }
 
-func startWith(t *testing.T, environ map[string]string) *service {
+func startWith(t testing.TB, environ map[string]string) *service {
 	t.Helper()
 	cfg, err := config.Load(environ)
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *service) restart() {
 	s.main, s.url, s.banner = again.main, again.url, again.banner
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -107,7 +107,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) JSON(t *testing.T) map[string]any {
+func (r response) JSON(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -116,7 +116,7 @@ func (r response) JSON(t *testing.T) map[string]any {
 	return m
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode: %v: %s", err, r.Body)
@@ -203,7 +203,7 @@ func (s *service) expectProblem(r response, status int, code, field string) {
 
 // eventually polls cond until it holds or the deadline passes; the deadline is generous and only
 // bounds a failing test, it asserts nothing about speed.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
@@ -56,6 +57,7 @@ type Ports struct {
 	Orgs           party.OrgRepository
 	Keys           party.APIKeyRepository
 	Authorizations party.AuthorizationRepository
+	Parcels        parcel.Repository
 	Outbox         OutboxStore
 	Events         EventPublisher
 	Queue          Queue

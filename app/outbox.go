@@ -70,32 +70,57 @@ const (
 // above the time a relay task normally takes.
 const reconcileGrace = 30 * time.Second
 
-// relaySoon asks the queue to publish an aggregate's outbox. A failure here loses nothing: the
-// events are stored, and the reconciler finds them.
-func (a *App) relaySoon(ctx context.Context, aggregate, id string) {
-	payload, _ := json.Marshal(AggregateRef{Aggregate: aggregate, ID: id})
+// relayBatch is the payload of a relay task: aggregates of one kind whose outboxes to publish.
+type relayBatch struct {
+	Aggregate string   `json:"aggregate"`
+	IDs       []string `json:"ids"`
+}
+
+// relaySoon asks the queue to publish the outboxes of the given aggregates, in one task. A
+// failure here loses nothing: the events are stored, and the reconciler finds them.
+func (a *App) relaySoon(ctx context.Context, aggregate string, ids ...string) {
+	if len(ids) == 0 {
+		return
+	}
+	payload, _ := json.Marshal(relayBatch{Aggregate: aggregate, IDs: ids})
 	// Not a unique task: a relay already running may have read the outbox before this change's
 	// events were pushed, and de-duplicating against it would leave them to the reconciler.
 	err := a.Queue.Enqueue(context.WithoutCancel(ctx), Task{Type: TaskRelayOutbox, Payload: payload})
 	if err != nil {
-		a.Log.Warn("outbox relay not enqueued; the reconciler will publish", "aggregate", aggregate, "id", id, "err", err)
+		a.Log.Warn("outbox relay not enqueued; the reconciler will publish", "aggregate", aggregate, "count", len(ids), "err", err)
 	}
 }
 
-// RelayOutbox publishes an aggregate's pending events and removes them from its outbox.
-func (a *App) RelayOutbox(ctx context.Context, ref AggregateRef) error {
-	pending, err := a.Outbox.Pending(ctx, ref)
-	if err != nil || len(pending) == 0 {
-		return err
+// RelayOutbox publishes the pending events of the given aggregates in one round trip to the
+// publisher, then removes them from each outbox. Delivery is at least once: a crash between
+// the two steps publishes them again, and subscribers de-duplicate by event id.
+func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
+	var events []domain.Event
+	pending := make([][]PendingEvent, len(refs))
+	for i, ref := range refs {
+		p, err := a.Outbox.Pending(ctx, ref)
+		if err != nil {
+			return err
+		}
+		pending[i] = p
+		for _, e := range p {
+			events = append(events, e.Event)
+		}
 	}
-	events := make([]domain.Event, len(pending))
-	for i, p := range pending {
-		events[i] = p.Event
+	if len(events) == 0 {
+		return nil
 	}
 	if err := a.Events.Publish(ctx, events); err != nil {
-		return fmt.Errorf("publish %s %s: %w", ref.Aggregate, ref.ID, err)
+		return fmt.Errorf("publish %d events: %w", len(events), err)
 	}
-	return a.Outbox.Ack(ctx, ref, pending)
+	for i, ref := range refs {
+		if len(pending[i]) > 0 {
+			if err := a.Outbox.Ack(ctx, ref, pending[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Reconcile finishes what a crash or a lost task left owed: today, outboxes nobody relayed.
@@ -105,10 +130,8 @@ func (a *App) Reconcile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, ref := range refs {
-		if err := a.RelayOutbox(ctx, ref); err != nil {
-			return err
-		}
+	if err := a.RelayOutbox(ctx, refs...); err != nil {
+		return err
 	}
 	if len(refs) > 0 {
 		a.Log.Info("reconciler relayed stale outboxes", "count", len(refs))
@@ -120,11 +143,15 @@ func (a *App) Reconcile(ctx context.Context) error {
 func (a *App) TaskHandlers() map[string]TaskHandler {
 	return map[string]TaskHandler{
 		TaskRelayOutbox: func(ctx context.Context, payload []byte) error {
-			var ref AggregateRef
-			if err := json.Unmarshal(payload, &ref); err != nil {
+			var batch relayBatch
+			if err := json.Unmarshal(payload, &batch); err != nil {
 				return fmt.Errorf("relay task payload: %w", err)
 			}
-			return a.RelayOutbox(ctx, ref)
+			refs := make([]AggregateRef, len(batch.IDs))
+			for i, id := range batch.IDs {
+				refs[i] = AggregateRef{Aggregate: batch.Aggregate, ID: id}
+			}
+			return a.RelayOutbox(ctx, refs...)
 		},
 		TaskReconcile: func(ctx context.Context, _ []byte) error { return a.Reconcile(ctx) },
 	}

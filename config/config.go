@@ -26,22 +26,23 @@ const (
 
 // Config is the whole configuration.
 type Config struct {
-	HTTPAddr          string        `env:"SILKGATE_HTTP_ADDR" envDefault:":8080"`
-	DataDir           string        `env:"SILKGATE_DATA_DIR" envDefault:"./data"`
-	MongoURI          string        `env:"MONGO_URI"`
-	MongoDB           string        `env:"MONGO_DB" envDefault:"silkgate"`
-	EmbeddedMongoAddr string        `env:"SILKGATE_EMBEDDED_MONGO_ADDR" envDefault:"127.0.0.1:27117"`
-	RedisURL          string        `env:"REDIS_URL"`
-	Queue             string        `env:"SILKGATE_QUEUE" envDefault:"silkgate"`
-	Role              Role          `env:"SILKGATE_ROLE" envDefault:"all"`
-	OperatorKey       string        `env:"SILKGATE_OPERATOR_KEY"`
-	OperatorName      string        `env:"SILKGATE_OPERATOR_NAME" envDefault:"襄阳高新区综合保税区运营中心"`
-	Demo              *bool         `env:"SILKGATE_DEMO"` // nil: on in embedded mode, off otherwise
-	BodyLimitBytes    int           `env:"SILKGATE_BODY_LIMIT" envDefault:"1048576"`
-	WorkerConcurrency int           `env:"SILKGATE_WORKER_CONCURRENCY" envDefault:"16"`
-	ReconcileInterval time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
-	ShutdownTimeout   time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
-	LogLevel          string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
+	HTTPAddr           string        `env:"SILKGATE_HTTP_ADDR" envDefault:":8080"`
+	DataDir            string        `env:"SILKGATE_DATA_DIR" envDefault:"./data"`
+	MongoURI           string        `env:"MONGO_URI"`
+	MongoDB            string        `env:"MONGO_DB" envDefault:"silkgate"`
+	EmbeddedMongoAddr  string        `env:"SILKGATE_EMBEDDED_MONGO_ADDR" envDefault:"127.0.0.1:27117"`
+	RedisURL           string        `env:"REDIS_URL"`
+	Queue              string        `env:"SILKGATE_QUEUE" envDefault:"silkgate"`
+	Role               Role          `env:"SILKGATE_ROLE" envDefault:"all"`
+	OperatorKey        string        `env:"SILKGATE_OPERATOR_KEY"`
+	OperatorName       string        `env:"SILKGATE_OPERATOR_NAME" envDefault:"襄阳高新区综合保税区运营中心"`
+	Demo               *bool         `env:"SILKGATE_DEMO"` // nil: on in embedded mode, off otherwise
+	BodyLimitBytes     int           `env:"SILKGATE_BODY_LIMIT" envDefault:"1048576"`
+	BulkBodyLimitBytes int           `env:"SILKGATE_BULK_BODY_LIMIT" envDefault:"16777216"`
+	WorkerConcurrency  int           `env:"SILKGATE_WORKER_CONCURRENCY" envDefault:"16"`
+	ReconcileInterval  time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
+	ShutdownTimeout    time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	LogLevel           string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -116,6 +117,9 @@ func (c Config) validate() error {
 	}
 	if c.BodyLimitBytes < 1024 {
 		bad("SILKGATE_BODY_LIMIT", "must be at least 1024 bytes")
+	}
+	if c.BulkBodyLimitBytes < c.BodyLimitBytes {
+		bad("SILKGATE_BULK_BODY_LIMIT", "must be at least SILKGATE_BODY_LIMIT")
 	}
 	if c.WorkerConcurrency < 1 {
 		bad("SILKGATE_WORKER_CONCURRENCY", "must be at least 1")

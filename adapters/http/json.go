@@ -6,9 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 )
 
 // decodeJSON reads the request body into dst strictly: unknown fields, wrong types, trailing
@@ -21,10 +26,15 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send the body as application/json")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	return decodeStrict(body, dst)
+}
+
+// decodeStrict decodes one JSON value, refusing unknown fields and trailing data.
+func decodeStrict(data []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonProblem(err)
+		return jsonProblem(err, data)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return &badRequest{code: "malformed_json", message: "the body holds more than one JSON value"}
@@ -32,7 +42,7 @@ func decodeJSON(c *fiber.Ctx, dst any) error {
 	return nil
 }
 
-func jsonProblem(err error) error {
+func jsonProblem(err error, data []byte) error {
 	var (
 		syntax  *json.SyntaxError
 		typeErr *json.UnmarshalTypeError
@@ -50,11 +60,62 @@ func jsonProblem(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &badRequest{code: "malformed_json", message: "the JSON body ends too early"}
 	}
-	var fieldErr interface{ FieldName() string }
-	if errors.As(err, &fieldErr) {
-		return &badRequest{code: "invalid_value", field: fieldErr.FieldName(), message: err.Error()}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		// A value type refused its text (a decimal with five places, say); encoding/json does not
+		// say where, so look for the value in the document.
+		return &badRequest{code: de.Code, field: locateBadDecimal(data), message: de.Message}
 	}
 	return &badRequest{code: "malformed_json", message: err.Error()}
+}
+
+// locateBadDecimal finds the path of the first decimal-valued field ("items[1].price") whose
+// value code.Decimal refuses, or "" when there is none.
+func locateBadDecimal(data []byte) string {
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if dec.Decode(&doc) != nil {
+		return ""
+	}
+	return findBadDecimal(doc, "")
+}
+
+func findBadDecimal(v any, path string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if decimalFields[k] {
+				raw, _ := json.Marshal(v[k]) // json.Number marshals as the number it holds
+				var d code.Decimal
+				if d.UnmarshalJSON(raw) != nil {
+					return domain.JoinPath(path, k)
+				}
+				continue
+			}
+			if p := findBadDecimal(v[k], domain.JoinPath(path, k)); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if p := findBadDecimal(x, domain.JoinPath(path, "["+strconv.Itoa(i)+"]")); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// decimalFields are the JSON names of the API's decimal values.
+var decimalFields = map[string]bool{
+	"qty": true, "price": true, "totalPrice": true, "grossWeightKg": true, "netWeightKg": true,
+	"freight": true, "insuredFee": true,
 }
 
 func orBody(field string) string {

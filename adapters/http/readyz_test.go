@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -24,7 +26,7 @@ func TestReadyzNamesTheDependencyThatIsDown(t *testing.T) {
 		{map[string]Check{"mongo": down, "redis": down}, 503, "mongo, redis not answering"},
 	}
 	for _, c := range cases {
-		f := New(app.New(app.Ports{}), Options{Ready: c.checks})
+		f := New(app.New(app.Ports{}), Options{Ready: c.checks, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		res, err := f.Test(httptest.NewRequest("GET", "/readyz", nil))
 		if err != nil {
 			t.Fatal(err)

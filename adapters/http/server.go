@@ -31,9 +31,10 @@ type Check func(ctx context.Context) error
 
 // Options configure the HTTP server.
 type Options struct {
-	BodyLimit int              // bytes; larger bodies are refused with 413
-	Log       *slog.Logger     // access and error log
-	Ready     map[string]Check // dependencies /readyz asks, by name ("mongo", "redis")
+	BodyLimit     int              // bytes; larger bodies are refused with 413
+	BulkBodyLimit int              // bytes, for the bulk routes (batches and uploads)
+	Log           *slog.Logger     // access and error log
+	Ready         map[string]Check // dependencies /readyz asks, by name ("mongo", "redis")
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -46,9 +47,12 @@ func New(a *app.App, o Options) *fiber.App {
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = 1 << 20
 	}
+	if o.BulkBodyLimit < o.BodyLimit {
+		o.BulkBodyLimit = max(o.BodyLimit, 16<<20)
+	}
 	f := fiber.New(fiber.Config{
 		AppName:               "silkgate",
-		BodyLimit:             o.BodyLimit,
+		BodyLimit:             o.BulkBodyLimit, // the largest any route takes; limitBody narrows it
 		ErrorHandler:          errorHandler(o.Log),
 		JSONEncoder:           marshalJSON,
 		DisableStartupMessage: true,
@@ -72,7 +76,7 @@ func New(a *app.App, o Options) *fiber.App {
 	})
 
 	h := &handlers{app: a}
-	v1 := f.Group("/v1", authenticate(a))
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(a))
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
 	v1.Get("/orgs/:id", h.getOrg)
@@ -85,11 +89,33 @@ func New(a *app.App, o Options) *fiber.App {
 	v1.Get("/authorizations/:id", h.getAuthorization)
 	v1.Post("/authorizations/:id/confirm", h.confirmAuthorization)
 	v1.Post("/authorizations/:id/revoke", h.revokeAuthorization)
+	v1.Post("/parcels", h.registerParcel)
+	v1.Post("/parcels/batch", h.registerBatch)
+	v1.Get("/parcels", h.listParcels)
+	v1.Get("/parcels/:id", h.getParcel)
+	v1.Patch("/parcels/:id", h.editParcel)
+	v1.Post("/parcels/:id/cancel", h.cancelParcel)
+	v1.Get("/tracking/:logisticsNo", h.track)
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
 	})
 	return f
+}
+
+// bulkPaths take bodies up to the bulk limit; every other route the ordinary limit.
+var bulkPaths = map[string]bool{"/v1/parcels/batch": true, "/v1/parcels/import": true}
+
+// limitBody refuses a body over the route's limit. The server itself stops at the bulk limit
+// before reading; this narrows it for ordinary routes.
+func limitBody(limit, bulk int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n := len(c.Body())
+		if n > limit && (!bulkPaths[c.Path()] || n > bulk) {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		return c.Next()
+	}
 }
 
 // readiness answers 200 when every dependency answers, else 503 naming those that do not.

@@ -19,6 +19,7 @@ import (
 var aggregateCollections = map[string]string{
 	"org":           collOrgs,
 	"authorization": collAuthorizations,
+	"parcel":        collParcels,
 }
 
 // Outbox reads and clears the "outbox" arrays of aggregate documents.

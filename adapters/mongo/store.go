@@ -28,7 +28,7 @@ type Store struct {
 // Connect opens the database. singleConnection must be true for the embedded server, whose
 // conditional updates are atomic only through one connection.
 func Connect(ctx context.Context, uri, database string, singleConnection bool) (*Store, error) {
-	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second)
+	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetRegistry(registry)
 	if singleConnection {
 		opts.SetMaxPoolSize(1)
 	}
@@ -60,6 +60,7 @@ const (
 	collOrgs           = "orgs"
 	collAPIKeys        = "api_keys"
 	collAuthorizations = "authorizations"
+	collParcels        = "parcels"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -73,6 +74,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		},
 		collAPIKeys: {
 			{Keys: bson.D{{Key: "orgId", Value: 1}}, Options: options.Index().SetName("org")},
+		},
+		collParcels: {
+			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("exporter_created")},
+			{Keys: bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("created")},
+			{Keys: bson.D{{Key: "logisticsNo", Value: 1}}, Options: options.Index().SetName("logistics_no")},
+			{Keys: bson.D{{Key: "orderNo", Value: 1}}, Options: options.Index().SetName("order_no")},
+			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, Options: options.Index().SetName("status_created")},
 		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
@@ -181,12 +189,12 @@ func updateVersioned[D versioned, A any](ctx context.Context, coll *mongo.Collec
 // setOf turns a document into the fields of a $set, leaving out the id, version and outbox,
 // which the update manages itself.
 func setOf(doc any) (bson.M, error) {
-	raw, err := bson.Marshal(doc)
+	raw, err := bson.MarshalWithRegistry(registry, doc)
 	if err != nil {
 		return nil, err
 	}
 	var m bson.M
-	if err := bson.Unmarshal(raw, &m); err != nil {
+	if err := bson.UnmarshalWithRegistry(registry, raw, &m); err != nil {
 		return nil, err
 	}
 	delete(m, "_id")

@@ -60,6 +60,7 @@ type WorkerOptions struct {
 	Queue             string
 	Concurrency       int
 	ReconcileInterval time.Duration
+	ShutdownTimeout   time.Duration // how long Shutdown waits for running tasks before re-queueing them
 	Log               *slog.Logger
 }
 
@@ -76,7 +77,7 @@ func NewWorker(rdb *goredis.Client, handlers map[string]app.TaskHandler, o Worke
 	server := asynq.NewServerFromRedisClient(rdb, asynq.Config{
 		Concurrency:     o.Concurrency,
 		Queues:          map[string]int{o.Queue: 1},
-		ShutdownTimeout: 20 * time.Second,
+		ShutdownTimeout: o.ShutdownTimeout,
 		Logger:          asynqLogger{log},
 		LogLevel:        asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {

@@ -409,27 +409,53 @@ func UnmarshalFromDatabase(r Record) *Parcel {
 	}
 }
 
-// Filter selects parcels for a list; empty fields match all. ExporterID is how an exporter sees
-// only its own parcels.
+// Filter selects parcels for a list; empty fields match all. ExporterIDs, when not nil, keeps
+// only parcels of those exporters: how an exporter sees only its own parcels and a broker those
+// of the exporters that authorised it.
 type Filter struct {
-	ExporterID string
-	Status     Status
-	Limit      int
-	Cursor     string
+	ExporterIDs []string
+	Status      Status
+	TradeMode   string
+	LogisticsNo string
+	OrderNo     string
+	CreatedFrom time.Time // inclusive
+	CreatedTo   time.Time // exclusive
+	Limit       int
+	Cursor      string
 }
+
+// InsertOutcome is what became of one parcel of a bulk insert.
+type InsertOutcome int
+
+// Insert outcomes.
+const (
+	Inserted  InsertOutcome = iota
+	Duplicate               // its natural key was registered already
+)
 
 // Repository stores parcels.
 type Repository interface {
-	// Create stores a new parcel; one whose (logisticsCode, logisticsNo) is already registered is
-	// a Conflict "parcel_exists".
-	Create(ctx context.Context, p *Parcel) error
+	// Insert stores new parcels in one bulk write. The natural key (logisticsCode, logisticsNo) is
+	// unique: a parcel whose key exists is not stored and comes back as Duplicate, also when two
+	// requests race. outcomes[i] is for ps[i]; err reports a failure of the store, not duplicates.
+	Insert(ctx context.Context, ps []*Parcel) (outcomes []InsertOutcome, err error)
 	// Get returns the parcel or a NotFound error.
 	Get(ctx context.Context, id string) (*Parcel, error)
 	// GetByKey finds a parcel by its natural key, or returns a NotFound error.
 	GetByKey(ctx context.Context, logisticsCode, logisticsNo string) (*Parcel, error)
+	// FindByLogisticsNo returns the parcels of every carrier with this waybill number.
+	FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]*Parcel, error)
 	// Update loads the parcel, lets change modify it and stores it with its outbox if the stored
 	// version has not moved meanwhile (else it retries with a fresh copy).
 	Update(ctx context.Context, id string, change func(*Parcel) error) (*Parcel, error)
 	// List returns parcels, newest first, and the cursor of the next page.
 	List(ctx context.Context, f Filter) ([]*Parcel, string, error)
+}
+
+// IDFor is the id of the parcel with this natural key. Deriving the id from the key makes the
+// key's uniqueness the primary key's (enforced by every store, under any concurrency) and makes
+// a lookup by waybill a primary-key lookup. logisticsCode is a fixed-length customs code or USCC,
+// so the id parses back unambiguously.
+func IDFor(logisticsCode, logisticsNo string) string {
+	return "pcl_" + logisticsCode + "_" + logisticsNo
 }

@@ -1,0 +1,266 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/parcel"
+)
+
+type parcelView struct {
+	ID string `json:"id"`
+	parcel.Fields
+	Status        string                 `json:"status"`
+	DeclarationID string                 `json:"declarationId,omitempty"`
+	ContainerNo   string                 `json:"containerNo,omitempty"`
+	DepartureID   string                 `json:"departureId,omitempty"`
+	RejectReason  string                 `json:"rejectReason,omitempty"`
+	CancelReason  string                 `json:"cancelReason,omitempty"`
+	CreatedAt     time.Time              `json:"createdAt"`
+	UpdatedAt     time.Time              `json:"updatedAt"`
+	Timeline      []parcel.TimelineEntry `json:"timeline,omitempty"`
+}
+
+func viewParcel(p *parcel.Parcel) parcelView {
+	r := p.Snapshot()
+	return parcelView{
+		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID,
+		ContainerNo: r.ContainerNo, DepartureID: r.DepartureID, RejectReason: r.RejectReason,
+		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
+	}
+}
+
+// viewParcelSummary leaves the timeline out, for lists.
+func viewParcelSummary(p *parcel.Parcel) parcelView {
+	v := viewParcel(p)
+	v.Timeline = nil
+	return v
+}
+
+// decodeDraft reads one parcel strictly; a problem is returned as field errors relative to it.
+func decodeDraft(raw []byte) (parcel.Draft, []domain.FieldError) {
+	var d parcel.Draft
+	err := decodeStrict(raw, &d)
+	var br *badRequest
+	if errors.As(err, &br) {
+		return d, []domain.FieldError{{Field: br.field, Code: br.code, Message: br.message}}
+	}
+	return d, nil
+}
+
+func (h *handlers) registerParcel(c *fiber.Ctx) error {
+	var d parcel.Draft
+	if err := decodeJSON(c, &d); err != nil {
+		return err
+	}
+	p, created, err := h.app.RegisterParcel(c.UserContext(), actorOf(c), d)
+	if err != nil {
+		return err
+	}
+	c.Location("/v1/parcels/" + p.ID())
+	if !created {
+		return c.JSON(viewParcel(p)) // the same parcel again: the existing record, unchanged
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewParcel(p))
+}
+
+type batchRequest struct {
+	Parcels []json.RawMessage `json:"parcels"`
+}
+
+type batchItemView struct {
+	Index  int                 `json:"index"`
+	ID     string              `json:"id,omitempty"`
+	Status app.ItemStatus      `json:"status"`
+	Errors []domain.FieldError `json:"errors,omitempty"`
+}
+
+type batchView struct {
+	Created    int             `json:"created"`
+	Duplicates int             `json:"duplicates"`
+	Invalid    int             `json:"invalid"`
+	Results    []batchItemView `json:"results"`
+}
+
+// registerBatch answers per item; items that cannot even be read as parcels are invalid items,
+// never a failed request.
+func (h *handlers) registerBatch(c *fiber.Ctx) error {
+	var req batchRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if len(req.Parcels) == 0 || len(req.Parcels) > app.MaxBatch {
+		return domain.InvalidField("parcels", "invalid_batch_size", "send 1 to 1000 parcels")
+	}
+	items := make([]batchItem, len(req.Parcels))
+	for i, raw := range req.Parcels {
+		items[i].draft, items[i].problems = decodeDraft(raw)
+		for k := range items[i].problems {
+			items[i].problems[k].Field = domain.JoinPath("parcels["+strconv.Itoa(i)+"]", items[i].problems[k].Field)
+		}
+	}
+	res, err := h.registerItems(c, items, func(i int, field string) string {
+		return domain.JoinPath("parcels["+strconv.Itoa(i)+"]", field)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// batchItem is one parcel of a bulk upload: its draft, or what made it unreadable.
+type batchItem struct {
+	draft    parcel.Draft
+	problems []domain.FieldError // already placed (paths or rows); the item is invalid
+}
+
+// registerItems registers the readable items in one call and merges the results back into the
+// order of the upload. place turns a field path relative to item i into the path the client sees.
+func (h *handlers) registerItems(c *fiber.Ctx, items []batchItem, place func(i int, field string) string) (batchView, error) {
+	var drafts []parcel.Draft
+	var index []int
+	out := batchView{Results: make([]batchItemView, len(items))}
+	for i, it := range items {
+		out.Results[i].Index = i
+		if len(it.problems) > 0 {
+			out.Results[i].Status, out.Results[i].Errors = app.ItemInvalid, it.problems
+			out.Invalid++
+			continue
+		}
+		drafts = append(drafts, it.draft)
+		index = append(index, i)
+	}
+	if len(drafts) == 0 {
+		return out, nil
+	}
+	res, err := h.app.RegisterParcels(c.UserContext(), actorOf(c), drafts)
+	if err != nil {
+		return batchView{}, err
+	}
+	out.Created += res.Created
+	out.Duplicates += res.Duplicates
+	out.Invalid += res.Invalid
+	for k, r := range res.Results {
+		i := index[k]
+		v := batchItemView{Index: i, ID: r.ID, Status: r.Status}
+		for _, fe := range r.Errors {
+			fe.Field = place(i, fe.Field)
+			v.Errors = append(v.Errors, fe)
+		}
+		out.Results[i] = v
+	}
+	return out, nil
+}
+
+func (h *handlers) getParcel(c *fiber.Ctx) error {
+	p, err := h.app.GetParcel(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewParcel(p))
+}
+
+func (h *handlers) listParcels(c *fiber.Ctx) error {
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	f := parcel.Filter{Limit: q.limit, Cursor: q.cursor, TradeMode: c.Query("tradeMode"),
+		LogisticsNo: c.Query("logisticsNo"), OrderNo: c.Query("orderNo")}
+	var v domain.Violations
+	if s := c.Query("status"); s != "" {
+		if !parcel.Status(s).Valid() {
+			v.Add("status", "invalid_status", "status must be one of "+joinStatuses())
+		}
+		f.Status = parcel.Status(s)
+	}
+	if f.TradeMode != "" && f.TradeMode != parcel.TradeMode9610 && f.TradeMode != parcel.TradeMode1210 {
+		v.Add("tradeMode", "invalid_trade_mode", "tradeMode must be 9610 or 1210")
+	}
+	if id := c.Query("exporterId"); id != "" {
+		f.ExporterIDs = []string{id}
+	}
+	f.CreatedFrom = parseTime(&v, "createdFrom", c.Query("createdFrom"))
+	f.CreatedTo = parseTime(&v, "createdTo", c.Query("createdTo"))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p, err := h.app.ListParcels(c.UserContext(), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewPage(p, viewParcelSummary))
+}
+
+func joinStatuses() string {
+	var names []string
+	for _, s := range parcel.Statuses() {
+		names = append(names, string(s))
+	}
+	return strings.Join(names, ", ")
+}
+
+func (h *handlers) editParcel(c *fiber.Ctx) error {
+	var d parcel.Draft
+	if err := decodeJSON(c, &d); err != nil {
+		return err
+	}
+	p, err := h.app.EditParcel(c.UserContext(), actorOf(c), c.Params("id"), d)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewParcel(p))
+}
+
+type cancelRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (h *handlers) cancelParcel(c *fiber.Ctx) error {
+	var req cancelRequest
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	p, err := h.app.CancelParcel(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewParcel(p))
+}
+
+type trackingView struct {
+	ParcelID      string                 `json:"parcelId"`
+	LogisticsCode string                 `json:"logisticsCode"`
+	LogisticsNo   string                 `json:"logisticsNo"`
+	TradeMode     string                 `json:"tradeMode"`
+	Status        string                 `json:"status"`
+	Destination   string                 `json:"destinationCountry"`
+	DeclarationID string                 `json:"declarationId,omitempty"`
+	ContainerNo   string                 `json:"containerNo,omitempty"`
+	DepartureID   string                 `json:"departureId,omitempty"`
+	UpdatedAt     time.Time              `json:"updatedAt"`
+	Timeline      []parcel.TimelineEntry `json:"timeline"`
+}
+
+func (h *handlers) track(c *fiber.Ctx) error {
+	p, err := h.app.TrackParcel(c.UserContext(), actorOf(c), c.Params("logisticsNo"), c.Query("logisticsCode"))
+	if err != nil {
+		return err
+	}
+	r := p.Snapshot()
+	return c.JSON(trackingView{
+		ParcelID: r.ID, LogisticsCode: r.Fields.LogisticsCode, LogisticsNo: r.Fields.LogisticsNo,
+		TradeMode: r.Fields.TradeMode, Status: string(r.Status), Destination: r.Fields.DestinationCountry,
+		DeclarationID: r.DeclarationID, ContainerNo: r.ContainerNo, DepartureID: r.DepartureID,
+		UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
+	})
+}

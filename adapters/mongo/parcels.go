@@ -1,0 +1,214 @@
+package mongo
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/parcel"
+)
+
+// Parcels stores parcels in "parcels". The _id is derived from the natural key
+// (parcel.IDFor), so the key is unique by construction and tracking is an _id lookup.
+type Parcels struct{ coll *mongo.Collection }
+
+var _ parcel.Repository = (*Parcels)(nil)
+
+// NewParcels returns the parcel repository.
+func NewParcels(s *Store) *Parcels { return &Parcels{coll: s.db.Collection(collParcels)} }
+
+type parcelDoc struct {
+	ID            string                 `bson:"_id"`
+	Fields        parcel.Fields          `bson:",inline"`
+	Status        string                 `bson:"status"`
+	DeclarationID string                 `bson:"declarationId,omitempty"`
+	ContainerNo   string                 `bson:"containerNo,omitempty"`
+	DepartureID   string                 `bson:"departureId,omitempty"`
+	RejectReason  string                 `bson:"rejectReason,omitempty"`
+	CancelReason  string                 `bson:"cancelReason,omitempty"`
+	CreatedAt     time.Time              `bson:"createdAt"`
+	UpdatedAt     time.Time              `bson:"updatedAt"`
+	Timeline      []parcel.TimelineEntry `bson:"timeline"`
+	Version       int64                  `bson:"version"`
+	Outbox        []domain.Event         `bson:"outbox"`
+}
+
+func (d parcelDoc) version() int64         { return d.Version }
+func (d parcelDoc) outbox() []domain.Event { return d.Outbox }
+
+func parcelToDoc(p *parcel.Parcel) parcelDoc {
+	r := p.Snapshot()
+	d := parcelDoc{
+		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID,
+		ContainerNo: r.ContainerNo, DepartureID: r.DepartureID, RejectReason: r.RejectReason,
+		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Timeline: r.Timeline, Version: r.Version + 1, Outbox: p.Outbox(),
+	}
+	if d.Outbox == nil {
+		d.Outbox = []domain.Event{}
+	}
+	return d
+}
+
+func parcelFromDoc(d *parcelDoc) *parcel.Parcel {
+	return parcel.UnmarshalFromDatabase(parcel.Record{
+		ID: d.ID, Fields: d.Fields, Status: parcel.Status(d.Status), DeclarationID: d.DeclarationID,
+		ContainerNo: d.ContainerNo, DepartureID: d.DepartureID, RejectReason: d.RejectReason,
+		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Timeline: d.Timeline, Version: d.Version,
+	})
+}
+
+var errParcelNotFound = domain.NotFound("parcel")
+
+// Insert stores parcels with one unordered bulk insert: every parcel that can be stored is,
+// and the ones whose _id (natural key) exists come back as duplicates.
+func (r *Parcels) Insert(ctx context.Context, ps []*parcel.Parcel) ([]parcel.InsertOutcome, error) {
+	outcomes := make([]parcel.InsertOutcome, len(ps))
+	if len(ps) == 0 {
+		return outcomes, nil
+	}
+	docs := make([]any, len(ps))
+	for i, p := range ps {
+		docs[i] = parcelToDoc(p)
+	}
+	_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if !isDuplicateKeyCode(we.Code) {
+				return nil, internal(err, "insert parcels")
+			}
+			outcomes[we.Index] = parcel.Duplicate
+		}
+		return outcomes, nil
+	}
+	return outcomes, internal(err, "insert parcels")
+}
+
+func isDuplicateKeyCode(code int) bool { return code == 11000 || code == 11001 || code == 12582 }
+
+// Get loads a parcel by id.
+func (r *Parcels) Get(ctx context.Context, id string) (*parcel.Parcel, error) {
+	var d parcelDoc
+	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errParcelNotFound
+	}
+	if err != nil {
+		return nil, internal(err, "get parcel")
+	}
+	return parcelFromDoc(&d), nil
+}
+
+// GetByKey loads a parcel by its natural key: an _id lookup.
+func (r *Parcels) GetByKey(ctx context.Context, logisticsCode, logisticsNo string) (*parcel.Parcel, error) {
+	return r.Get(ctx, parcel.IDFor(strings.ToUpper(logisticsCode), logisticsNo))
+}
+
+// FindByLogisticsNo finds a waybill number across carriers. It uses the logisticsNo index; the
+// embedded store scans instead, so clients that know the carrier should name it.
+func (r *Parcels) FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]*parcel.Parcel, error) {
+	docs, err := r.find(ctx, bson.M{"logisticsNo": logisticsNo}, options.Find().SetLimit(20))
+	if err != nil {
+		return nil, err
+	}
+	return parcelsFromDocs(docs), nil
+}
+
+// Update changes a parcel under optimistic concurrency.
+func (r *Parcels) Update(ctx context.Context, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
+	return updateVersioned(ctx, r.coll, id, errParcelNotFound, parcelFromDoc, change, parcelToDoc)
+}
+
+// List returns parcels newest first. The cursor is the (createdAt, _id) of the last parcel
+// returned, so parcels registered meanwhile never shift the pages that follow.
+func (r *Parcels) List(ctx context.Context, f parcel.Filter) ([]*parcel.Parcel, string, error) {
+	and := bson.A{}
+	if f.ExporterIDs != nil {
+		and = append(and, bson.M{"exporterId": bson.M{"$in": f.ExporterIDs}})
+	}
+	for field, v := range map[string]string{"status": string(f.Status), "tradeMode": f.TradeMode,
+		"logisticsNo": f.LogisticsNo, "orderNo": f.OrderNo} {
+		if v != "" {
+			and = append(and, bson.M{field: v})
+		}
+	}
+	if !f.CreatedFrom.IsZero() {
+		and = append(and, bson.M{"createdAt": bson.M{"$gte": f.CreatedFrom}})
+	}
+	if !f.CreatedTo.IsZero() {
+		and = append(and, bson.M{"createdAt": bson.M{"$lt": f.CreatedTo}})
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		and = append(and, bson.M{"$or": bson.A{
+			bson.M{"createdAt": bson.M{"$lt": at}},
+			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
+		}})
+	}
+	filter := bson.M{}
+	if len(and) > 0 {
+		filter["$and"] = and
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(f.Limit + 1))
+	docs, err := r.find(ctx, filter, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(docs) > f.Limit {
+		docs = docs[:f.Limit]
+		last := docs[f.Limit-1]
+		next = encodeTimeCursor(last.CreatedAt, last.ID)
+	}
+	return parcelsFromDocs(docs), next, nil
+}
+
+func (r *Parcels) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]parcelDoc, error) {
+	cur, err := r.coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, internal(err, "find parcels")
+	}
+	var docs []parcelDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, internal(err, "find parcels")
+	}
+	return docs, nil
+}
+
+func parcelsFromDocs(docs []parcelDoc) []*parcel.Parcel {
+	out := make([]*parcel.Parcel, len(docs))
+	for i := range docs {
+		out[i] = parcelFromDoc(&docs[i])
+	}
+	return out
+}
+
+func encodeTimeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+func decodeTimeCursor(c string) (time.Time, string, error) {
+	bad := domain.InvalidField("cursor", "invalid_cursor", "cursor is not one this service returned")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	ts, id, ok := strings.Cut(string(raw), "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", bad
+	}
+	return at, id, nil
+}

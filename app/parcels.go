@@ -1,0 +1,314 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// MaxBatch is the most parcels one batch request may carry.
+const MaxBatch = 1000
+
+var notFoundParcel = domain.NotFound("parcel")
+
+// ItemStatus is what became of one item of a bulk request.
+type ItemStatus string
+
+// Item statuses of a bulk request.
+const (
+	ItemCreated   ItemStatus = "created"
+	ItemDuplicate ItemStatus = "duplicate"
+	ItemInvalid   ItemStatus = "invalid"
+)
+
+// ParcelResult is the outcome of one parcel of a batch. Errors carry field paths relative to the
+// parcel ("items[0].gcode"); the adapter that received the batch places them (a JSON index, a
+// spreadsheet row).
+type ParcelResult struct {
+	Index  int
+	ID     string
+	Status ItemStatus
+	Errors []domain.FieldError
+	Parcel *parcel.Parcel // the stored parcel, for created items
+}
+
+// BatchResult sums up a batch.
+type BatchResult struct {
+	Created, Duplicates, Invalid int
+	Results                      []ParcelResult
+}
+
+// RegisterParcels registers many parcels at once: every valid one is stored (in one bulk write)
+// even when others fail; one whose natural key exists — stored before, or earlier in the same
+// batch — is a duplicate answered with the existing id and changes nothing. Exporters register
+// their own parcels; the operator registers for any exporter (exporterId required); brokers
+// may not register parcels.
+func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.Draft) (BatchResult, error) {
+	if actor.Kind == party.KindBroker {
+		return BatchResult{}, forbidden("exporter_or_operator_only", "parcels are registered by their exporter or the zone operator")
+	}
+	if len(drafts) == 0 || len(drafts) > MaxBatch {
+		return BatchResult{}, domain.InvalidField("parcels", "invalid_batch_size", "send 1 to 1000 parcels")
+	}
+	now := a.Clock.Now()
+	results := make([]ParcelResult, len(drafts))
+	var fresh []*parcel.Parcel
+	var freshIndex []int
+	firstOfKey := map[string]int{}
+	exporters := exporterCache{app: a}
+	for i, d := range drafts {
+		results[i].Index = i
+		var v domain.Violations
+		d.ExporterID = a.parcelExporter(ctx, &v, &exporters, actor, d.ExporterID)
+		fields, err := parcel.Validate(d)
+		if err != nil {
+			v.AddError("", err)
+		}
+		if !v.Empty() {
+			results[i].Status, results[i].Errors = ItemInvalid, v.Fields()
+			continue
+		}
+		id := parcel.IDFor(fields.LogisticsCode, fields.LogisticsNo)
+		if _, seen := firstOfKey[id]; seen {
+			results[i].Status, results[i].ID = ItemDuplicate, id
+			continue
+		}
+		p, err := parcel.New(id, d, now, actor.OrgID)
+		if err != nil { // Validate passed, so this is a fault of ours
+			return BatchResult{}, domain.Internal(err, "parcel %d passed validation but not construction", i)
+		}
+		firstOfKey[id] = i
+		fresh = append(fresh, p)
+		freshIndex = append(freshIndex, i)
+	}
+	outcomes, err := a.Parcels.Insert(ctx, fresh)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	var created []string
+	for k, outcome := range outcomes {
+		r := &results[freshIndex[k]]
+		r.ID = fresh[k].ID()
+		if outcome == parcel.Duplicate {
+			r.Status = ItemDuplicate
+			continue
+		}
+		r.Status, r.Parcel = ItemCreated, fresh[k]
+		created = append(created, r.ID)
+	}
+	res := BatchResult{Results: results}
+	for _, r := range results {
+		switch r.Status {
+		case ItemCreated:
+			res.Created++
+		case ItemDuplicate:
+			res.Duplicates++
+		case ItemInvalid:
+			res.Invalid++
+		}
+	}
+	a.relaySoon(ctx, "parcel", created...)
+	return res, nil
+}
+
+// parcelExporter decides whose parcel a draft is: an exporter's own (naming another is an
+// error), or, for the operator, the registered exporter the draft names.
+func (a *App) parcelExporter(ctx context.Context, v *domain.Violations, cache *exporterCache, actor Actor, named string) string {
+	if actor.Kind == party.KindExporter {
+		if named != "" && named != actor.OrgID {
+			v.Add("exporterId", "not_your_org", "an exporter registers only its own parcels; leave exporterId out")
+		}
+		return actor.OrgID
+	}
+	if named == "" {
+		v.Add("exporterId", "required", "the operator names the exporter of each parcel")
+		return ""
+	}
+	ok, err := cache.isExporter(ctx, named)
+	switch {
+	case err != nil:
+		v.AddError("exporterId", err)
+	case !ok:
+		v.Add("exporterId", "unknown_exporter", "exporterId names no registered exporter")
+	}
+	return named
+}
+
+// exporterCache remembers, for one request, which ids name registered exporters.
+type exporterCache struct {
+	app   *App
+	known map[string]bool
+}
+
+func (c *exporterCache) isExporter(ctx context.Context, id string) (bool, error) {
+	if ok, seen := c.known[id]; seen {
+		return ok, nil
+	}
+	org, err := c.app.Orgs.Get(ctx, id)
+	if err != nil && !isNotFound(err) {
+		return false, err
+	}
+	ok := err == nil && org.Kind() == party.KindExporter
+	if c.known == nil {
+		c.known = map[string]bool{}
+	}
+	c.known[id] = ok
+	return ok, nil
+}
+
+// RegisterParcel registers one parcel. Sending a parcel that exists again is answered with the
+// existing parcel (created false) when it is the caller's; a key taken by a parcel the caller may
+// not see is a Conflict.
+func (a *App) RegisterParcel(ctx context.Context, actor Actor, d parcel.Draft) (p *parcel.Parcel, created bool, err error) {
+	res, err := a.RegisterParcels(ctx, actor, []parcel.Draft{d})
+	if err != nil {
+		return nil, false, err
+	}
+	r := res.Results[0]
+	switch r.Status {
+	case ItemCreated:
+		return r.Parcel, true, nil
+	case ItemInvalid:
+		return nil, false, &domain.Error{Kind: domain.KindInvalid, Code: r.Errors[0].Code, Message: r.Errors[0].Message, Fields: r.Errors}
+	}
+	existing, err := a.GetParcel(ctx, actor, r.ID)
+	if isNotFound(err) {
+		return nil, false, &domain.Error{Kind: domain.KindConflict, Code: "parcel_exists",
+			Message: "a parcel with this logisticsCode and logisticsNo is registered by another exporter",
+			Fields:  []domain.FieldError{{Field: "logisticsNo", Code: "parcel_exists", Message: "already registered"}}}
+	}
+	return existing, false, err
+}
+
+// parcelScope is which exporters' parcels an actor may see: all (the operator), or the listed.
+type parcelScope struct {
+	all       bool
+	exporters []string
+}
+
+func (s parcelScope) covers(exporterID string) bool {
+	return s.all || slices.Contains(s.exporters, exporterID)
+}
+
+// scopeOf finds the exporters whose parcels actor may see: an exporter its own, a broker those
+// of the exporters with an active, currently valid authorisation of it, the operator all.
+func (a *App) scopeOf(ctx context.Context, actor Actor) (parcelScope, error) {
+	switch actor.Kind {
+	case party.KindOperator:
+		return parcelScope{all: true}, nil
+	case party.KindExporter:
+		return parcelScope{exporters: []string{actor.OrgID}}, nil
+	}
+	auths, _, err := a.Authorizations.List(ctx, party.AuthorizationFilter{BrokerID: actor.OrgID, Status: party.AuthActive, Limit: MaxLimit})
+	if err != nil {
+		return parcelScope{}, err
+	}
+	now := a.Clock.Now()
+	scope := parcelScope{exporters: []string{}}
+	for _, auth := range auths {
+		if !now.Before(auth.ValidFrom()) && now.Before(auth.ValidTo()) && !slices.Contains(scope.exporters, auth.ExporterID()) {
+			scope.exporters = append(scope.exporters, auth.ExporterID())
+		}
+	}
+	return scope, nil
+}
+
+// GetParcel returns a parcel the caller may see, with its timeline; others are NotFound.
+func (a *App) GetParcel(ctx context.Context, actor Actor, id string) (*parcel.Parcel, error) {
+	p, err := a.Parcels.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := a.scopeOf(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !scope.covers(p.ExporterID()) {
+		return nil, notFoundParcel
+	}
+	return p, nil
+}
+
+// ListParcels lists the parcels the caller may see, newest first.
+func (a *App) ListParcels(ctx context.Context, actor Actor, f parcel.Filter) (Page[*parcel.Parcel], error) {
+	f.Limit = clampLimit(f.Limit)
+	scope, err := a.scopeOf(ctx, actor)
+	if err != nil {
+		return Page[*parcel.Parcel]{}, err
+	}
+	if !scope.all {
+		if f.ExporterIDs == nil {
+			f.ExporterIDs = scope.exporters
+		} else {
+			f.ExporterIDs = slices.DeleteFunc(f.ExporterIDs, func(id string) bool { return !scope.covers(id) })
+		}
+	}
+	items, next, err := a.Parcels.List(ctx, f)
+	return Page[*parcel.Parcel]{Items: items, NextCursor: next}, err
+}
+
+// changeParcel applies a change the parcel's exporter or the operator may make.
+func (a *App) changeParcel(ctx context.Context, actor Actor, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
+	if _, err := a.GetParcel(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	if actor.Kind == party.KindBroker {
+		return nil, forbidden("exporter_or_operator_only", "a parcel is changed by its exporter or the zone operator")
+	}
+	p, err := a.Parcels.Update(ctx, id, change)
+	if err != nil {
+		return nil, err
+	}
+	a.relaySoon(ctx, "parcel", id)
+	return p, nil
+}
+
+// EditParcel replaces a parcel's contents while it is registered or rejected (else
+// parcel_locked). The natural key and the exporter never change.
+func (a *App) EditParcel(ctx context.Context, actor Actor, id string, d parcel.Draft) (*parcel.Parcel, error) {
+	return a.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
+		if d.ExporterID == "" {
+			d.ExporterID = p.ExporterID()
+		}
+		return p.Edit(d, a.Clock.Now(), actor.OrgID)
+	})
+}
+
+// CancelParcel withdraws a parcel that has not been declared (or was rejected).
+func (a *App) CancelParcel(ctx context.Context, actor Actor, id, reason string) (*parcel.Parcel, error) {
+	return a.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
+		return p.Cancel(a.Clock.Now(), actor.OrgID, reason)
+	})
+}
+
+// TrackParcel finds a parcel by its waybill number (and carrier, when given) among those the
+// caller may see.
+func (a *App) TrackParcel(ctx context.Context, actor Actor, logisticsNo, logisticsCode string) (*parcel.Parcel, error) {
+	if logisticsCode != "" {
+		p, err := a.Parcels.GetByKey(ctx, logisticsCode, logisticsNo)
+		if err != nil {
+			return nil, err
+		}
+		return a.GetParcel(ctx, actor, p.ID())
+	}
+	found, err := a.Parcels.FindByLogisticsNo(ctx, logisticsNo)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := a.scopeOf(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	found = slices.DeleteFunc(found, func(p *parcel.Parcel) bool { return !scope.covers(p.ExporterID()) })
+	switch len(found) {
+	case 0:
+		return nil, notFoundParcel
+	case 1:
+		return found[0], nil
+	}
+	return nil, domain.InvalidField("logisticsCode", "ambiguous_logistics_no",
+		"several carriers use this waybill number; name the carrier with logisticsCode")
+}
