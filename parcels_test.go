@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -302,4 +308,80 @@ func TestTracking(t *testing.T) {
 	if tr := s.expect(s.do("GET", "/v1/tracking/XYT1?logisticsCode=4206980002", a.key, nil), 200); tr["logisticsCode"] != "4206980002" {
 		t.Errorf("tracking by carrier: %v", tr)
 	}
+}
+
+// upload posts a file to the import endpoint as multipart/form-data.
+func (s *service) upload(key, path string) response {
+	s.t.Helper()
+	content, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", filepath.Base(path))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	part.Write(content)
+	w.Close()
+	req, _ := http.NewRequest("POST", s.url+"/v1/parcels/import", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
+}
+
+func TestImportSpreadsheets(t *testing.T) {
+	s := startService(t, nil)
+	a := s.register("exporter", "甲", usccA, "4206360A21")
+	for _, file := range []string{"parcels.csv", "parcels.xlsx"} {
+		res := s.expect(s.upload(a.key, "adapters/spreadsheet/testdata/"+file), 200)
+		created, dups := res["created"].(float64), res["duplicates"].(float64)
+		if file == "parcels.csv" && (created != 6 || dups != 0 || res["invalid"] != 0.0) {
+			t.Fatalf("%s: %v", file, res)
+		}
+		if file == "parcels.xlsx" && (created != 0 || dups != 6) { // the same parcels again
+			t.Fatalf("%s: %v", file, res)
+		}
+	}
+	// Chinese text survives the round trip through the file and the store.
+	page := s.expect(s.do("GET", "/v1/parcels?limit=10", a.key, nil), 200)["items"].([]any)
+	names := ""
+	for _, p := range page {
+		for _, it := range p.(map[string]any)["items"].([]any) {
+			names += it.(map[string]any)["gname"].(string)
+		}
+	}
+	if !strings.ContainsAny(names, "耳机手机玩具") {
+		t.Errorf("goods names lost their Chinese: %q", names)
+	}
+
+	for _, file := range []string{"parcels-with-errors.csv", "parcels-with-errors.xlsx"} {
+		res := s.expect(s.upload(a.key, "adapters/spreadsheet/testdata/"+file), 200)
+		var locations []string
+		for _, r := range res["results"].([]any) {
+			errs, _ := r.(map[string]any)["errors"].([]any)
+			for _, e := range errs {
+				fe := e.(map[string]any)
+				locations = append(locations, fe["field"].(string)+" "+fe["code"].(string))
+			}
+		}
+		all := strings.Join(locations, "\n")
+		for _, want := range []string{
+			"row 4, column V (gcode) invalid_hs_code", "row 6, column Y (qty) invalid_number",
+			"row 8, column I (consigneeCity) required", "row 10, column M (currency) conflicting_value",
+			"row 12, column O (netWeightKg) net_exceeds_gross", "row 13, column Z (unit) invalid_unit",
+		} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: no error %q among\n%s", file, want, all)
+			}
+		}
+	}
+	s.expectProblem(s.do("POST", "/v1/parcels/import", a.key, map[string]any{}), 400, "file_required", "file")
 }

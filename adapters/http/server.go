@@ -91,6 +91,7 @@ func New(a *app.App, o Options) *fiber.App {
 	v1.Post("/authorizations/:id/revoke", h.revokeAuthorization)
 	v1.Post("/parcels", h.registerParcel)
 	v1.Post("/parcels/batch", h.registerBatch)
+	v1.Post("/parcels/import", h.importParcels)
 	v1.Get("/parcels", h.listParcels)
 	v1.Get("/parcels/:id", h.getParcel)
 	v1.Patch("/parcels/:id", h.editParcel)
