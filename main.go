@@ -24,6 +24,7 @@ import (
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
 	"github.com/silkgate/silkgate/adapters/mongo"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
+	"github.com/silkgate/silkgate/adapters/singlewindow"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
 )
@@ -70,6 +71,8 @@ type Main struct {
 	listener      net.Listener
 	served        sync.WaitGroup
 	worker        *redisadapter.Worker
+	dxp           *singlewindow.DXPFolder
+	stopDXP       context.CancelFunc
 
 	// Printed at start-up: the operator key generated on an empty database, and the demo keys.
 	GeneratedOperatorKey string
@@ -121,15 +124,26 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	queue := redisadapter.NewQueue(m.rdb, cfg.Queue)
+	orgs := mongo.NewOrgs(store)
+	gateway, err := m.customsGateway(queue, orgs)
+	if err != nil {
+		return err
+	}
 	m.App = app.New(app.Ports{
-		Orgs:           mongo.NewOrgs(store),
+		Orgs:           orgs,
 		Keys:           mongo.NewAPIKeys(store),
 		Authorizations: mongo.NewAuthorizations(store),
 		Parcels:        mongo.NewParcels(store),
-		Outbox:         mongo.NewOutbox(store),
-		Events:         redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
-		Queue:          redisadapter.NewQueue(m.rdb, cfg.Queue),
-		Log:            m.log,
+		Declarations:   mongo.NewDeclarations(store),
+		Gateway:        gateway,
+		Messages:       singlewindow.Messages{DxpID: cfg.DXPID},
+		Customs: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
+			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter},
+		Outbox: mongo.NewOutbox(store),
+		Events: redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
+		Queue:  queue,
+		Log:    m.log,
 	})
 	if m.GeneratedOperatorKey, err = m.App.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
 		return err
@@ -147,6 +161,12 @@ func (m *Main) Run(ctx context.Context) error {
 		})
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
+		}
+		if m.dxp != nil {
+			pollCtx, stop := context.WithCancel(context.Background())
+			m.stopDXP = stop
+			m.served.Add(1)
+			go func() { defer m.served.Done(); m.dxp.Run(pollCtx) }()
 		}
 	}
 	if cfg.RunsAPI() {
@@ -170,6 +190,29 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.printBanner()
 	return nil
+}
+
+// customsGateway builds the configured Single Window gateway: the simulated customs authority,
+// or the DXP exchange folders of an enterprise E-Port client.
+func (m *Main) customsGateway(queue app.Queue, orgs *mongo.Orgs) (app.CustomsGateway, error) {
+	cfg := m.cfg
+	if cfg.CustomsGateway == "dxp-folder" {
+		dir := cfg.DXPDir
+		if dir == "" {
+			dir = filepath.Join(cfg.DataDir, "dxp")
+		}
+		d, err := singlewindow.NewDXPFolder(dir, queue, m.log)
+		if err != nil {
+			return nil, err
+		}
+		m.dxp = d
+		return d, nil
+	}
+	return singlewindow.NewSimulator(singlewindow.SimulatorConfig{
+		Seed: cfg.SimSeed, Step: cfg.SimStep, ReviewShare: cfg.SimReviewShare, InspectionShare: cfg.SimInspectionShare,
+		HighRiskHeadings: cfg.SimHighRisk, DuplicateRate: cfg.SimDuplicateRate, ReorderRate: cfg.SimReorderRate,
+		District: cfg.CustomsDistrict,
+	}, queue, orgs.RegisteredCode, m.log), nil
 }
 
 // URL is where the API answers, once Run has returned.
@@ -216,6 +259,9 @@ func (m *Main) Close() {
 			m.log.Warn("http shutdown", "err", err)
 		}
 		m.served.Wait()
+	}
+	if m.stopDXP != nil {
+		m.stopDXP()
 	}
 	if m.worker != nil {
 		m.worker.Shutdown()

@@ -58,6 +58,10 @@ type Ports struct {
 	Keys           party.APIKeyRepository
 	Authorizations party.AuthorizationRepository
 	Parcels        parcel.Repository
+	Declarations   DeclarationStore
+	Gateway        CustomsGateway
+	Messages       CustomsMessages
+	Customs        CustomsSettings
 	Outbox         OutboxStore
 	Events         EventPublisher
 	Queue          Queue

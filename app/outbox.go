@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
 )
 
 // Task is a unit of background work for the queue.
@@ -114,6 +115,11 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 		return fmt.Errorf("publish %d events: %w", len(events), err)
 	}
 	for i, ref := range refs {
+		if err := a.react(ctx, ref, pending[i]); err != nil {
+			return err // the events stay in the outbox and the whole relay runs again
+		}
+	}
+	for i, ref := range refs {
 		if len(pending[i]) > 0 {
 			if err := a.Outbox.Ack(ctx, ref, pending[i]); err != nil {
 				return err
@@ -121,6 +127,24 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 		}
 	}
 	return nil
+}
+
+// react carries out what an aggregate's new events oblige the service to do, before they leave
+// the outbox: a submitted declaration is sent, a changed one followed by what depends on it.
+// Every reaction is idempotent, because a crash before the outbox is cleared runs it again.
+func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent) error {
+	if ref.Aggregate != "declaration" || len(events) == 0 {
+		return nil
+	}
+	for _, e := range events {
+		if e.Event.Type == customs.EventSubmitted {
+			if err := a.Queue.Enqueue(ctx, Task{Type: TaskCustomsSend, Payload: []byte(ref.ID)}); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return a.followDeclaration(ctx, ref.ID)
 }
 
 // Reconcile finishes what a crash or a lost task left owed: today, outboxes nobody relayed.
@@ -131,6 +155,9 @@ func (a *App) Reconcile(ctx context.Context) error {
 		return err
 	}
 	if err := a.RelayOutbox(ctx, refs...); err != nil {
+		return err
+	}
+	if err := a.resendStale(ctx); err != nil {
 		return err
 	}
 	if len(refs) > 0 {
@@ -154,5 +181,17 @@ func (a *App) TaskHandlers() map[string]TaskHandler {
 			return a.RelayOutbox(ctx, refs...)
 		},
 		TaskReconcile: func(ctx context.Context, _ []byte) error { return a.Reconcile(ctx) },
+		TaskCustomsSend: func(ctx context.Context, payload []byte) error {
+			return a.SendDeclaration(ctx, string(payload))
+		},
+		TaskCustomsReceipts: func(ctx context.Context, payload []byte) error {
+			_, err := a.ReceiveReceipts(ctx, payload)
+			if k := domain.KindOf(err); k == domain.KindInvalid || k == domain.KindNotFound {
+				// Retrying cannot mend a malformed receipt or one for a filing we never made.
+				a.Log.Warn("receipt dropped", "err", err)
+				return nil
+			}
+			return err
+		},
 	}
 }

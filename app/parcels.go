@@ -47,8 +47,8 @@ type BatchResult struct {
 // their own parcels; the operator registers for any exporter (exporterId required); brokers
 // may not register parcels.
 func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.Draft) (BatchResult, error) {
-	if actor.Kind == party.KindBroker {
-		return BatchResult{}, forbidden("exporter_or_operator_only", "parcels are registered by their exporter or the zone operator")
+	if err := MayRegisterParcels(actor); err != nil {
+		return BatchResult{}, err
 	}
 	if len(drafts) == 0 || len(drafts) > MaxBatch {
 		return BatchResult{}, domain.InvalidField("parcels", "invalid_batch_size", "send 1 to 1000 parcels")
@@ -89,11 +89,19 @@ func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.
 		return BatchResult{}, err
 	}
 	var created []string
+	scope, err := a.scopeOf(ctx, actor)
+	if err != nil {
+		return BatchResult{}, err
+	}
 	for k, outcome := range outcomes {
 		r := &results[freshIndex[k]]
 		r.ID = fresh[k].ID()
 		if outcome == parcel.Duplicate {
 			r.Status = ItemDuplicate
+			// The key is taken; say by which parcel only to those who may see it.
+			if existing, err := a.Parcels.Get(ctx, r.ID); err != nil || !scope.covers(existing.ExporterID()) {
+				r.ID = ""
+			}
 			continue
 		}
 		r.Status, r.Parcel = ItemCreated, fresh[k]
@@ -112,6 +120,15 @@ func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.
 	}
 	a.relaySoon(ctx, "parcel", created...)
 	return res, nil
+}
+
+// MayRegisterParcels refuses brokers, who file for parcels but do not register them. Adapters
+// that read an upload ask first, so a broker learns that before any problem with its file.
+func MayRegisterParcels(actor Actor) error {
+	if actor.Kind == party.KindBroker {
+		return forbidden("exporter_or_operator_only", "parcels are registered by their exporter or the zone operator")
+	}
+	return nil
 }
 
 // parcelExporter decides whose parcel a draft is: an exporter's own (naming another is an

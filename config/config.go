@@ -43,6 +43,24 @@ type Config struct {
 	ReconcileInterval  time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
 	ShutdownTimeout    time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	LogLevel           string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
+
+	// Customs: the Single Window gateway and the zone's customs facts.
+	CustomsGateway     string        `env:"SILKGATE_CUSTOMS_GATEWAY" envDefault:"simulator"` // simulator | dxp-folder
+	DXPDir             string        `env:"SILKGATE_DXP_DIR"`                                // default $SILKGATE_DATA_DIR/dxp
+	DXPID              string        `env:"SILKGATE_DXP_ID" envDefault:"DXPENT0000000001"`
+	CustomsDistrict    string        `env:"SILKGATE_CUSTOMS_DISTRICT" envDefault:"4700"` // [U] Xiangyang's own district code
+	CustomsPort        string        `env:"SILKGATE_CUSTOMS_PORT" envDefault:"4700"`
+	CopNoPrefix        string        `env:"SILKGATE_COPNO_PREFIX" envDefault:"SG"`
+	CustomsResendAfter time.Duration `env:"SILKGATE_CUSTOMS_RESEND_AFTER" envDefault:"10m"`
+
+	// The simulated customs authority.
+	SimSeed            uint64        `env:"SILKGATE_SIM_SEED" envDefault:"1"`
+	SimStep            time.Duration `env:"SILKGATE_SIM_STEP" envDefault:"2s"`
+	SimReviewShare     float64       `env:"SILKGATE_SIM_REVIEW_SHARE" envDefault:"0.05"`
+	SimInspectionShare float64       `env:"SILKGATE_SIM_INSPECTION_SHARE" envDefault:"0.03"`
+	SimHighRisk        []string      `env:"SILKGATE_SIM_HIGH_RISK" envDefault:"8507" envSeparator:","`
+	SimDuplicateRate   float64       `env:"SILKGATE_SIM_DUPLICATE_RATE" envDefault:"0.05"`
+	SimReorderRate     float64       `env:"SILKGATE_SIM_REORDER_RATE" envDefault:"0.05"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -126,6 +144,31 @@ func (c Config) validate() error {
 	}
 	if c.ReconcileInterval < time.Second {
 		bad("SILKGATE_RECONCILE_INTERVAL", "must be at least 1s")
+	}
+	switch c.CustomsGateway {
+	case "simulator", "dxp-folder":
+	default:
+		bad("SILKGATE_CUSTOMS_GATEWAY", "must be simulator or dxp-folder, not %q", c.CustomsGateway)
+	}
+	for name, v := range map[string]string{"SILKGATE_CUSTOMS_DISTRICT": c.CustomsDistrict, "SILKGATE_CUSTOMS_PORT": c.CustomsPort} {
+		if len(v) != 4 || strings.Trim(v, "0123456789") != "" {
+			bad(name, "must be a 4-digit customs district code")
+		}
+	}
+	if c.CopNoPrefix == "" || len(c.CopNoPrefix) > 10 || strings.Trim(strings.ToUpper(c.CopNoPrefix), "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+		bad("SILKGATE_COPNO_PREFIX", "must be 1 to 10 letters or digits")
+	}
+	if c.CustomsResendAfter < 0 {
+		bad("SILKGATE_CUSTOMS_RESEND_AFTER", "must not be negative")
+	}
+	for name, v := range map[string]float64{"SILKGATE_SIM_REVIEW_SHARE": c.SimReviewShare, "SILKGATE_SIM_INSPECTION_SHARE": c.SimInspectionShare,
+		"SILKGATE_SIM_DUPLICATE_RATE": c.SimDuplicateRate, "SILKGATE_SIM_REORDER_RATE": c.SimReorderRate} {
+		if v < 0 || v > 1 {
+			bad(name, "must be between 0 and 1")
+		}
+	}
+	if c.SimStep < 0 {
+		bad("SILKGATE_SIM_STEP", "must not be negative")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

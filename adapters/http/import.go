@@ -18,6 +18,9 @@ const maxImportRows = app.MaxBatch * 100
 // importParcels registers the parcels of an uploaded CSV or XLSX file (multipart field "file").
 // The answer has the batch's shape; every error points at "row N, column X" of the file.
 func (h *handlers) importParcels(c *fiber.Ctx) error {
+	if err := app.MayRegisterParcels(actorOf(c)); err != nil {
+		return err
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return &badRequest{code: "file_required", field: "file",

@@ -92,6 +92,9 @@ type batchView struct {
 // registerBatch answers per item; items that cannot even be read as parcels are invalid items,
 // never a failed request.
 func (h *handlers) registerBatch(c *fiber.Ctx) error {
+	if err := app.MayRegisterParcels(actorOf(c)); err != nil {
+		return err
+	}
 	var req batchRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

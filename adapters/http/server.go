@@ -97,6 +97,14 @@ func New(a *app.App, o Options) *fiber.App {
 	v1.Patch("/parcels/:id", h.editParcel)
 	v1.Post("/parcels/:id/cancel", h.cancelParcel)
 	v1.Get("/tracking/:logisticsNo", h.track)
+	v1.Post("/declarations", h.createDeclaration)
+	v1.Post("/declarations/submit", h.submitDeclarations)
+	v1.Get("/declarations", h.listDeclarations)
+	v1.Get("/declarations/:id", h.getDeclaration)
+	v1.Get("/declarations/:id/message", h.declarationMessage)
+	v1.Post("/declarations/:id/submit", h.submitDeclaration)
+	v1.Post("/singlewindow/receipts", h.receiveReceipts)
+	v1.Get("/stats/clearance", h.clearanceStats)
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())

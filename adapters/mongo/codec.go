@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"encoding"
 	"fmt"
 	"reflect"
 
@@ -9,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/bson/bsonrw"
 
 	"github.com/silkgate/silkgate/domain/code"
+	"github.com/silkgate/silkgate/domain/customs"
 )
 
 // registry is how documents are encoded: struct fields take their names from bson tags, else
@@ -42,5 +44,26 @@ func newRegistry() *bsoncodec.Registry {
 			v.Set(reflect.ValueOf(d))
 			return nil
 		}))
+	registerText(reg, reflect.TypeOf(customs.Month{}))
 	return reg
+}
+
+// registerText stores a value type with unexported fields as its text form.
+func registerText(reg *bsoncodec.Registry, t reflect.Type) {
+	reg.RegisterTypeEncoder(t, bsoncodec.ValueEncoderFunc(
+		func(_ bsoncodec.EncodeContext, vw bsonrw.ValueWriter, v reflect.Value) error {
+			b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+			if err != nil {
+				return err
+			}
+			return vw.WriteString(string(b))
+		}))
+	reg.RegisterTypeDecoder(t, bsoncodec.ValueDecoderFunc(
+		func(_ bsoncodec.DecodeContext, vr bsonrw.ValueReader, v reflect.Value) error {
+			s, err := vr.ReadString()
+			if err != nil {
+				return err
+			}
+			return v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
+		}))
 }

@@ -127,3 +127,13 @@ func (r *Orgs) List(ctx context.Context, f party.OrgFilter) ([]*party.Org, strin
 	}
 	return out, next, nil
 }
+
+// RegisteredCode reports whether an organisation with this customs code or USCC is registered:
+// the simulated customs authority's view of who may appear on a filing.
+func (r *Orgs) RegisteredCode(ctx context.Context, code string) (bool, error) {
+	n, err := r.coll.CountDocuments(ctx, bson.M{"$or": bson.A{bson.M{"customsCode": code}, bson.M{"uscc": code}}})
+	if err != nil {
+		return false, internal(err, "find org by code")
+	}
+	return n > 0, nil
+}

@@ -20,6 +20,7 @@ var aggregateCollections = map[string]string{
 	"org":           collOrgs,
 	"authorization": collAuthorizations,
 	"parcel":        collParcels,
+	"declaration":   collDeclarations,
 }
 
 // Outbox reads and clears the "outbox" arrays of aggregate documents.

@@ -57,10 +57,12 @@ func (s *Store) Database() *mongo.Database { return s.db }
 
 // Collection names.
 const (
-	collOrgs           = "orgs"
-	collAPIKeys        = "api_keys"
-	collAuthorizations = "authorizations"
-	collParcels        = "parcels"
+	collOrgs             = "orgs"
+	collAPIKeys          = "api_keys"
+	collAuthorizations   = "authorizations"
+	collParcels          = "parcels"
+	collDeclarations     = "declarations"
+	collDeclarationGUIDs = "declaration_guids"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -81,6 +83,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "logisticsNo", Value: 1}}, Options: options.Index().SetName("logistics_no")},
 			{Keys: bson.D{{Key: "orderNo", Value: 1}}, Options: options.Index().SetName("order_no")},
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "createdAt", Value: -1}}, Options: options.Index().SetName("status_created")},
+		},
+		collDeclarations: {
+			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("exporter_created")},
+			{Keys: bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("created")},
+			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "updatedAt", Value: 1}}, Options: options.Index().SetName("status_updated")},
+			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "kind", Value: 1}, {Key: "releasedAt", Value: 1}}, Options: options.Index().SetName("released")},
+			{Keys: bson.D{{Key: "parcelId", Value: 1}}, Options: options.Index().SetName("parcel")},
 		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},

@@ -19,7 +19,11 @@ const (
 // the presence and shape of the fields described in DOMAIN.md §4. Cross-field rules
 // (NetWt ≤ GrossWet, DeclTotal = DeclPrice × GQty) belong to the domain and are not checked here.
 type DecMessage struct {
-	XMLName  xml.Name `xml:"http://www.chinaport.gov.cn/dec DecMessage"`
+	XMLName xml.Name `xml:"http://www.chinaport.gov.cn/dec DecMessage"`
+	// GUID identifies the filing, as the guid of a CEB message does; the simulated declaration
+	// system answers with it [U: modelled like the rest of this message].
+	GUID     string   `xml:"guid,attr,omitempty"`
+	AppTime  string   `xml:"appTime,attr,omitempty"` // YYYYMMDDhhmmss, China time, like CEB heads
 	Version  string   `xml:"version,attr,omitempty" ceb:"max=10"`
 	DecHead  DecHead  `xml:"DecHead"`
 	DecLists DecLists `xml:"DecLists"`

@@ -1,0 +1,303 @@
+package http
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
+)
+
+type filingView struct {
+	GUID        string         `json:"guid"`
+	CopNo       string         `json:"copNo"`
+	SubmittedAt time.Time      `json:"submittedAt"`
+	Status      customs.Status `json:"status"`
+}
+
+type declarationView struct {
+	ID              string                  `json:"id"`
+	Kind            customs.Kind            `json:"kind"`
+	TradeMode       string                  `json:"tradeMode,omitempty"`
+	ExporterID      string                  `json:"exporterId"`
+	FilerID         string                  `json:"filerId"`
+	Status          customs.Status          `json:"status"`
+	GUID            string                  `json:"guid,omitempty"`
+	CopNo           string                  `json:"copNo,omitempty"`
+	PreNo           string                  `json:"preNo,omitempty"`
+	InvtNo          string                  `json:"invtNo,omitempty"`
+	EntryID         string                  `json:"entryId,omitempty"`
+	SumNo           string                  `json:"sumNo,omitempty"`
+	EntryIDs        []string                `json:"entryIds,omitempty"`
+	FailReason      string                  `json:"failReason,omitempty"`
+	SubmittedAt     *time.Time              `json:"submittedAt,omitempty"`
+	ReleasedAt      *time.Time              `json:"releasedAt,omitempty"`
+	ClearanceSecs   *float64                `json:"clearanceSeconds,omitempty"`
+	CancelledBy     string                  `json:"cancelledBy,omitempty"`
+	SummaryID       string                  `json:"summaryId,omitempty"`
+	SummaryEntryIDs []string                `json:"summaryEntryIds,omitempty"`
+	Inventory       *customs.Inventory      `json:"inventory,omitempty"`
+	Entry           *customs.Entry          `json:"entry,omitempty"`
+	Cancel          *customs.Cancellation   `json:"cancel,omitempty"`
+	Summary         *customs.Summary        `json:"summary,omitempty"`
+	Filings         []filingView            `json:"earlierFilings,omitempty"`
+	Receipts        []customs.ReceiptRecord `json:"receipts,omitempty"`
+	Timeline        []customs.TimelineEntry `json:"timeline,omitempty"`
+	CreatedAt       time.Time               `json:"createdAt"`
+	UpdatedAt       time.Time               `json:"updatedAt"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func viewDeclaration(d *customs.Declaration) declarationView {
+	r := d.Snapshot()
+	v := declarationView{
+		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, ExporterID: r.ExporterID, FilerID: r.FilerID, Status: r.Status,
+		GUID: r.GUID, CopNo: r.CopNo, PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo,
+		EntryIDs: r.EntryIDs, FailReason: r.FailReason, SubmittedAt: timePtr(r.SubmittedAt), ReleasedAt: timePtr(r.ReleasedAt),
+		CancelledBy: r.CancelledBy, SummaryID: r.SummaryID, SummaryEntryIDs: r.SummaryEntryIDs,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary,
+		Receipts: r.Receipts, Timeline: r.Timeline, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	if dur, ok := d.ClearanceTime(); ok {
+		secs := dur.Seconds()
+		v.ClearanceSecs = &secs
+	}
+	for _, f := range r.Filings {
+		v.Filings = append(v.Filings, filingView{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status})
+	}
+	return v
+}
+
+// viewDeclarationSummary leaves the receipts and timeline out, for lists.
+func viewDeclarationSummary(d *customs.Declaration) declarationView {
+	v := viewDeclaration(d)
+	v.Receipts, v.Timeline = nil, nil
+	return v
+}
+
+type createDeclarationRequest struct {
+	Kind          string              `json:"kind"`
+	ParcelIDs     []string            `json:"parcelIds"`
+	ExporterID    string              `json:"exporterId"`
+	Month         string              `json:"month"`
+	DeclarationID string              `json:"declarationId"`
+	Reason        string              `json:"reason"`
+	Entry         *customs.EntryDraft `json:"entry"`
+}
+
+type declarationItemView struct {
+	Index    int                 `json:"index"`
+	ParcelID string              `json:"parcelId,omitempty"`
+	ID       string              `json:"id,omitempty"`
+	Status   app.ItemStatus      `json:"status"`
+	Errors   []domain.FieldError `json:"errors,omitempty"`
+}
+
+type declarationBatchView struct {
+	Created    int                   `json:"created"`
+	Duplicates int                   `json:"duplicates"`
+	Invalid    int                   `json:"invalid"`
+	Results    []declarationItemView `json:"results"`
+}
+
+func viewDeclarationResults(results []app.DeclarationResult, refIsParcel bool) declarationBatchView {
+	out := declarationBatchView{Results: make([]declarationItemView, len(results))}
+	for i, r := range results {
+		v := declarationItemView{Index: r.Index, ID: r.ID, Status: r.Status, Errors: r.Errors}
+		if refIsParcel {
+			v.ParcelID = r.Ref
+		}
+		out.Results[i] = v
+		switch r.Status {
+		case app.ItemCreated:
+			out.Created++
+		case app.ItemDuplicate:
+			out.Duplicates++
+		default:
+			out.Invalid++
+		}
+	}
+	return out
+}
+
+// createDeclaration drafts declarations of every kind: inventory lists for parcels (per-item
+// results), an entry declaration, the summaries of a month, or a cancellation.
+func (h *handlers) createDeclaration(c *fiber.Ctx) error {
+	var req createDeclarationRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	ctx, actor := c.UserContext(), actorOf(c)
+	switch customs.Kind(req.Kind) {
+	case customs.KindInventory:
+		res, err := h.app.CreateInventoryDeclarations(ctx, actor, req.ParcelIDs)
+		if err != nil {
+			return err
+		}
+		return c.JSON(viewDeclarationResults(res, true))
+	case customs.KindEntry:
+		if req.Entry == nil {
+			return domain.InvalidField("entry", "required", "an entry declaration needs its content in \"entry\"")
+		}
+		d, err := h.app.CreateEntryDeclaration(ctx, actor, req.ExporterID, *req.Entry)
+		if err != nil {
+			return prefixFields(err, "entry")
+		}
+		c.Location("/v1/declarations/" + d.ID())
+		return c.Status(fiber.StatusCreated).JSON(viewDeclaration(d))
+	case customs.KindSummary:
+		ds, err := h.app.CreateSummaryDeclarations(ctx, actor, req.ExporterID, req.Month)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(viewPage(app.Page[*customs.Declaration]{Items: ds}, viewDeclaration))
+	case customs.KindCancel:
+		d, err := h.app.CreateCancelDeclaration(ctx, actor, req.DeclarationID, req.Reason)
+		if err != nil {
+			return err
+		}
+		c.Location("/v1/declarations/" + d.ID())
+		return c.Status(fiber.StatusCreated).JSON(viewDeclaration(d))
+	}
+	return domain.InvalidField("kind", "invalid_kind", `kind must be "inventory", "entry", "summary" or "cancel"`)
+}
+
+// prefixFields places an Invalid error's field paths under prefix ("entry.lines[0].codeTS").
+func prefixFields(err error, prefix string) error {
+	e, ok := err.(*domain.Error)
+	if !ok || e.Kind != domain.KindInvalid || len(e.Fields) == 0 {
+		return err
+	}
+	var v domain.Violations
+	v.AddError(prefix, e)
+	return v.Err()
+}
+
+func (h *handlers) getDeclaration(c *fiber.Ctx) error {
+	d, err := h.app.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewDeclaration(d))
+}
+
+func (h *handlers) declarationMessage(c *fiber.Ctx) error {
+	d, err := h.app.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if len(d.Message()) == 0 {
+		return domain.Errorf(domain.KindNotFound, "message_not_found", "the declaration has not been submitted: no message was sent")
+	}
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	return c.Send(d.Message())
+}
+
+func (h *handlers) listDeclarations(c *fiber.Ctx) error {
+	q, err := listQuery(c)
+	if err != nil {
+		return err
+	}
+	f := customs.Filter{Limit: q.limit, Cursor: q.cursor, TradeMode: c.Query("tradeMode")}
+	var v domain.Violations
+	if k := c.Query("kind"); k != "" {
+		if !customs.Kind(k).Valid() {
+			v.Add("kind", "invalid_kind", "kind must be inventory, entry, summary or cancel")
+		}
+		f.Kind = customs.Kind(k)
+	}
+	if s := c.Query("status"); s != "" {
+		if !customs.Status(s).Valid() {
+			v.Add("status", "invalid_status", "status is not a declaration status")
+		}
+		f.Status = customs.Status(s)
+	}
+	if id := c.Query("exporterId"); id != "" {
+		f.ExporterIDs = []string{id}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	p, err := h.app.ListDeclarations(c.UserContext(), actorOf(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewPage(p, viewDeclarationSummary))
+}
+
+func (h *handlers) submitDeclaration(c *fiber.Ctx) error {
+	d, err := h.app.SubmitDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(viewDeclaration(d))
+}
+
+type submitRequest struct {
+	IDs []string `json:"ids"`
+}
+
+func (h *handlers) submitDeclarations(c *fiber.Ctx) error {
+	var req submitRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := h.app.SubmitDeclarations(c.UserContext(), actorOf(c), req.IDs)
+	if err != nil {
+		return err
+	}
+	out := viewDeclarationResults(res, false)
+	out.Created, out.Duplicates = 0, 0
+	for i := range out.Results {
+		if out.Results[i].Status == app.ItemCreated {
+			out.Results[i].Status = "submitted"
+			out.Created++
+		}
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"submitted": out.Created, "invalid": out.Invalid, "results": out.Results})
+}
+
+// receiveReceipts takes one or more CEB receipt documents from customs (or a customs-gateway
+// client) and applies them through the same path as the simulator's receipts.
+func (h *handlers) receiveReceipts(c *fiber.Ctx) error {
+	if err := app.MayReceiveReceipts(actorOf(c)); err != nil {
+		return err
+	}
+	res, err := h.app.ReceiveReceipts(c.UserContext(), c.Body())
+	if err != nil {
+		var e *domain.Error
+		if errors.As(err, &e) && e.Kind == domain.KindInvalid {
+			br := &badRequest{code: e.Code, message: e.Message}
+			if len(e.Fields) > 0 {
+				br.field, br.message = e.Fields[0].Field, e.Fields[0].Message
+			}
+			return br
+		}
+		return err
+	}
+	return c.JSON(fiber.Map{"receipts": res})
+}
+
+func (h *handlers) clearanceStats(c *fiber.Ctx) error {
+	var v domain.Violations
+	from := parseTime(&v, "from", c.Query("from"))
+	to := parseTime(&v, "to", c.Query("to"))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	st, err := h.app.ClearanceStatistics(c.UserContext(), actorOf(c), from, to, c.Query("tradeMode"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"count": st.Count, "p50Seconds": st.P50.Seconds(), "p90Seconds": st.P90.Seconds(),
+		"p99Seconds": st.P99.Seconds()})
+}

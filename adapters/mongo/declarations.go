@@ -1,0 +1,330 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
+)
+
+// Declarations stores customs declarations in "declarations", and in "declaration_guids" the
+// mapping from every guid a declaration was filed under to its id: a receipt carries nothing
+// but a guid, so finding its declaration must be two _id lookups, not a scan.
+type Declarations struct {
+	coll  *mongo.Collection
+	guids *mongo.Collection
+}
+
+var _ customs.Repository = (*Declarations)(nil)
+
+// NewDeclarations returns the declaration repository.
+func NewDeclarations(s *Store) *Declarations {
+	return &Declarations{coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs)}
+}
+
+type filingDoc struct {
+	GUID        string         `bson:"guid"`
+	CopNo       string         `bson:"copNo"`
+	SubmittedAt time.Time      `bson:"submittedAt"`
+	Status      customs.Status `bson:"status"`
+	PreNo       string         `bson:"preNo,omitempty"`
+	InvtNo      string         `bson:"invtNo,omitempty"`
+	EntryID     string         `bson:"entryId,omitempty"`
+	SumNo       string         `bson:"sumNo,omitempty"`
+	Message     string         `bson:"message,omitempty"`
+}
+
+type declarationDoc struct {
+	ID              string                  `bson:"_id"`
+	Kind            customs.Kind            `bson:"kind"`
+	TradeMode       string                  `bson:"tradeMode"`
+	FilerID         string                  `bson:"filerId"`
+	ExporterID      string                  `bson:"exporterId"`
+	ParcelID        string                  `bson:"parcelId,omitempty"` // inventory lists: for lookups by parcel
+	Inventory       *customs.Inventory      `bson:"inventory,omitempty"`
+	Entry           *customs.Entry          `bson:"entry,omitempty"`
+	Cancel          *customs.Cancellation   `bson:"cancel,omitempty"`
+	Summary         *customs.Summary        `bson:"summary,omitempty"`
+	Status          customs.Status          `bson:"status"`
+	GUID            string                  `bson:"guid,omitempty"`
+	CopNo           string                  `bson:"copNo,omitempty"`
+	Message         string                  `bson:"message,omitempty"` // the exact XML sent
+	SubmittedAt     time.Time               `bson:"submittedAt,omitempty"`
+	Filings         []filingDoc             `bson:"filings,omitempty"`
+	PreNo           string                  `bson:"preNo,omitempty"`
+	InvtNo          string                  `bson:"invtNo,omitempty"`
+	EntryID         string                  `bson:"entryId,omitempty"`
+	SumNo           string                  `bson:"sumNo,omitempty"`
+	EntryIDs        []string                `bson:"entryIds,omitempty"`
+	FailReason      string                  `bson:"failReason,omitempty"`
+	ReleasedAt      time.Time               `bson:"releasedAt,omitempty"`
+	CancelledBy     string                  `bson:"cancelledBy,omitempty"`
+	CancelledAt     time.Time               `bson:"cancelledAt,omitempty"`
+	SummaryID       string                  `bson:"summaryId,omitempty"`
+	SummarisedAt    time.Time               `bson:"summarisedAt,omitempty"`
+	SummaryEntryIDs []string                `bson:"summaryEntryIds,omitempty"`
+	Receipts        []customs.ReceiptRecord `bson:"receipts"`
+	CreatedAt       time.Time               `bson:"createdAt"`
+	UpdatedAt       time.Time               `bson:"updatedAt"`
+	Timeline        []customs.TimelineEntry `bson:"timeline"`
+	Version         int64                   `bson:"version"`
+	Outbox          []domain.Event          `bson:"outbox"`
+}
+
+func (d declarationDoc) version() int64         { return d.Version }
+func (d declarationDoc) outbox() []domain.Event { return d.Outbox }
+
+func declarationToDoc(d *customs.Declaration) declarationDoc {
+	r := d.Snapshot()
+	doc := declarationDoc{
+		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, FilerID: r.FilerID, ExporterID: r.ExporterID,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Status: r.Status,
+		GUID: r.GUID, CopNo: r.CopNo, Message: string(r.Message), SubmittedAt: r.SubmittedAt,
+		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, EntryIDs: r.EntryIDs,
+		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
+		SummaryID: r.SummaryID, SummarisedAt: r.SummarisedAt, SummaryEntryIDs: r.SummaryEntryIDs,
+		Receipts: r.Receipts, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
+		Version: r.Version + 1, Outbox: d.Outbox(),
+	}
+	if r.Inventory != nil {
+		doc.ParcelID = r.Inventory.ParcelID
+	}
+	for _, f := range r.Filings {
+		doc.Filings = append(doc.Filings, filingDoc{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
+			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo, Message: string(f.Message)})
+	}
+	if doc.Outbox == nil {
+		doc.Outbox = []domain.Event{}
+	}
+	if doc.Receipts == nil {
+		doc.Receipts = []customs.ReceiptRecord{}
+	}
+	return doc
+}
+
+func declarationFromDoc(doc *declarationDoc) *customs.Declaration {
+	r := customs.Record{
+		ID: doc.ID, Kind: doc.Kind, TradeMode: doc.TradeMode, FilerID: doc.FilerID, ExporterID: doc.ExporterID,
+		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Status: doc.Status,
+		GUID: doc.GUID, CopNo: doc.CopNo, SubmittedAt: doc.SubmittedAt,
+		PreNo: doc.PreNo, InvtNo: doc.InvtNo, EntryID: doc.EntryID, SumNo: doc.SumNo, EntryIDs: doc.EntryIDs,
+		FailReason: doc.FailReason, ReleasedAt: doc.ReleasedAt, CancelledBy: doc.CancelledBy, CancelledAt: doc.CancelledAt,
+		SummaryID: doc.SummaryID, SummarisedAt: doc.SummarisedAt, SummaryEntryIDs: doc.SummaryEntryIDs,
+		Receipts: doc.Receipts, CreatedAt: doc.CreatedAt, UpdatedAt: doc.UpdatedAt, Timeline: doc.Timeline,
+		Version: doc.Version,
+	}
+	if doc.Message != "" {
+		r.Message = []byte(doc.Message)
+	}
+	for _, f := range doc.Filings {
+		r.Filings = append(r.Filings, customs.Filing{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
+			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo, Message: []byte(f.Message)})
+	}
+	return customs.FromDatabase(r)
+}
+
+var errDeclarationNotFound = domain.NotFound("declaration")
+
+// Create stores a new declaration (a draft: it has no guid yet).
+func (r *Declarations) Create(ctx context.Context, d *customs.Declaration) error {
+	if err := r.mapGUIDs(ctx, d.ID(), d.GUIDs()); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, declarationToDoc(d))
+	if isDuplicateKey(err) {
+		return domain.Errorf(domain.KindConflict, "declaration_exists", "a declaration with this id exists")
+	}
+	return internal(err, "create declaration")
+}
+
+// CreateMany stores new declarations in one unordered bulk write; it reports which ids
+// existed already (the caller derived them from what they declare, so those are repeats).
+func (r *Declarations) CreateMany(ctx context.Context, ds []*customs.Declaration) (existing []bool, err error) {
+	existing = make([]bool, len(ds))
+	if len(ds) == 0 {
+		return existing, nil
+	}
+	docs := make([]any, len(ds))
+	for i, d := range ds {
+		docs[i] = declarationToDoc(d)
+	}
+	_, err = r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
+		for _, we := range bwe.WriteErrors {
+			if !isDuplicateKeyCode(we.Code) {
+				return nil, internal(err, "insert declarations")
+			}
+			existing[we.Index] = true
+		}
+		return existing, nil
+	}
+	return existing, internal(err, "insert declarations")
+}
+
+// mapGUIDs records guid → id for each guid; a guid already mapped to this id is fine, one
+// mapped to another declaration is a conflict (guids are unique by construction, so this
+// guards against a bug rather than a race).
+func (r *Declarations) mapGUIDs(ctx context.Context, id string, guids []string) error {
+	for _, g := range guids {
+		_, err := r.guids.InsertOne(ctx, bson.M{"_id": g, "declarationId": id})
+		if isDuplicateKey(err) {
+			var m struct {
+				DeclarationID string `bson:"declarationId"`
+			}
+			if err := r.guids.FindOne(ctx, bson.M{"_id": g}).Decode(&m); err != nil {
+				return internal(err, "read guid mapping")
+			}
+			if m.DeclarationID != id {
+				return domain.Errorf(domain.KindConflict, "guid_taken", "guid %s belongs to another declaration", g)
+			}
+			continue
+		}
+		if err != nil {
+			return internal(err, "map guid")
+		}
+	}
+	return nil
+}
+
+// Get loads a declaration.
+func (r *Declarations) Get(ctx context.Context, id string) (*customs.Declaration, error) {
+	var doc declarationDoc
+	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errDeclarationNotFound
+	}
+	if err != nil {
+		return nil, internal(err, "get declaration")
+	}
+	return declarationFromDoc(&doc), nil
+}
+
+// Update changes a declaration under optimistic concurrency. New guids (a submission) are
+// mapped before the declaration that carries them is written, so a receipt can never arrive
+// for a guid nobody can find.
+func (r *Declarations) Update(ctx context.Context, id string, change func(*customs.Declaration) error) (*customs.Declaration, error) {
+	return updateVersioned(ctx, r.coll, id, errDeclarationNotFound, declarationFromDoc, func(d *customs.Declaration) error {
+		before := d.GUIDs()
+		if err := change(d); err != nil {
+			return err
+		}
+		var added []string
+		for _, g := range d.GUIDs() {
+			if !slices.Contains(before, g) {
+				added = append(added, g)
+			}
+		}
+		return r.mapGUIDs(ctx, id, added)
+	}, declarationToDoc)
+}
+
+// FindByGUID finds the declaration filed under guid: two _id lookups.
+func (r *Declarations) FindByGUID(ctx context.Context, guid string) (*customs.Declaration, error) {
+	var m struct {
+		DeclarationID string `bson:"declarationId"`
+	}
+	err := r.guids.FindOne(ctx, bson.M{"_id": guid}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errDeclarationNotFound
+	}
+	if err != nil {
+		return nil, internal(err, "find guid")
+	}
+	return r.Get(ctx, m.DeclarationID)
+}
+
+// List returns declarations newest first, with the (createdAt, _id) cursor of Parcels.List.
+func (r *Declarations) List(ctx context.Context, f customs.Filter) ([]*customs.Declaration, string, error) {
+	and := bson.A{}
+	if f.ExporterIDs != nil {
+		and = append(and, bson.M{"exporterId": bson.M{"$in": f.ExporterIDs}})
+	}
+	for field, v := range map[string]string{"kind": string(f.Kind), "status": string(f.Status), "tradeMode": f.TradeMode} {
+		if v != "" {
+			and = append(and, bson.M{field: v})
+		}
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		and = append(and, bson.M{"$or": bson.A{
+			bson.M{"createdAt": bson.M{"$lt": at}},
+			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
+		}})
+	}
+	filter := bson.M{}
+	if len(and) > 0 {
+		filter["$and"] = and
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(f.Limit + 1))
+	docs, err := r.find(ctx, filter, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(docs) > f.Limit {
+		docs = docs[:f.Limit]
+		last := docs[f.Limit-1]
+		next = encodeTimeCursor(last.CreatedAt, last.ID)
+	}
+	return declarationsFromDocs(docs), next, nil
+}
+
+// ReleasedInventory returns an exporter's inventory lists released in [from, to) and still
+// released or cleared.
+func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string, from, to time.Time) ([]*customs.Declaration, error) {
+	docs, err := r.find(ctx, bson.M{
+		"kind": string(customs.KindInventory), "exporterId": exporterID,
+		"status":     bson.M{"$in": bson.A{string(customs.StatusReleased), string(customs.StatusCleared)}},
+		"releasedAt": bson.M{"$gte": from, "$lt": to},
+	}, options.Find())
+	if err != nil {
+		return nil, err
+	}
+	return declarationsFromDocs(docs), nil
+}
+
+// Unfinished returns up to limit declarations that were submitted, are not final, and have not
+// changed since before: the reconciler re-sends them (customs answers a repeat with the same
+// receipts, which are recognised as duplicates).
+func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error) {
+	docs, err := r.find(ctx, bson.M{
+		"status": bson.M{"$in": bson.A{string(customs.StatusSubmitted), string(customs.StatusStaged),
+			string(customs.StatusDeclaring), string(customs.StatusSent)}},
+		"updatedAt": bson.M{"$lt": before},
+	}, options.Find().SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	return declarationsFromDocs(docs), nil
+}
+
+func (r *Declarations) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]declarationDoc, error) {
+	cur, err := r.coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, internal(err, "find declarations")
+	}
+	var docs []declarationDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, internal(err, "find declarations")
+	}
+	return docs, nil
+}
+
+func declarationsFromDocs(docs []declarationDoc) []*customs.Declaration {
+	out := make([]*customs.Declaration, len(docs))
+	for i := range docs {
+		out[i] = declarationFromDoc(&docs[i])
+	}
+	return out
+}

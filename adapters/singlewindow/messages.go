@@ -1,0 +1,336 @@
+package singlewindow
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
+	"github.com/silkgate/silkgate/domain/customs"
+)
+
+// Messages builds the Single Window messages of declarations and reads receipts: the codec
+// between the customs domain and the CEB (and entry declaration) XML.
+type Messages struct {
+	DxpID string // the E-Port client's data exchange id, written in BaseTransfer
+}
+
+var _ app.CustomsMessages = Messages{}
+
+// Build writes the message that files d under the given guid and copNo.
+func (m Messages) Build(d *customs.Declaration, f app.Filing) (app.OutgoingMessage, error) {
+	out := app.OutgoingMessage{DeclarationID: d.ID(), GUID: f.GUID}
+	var msg ceb.Message
+	var err error
+	switch d.Kind() {
+	case customs.KindInventory:
+		out.Type = "CEB603"
+		msg, err = m.inventory(d, f)
+	case customs.KindCancel:
+		out.Type = "CEB605"
+		msg, err = m.cancel(d, f)
+	case customs.KindSummary:
+		out.Type = "CEB701"
+		msg, err = m.summary(d, f)
+	case customs.KindEntry:
+		out.Type = "DEC"
+		msg, err = m.entry(d, f)
+	default:
+		return out, fmt.Errorf("no message for a %s declaration", d.Kind())
+	}
+	if err != nil {
+		return out, err
+	}
+	out.XML, err = ceb.Marshal(msg)
+	if err != nil {
+		// What the domain accepted must fit the schema; if not, the mapping is at fault.
+		return out, domain.Internal(err, "build %s of %s", out.Type, d.ID())
+	}
+	return out, nil
+}
+
+func dec(d code.Decimal) ceb.Decimal { return ceb.Decimal(d.String()) }
+
+func customsCountry(iso string) string {
+	c, err := code.NormalizeCountry(iso)
+	if err != nil {
+		return iso
+	}
+	return c.Customs
+}
+
+func customsCurrency(iso string) string {
+	c, err := code.NormalizeCurrency(iso)
+	if err != nil {
+		return iso
+	}
+	return c.Customs
+}
+
+func (m Messages) transfer(copCode, copName string) ceb.BaseTransfer {
+	return ceb.BaseTransfer{CopCode: copCode, CopName: copName, DxpMode: "DXP", DxpID: m.DxpID}
+}
+
+func orElse(v, fallback string) string {
+	if strings.TrimSpace(v) != "" {
+		return v
+	}
+	return fallback
+}
+
+// inventory maps an inventory list to CEB603. Where the domain has no value for a mandatory
+// element the mapping says what it sends: the platform defaults to the seller (a firm selling
+// on its own shop), the legal quantity and unit (qty1/unit1) to the declared ones, the package
+// type to carton (2), and the port of destination to the destination's customs country code.
+func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	inv, ok := d.Inventory()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no inventory content", d.ID())
+	}
+	p, pt := inv.Parcel, inv.Parties
+	head := ceb.InventoryHead{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: "2",
+		CustomsCode: inv.CustomsCode,
+		EbpCode:     orElse(pt.EbpCode, orElse(p.EbpCode, pt.EbcCode)), EbpName: orElse(pt.EbpName, orElse(p.EbpName, pt.EbcName)),
+		OrderNo: p.OrderNo, LogisticsCode: p.LogisticsCode, LogisticsName: orElse(pt.LogisticsName, p.LogisticsCode),
+		LogisticsNo: p.LogisticsNo, CopNo: f.CopNo, IEFlag: "E", PortCode: inv.PortCode, IEDate: ceb.FormatDate(f.At),
+		StatisticsFlag: inv.StatisticsFlag, AgentCode: pt.AgentCode, AgentName: pt.AgentName,
+		EbcCode: pt.EbcCode, EbcName: pt.EbcName,
+		OwnerCode: orElse(pt.OwnerCode, pt.EbcCode), OwnerName: orElse(pt.OwnerName, pt.EbcName),
+		IacCode: pt.IacCode, IacName: pt.IacName, EmsNo: p.EmsNo, TradeMode: p.TradeMode, TrafMode: inv.TrafMode,
+		Country: customsCountry(p.DestinationCountry), POD: customsCountry(p.DestinationCountry),
+		Freight: dec(p.Freight), FCurrency: customsCurrency(p.Currency), FFlag: "3",
+		InsuredFee: dec(p.InsuredFee), ICurrency: customsCurrency(p.Currency), IFlag: "3",
+		WrapType: "2", PackNo: 1, GrossWeight: dec(p.GrossWeightKg), NetWeight: dec(p.NetWeightKg), Note: p.Note,
+	}
+	lists := make([]ceb.InventoryList, len(p.Items))
+	for i, it := range p.Items {
+		lists[i] = ceb.InventoryList{
+			GNum: i + 1, ItemNo: orElse(it.ItemNo, strconv.Itoa(i+1)), ItemRecordNo: it.ItemRecordNo, ItemName: it.Gname,
+			GCode: it.Gcode, GName: it.Gname, GModel: it.Gmodel, BarCode: orElse(it.BarCode, "无"),
+			Country: customsCountry(it.OriginCountry), Currency: customsCurrency(p.Currency),
+			Qty: dec(it.Qty), Qty1: dec(it.Qty), Unit: it.Unit, Unit1: it.Unit, Price: dec(it.Price), TotalPrice: dec(it.TotalPrice),
+		}
+	}
+	return &ceb.CEB603Message{GUID: f.GUID, Inventories: []ceb.Inventory{{Head: head, Lists: lists}},
+		BaseTransfer: m.transfer(pt.AgentCode, pt.AgentName)}, nil
+}
+
+func (m Messages) cancel(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	c, ok := d.Cancellation()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no cancellation content", d.ID())
+	}
+	return &ceb.CEB605Message{GUID: f.GUID, InvtCancels: []ceb.InvtCancel{{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: "2", CustomsCode: c.CustomsCode,
+		CopNo: f.CopNo, PreNo: c.TargetPreNo, InvtNo: c.InvtNo, Reason: c.Reason, AgentCode: c.AgentCode, AgentName: c.AgentName,
+		EbcCode: c.EbcCode, EbcName: c.EbcName,
+	}}, BaseTransfer: m.transfer(c.AgentCode, c.AgentName)}, nil
+}
+
+func (m Messages) summary(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	s, ok := d.Summary()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no summary content", d.ID())
+	}
+	lists := make([]ceb.SummaryApplyList, len(s.Lists))
+	for i, l := range s.Lists {
+		lists[i] = ceb.SummaryApplyList{InvtNo: l.InvtNo}
+	}
+	return &ceb.CEB701Message{GUID: f.GUID, SummaryApplies: []ceb.SummaryApply{{Head: ceb.SummaryApplyHead{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: "2", CustomsCode: s.CustomsCode,
+		CopNo: f.CopNo, AgentCode: s.AgentCode, AgentName: s.AgentName, EbcCode: s.EbcCode, EbcName: s.EbcName,
+		DeclAgentCode: s.DeclAgentCode, DeclAgentName: s.DeclAgentName,
+		StartTime: ceb.FormatAppTime(s.StartTime), EndTime: ceb.FormatAppTime(s.EndTime), LoctNo: s.LoctNo,
+		SummaryFlag: s.SummaryFlag, ItemNameFlag: "0", MsgCount: 1, MsgSeqNo: 1,
+	}, Lists: lists}}, BaseTransfer: m.transfer(s.AgentCode, s.AgentName)}, nil
+}
+
+func alpha3(iso string) string {
+	c, err := code.NormalizeCountry(iso)
+	if err != nil {
+		return iso
+	}
+	return c.Alpha3
+}
+
+func (m Messages) entry(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	e, ok := d.Entry()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no entry content", d.ID())
+	}
+	head := ceb.DecHead{
+		IEFlag: e.IEFlag, CustomMaster: e.CustomMaster, IEPort: e.IEPort, TradeMode: e.TradeMode, TrafMode: e.TrafMode,
+		TrafName: e.TrafName, BillNo: e.BillNo, ContrNo: e.ContrNo, TradeCode: e.TradeCode, TradeCoScc: e.TradeCoScc,
+		TradeName: e.TradeName, OwnerCode: e.OwnerCode, OwnerCodeScc: e.OwnerCodeScc, OwnerName: e.OwnerName,
+		AgentCode: e.AgentCode, AgentCodeScc: e.AgentCodeScc, AgentName: e.AgentName,
+		TradeCountry: alpha3(e.TradeCountry), DistinatePort: orElse(e.DistinatePort, alpha3(e.TradeCountry)+"000"),
+		TransMode: e.TransMode, FeeMark: e.FeeMark, FeeCurr: customsCurrencyOrEmpty(e.FeeCurr),
+		InsurMark: e.InsurMark, InsurCurr: customsCurrencyOrEmpty(e.InsurCurr),
+		PackNo: int(e.PackNo), WrapType: e.WrapType, GrossWet: dec(e.GrossWet), NetWt: dec(e.NetWt), NoteS: e.Note,
+	}
+	if e.FeeMark != "" {
+		head.FeeRate = dec(e.FeeRate)
+	}
+	if e.InsurMark != "" {
+		head.InsurRate = dec(e.InsurRate)
+	}
+	lines := make([]ceb.DecList, len(e.Lines))
+	for i, l := range e.Lines {
+		lines[i] = ceb.DecList{
+			GNo: l.GNo, CodeTS: l.CodeTS, CiqCode: orElse(l.CiqCode, "999"), GName: l.GName, GModel: l.GModel,
+			GQty: dec(l.GQty), GUnit: l.GUnit, FirstQty: dec(l.FirstQty), FirstUnit: l.FirstUnit, SecondUnit: l.SecondUnit,
+			DeclPrice: dec(l.DeclPrice), DeclTotal: dec(l.DeclTotal), TradeCurr: customsCurrency(l.TradeCurr),
+			OriginCountry: alpha3(l.OriginCountry), DestinationCountry: alpha3(l.DestinationCountry),
+		}
+		if l.SecondQty != nil {
+			lines[i].SecondQty = dec(*l.SecondQty)
+		}
+	}
+	return &ceb.DecMessage{GUID: f.GUID, AppTime: ceb.FormatAppTime(f.At), DecHead: head, DecLists: ceb.DecLists{DecList: lines},
+		DecSign: ceb.DecSign{OperType: "C", CopCode: e.AgentCode, OperName: e.AgentName, ClientSeqNo: clientSeqNo(f.CopNo)}}, nil
+}
+
+func customsCurrencyOrEmpty(iso string) string {
+	if iso == "" {
+		return ""
+	}
+	return customsCurrency(iso)
+}
+
+// clientSeqNo fits the copNo into DecSign's 18 characters, keeping its distinctive end.
+func clientSeqNo(copNo string) string {
+	if len(copNo) <= 18 {
+		return copNo
+	}
+	return copNo[len(copNo)-18:]
+}
+
+// DecodeReceipts reads a body of one or more receipt documents: CEB receipts and the simulated
+// declaration system's DecResult. One unreadable document fails the whole body with an Invalid
+// error naming the document, element and line, so that nothing of a half-understood body is
+// applied.
+func (Messages) DecodeReceipts(body []byte) ([]customs.Receipt, error) {
+	docs := ceb.SplitDocuments(body)
+	if len(docs) == 0 {
+		return nil, domain.InvalidField("body", "empty_body", "the body holds no XML document")
+	}
+	var out []customs.Receipt
+	for _, doc := range docs {
+		if doc.Err != nil {
+			return nil, parseProblem(doc.Index, doc.Err)
+		}
+		if bytes.Contains(doc.Data[:min(len(doc.Data), 512)], []byte("DecResult")) {
+			r, err := decodeDecResult(doc.Data)
+			if err != nil {
+				return nil, domain.InvalidField(fmt.Sprintf("document[%d]/DecResult", doc.Index), "malformed_receipt", err.Error())
+			}
+			out = append(out, r)
+			continue
+		}
+		rs, err := ceb.ParseReceipts(doc.Data)
+		if err != nil {
+			return nil, parseProblem(doc.Index, err)
+		}
+		for _, r := range rs {
+			out = append(out, fromCEB(r))
+		}
+	}
+	return out, nil
+}
+
+func parseProblem(index int, err error) error {
+	field := fmt.Sprintf("document[%d]", index)
+	if pe, ok := err.(*ceb.ParseError); ok {
+		if pe.Path != "" {
+			field += "/" + pe.Path
+		} else if pe.Element != "" {
+			field += "/" + pe.Element
+		}
+		return domain.InvalidField(field, "malformed_receipt", pe.Error())
+	}
+	return domain.InvalidField(field, "malformed_receipt", err.Error())
+}
+
+func fromCEB(r ceb.Receipt) customs.Receipt {
+	out := customs.Receipt{
+		Message: r.Message, GUID: r.GUID, ReturnStatus: r.ReturnStatus, ReturnTime: r.ReturnTime,
+		ReturnInfo: r.ReturnInfo, PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo,
+	}
+	if r.Message == customs.MessageSummaryResult {
+		out.ReturnStatus = r.DecState
+	}
+	return out
+}
+
+func decodeDecResult(data []byte) (customs.Receipt, error) {
+	var d decResult
+	if err := xml.Unmarshal(data, &d); err != nil {
+		return customs.Receipt{}, err
+	}
+	if d.GUID == "" || d.Channel == "" || d.NoticeTime == "" {
+		return customs.Receipt{}, fmt.Errorf("DecResult needs guid, channel and noticeTime")
+	}
+	at, err := ceb.ParseReturnTime(d.NoticeTime)
+	if err != nil {
+		return customs.Receipt{}, fmt.Errorf("noticeTime: %w", err)
+	}
+	return customs.Receipt{Message: "DEC", GUID: d.GUID, ReturnStatus: d.Channel, ReturnTime: at,
+		ReturnInfo: d.Note, EntryID: d.EntryID}, nil
+}
+
+// entry answers an entry declaration with the channel statuses of the declaration system:
+// L (accepted, numbered), then C (inspection) for a high-risk heading, P (released), R (cleared).
+func (s *Simulator) entry(_ context.Context, data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseDecMessage(data)
+	if err != nil {
+		return nil, err
+	}
+	if msg.GUID == "" {
+		return nil, fmt.Errorf("entry declaration without a guid")
+	}
+	appTime, err := ceb.ParseAppTime(msg.AppTime)
+	if err != nil {
+		return nil, fmt.Errorf("entry declaration appTime: %w", err)
+	}
+	entryID, _ := customs.FormatEntryID(s.cfg.District, appTime.In(ceb.China).Year(), true, serial(msg.GUID, "entry"))
+	channels := []string{"L"}
+	var lines []ceb.InventoryList
+	for _, l := range msg.DecLists.DecList {
+		lines = append(lines, ceb.InventoryList{GCode: l.CodeTS})
+	}
+	reason := ""
+	for _, l := range msg.DecLists.DecList {
+		if !code.KnownHSHeading(l.CodeTS) {
+			reason = "商品编码" + l.CodeTS + "不存在 unknown HS heading"
+		}
+	}
+	if reason != "" {
+		channels = []string{"E"}
+	} else {
+		if s.highRisk(lines) || s.dice(msg.GUID).Float64() < s.cfg.InspectionShare {
+			channels = append(channels, "C")
+		}
+		channels = append(channels, "P", "R")
+	}
+	var plan []receipt
+	for i, ch := range channels {
+		delay, at := s.timing(appTime, i)
+		r := decResult{GUID: msg.GUID, Channel: ch, NoticeTime: ceb.FormatReturnTime(at), Note: reason}
+		if ch != "E" {
+			r.EntryID = entryID
+		}
+		doc, err := xml.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, receipt{doc: append([]byte(xml.Header), doc...), delay: delay})
+	}
+	return s.shuffle(s.dice(msg.GUID), plan), nil
+}

@@ -1,0 +1,406 @@
+package singlewindow
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain/code"
+	"github.com/silkgate/silkgate/domain/customs"
+)
+
+// SimulatorConfig tunes the simulated customs authority.
+type SimulatorConfig struct {
+	Seed             uint64        // with a filing's guid, decides everything: same seed, same answers
+	Step             time.Duration // time between successive receipts of one filing
+	ReviewShare      float64       // share of accepted lists sent to manual review (300 → 399)
+	InspectionShare  float64       // share of accepted lists inspected (500)
+	HighRiskHeadings []string      // 4-digit HS headings always inspected (e.g. 8507 lithium batteries)
+	DuplicateRate    float64       // chance that a receipt is delivered twice
+	ReorderRate      float64       // chance that a receipt is delivered after the next one
+	District         string        // the customs district numbering lists and declarations
+}
+
+// PartyCheck tells whether a customs code or USCC names a firm registered with customs.
+type PartyCheck func(ctx context.Context, code string) (bool, error)
+
+// Simulator is the simulated customs authority behind the CustomsGateway port. It reads what
+// it is sent with the same codec the service writes with, checks it like customs would (schema,
+// mandatory fields, HS headings, line totals, registered parties), and answers with realistic
+// receipt sequences delivered later as receipt tasks — sometimes twice, sometimes out of order.
+//
+// It keeps no state: every decision and every number is derived from the seed and the filing's
+// guid, and receipt times from the filing's appTime. Sending the same message again therefore
+// produces the very same receipts, which the service recognises as duplicates — so the service
+// may re-send whatever it is unsure about (after a crash, a lost queue) without harm.
+type Simulator struct {
+	cfg        SimulatorConfig
+	queue      app.Queue
+	registered PartyCheck
+	log        *slog.Logger
+}
+
+var _ app.CustomsGateway = (*Simulator)(nil)
+
+// NewSimulator returns the simulated authority; receipts go to queue as receipt tasks.
+func NewSimulator(cfg SimulatorConfig, queue app.Queue, registered PartyCheck, log *slog.Logger) *Simulator {
+	if cfg.District == "" {
+		cfg.District = "4700"
+	}
+	return &Simulator{cfg: cfg, queue: queue, registered: registered, log: log}
+}
+
+// receipt is one planned answer: a whole receipt document and when customs "sends" it.
+type receipt struct {
+	doc   []byte
+	delay time.Duration
+}
+
+// Send answers a message. A message it cannot read at all is an error for the caller (nothing
+// sensible can be answered without a guid); one that fails the schema is answered with CEB900.
+func (s *Simulator) Send(ctx context.Context, m app.OutgoingMessage) error {
+	var plan []receipt
+	var err error
+	switch m.Type {
+	case "CEB603":
+		plan, err = s.inventory(ctx, m.XML)
+	case "CEB605":
+		plan, err = s.cancel(m.XML)
+	case "CEB701":
+		plan, err = s.summary(m.XML)
+	case "CEB509":
+		plan, err = s.departure(m.XML)
+	case "DEC":
+		plan, err = s.entry(ctx, m.XML)
+	default:
+		return fmt.Errorf("simulated customs: unsupported message %q", m.Type)
+	}
+	if err != nil {
+		return fmt.Errorf("simulated customs: %s %s: %w", m.Type, m.GUID, err)
+	}
+	for _, r := range plan {
+		if err := s.queue.Enqueue(ctx, app.Task{Type: app.TaskCustomsReceipts, Payload: r.doc, Delay: r.delay}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dice is the filing's own random source: the same guid always rolls the same numbers.
+func (s *Simulator) dice(guid string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(guid))
+	return rand.New(rand.NewPCG(s.cfg.Seed, h.Sum64()))
+}
+
+// serial is a 9-digit number derived from a guid and a purpose, for customs' numbers.
+func serial(guid, purpose string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(purpose + ":" + guid))
+	return int64(h.Sum64() % 1_000_000_000)
+}
+
+// timing spreads n receipts: delivery delays, and the returnTimes customs stamps on them
+// (from the filing's appTime, so that a re-sent filing gets identical receipts).
+func (s *Simulator) timing(appTime time.Time, i int) (delay time.Duration, at time.Time) {
+	step := s.cfg.Step
+	if step <= 0 {
+		return 0, appTime.Add(time.Duration(i+1) * time.Millisecond)
+	}
+	return time.Duration(i+1) * step, appTime.Add(time.Duration(i+1) * step)
+}
+
+// shuffle applies the configured duplicates and reorderings to a plan.
+func (s *Simulator) shuffle(r *rand.Rand, plan []receipt) []receipt {
+	for i := 0; i+1 < len(plan); i++ {
+		if r.Float64() < s.cfg.ReorderRate {
+			plan[i].delay, plan[i+1].delay = plan[i+1].delay, plan[i].delay
+		}
+	}
+	n := len(plan)
+	for i := 0; i < n; i++ {
+		if r.Float64() < s.cfg.DuplicateRate {
+			dup := plan[i]
+			dup.delay += s.cfg.Step/2 + time.Millisecond
+			plan = append(plan, dup)
+		}
+	}
+	return plan
+}
+
+// inventory answers CEB603 lists with CEB604 receipts.
+func (s *Simulator) inventory(ctx context.Context, data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseCEB603(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := ceb.Validate(msg); verr != nil {
+		return s.formatError(msg.GUID, "CEB603", msg.BaseTransfer.CopCode, verr)
+	}
+	var plan []receipt
+	for _, inv := range msg.Inventories {
+		h := inv.Head
+		appTime, err := ceb.ParseAppTime(h.AppTime)
+		if err != nil {
+			return nil, err
+		}
+		r := s.dice(h.GUID)
+		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
+		invtNo, _ := customs.FormatInvtNo(s.cfg.District, appTime.In(ceb.China).Year(), serial(h.GUID, "invt"))
+		type step struct{ status, info, invtNo string }
+		steps := []step{{"2", "电子口岸已暂存, 申报中", ""}}
+		reason, err := s.judgeInventory(ctx, h, inv.Lists)
+		if err != nil {
+			return nil, err
+		}
+		review := r.Float64() < s.cfg.ReviewShare
+		inspect := r.Float64() < s.cfg.InspectionShare || s.highRisk(inv.Lists)
+		switch {
+		case reason != "":
+			steps = append(steps, step{"100", "海关退单: " + reason, ""})
+		default:
+			steps = append(steps, step{"120", "海关入库成功", invtNo})
+			if inspect {
+				steps = append(steps, step{"500", "布控查验", invtNo})
+			} else if review {
+				steps = append(steps, step{"300", "人工审核", invtNo}, step{"399", "人工审核通过", invtNo})
+			}
+			steps = append(steps, step{"800", "放行", invtNo})
+		}
+		var one []receipt
+		for i, st := range steps {
+			delay, at := s.timing(appTime, i)
+			doc, err := ceb.Marshal(&ceb.CEB604Message{GUID: envelopeGUID(h.GUID, st.status), InventoryReturns: []ceb.InventoryReturn{{
+				GUID: h.GUID, AgentCode: h.AgentCode, CopNo: h.CopNo, PreNo: preNo, InvtNo: st.invtNo,
+				EbcCode: h.EbcCode, EbpCode: h.EbpCode, OrderNo: h.OrderNo, StatisticsFlag: h.StatisticsFlag,
+				ReturnResult: ceb.ReturnResult{ReturnStatus: st.status, ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st.info},
+			}}})
+			if err != nil {
+				return nil, err
+			}
+			one = append(one, receipt{doc: doc, delay: delay})
+		}
+		plan = append(plan, s.shuffle(r, one)...)
+	}
+	return plan, nil
+}
+
+// judgeInventory is customs' check of one list; a non-empty answer is the reason to reject it.
+func (s *Simulator) judgeInventory(ctx context.Context, h ceb.InventoryHead, lines []ceb.InventoryList) (string, error) {
+	var missing []string
+	for name, v := range map[string]string{"orderNo": h.OrderNo, "logisticsNo": h.LogisticsNo, "copNo": h.CopNo,
+		"agentCode": h.AgentCode, "ebcCode": h.EbcCode, "ebpCode": h.EbpCode, "ownerCode": h.OwnerCode} {
+		if strings.TrimSpace(v) == "" {
+			missing = append(missing, name)
+		}
+	}
+	if (h.TradeMode == "1210" || h.TradeMode == "1239") && h.EmsNo == "" {
+		missing = append(missing, "emsNo")
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return "缺少必填项 missing mandatory fields: " + strings.Join(missing, ", "), nil
+	}
+	for _, l := range lines {
+		if !code.KnownHSHeading(l.GCode) {
+			return fmt.Sprintf("第%d项商品编码%s不存在 unknown HS heading %s", l.GNum, l.GCode, l.GCode[:min(4, len(l.GCode))]), nil
+		}
+		qty, err1 := code.ParseDecimal(string(l.Qty))
+		price, err2 := code.ParseDecimal(string(l.Price))
+		total, err3 := code.ParseDecimal(string(l.TotalPrice))
+		if err1 != nil || err2 != nil || err3 != nil {
+			return fmt.Sprintf("第%d项数量或价格格式错误 unreadable quantity or price in line %d", l.GNum, l.GNum), nil
+		}
+		if diff := qty.Mul(price).Sub(total).Abs(); diff.Cmp(code.MustDecimal("0.01")) > 0 {
+			return fmt.Sprintf("第%d项总价不等于数量乘单价 line %d: qty × price ≠ totalPrice", l.GNum, l.GNum), nil
+		}
+	}
+	for _, party := range []struct{ role, code string }{{"agent", h.AgentCode}, {"ebc", h.EbcCode}} {
+		if s.registered == nil {
+			break
+		}
+		ok, err := s.registered(ctx, party.code)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return fmt.Sprintf("企业%s未在海关备案 %s %s is not registered with customs", party.code, party.role, party.code), nil
+		}
+	}
+	return "", nil
+}
+
+func (s *Simulator) highRisk(lines []ceb.InventoryList) bool {
+	for _, l := range lines {
+		for _, h := range s.cfg.HighRiskHeadings {
+			if strings.HasPrefix(l.GCode, h) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cancel answers CEB605 cancellations with CEB606: staged, accepted, review finished (approved).
+func (s *Simulator) cancel(data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseCEB605(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := ceb.Validate(msg); verr != nil {
+		return s.formatError(msg.GUID, "CEB605", msg.BaseTransfer.CopCode, verr)
+	}
+	var plan []receipt
+	for _, c := range msg.InvtCancels {
+		appTime, err := ceb.ParseAppTime(c.AppTime)
+		if err != nil {
+			return nil, err
+		}
+		preNo, _ := customs.FormatPreNo(appTime, serial(c.GUID, "pre"))
+		var one []receipt
+		for i, st := range [][2]string{{"2", "申报中"}, {"120", "海关入库成功"}, {"399", "撤销申请审核通过"}} {
+			delay, at := s.timing(appTime, i)
+			doc, err := ceb.Marshal(&ceb.CEB606Message{GUID: envelopeGUID(c.GUID, st[0]), InvtCancelReturns: []ceb.InvtCancelReturn{{
+				GUID: c.GUID, AgentCode: c.AgentCode, CopNo: c.CopNo, PreNo: preNo, InvtNo: c.InvtNo,
+				ReturnResult: ceb.ReturnResult{ReturnStatus: st[0], ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st[1]},
+			}}})
+			if err != nil {
+				return nil, err
+			}
+			one = append(one, receipt{doc: doc, delay: delay})
+		}
+		plan = append(plan, s.shuffle(s.dice(c.GUID), one)...)
+	}
+	return plan, nil
+}
+
+// summary answers CEB701 with CEB702 (staged, accepted) and then the CEB792 result carrying the
+// customs declaration number generated from the summary.
+func (s *Simulator) summary(data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseCEB701(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := ceb.Validate(msg); verr != nil {
+		return s.formatError(msg.GUID, "CEB701", msg.BaseTransfer.CopCode, verr)
+	}
+	var plan []receipt
+	for _, sa := range msg.SummaryApplies {
+		h := sa.Head
+		appTime, err := ceb.ParseAppTime(h.AppTime)
+		if err != nil {
+			return nil, err
+		}
+		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
+		sumNo := "S" + appTime.In(ceb.China).Format("20060102") + fmt.Sprintf("%09d", serial(h.GUID, "sum"))
+		var one []receipt
+		for i, st := range [][2]string{{"2", "申报中"}, {"120", "汇总申请入库成功"}} {
+			delay, at := s.timing(appTime, i)
+			doc, err := ceb.Marshal(&ceb.CEB702Message{GUID: envelopeGUID(h.GUID, st[0]), SummaryReturns: []ceb.SummaryReturn{{
+				GUID: h.GUID, AgentCode: h.AgentCode, EbcCode: h.EbcCode, CopNo: h.CopNo, PreNo: preNo, SumNo: sumNo, MsgSeqNo: 1,
+				ReturnResult: ceb.ReturnResult{ReturnStatus: st[0], ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st[1]},
+			}}})
+			if err != nil {
+				return nil, err
+			}
+			one = append(one, receipt{doc: doc, delay: delay})
+		}
+		delay, at := s.timing(appTime, 2)
+		entryID, _ := customs.FormatEntryID(s.cfg.District, appTime.In(ceb.China).Year(), true, serial(h.GUID, "entry"))
+		doc, err := ceb.Marshal(&ceb.CEB792Message{GUID: envelopeGUID(h.GUID, "792"), SummaryResults: []ceb.SummaryResult{{
+			Head: ceb.SummaryResultHead{GUID: h.GUID, CustomsCode: h.CustomsCode, SumNo: sumNo, OpDate: ceb.FormatReturnTime(at),
+				DeclSeqNo: "S" + appTime.In(ceb.China).Format("20060102") + fmt.Sprintf("%09d", serial(h.GUID, "decl")),
+				EntryID:   entryID, DecState: "A", AgentCode: h.AgentCode, AgentName: h.AgentName, EbcCode: h.EbcCode,
+				EbcName: h.EbcName, DeclAgentCode: h.DeclAgentCode, DeclAgentName: h.DeclAgentName,
+				GrossWeight: "0", NetWeight: "0", MsgCount: 1, MsgSeqNo: 1,
+				Note: fmt.Sprintf("汇总%d票清单 %d inventory lists summarised", len(sa.Lists), len(sa.Lists))},
+		}}})
+		if err != nil {
+			return nil, err
+		}
+		one = append(one, receipt{doc: doc, delay: delay})
+		plan = append(plan, s.shuffle(s.dice(h.GUID), one)...)
+	}
+	return plan, nil
+}
+
+// departure answers CEB509 with CEB510 (accepted).
+func (s *Simulator) departure(data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseCEB509(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := ceb.Validate(msg); verr != nil {
+		return s.formatError(msg.GUID, "CEB509", msg.BaseTransfer.CopCode, verr)
+	}
+	var plan []receipt
+	for _, d := range msg.Departures {
+		h := d.Head
+		appTime, err := ceb.ParseAppTime(h.AppTime)
+		if err != nil {
+			return nil, err
+		}
+		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
+		delay, at := s.timing(appTime, 0)
+		doc, err := ceb.Marshal(&ceb.CEB510Message{GUID: envelopeGUID(h.GUID, "120"), DepartureReturns: []ceb.DepartureReturn{{
+			GUID: h.GUID, LogisticsCode: h.LogisticsCode, CopNo: h.CopNo, PreNo: preNo, MsgSeqNo: h.MsgSeqNo,
+			ReturnResult: ceb.ReturnResult{ReturnStatus: "120", ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: "离境单入库成功"},
+		}}})
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, receipt{doc: doc, delay: delay})
+	}
+	return plan, nil
+}
+
+// formatError answers a message that fails the schema with CEB900.
+func (s *Simulator) formatError(guid, messageType, copCode string, verr error) ([]receipt, error) {
+	info := verr.Error()
+	if len([]rune(info)) > 900 {
+		info = string([]rune(info)[:900])
+	}
+	delay, at := s.timing(time.Now(), 0)
+	doc, err := ceb.Marshal(&ceb.CEB900Message{GUID: envelopeGUID(guid, "900"), MessageReturns: []ceb.MessageReturn{{
+		GUID:           guid,
+		ReturnResult:   ceb.ReturnResult{ReturnStatus: "-1", ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: "报文格式错误: " + info},
+		OriMessageType: messageType, OriCopMsgID: copCode,
+	}}})
+	if err != nil {
+		return nil, err
+	}
+	return []receipt{{doc: doc, delay: delay}}, nil
+}
+
+// envelopeGUID derives the guid of a receipt message from the filing's guid and the receipt's
+// role, so that a re-sent filing yields byte-identical receipts.
+func envelopeGUID(guid, role string) string {
+	h := fnv.New128a()
+	h.Write([]byte(role + ":" + guid))
+	b := h.Sum(nil)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
+}
+
+// decResult is the simulated declaration system's receipt for an entry declaration (报关单回执):
+// its channel status (L accepted, E rejected, C inspection, P released, R cleared) and, once
+// accepted, the entry number. The real declaration system's receipt format is not in the
+// shared contract; this one is modelled, like DecMessage itself [U].
+type decResult struct {
+	XMLName    xml.Name `xml:"http://www.chinaport.gov.cn/dec DecResult"`
+	GUID       string   `xml:"guid"`
+	SeqNo      string   `xml:"seqNo,omitempty"`
+	EntryID    string   `xml:"entryId,omitempty"`
+	Channel    string   `xml:"channel"`
+	NoticeTime string   `xml:"noticeTime"`
+	Note       string   `xml:"note,omitempty"`
+}

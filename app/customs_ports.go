@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/silkgate/silkgate/domain/customs"
+)
+
+// OutgoingMessage is one message for the Single Window: the exact bytes the declaration keeps
+// as "what was sent".
+type OutgoingMessage struct {
+	DeclarationID string
+	GUID          string
+	Type          string // "CEB603", "CEB605", "CEB701", "CEB509", "DEC"
+	XML           []byte
+}
+
+// CustomsGateway hands messages to customs. Answers come back later, asynchronously, as
+// receipt documents enqueued as TaskCustomsReceipts tasks (or posted to the receipts endpoint).
+// Sending the same message (same guid) twice must be harmless.
+type CustomsGateway interface {
+	Send(ctx context.Context, m OutgoingMessage) error
+}
+
+// Task types of the customs exchange.
+const (
+	TaskCustomsSend     = "customs:send"     // payload: a declaration id
+	TaskCustomsReceipts = "customs:receipts" // payload: one or more receipt XML documents
+)
+
+// messageType is the Single Window message that files a declaration of kind k.
+func messageType(k customs.Kind) string {
+	switch k {
+	case customs.KindInventory:
+		return "CEB603"
+	case customs.KindCancel:
+		return "CEB605"
+	case customs.KindSummary:
+		return "CEB701"
+	}
+	return "DEC"
+}
+
+// Filing is what identifies one submission of a declaration to customs.
+type Filing struct {
+	GUID  string
+	CopNo string
+	At    time.Time
+}
+
+// CustomsMessages is the Single Window codec: it writes a declaration's message and reads
+// receipt documents.
+type CustomsMessages interface {
+	Build(d *customs.Declaration, f Filing) (OutgoingMessage, error)
+	// DecodeReceipts reads a body of one or more receipt documents; a malformed one is an
+	// Invalid error naming the document and element.
+	DecodeReceipts(body []byte) ([]customs.Receipt, error)
+}
+
+// DeclarationStore is the declaration repository with the bulk and reconciliation queries the
+// use cases need besides the domain's port.
+type DeclarationStore interface {
+	customs.Repository
+	// CreateMany stores drafts in one bulk write; existing[i] reports that ds[i]'s id existed.
+	CreateMany(ctx context.Context, ds []*customs.Declaration) (existing []bool, err error)
+	// Unfinished lists submitted declarations, not yet released or final, unchanged since before.
+	Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error)
+}
+
+// CustomsSettings are the facts of the zone's customs set-up.
+type CustomsSettings struct {
+	District    string        // declaring customs district (4 digits)
+	PortCode    string        // exit customs district (4 digits)
+	CopPrefix   string        // prefix of the copNos this service gives its messages
+	ResendAfter time.Duration // a submitted declaration without progress for this long is sent again
+}

@@ -1,0 +1,100 @@
+package customs
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
+)
+
+// Limits shared by the kinds (CEB 2022-05 schema where it has one).
+const (
+	MaxPartyCode = 18   // a 10-character customs code or an 18-character USCC
+	MaxPartyName = 100  // agentName, ebcName, ...
+	MaxReason    = 1000 // a cancellation's reason (CEB605)
+	MaxLoctNo    = 10   // loctNo (supervised site)
+)
+
+// checkText records required / too_long for a trimmed string and reports whether it passed.
+func checkText(v *domain.Violations, field, s string, required bool, max int) bool {
+	switch {
+	case s == "" && required:
+		v.Add(field, "required", field+" is required")
+		return false
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "too_long", field+" has at most "+strconv.Itoa(max)+" characters")
+		return false
+	}
+	return true
+}
+
+// checkPartyCode accepts what CEB accepts in a party field: a 10-character customs
+// registration code or an 18-character USCC.
+func checkPartyCode(v *domain.Violations, field, s string, required bool) {
+	if s == "" {
+		if required {
+			v.Add(field, "required", field+" is required")
+		}
+		return
+	}
+	var err error
+	switch len(s) {
+	case 18:
+		err = code.CheckUSCC(s)
+	case 10:
+		err = code.CheckCustomsCode(s)
+	default:
+		v.Add(field, "invalid_party_code", field+" is a 10-character customs code or an 18-character USCC")
+		return
+	}
+	if err != nil {
+		v.AddError(field, err)
+	}
+}
+
+// checkDistrict records required / invalid_customs_district.
+func checkDistrict(v *domain.Violations, field, s string) {
+	if s == "" {
+		v.Add(field, "required", field+" is required")
+	} else if err := CheckDistrict(s); err != nil {
+		v.AddError(field, err)
+	}
+}
+
+// checkCountry normalises a required ISO country code to alpha-2.
+func checkCountry(v *domain.Violations, field, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		v.Add(field, "required", field+" is required")
+		return ""
+	}
+	c, err := code.NormalizeCountry(s)
+	if err != nil {
+		v.AddError(field, err)
+		return s
+	}
+	return c.Alpha2
+}
+
+// checkCurrency normalises a required ISO currency code.
+func checkCurrency(v *domain.Violations, field, s string, required bool) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		if required {
+			v.Add(field, "required", field+" is required")
+		}
+		return ""
+	}
+	c, err := code.NormalizeCurrency(s)
+	if err != nil {
+		v.AddError(field, err)
+		return s
+	}
+	return c.ISO
+}
+
+func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }

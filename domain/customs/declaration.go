@@ -1,0 +1,749 @@
+package customs
+
+import (
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/silkgate/silkgate/domain"
+)
+
+// aggregateName is the Aggregate of a declaration's events.
+const aggregateName = "declaration"
+
+// Kind is what a declaration files.
+type Kind string
+
+// The declaration kinds.
+const (
+	KindInventory Kind = "inventory" // export inventory list (申报清单, CEB603), one per 9610/1210 parcel
+	KindCancel    Kind = "cancel"    // cancellation of an inventory list (CEB605)
+	KindSummary   Kind = "summary"   // monthly summary application (汇总申报, CEB701)
+	KindEntry     Kind = "entry"     // full customs declaration (报关单) for 9710 / 9810 / 0110
+)
+
+// Kinds lists every kind.
+func Kinds() []Kind { return []Kind{KindInventory, KindCancel, KindSummary, KindEntry} }
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
+
+// Filing is an earlier filing of a declaration that was given up for a resubmission under a
+// new guid (after send_failed or error). Its late receipts are still recognised and kept, never
+// applied.
+type Filing struct {
+	GUID        string    `json:"guid"`
+	CopNo       string    `json:"copNo"`
+	SubmittedAt time.Time `json:"submittedAt"`
+	Status      Status    `json:"status"`            // where it ended
+	PreNo       string    `json:"preNo,omitempty"`   // numbers it got, left with it
+	InvtNo      string    `json:"invtNo,omitempty"`  //
+	EntryID     string    `json:"entryId,omitempty"` //
+	SumNo       string    `json:"sumNo,omitempty"`   //
+	Message     []byte    `json:"-"`
+}
+
+// Declaration is one customs filing — an inventory list, a cancellation, a summary application
+// or a full customs declaration — with every receipt customs sent about it. See the package
+// comment for how receipts move it.
+type Declaration struct {
+	id          string
+	kind        Kind
+	tradeMode   string
+	filerID     string
+	exporterID  string
+	inventory   *Inventory
+	entry       *Entry
+	cancel      *Cancellation
+	summary     *Summary
+	status      Status
+	guid        string
+	copNo       string
+	message     []byte
+	submittedAt time.Time
+	filings     []Filing
+	preNo       string
+	invtNo      string
+	entryID     string
+	sumNo       string
+	entryIDs    []string // summary: the declarations it produced
+	failReason  string
+	releasedAt  time.Time
+	cancelledBy string
+	cancelledAt time.Time
+	// inventory lists in a summary
+	summaryID       string
+	summarisedAt    time.Time
+	summaryEntryIDs []string
+
+	receipts  []ReceiptRecord
+	createdAt time.Time
+	updatedAt time.Time
+	timeline  []TimelineEntry
+	version   int64
+	outbox    []domain.Event
+}
+
+func newDeclaration(id string, kind Kind, tradeMode, filerID, exporterID string, at time.Time) (*Declaration, error) {
+	id, filerID, exporterID = strings.TrimSpace(id), strings.TrimSpace(filerID), strings.TrimSpace(exporterID)
+	if id == "" || filerID == "" || exporterID == "" {
+		return nil, domain.Internal(nil, "a %s declaration needs an id, a filer and an exporter", kind)
+	}
+	return &Declaration{
+		id: id, kind: kind, tradeMode: tradeMode, filerID: filerID, exporterID: exporterID,
+		status: StatusDraft, createdAt: at.UTC(), updatedAt: at.UTC(),
+	}, nil
+}
+
+// NewInventory makes a draft inventory list for a parcel after checking the input completely
+// (ValidateInventory). id is the new declaration's id, at the time, actor who made it.
+func NewInventory(id string, in InventoryInput, at time.Time, actor string) (*Declaration, error) {
+	inv, err := ValidateInventory(in)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDeclaration(id, KindInventory, inv.Parcel.TradeMode, in.FilerID, in.ExporterID, at)
+	if err != nil {
+		return nil, err
+	}
+	d.inventory = &inv
+	d.addEvent(at, actor, EventCreated, "inventory list drafted for parcel "+inv.ParcelID, nil)
+	return d, nil
+}
+
+// NewEntry makes a draft customs declaration after checking the draft completely
+// (ValidateEntry).
+func NewEntry(id, filerID, exporterID string, draft EntryDraft, at time.Time, actor string) (*Declaration, error) {
+	e, err := ValidateEntry(draft)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDeclaration(id, KindEntry, e.TradeMode, filerID, exporterID, at)
+	if err != nil {
+		return nil, err
+	}
+	d.entry = &e
+	d.addEvent(at, actor, EventCreated, "customs declaration drafted ("+e.TradeMode+")", nil)
+	return d, nil
+}
+
+// NewCancel makes a draft cancellation of target, an inventory list that CanBeCancelled
+// (FailedPrecondition not_cancellable otherwise). reason is required, at most 1000 characters.
+// The cancellation belongs to the target's exporter; filerID is who files it.
+func NewCancel(id, filerID string, target *Declaration, reason string, at time.Time, actor string) (*Declaration, error) {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	if target == nil || target.kind != KindInventory {
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "not_cancellable",
+			"only an inventory list can be cancelled")
+	}
+	if !target.CanBeCancelled() {
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "not_cancellable",
+			"a %s inventory list cannot be cancelled%s", target.status, target.whyNotCancellable())
+	}
+	d, err := newDeclaration(id, KindCancel, target.tradeMode, filerID, target.exporterID, at)
+	if err != nil {
+		return nil, err
+	}
+	p := target.inventory.Parties
+	d.cancel = &Cancellation{
+		TargetID: target.id, TargetGUID: target.guid, TargetCopNo: target.copNo, TargetPreNo: target.preNo,
+		InvtNo: target.invtNo, CustomsCode: target.inventory.CustomsCode,
+		AgentCode: p.AgentCode, AgentName: p.AgentName, EbcCode: p.EbcCode, EbcName: p.EbcName,
+		Reason: reason,
+	}
+	// CEB606 receipts name the target's invtNo: a different one is a conflict.
+	d.invtNo = target.invtNo
+	d.addEvent(at, actor, EventCreated, "cancellation drafted for inventory list "+target.invtNo,
+		map[string]any{"targetId": target.id, "invtNo": target.invtNo})
+	return d, nil
+}
+
+func (d *Declaration) whyNotCancellable() string {
+	switch {
+	case d.summaryID != "":
+		return ": it is in summary " + d.summaryID
+	case d.invtNo == "" && d.status != StatusDraft:
+		return ": customs has not given it an invtNo yet"
+	}
+	return ""
+}
+
+// NewSummary makes a draft summary application for one group (ValidateSummary). at is the
+// filing time: the group's month must have ended. The summary belongs to the group's exporter.
+func NewSummary(id string, in SummaryInput, at time.Time, actor string) (*Declaration, error) {
+	s, err := ValidateSummary(in, at)
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDeclaration(id, KindSummary, s.TradeMode, in.FilerID, in.Group.ExporterID, at)
+	if err != nil {
+		return nil, err
+	}
+	d.summary = &s
+	detail := "summary of " + s.Month.String() + " drafted for " + itoa(len(s.Lists)) + " inventory lists"
+	if at.After(s.Month.Deadline()) {
+		detail += " after the deadline " + s.Month.Deadline().Format(time.RFC3339)
+	}
+	d.addEvent(at, actor, EventCreated, detail, map[string]any{"month": s.Month.String(), "lists": len(s.Lists)})
+	return d, nil
+}
+
+// Late reports whether a summary was drafted after its month's deadline.
+func (d *Declaration) Late() bool {
+	return d.summary != nil && d.createdAt.After(d.summary.Month.Deadline())
+}
+
+// EditInventory replaces a draft inventory list's content (declaration_locked once submitted;
+// wrong_kind for another kind). The parcel and exporter cannot change. Identical content is a
+// no-op.
+func (d *Declaration) EditInventory(in InventoryInput, at time.Time, actor string) error {
+	if err := d.editable(KindInventory); err != nil {
+		return err
+	}
+	inv, err := ValidateInventory(in)
+	var v domain.Violations
+	if err != nil {
+		v.AddError("", err)
+	}
+	if strings.TrimSpace(in.ParcelID) != d.inventory.ParcelID {
+		v.Add("parcelId", "immutable", "parcelId cannot change; draft a new inventory list")
+	}
+	if strings.TrimSpace(in.ExporterID) != d.exporterID {
+		v.Add("exporterId", "immutable", "exporterId cannot change")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if reflect.DeepEqual(inv, *d.inventory) {
+		return nil
+	}
+	d.inventory = &inv
+	d.tradeMode = inv.Parcel.TradeMode
+	d.addEvent(at, actor, EventEdited, "inventory list edited", nil)
+	return nil
+}
+
+// EditEntry replaces a draft customs declaration (declaration_locked once submitted).
+func (d *Declaration) EditEntry(draft EntryDraft, at time.Time, actor string) error {
+	if err := d.editable(KindEntry); err != nil {
+		return err
+	}
+	e, err := ValidateEntry(draft)
+	if err != nil {
+		return err
+	}
+	if reflect.DeepEqual(e, *d.entry) {
+		return nil
+	}
+	d.entry = &e
+	d.tradeMode = e.TradeMode
+	d.addEvent(at, actor, EventEdited, "customs declaration edited", nil)
+	return nil
+}
+
+// EditCancelReason changes a draft cancellation's reason (declaration_locked once submitted).
+func (d *Declaration) EditCancelReason(reason string, at time.Time, actor string) error {
+	if err := d.editable(KindCancel); err != nil {
+		return err
+	}
+	reason, err := checkReason(reason)
+	if err != nil {
+		return err
+	}
+	if reason == d.cancel.Reason {
+		return nil
+	}
+	d.cancel.Reason = reason
+	d.addEvent(at, actor, EventEdited, "cancellation reason edited", nil)
+	return nil
+}
+
+func (d *Declaration) editable(kind Kind) error {
+	if d.kind != kind {
+		return domain.Errorf(domain.KindFailedPrecondition, "wrong_kind", "this is a %s declaration, not %s", d.kind, kind)
+	}
+	if !d.status.Editable() {
+		return domain.Errorf(domain.KindFailedPrecondition, "declaration_locked",
+			"a %s declaration can no longer be edited", d.status)
+	}
+	return nil
+}
+
+// Submit records that the app handed the declaration's message to the gateway: guid (the
+// message guid, CheckGUID), copNo (CheckCopNo) and the exact bytes sent. From draft it becomes
+// submitted. Submitting again with the same guid is harmless (nothing changes). A declaration
+// whose filing failed before customs took it (Resubmittable: send_failed, error) may be
+// submitted again with a new guid — the previous filing goes to Filings, its late receipts are
+// kept but never applied, and the numbers it got (preNo, ...) are left with it. Any other new guid
+// is refused: FailedPrecondition already_submitted; a guid used before, Conflict guid_reused.
+func (d *Declaration) Submit(guid, copNo string, message []byte, at time.Time) error {
+	guid, copNo = strings.TrimSpace(guid), strings.TrimSpace(copNo)
+	var v domain.Violations
+	if err := CheckGUID(guid); err != nil {
+		v.AddError("guid", err)
+	}
+	if err := CheckCopNo(copNo); err != nil {
+		v.AddError("copNo", err)
+	}
+	if len(message) == 0 {
+		v.Add("message", "required", "the message sent is required")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if d.guid != "" && guid == d.guid {
+		return nil
+	}
+	if d.knowsGUID(guid) {
+		return domain.Errorf(domain.KindConflict, "guid_reused", "guid %s was used by an earlier filing", guid)
+	}
+	data := map[string]any{"copNo": copNo}
+	detail := "submitted as " + guid
+	switch {
+	case d.status == StatusDraft:
+	case d.status.Resubmittable():
+		f := Filing{
+			GUID: d.guid, CopNo: d.copNo, SubmittedAt: d.submittedAt, Status: d.status, PreNo: d.preNo,
+			EntryID: d.entryID, SumNo: d.sumNo, Message: d.message,
+		}
+		if d.kind == KindInventory {
+			f.InvtNo, d.invtNo = d.invtNo, ""
+		}
+		d.filings = append(d.filings, f)
+		data["previousGuid"] = d.guid
+		data["resubmission"] = true
+		detail = "resubmitted as " + guid + " after " + string(d.status) + " of " + d.guid
+		d.preNo, d.entryID, d.sumNo, d.entryIDs, d.failReason = "", "", "", nil, ""
+	default:
+		return domain.Errorf(domain.KindFailedPrecondition, "already_submitted",
+			"the declaration was submitted as %s and is %s", d.guid, d.status)
+	}
+	d.guid, d.copNo, d.message, d.submittedAt = guid, copNo, slices.Clone(message), at.UTC()
+	d.moveTo(StatusSubmitted, at, d.filerID, detail, data)
+	return nil
+}
+
+func (d *Declaration) knowsGUID(guid string) bool {
+	for _, f := range d.filings {
+		if f.GUID == guid {
+			return true
+		}
+	}
+	return false
+}
+
+// ApplyReceipt takes one customs receipt about the declaration; at is when it is processed.
+//
+//   - A receipt that cannot be identified (no message, guid, returnStatus or returnTime) or is
+//     another kind's message is Invalid; one for a draft is FailedPrecondition not_submitted;
+//     one whose guid is neither the current filing's nor an earlier filing's is Conflict
+//     guid_mismatch. Nothing is kept then.
+//   - The same receipt again (same Key, whatever its ReceivedAt) is Duplicate: nothing changes,
+//     no timeline entry, no event.
+//   - Otherwise the receipt is kept (sorted by returnTime) and the outcome is Applied when it
+//     moved the status (CanMove: only forward, never out of a final status), else Recorded —
+//     older news, a previous filing's receipt, or an unknown return status. An unknown code is
+//     not an error here: returning one would make the store drop the receipt; it is kept,
+//     flagged in the timeline and announced by an EventReceiptUnknown event.
+//   - Numbers (preNo, invtNo, entryId, sumNo) are taken from the first receipt of the current
+//     filing that carries them and never overwritten; a different value is recorded on the
+//     receipt (Conflicts) and flagged (EventNumberConflict). A summary collects every entryId
+//     its results carry (EntryIDs).
+func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
+	r = r.normalized()
+	if r.ReceivedAt.IsZero() {
+		r.ReceivedAt = at.UTC()
+	}
+	if err := r.check(d.kind); err != nil {
+		return "", err
+	}
+	if d.status == StatusDraft {
+		return "", domain.Errorf(domain.KindFailedPrecondition, "not_submitted",
+			"the declaration has not been submitted: no receipt can be about it")
+	}
+	current := r.GUID == d.guid
+	if !current && !d.knowsGUID(r.GUID) {
+		return "", domain.Errorf(domain.KindConflict, "guid_mismatch",
+			"receipt guid %s is not this declaration's (%s)", r.GUID, d.guid)
+	}
+	key := r.Key()
+	for _, kept := range d.receipts {
+		if kept.Key() == key {
+			return Duplicate, nil
+		}
+	}
+
+	rec := ReceiptRecord{Receipt: r, Current: current, Outcome: Recorded}
+	status, codeErr := d.statusFor(r)
+	rec.Status = status
+	label := r.Message + " " + r.ReturnStatus
+	if r.ReturnInfo != "" {
+		label += " (" + r.ReturnInfo + ")"
+	}
+
+	var assigned map[string]any
+	if current {
+		assigned, rec.Conflicts = d.takeNumbers(r)
+	}
+	switch {
+	case !current:
+		rec.Note = "answers the earlier filing " + r.GUID + "; kept, not applied"
+	case codeErr != nil:
+		rec.Note = "unknown return status " + quote(r.ReturnStatus) + "; kept, not applied"
+	case !CanMove(d.status, status):
+		rec.Note = d.whyNotMoved(status)
+	default:
+		rec.Outcome = Applied
+	}
+	d.keep(rec)
+
+	if rec.Outcome == Applied {
+		data := map[string]any{"returnStatus": r.ReturnStatus, "message": r.Message, "receiptGuid": r.GUID}
+		if r.ReturnInfo != "" {
+			data["returnInfo"] = r.ReturnInfo
+		}
+		for k, v := range assigned {
+			data[k] = v
+		}
+		d.failReason = ""
+		switch status {
+		case StatusRejected, StatusReturned, StatusError, StatusSendFailed:
+			d.failReason = r.ReturnInfo
+			data["reason"] = r.ReturnInfo
+		}
+		d.moveTo(status, at, ActorCustoms, "receipt "+label, data)
+	} else {
+		typ := TimelineReceiptRecorded
+		if codeErr != nil && current {
+			typ = EventReceiptUnknown
+		}
+		d.addTimeline(at, ActorCustoms, typ, "receipt "+label+": "+rec.Note)
+		if typ == EventReceiptUnknown {
+			d.addOutbox(at, ActorCustoms, typ, rec.Note, map[string]any{
+				"returnStatus": r.ReturnStatus, "message": r.Message, "receiptGuid": r.GUID})
+		}
+		if len(assigned) > 0 {
+			d.addEvent(at, ActorCustoms, EventNumbered, "numbers from receipt "+label+": "+describe(assigned), assigned)
+		}
+	}
+	for _, field := range rec.Conflicts {
+		have, got := d.number(field), receiptNumber(r, field)
+		d.addEvent(at, ActorCustoms, EventNumberConflict,
+			"receipt "+label+" carries "+field+" "+got+", the declaration has "+have+"; not applied",
+			map[string]any{"field": field, "have": have, "got": got, "receiptGuid": r.GUID, "returnStatus": r.ReturnStatus})
+	}
+	d.releasedAt = d.computeReleasedAt()
+	d.updatedAt = at.UTC()
+	return rec.Outcome, nil
+}
+
+// statusFor is the status a receipt stands for: a summary result (CEB792) finishes a summary
+// whatever its decState; an entry declaration's receipt may carry a channel letter.
+func (d *Declaration) statusFor(r Receipt) (Status, error) {
+	if r.Message == MessageSummaryResult {
+		return StatusCleared, nil
+	}
+	if d.kind == KindEntry && len(r.ReturnStatus) == 1 && r.ReturnStatus[0] >= 'A' && r.ReturnStatus[0] <= 'Z' {
+		return StatusForChannel(r.ReturnStatus)
+	}
+	return StatusForReturnCode(r.ReturnStatus)
+}
+
+func (d *Declaration) whyNotMoved(to Status) string {
+	switch {
+	case to == d.status:
+		return "repeats status " + string(to) + "; kept"
+	case d.status.Final():
+		return "the declaration is " + string(d.status) + " (final); kept, not applied"
+	default:
+		return string(to) + " does not outrank " + string(d.status) + "; kept, not applied"
+	}
+}
+
+// keep inserts a receipt in returnTime order (then Key, so that the order does not depend on
+// arrival).
+func (d *Declaration) keep(rec ReceiptRecord) {
+	k := rec.Key()
+	i, _ := slices.BinarySearchFunc(d.receipts, rec, func(a, b ReceiptRecord) int {
+		if c := a.ReturnTime.Compare(b.ReturnTime); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key(), k)
+	})
+	d.receipts = slices.Insert(d.receipts, i, rec)
+}
+
+// takeNumbers assigns the numbers a current-filing receipt brings to a declaration that has
+// none yet, and lists those that differ from what it has.
+func (d *Declaration) takeNumbers(r Receipt) (assigned map[string]any, conflicts []string) {
+	take := func(field string, have *string, got string) {
+		switch {
+		case got == "" || got == *have:
+		case *have == "":
+			*have = got
+			if assigned == nil {
+				assigned = map[string]any{}
+			}
+			assigned[field] = got
+		default:
+			conflicts = append(conflicts, field)
+		}
+	}
+	take("preNo", &d.preNo, r.PreNo)
+	switch d.kind {
+	case KindInventory, KindCancel:
+		take("invtNo", &d.invtNo, r.InvtNo)
+	case KindEntry:
+		take("entryId", &d.entryID, r.EntryID)
+	case KindSummary:
+		take("sumNo", &d.sumNo, r.SumNo)
+		if r.EntryID != "" && !slices.Contains(d.entryIDs, r.EntryID) {
+			d.entryIDs = append(d.entryIDs, r.EntryID)
+			if assigned == nil {
+				assigned = map[string]any{}
+			}
+			assigned["entryId"] = r.EntryID
+		}
+	}
+	return assigned, conflicts
+}
+
+func (d *Declaration) number(field string) string {
+	switch field {
+	case "preNo":
+		return d.preNo
+	case "invtNo":
+		return d.invtNo
+	case "entryId":
+		return d.entryID
+	case "sumNo":
+		return d.sumNo
+	}
+	return ""
+}
+
+func receiptNumber(r Receipt, field string) string {
+	switch field {
+	case "preNo":
+		return r.PreNo
+	case "invtNo":
+		return r.InvtNo
+	case "entryId":
+		return r.EntryID
+	case "sumNo":
+		return r.SumNo
+	}
+	return ""
+}
+
+// computeReleasedAt is customs' release time while the declaration stands released or cleared:
+// the earliest returnTime of the current filing's 800 receipts, else of its 899 receipts
+// (clearance implies release). Derived from the kept receipts, so it does not depend on the
+// order they arrived in. A cancelled list keeps the release time it had.
+func (d *Declaration) computeReleasedAt() time.Time {
+	switch d.status {
+	case StatusReleased, StatusCleared:
+	case StatusCancelled:
+		return d.releasedAt
+	default:
+		return time.Time{}
+	}
+	var rel, clr time.Time
+	for _, rr := range d.receipts {
+		if rr.GUID != d.guid {
+			continue
+		}
+		switch {
+		case rr.Status == StatusReleased && (rel.IsZero() || rr.ReturnTime.Before(rel)):
+			rel = rr.ReturnTime
+		case rr.Status == StatusCleared && (clr.IsZero() || rr.ReturnTime.Before(clr)):
+			clr = rr.ReturnTime
+		}
+	}
+	if !rel.IsZero() {
+		return rel
+	}
+	return clr
+}
+
+// CancelledBy records that customs approved the cancellation declaration cancelID of this
+// inventory list (the app calls it when that declaration is CancelApproved). The list becomes
+// cancelled, a final status. Repeating it with the same cancellation is harmless; another one is
+// FailedPrecondition already_cancelled. It is refused (not_cancellable) unless customs had the
+// list and had not closed it (CanMove to cancelled: accepted .. released); wrong_kind for any
+// declaration but an inventory list.
+func (d *Declaration) CancelledBy(cancelID string, at time.Time) error {
+	cancelID = strings.TrimSpace(cancelID)
+	if cancelID == "" {
+		return domain.InvalidField("cancelDeclarationId", "required", "the cancellation's id is required")
+	}
+	if d.kind != KindInventory {
+		return domain.Errorf(domain.KindFailedPrecondition, "wrong_kind", "only an inventory list is cancelled by a cancellation")
+	}
+	if d.status == StatusCancelled {
+		if d.cancelledBy == cancelID {
+			return nil
+		}
+		return domain.Errorf(domain.KindFailedPrecondition, "already_cancelled",
+			"the inventory list was cancelled by %s", d.cancelledBy)
+	}
+	if !CanMove(d.status, StatusCancelled) {
+		return domain.Errorf(domain.KindFailedPrecondition, "not_cancellable",
+			"a %s inventory list cannot be cancelled", d.status)
+	}
+	d.cancelledBy, d.cancelledAt = cancelID, at.UTC()
+	d.moveTo(StatusCancelled, at, ActorCustoms, "cancelled by cancellation "+cancelID,
+		map[string]any{"cancelDeclarationId": cancelID})
+	return nil
+}
+
+// AssignToSummary puts a Summarisable inventory list into the summary summaryID (the app calls
+// it for each list of a summary it files, so that no other summary takes the list).
+// Repeating it is harmless; a list in another summary is FailedPrecondition already_summarised,
+// one that is not summarisable FailedPrecondition not_summarisable.
+func (d *Declaration) AssignToSummary(summaryID string, at time.Time, actor string) error {
+	summaryID = strings.TrimSpace(summaryID)
+	if summaryID == "" {
+		return domain.InvalidField("summaryId", "required", "summaryId is required")
+	}
+	if d.summaryID == summaryID {
+		return nil
+	}
+	if d.summaryID != "" {
+		return domain.Errorf(domain.KindFailedPrecondition, "already_summarised",
+			"the inventory list is in summary %s", d.summaryID)
+	}
+	if !d.Summarisable() {
+		return domain.Errorf(domain.KindFailedPrecondition, "not_summarisable",
+			"only a released inventory list with statisticsFlag B goes into a summary")
+	}
+	d.summaryID = summaryID
+	d.addEvent(at, actor, EventSummaryAssigned, "in summary "+summaryID, map[string]any{"summaryId": summaryID})
+	return nil
+}
+
+// UnassignFromSummary takes the list out of summary summaryID again — when that summary failed
+// for good (rejected, returned), so that another summary may take it. Harmless when it is not
+// in that summary; FailedPrecondition already_summarised once the summary finished.
+func (d *Declaration) UnassignFromSummary(summaryID string, at time.Time, actor string) error {
+	summaryID = strings.TrimSpace(summaryID)
+	if summaryID == "" || d.summaryID != summaryID {
+		return nil
+	}
+	if !d.summarisedAt.IsZero() {
+		return domain.Errorf(domain.KindFailedPrecondition, "already_summarised",
+			"summary %s finished with this list", summaryID)
+	}
+	d.summaryID = ""
+	d.addEvent(at, actor, EventSummaryUnassigned, "taken out of summary "+summaryID, map[string]any{"summaryId": summaryID})
+	return nil
+}
+
+// MarkSummarised records that summary summaryID finished and produced entryIDs (see
+// SummaryResult). The list must be in that summary (FailedPrecondition not_in_summary). Called
+// again with more entry ids (a summary result may come in several parts) it adds the new ones;
+// with nothing new it is harmless.
+func (d *Declaration) MarkSummarised(summaryID string, entryIDs []string, at time.Time, actor string) error {
+	summaryID = strings.TrimSpace(summaryID)
+	if d.kind != KindInventory || summaryID == "" || d.summaryID != summaryID {
+		return domain.Errorf(domain.KindFailedPrecondition, "not_in_summary",
+			"the inventory list is not in summary %s", summaryID)
+	}
+	var added []string
+	for _, e := range entryIDs {
+		if e = strings.TrimSpace(e); e != "" && !slices.Contains(d.summaryEntryIDs, e) && !slices.Contains(added, e) {
+			added = append(added, e)
+		}
+	}
+	if !d.summarisedAt.IsZero() && len(added) == 0 {
+		return nil
+	}
+	if d.summarisedAt.IsZero() {
+		d.summarisedAt = at.UTC()
+	}
+	d.summaryEntryIDs = append(d.summaryEntryIDs, added...)
+	d.addEvent(at, actor, EventSummarised, "summarised by "+summaryID+" into "+strings.Join(d.summaryEntryIDs, ", "),
+		map[string]any{"summaryId": summaryID, "entryIds": slices.Clone(d.summaryEntryIDs)})
+	return nil
+}
+
+// SummaryResult is what a finished summary (status cleared: its CEB792 arrived) produced;
+// false for any other declaration or a summary not finished yet. Later CEB792 parts may add
+// entry ids (EventNumbered): ask again then.
+func (d *Declaration) SummaryResult() (SummaryResult, bool) {
+	if d.kind != KindSummary || d.status != StatusCleared {
+		return SummaryResult{}, false
+	}
+	return SummaryResult{SumNo: d.sumNo, EntryIDs: slices.Clone(d.entryIDs), Lists: slices.Clone(d.summary.Lists)}, true
+}
+
+func (d *Declaration) moveTo(to Status, at time.Time, actor, detail string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["from"] = string(d.status)
+	d.status = to
+	d.addEvent(at, actor, EventType(to), detail, data)
+}
+
+// addEvent appends a timeline entry and the matching outbox event.
+func (d *Declaration) addEvent(at time.Time, actor, typ, detail string, extra map[string]any) {
+	d.addTimeline(at, actor, typ, detail)
+	d.addOutbox(at, actor, typ, detail, extra)
+}
+
+func (d *Declaration) addTimeline(at time.Time, actor, typ, detail string) {
+	at = at.UTC()
+	d.timeline = append(d.timeline, TimelineEntry{At: at, Type: typ, Status: d.status, Detail: detail, Actor: actor})
+	d.updatedAt = at
+}
+
+func (d *Declaration) addOutbox(at time.Time, actor, typ, detail string, extra map[string]any) {
+	data := map[string]any{
+		"kind":       string(d.kind),
+		"status":     string(d.status),
+		"tradeMode":  d.tradeMode,
+		"exporterId": d.exporterID,
+		"filerId":    d.filerID,
+		"actor":      actor,
+	}
+	if d.guid != "" {
+		data["guid"] = d.guid
+	}
+	if d.inventory != nil {
+		data["parcelId"] = d.inventory.ParcelID
+	}
+	for k, v := range map[string]string{"preNo": d.preNo, "invtNo": d.invtNo, "entryId": d.entryID, "sumNo": d.sumNo} {
+		if v != "" {
+			data[k] = v
+		}
+	}
+	if detail != "" {
+		data["detail"] = detail
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	d.outbox = append(d.outbox, domain.NewEvent(aggregateName, d.id, d.version+1, len(d.outbox), typ, at, data))
+}
+
+func describe(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		s, _ := m[k].(string)
+		parts[i] = k + " " + s
+	}
+	return strings.Join(parts, ", ")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

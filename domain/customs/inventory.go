@@ -1,0 +1,166 @@
+package customs
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/parcel"
+)
+
+// Inventory list constants (CEB603).
+const (
+	StatisticsSimplified = "A" // 简化申报: no summary
+	StatisticsSummarised = "B" // 汇总申报: summarised monthly (CEB701); the default
+	TrafModeRailway      = "3" // China–Europe trains; the default transport mode
+)
+
+// TrafModes are the JGS-20 transport modes a declaration may name: 2 waterway, 3 railway,
+// 4 road, 5 air, 6 mail, 7 bonded area, 9 other.
+var TrafModes = []string{"2", "3", "4", "5", "6", "7", "9"}
+
+// FilingParties are the parties an inventory list names besides the parcel's own (platform and
+// carrier codes are in the parcel). Codes are 10-character customs codes or USCCs.
+type FilingParties struct {
+	AgentCode     string `json:"agentCode"`               // the declarant: the broker, or the exporter itself
+	AgentName     string `json:"agentName"`               //
+	EbcCode       string `json:"ebcCode"`                 // the seller: the exporter
+	EbcName       string `json:"ebcName"`                 //
+	EbpCode       string `json:"ebpCode,omitempty"`       // the platform; default the parcel's, else the seller
+	EbpName       string `json:"ebpName,omitempty"`       //
+	OwnerCode     string `json:"ownerCode,omitempty"`     // the producer; default the seller
+	OwnerName     string `json:"ownerName,omitempty"`     //
+	IacCode       string `json:"iacCode,omitempty"`       // 1210 only: the bonded-zone warehouse firm
+	IacName       string `json:"iacName,omitempty"`       //
+	LogisticsName string `json:"logisticsName,omitempty"` // the carrier's name (its code is the parcel's)
+}
+
+// InventoryInput is what the app passes to file a parcel's inventory list: who files, for which
+// exporter, the parcel's checked fields as they are now, and the filing facts.
+type InventoryInput struct {
+	FilerID        string
+	ExporterID     string
+	ParcelID       string
+	Parcel         parcel.Fields
+	Parties        FilingParties
+	CustomsCode    string // the declaring district, 4 digits
+	PortCode       string // the exit district, 4 digits
+	StatisticsFlag string // "A" or "B"; default "B"
+	TrafMode       string // JGS-20; default "3"
+}
+
+// Inventory is the checked content of an inventory list (申报清单, CEB603): a snapshot of the
+// parcel at filing time plus the filing parties and facts.
+type Inventory struct {
+	ParcelID       string        `json:"parcelId"`
+	Parcel         parcel.Fields `json:"parcel"`
+	Parties        FilingParties `json:"parties"`
+	CustomsCode    string        `json:"customsCode"`
+	PortCode       string        `json:"portCode"`
+	StatisticsFlag string        `json:"statisticsFlag"`
+	TrafMode       string        `json:"trafMode"`
+}
+
+func (in Inventory) clone() Inventory {
+	c := in
+	c.Parcel.Items = slices.Clone(in.Parcel.Items)
+	return c
+}
+
+// ValidateInventory checks an inventory input completely and returns the normalised content.
+// Every problem comes back at once in one Invalid error with JSON paths ("parcel.items[0].gcode",
+// "parties.agentCode", "customsCode"). The parcel's fields are checked again with
+// parcel.Validate (rules may have changed since it was registered).
+//
+// Codes: required, too_long, invalid_party_code / invalid_uscc / invalid_customs_code,
+// invalid_customs_district, invalid_statistics_flag, invalid_traf_mode, not_applicable (iac on a
+// 9610 list), exporter_mismatch, and parcel.Validate's.
+func ValidateInventory(in InventoryInput) (Inventory, error) {
+	var v domain.Violations
+	out := Inventory{
+		ParcelID:       strings.TrimSpace(in.ParcelID),
+		CustomsCode:    strings.TrimSpace(in.CustomsCode),
+		PortCode:       strings.TrimSpace(in.PortCode),
+		StatisticsFlag: upper(in.StatisticsFlag),
+		TrafMode:       strings.TrimSpace(in.TrafMode),
+	}
+	checkText(&v, "parcelId", out.ParcelID, true, 64)
+	exporterID := strings.TrimSpace(in.ExporterID)
+	checkText(&v, "exporterId", exporterID, true, parcel.MaxExporterID)
+
+	f, err := parcel.Validate(in.Parcel.Draft())
+	if err != nil {
+		v.AddError("parcel", err)
+		f = in.Parcel
+	}
+	out.Parcel = f
+	if exporterID != "" && f.ExporterID != "" && exporterID != f.ExporterID {
+		v.Add("exporterId", "exporter_mismatch", "the parcel belongs to another exporter")
+	}
+	bonded := f.TradeMode == parcel.TradeMode1210
+
+	p := in.Parties
+	out.Parties = FilingParties{
+		AgentCode: upper(p.AgentCode), AgentName: strings.TrimSpace(p.AgentName),
+		EbcCode: upper(p.EbcCode), EbcName: strings.TrimSpace(p.EbcName),
+		EbpCode: upper(p.EbpCode), EbpName: strings.TrimSpace(p.EbpName),
+		OwnerCode: upper(p.OwnerCode), OwnerName: strings.TrimSpace(p.OwnerName),
+		IacCode: upper(p.IacCode), IacName: strings.TrimSpace(p.IacName),
+		LogisticsName: strings.TrimSpace(p.LogisticsName),
+	}
+	q := &out.Parties
+	checkPartyCode(&v, "parties.agentCode", q.AgentCode, true)
+	checkText(&v, "parties.agentName", q.AgentName, true, MaxPartyName)
+	checkPartyCode(&v, "parties.ebcCode", q.EbcCode, true)
+	checkText(&v, "parties.ebcName", q.EbcName, true, MaxPartyName)
+	// The schema wants a platform: by default the parcel's, and a parcel sold on the exporter's
+	// own site names the seller. The producer is by default the seller. Defaults copied from a
+	// field checked elsewhere are not checked (and reported) twice.
+	switch {
+	case q.EbpCode != "" || q.EbpName != "":
+		checkPartyCode(&v, "parties.ebpCode", q.EbpCode, true)
+		checkText(&v, "parties.ebpName", q.EbpName, true, MaxPartyName)
+	case f.EbpCode != "":
+		q.EbpCode, q.EbpName = f.EbpCode, f.EbpName
+		checkText(&v, "parties.ebpName", q.EbpName, true, MaxPartyName)
+	default:
+		q.EbpCode, q.EbpName = q.EbcCode, q.EbcName
+	}
+	if q.OwnerCode != "" || q.OwnerName != "" {
+		checkPartyCode(&v, "parties.ownerCode", q.OwnerCode, true)
+		checkText(&v, "parties.ownerName", q.OwnerName, true, MaxPartyName)
+	} else {
+		q.OwnerCode, q.OwnerName = q.EbcCode, q.EbcName
+	}
+	if bonded {
+		checkPartyCode(&v, "parties.iacCode", q.IacCode, true)
+		checkText(&v, "parties.iacName", q.IacName, true, MaxPartyName)
+	} else {
+		if q.IacCode != "" {
+			v.Add("parties.iacCode", "not_applicable", "iacCode is for 1210 (bonded) lists only")
+		}
+		if q.IacName != "" {
+			v.Add("parties.iacName", "not_applicable", "iacName is for 1210 (bonded) lists only")
+		}
+	}
+	checkText(&v, "parties.logisticsName", q.LogisticsName, false, MaxPartyName)
+
+	checkDistrict(&v, "customsCode", out.CustomsCode)
+	checkDistrict(&v, "portCode", out.PortCode)
+	switch out.StatisticsFlag {
+	case "":
+		out.StatisticsFlag = StatisticsSummarised
+	case StatisticsSimplified, StatisticsSummarised:
+	default:
+		v.Add("statisticsFlag", "invalid_statistics_flag", `statisticsFlag is "A" (simplified) or "B" (summarised)`)
+	}
+	if out.TrafMode == "" {
+		out.TrafMode = TrafModeRailway
+	} else if !slices.Contains(TrafModes, out.TrafMode) {
+		v.Add("trafMode", "invalid_traf_mode", "trafMode is a JGS-20 code: 2, 3, 4, 5, 6, 7 or 9")
+	}
+	if err := v.Err(); err != nil {
+		return Inventory{}, err
+	}
+	return out, nil
+}
