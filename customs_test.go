@@ -77,3 +77,65 @@ func TestInventoryListToRelease(t *testing.T) {
 		t.Errorf("message: %d %s %.200s", msg.Status, msg.Header.Get("Content-Type"), msg.Body)
 	}
 }
+
+func TestRejectionThenResubmissionAfterEdit(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	body := parcelBody("XYR1")
+	body["items"].([]any)[0].(map[string]any)["gcode"] = "9999000000" // no such heading
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, body), 201)["id"].(string)
+	first := s.declare(exp.key, pid)[0]
+	s.expect(s.do("POST", "/v1/declarations/"+first+"/submit", exp.key, nil), 202)
+	rejected := s.waitForStatus(exp.key, first, "rejected")
+	if !strings.Contains(rejected["failReason"].(string), "9999") {
+		t.Errorf("rejection reason %q", rejected["failReason"])
+	}
+	eventually(t, "the parcel is rejected", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "rejected"
+	})
+	// A rejected parcel is editable again; the corrected one is filed as a new list.
+	body["items"].([]any)[0].(map[string]any)["gcode"] = "8518300000"
+	s.expect(s.do("PATCH", "/v1/parcels/"+pid, exp.key, body), 200)
+	second := s.declare(exp.key, pid)[0]
+	if second == first {
+		t.Fatalf("the corrected parcel reused the rejected list %s", first)
+	}
+	s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": []string{second}}), 202)
+	s.waitForStatus(exp.key, second, "released")
+	eventually(t, "the parcel is released", func() bool {
+		p := s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)
+		return p["status"] == "released" && p["declarationId"] == second
+	})
+	// Editing a declared parcel is refused.
+	s.expectProblem(s.do("PATCH", "/v1/parcels/"+pid, exp.key, body), 409, "parcel_locked", "")
+}
+
+func TestBrokerFilingNeedsAuthorisation(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYK1")), 201)["id"].(string)
+
+	// Without an authorisation the broker does not even see the parcel.
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "inventory", "parcelIds": []string{pid}}), 403, "authorization_required", "")
+	// An authorisation for another trade mode lets it see the parcel but not file it.
+	s.authorize(exp, exp, brk, "1210")
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "inventory", "parcelIds": []string{pid}}), 403, "authorization_required", "")
+	s.authorize(exp, exp, brk, "9610")
+	id := s.declare(brk.key, pid)[0]
+	d := s.expect(s.do("GET", "/v1/declarations/"+id, brk.key, nil), 200)
+	if d["filerId"] != brk.id || d["inventory"].(map[string]any)["parties"].(map[string]any)["agentCode"] != "4206380015" {
+		t.Errorf("broker's list %v", d)
+	}
+	// The exporter sees it but only the filer submits.
+	s.expectProblem(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 403, "filer_only", "")
+	s.expectProblem(s.do("POST", "/v1/declarations/"+id+"/submit", testOperatorKey, nil), 403, "filer_only", "")
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", brk.key, nil), 202)
+	s.waitForStatus(brk.key, id, "released")
+	// Another exporter sees nothing of it.
+	other := s.register("exporter", "乙", usccB, "4206340017")
+	s.expectProblem(s.do("GET", "/v1/declarations/"+id, other.key, nil), 404, "declaration_not_found", "")
+	if n := len(s.expect(s.do("GET", "/v1/declarations", other.key, nil), 200)["items"].([]any)); n != 0 {
+		t.Errorf("another exporter lists %d declarations", n)
+	}
+}

@@ -254,15 +254,15 @@ func (m *Main) printBanner() {
 func (m *Main) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
 	defer cancel()
+	if m.stopDXP != nil {
+		m.stopDXP()
+	}
 	if m.http != nil {
 		if err := m.http.ShutdownWithContext(ctx); err != nil {
 			m.log.Warn("http shutdown", "err", err)
 		}
-		m.served.Wait()
 	}
-	if m.stopDXP != nil {
-		m.stopDXP()
-	}
+	m.served.Wait() // the HTTP server and the DXP poller have returned
 	if m.worker != nil {
 		m.worker.Shutdown()
 	}

@@ -213,3 +213,9 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// arr reads a JSON array that may be left out (omitempty) as an empty one.
+func arr(v any) []any {
+	a, _ := v.([]any)
+	return a
+}

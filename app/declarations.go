@@ -100,6 +100,15 @@ func (a *App) CreateInventoryDeclarations(ctx context.Context, actor Actor, parc
 		r.Index, r.Ref = i, pid
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
 		p, err := a.GetParcel(ctx, actor, pid)
+		if isNotFound(err) && actor.Kind == party.KindBroker {
+			// A broker names parcels of exporters it works for; one it may not see yet lacks the
+			// exporter's authorisation, and saying so is what helps it.
+			if _, gerr := a.Parcels.Get(ctx, pid); gerr == nil {
+				err = domain.Errorf(domain.KindForbidden, "authorization_required",
+					"filing for this parcel's exporter needs its active authorisation")
+				denied++
+			}
+		}
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal {
 				return nil, err
@@ -236,7 +245,8 @@ func (a *App) CreateCancelDeclaration(ctx context.Context, actor Actor, targetID
 
 // CreateSummaryDeclarations drafts the summary applications (CEB701) of an exporter's released
 // statisticsFlag-B inventory lists of one closed month, one per group the summary rules form,
-// and puts each list into its summary. Asking again finds the summaries made before.
+// and puts each list into its summary. Asking again answers the summaries made before, with
+// new ones for lists released since.
 func (a *App) CreateSummaryDeclarations(ctx context.Context, actor Actor, exporterID, month string) ([]*customs.Declaration, error) {
 	if err := requireFiler(actor); err != nil {
 		return nil, err
@@ -245,11 +255,9 @@ func (a *App) CreateSummaryDeclarations(ctx context.Context, actor Actor, export
 		exporterID = actor.OrgID
 	}
 	now := a.Clock.Now()
-	m, err := customs.ParseMonth(month, now)
+	m, err := customs.ParseMonth(month, now) // its errors name the field "month"
 	if err != nil {
-		var v domain.Violations
-		v.AddError("month", err)
-		return nil, v.Err()
+		return nil, err
 	}
 	if err := a.filingRight(ctx, actor, exporterID, parcel.TradeMode9610); err != nil {
 		if err2 := a.filingRight(ctx, actor, exporterID, parcel.TradeMode1210); err2 != nil {
@@ -265,6 +273,22 @@ func (a *App) CreateSummaryDeclarations(ctx context.Context, actor Actor, export
 		return nil, err
 	}
 	var out []*customs.Declaration
+	// Summaries asked for before are answered again: their lists are no longer summarisable.
+	var earlier []string
+	for _, l := range lists {
+		if id := l.SummaryID(); id != "" && !slices.Contains(earlier, id) {
+			earlier = append(earlier, id)
+		}
+	}
+	for _, id := range earlier {
+		d, err := a.Declarations.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if sm, ok := d.Summary(); ok && sm.Month == m && d.ExporterID() == exporterID {
+			out = append(out, d)
+		}
+	}
 	for _, g := range customs.GroupForSummary(lists, m) {
 		id := summaryID(g)
 		d, err := customs.NewSummary(id, customs.SummaryInput{FilerID: actor.OrgID, Group: g,

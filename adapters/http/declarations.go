@@ -2,6 +2,7 @@ package http
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -171,14 +172,20 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 	return domain.InvalidField("kind", "invalid_kind", `kind must be "inventory", "entry", "summary" or "cancel"`)
 }
 
-// prefixFields places an Invalid error's field paths under prefix ("entry.lines[0].codeTS").
+// prefixFields places the field paths of the entry's content under prefix
+// ("entry.lines[0].codeTS"); exporterId stands at the top of the request and stays there.
 func prefixFields(err error, prefix string) error {
-	e, ok := err.(*domain.Error)
-	if !ok || e.Kind != domain.KindInvalid || len(e.Fields) == 0 {
+	var e *domain.Error
+	if !errors.As(err, &e) || e.Kind != domain.KindInvalid || len(e.Fields) == 0 {
 		return err
 	}
 	var v domain.Violations
-	v.AddError(prefix, e)
+	for _, f := range e.Fields {
+		if f.Field != "exporterId" {
+			f.Field = domain.JoinPath(prefix, f.Field)
+		}
+		v.Add(f.Field, f.Code, f.Message)
+	}
 	return v.Err()
 }
 
@@ -209,6 +216,7 @@ func (h *handlers) listDeclarations(c *fiber.Ctx) error {
 	}
 	f := customs.Filter{Limit: q.limit, Cursor: q.cursor, TradeMode: c.Query("tradeMode")}
 	var v domain.Violations
+	checkTradeMode(&v, f.TradeMode)
 	if k := c.Query("kind"); k != "" {
 		if !customs.Kind(k).Valid() {
 			v.Add("kind", "invalid_kind", "kind must be inventory, entry, summary or cancel")
@@ -289,6 +297,7 @@ func (h *handlers) receiveReceipts(c *fiber.Ctx) error {
 
 func (h *handlers) clearanceStats(c *fiber.Ctx) error {
 	var v domain.Violations
+	checkTradeMode(&v, c.Query("tradeMode"))
 	from := parseTime(&v, "from", c.Query("from"))
 	to := parseTime(&v, "to", c.Query("to"))
 	if err := v.Err(); err != nil {
@@ -300,4 +309,13 @@ func (h *handlers) clearanceStats(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"count": st.Count, "p50Seconds": st.P50.Seconds(), "p90Seconds": st.P90.Seconds(),
 		"p99Seconds": st.P99.Seconds()})
+}
+
+// tradeModes are the supervision modes a filter may name.
+var tradeModes = []string{"9610", "1210", "9710", "9810", "0110"}
+
+func checkTradeMode(v *domain.Violations, mode string) {
+	if mode != "" && !slices.Contains(tradeModes, mode) {
+		v.Add("tradeMode", "invalid_trade_mode", "tradeMode must be one of 9610, 1210, 9710, 9810, 0110")
+	}
 }

@@ -115,7 +115,9 @@ func findBadDecimal(v any, path string) string {
 // decimalFields are the JSON names of the API's decimal values.
 var decimalFields = map[string]bool{
 	"qty": true, "price": true, "totalPrice": true, "grossWeightKg": true, "netWeightKg": true,
-	"freight": true, "insuredFee": true,
+	"freight": true, "insuredFee": true, // parcels
+	"gQty": true, "firstQty": true, "secondQty": true, "declPrice": true, "declTotal": true,
+	"grossWet": true, "netWt": true, "feeRate": true, "insurRate": true, // entry declarations
 }
 
 func orBody(field string) string {

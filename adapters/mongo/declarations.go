@@ -294,13 +294,15 @@ func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string,
 	return declarationsFromDocs(docs), nil
 }
 
-// Unfinished returns up to limit declarations that were submitted, are not final, and have not
-// changed since before: the reconciler re-sends them (customs answers a repeat with the same
+// Unfinished returns up to limit declarations that were submitted, are neither released nor
+// final, and have not changed since before: the reconciler re-sends them (customs answers a repeat with the same
 // receipts, which are recognised as duplicates).
 func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error) {
 	docs, err := r.find(ctx, bson.M{
 		"status": bson.M{"$in": bson.A{string(customs.StatusSubmitted), string(customs.StatusStaged),
-			string(customs.StatusDeclaring), string(customs.StatusSent)}},
+			string(customs.StatusDeclaring), string(customs.StatusSent), string(customs.StatusAccepted),
+			string(customs.StatusManualReview), string(customs.StatusReviewFinished), string(customs.StatusInspection),
+			string(customs.StatusDetained)}},
 		"updatedAt": bson.M{"$lt": before},
 	}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
