@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -138,4 +139,105 @@ func TestBrokerFilingNeedsAuthorisation(t *testing.T) {
 	if n := len(s.expect(s.do("GET", "/v1/declarations", other.key, nil), 200)["items"].([]any)); n != 0 {
 		t.Errorf("another exporter lists %d declarations", n)
 	}
+}
+
+func entryBody(exp firm, broker firm) map[string]any {
+	return map[string]any{
+		"customMaster": "4700", "iePort": "4700", "tradeMode": "0110", "trafName": "襄西欧 X8024",
+		"tradeCode": "4206360A21", "tradeName": "甲", "agentCode": "4206380015", "agentName": "丙报关",
+		"tradeCountry": "DE", "transMode": "3", "packNo": 40, "wrapType": "22",
+		"grossWet": "18500", "netWt": "17200",
+		"lines": []any{
+			map[string]any{"codeTS": "8708999990", "gName": "汽车零部件", "gModel": "制动盘|铸铁|无品牌",
+				"gQty": "1200", "gUnit": "007", "firstQty": "17200", "firstUnit": "035", "declPrice": "35.5",
+				"tradeCurr": "EUR", "originCountry": "CN", "destinationCountry": "DE"},
+		},
+	}
+}
+
+func TestEntryDeclaration(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	body := entryBody(exp, brk)
+
+	// A broker needs the exporter's authorisation for 0110.
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 422, "unknown_exporter", "exporterId")
+	s.authorize(exp, exp, brk, "9610")
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 403, "authorization_required", "")
+	s.authorize(exp, exp, brk, "0110")
+
+	bad := entryBody(exp, brk)
+	bad["netWt"] = "19000"
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": bad}), 422, "net_exceeds_gross", "entry.netWt")
+	bad = entryBody(exp, brk)
+	bad["lines"].([]any)[0].(map[string]any)["declTotal"] = "1.00"
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": bad}), 422, "decl_total_mismatch", "entry.lines[0].declTotal")
+
+	d := s.expect(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 201)
+	id := d["id"].(string)
+	if d["entry"].(map[string]any)["trafMode"] != "3" || d["entry"].(map[string]any)["lines"].([]any)[0].(map[string]any)["declTotal"] != "42600" {
+		t.Errorf("entry defaults and totals: %v", d["entry"])
+	}
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", brk.key, nil), 202)
+	done := s.waitForStatus(brk.key, id, "cleared")
+	if len(done["entryId"].(string)) != 18 {
+		t.Errorf("entry number %v", done["entryId"])
+	}
+	msg := string(s.do("GET", "/v1/declarations/"+id+"/message", brk.key, nil).Body)
+	if !strings.Contains(msg, "<DecMessage") || !strings.Contains(msg, "<CodeTS>8708999990</CodeTS>") || !strings.Contains(msg, "<TrafMode>3</TrafMode>") {
+		t.Errorf("entry message: %.400s", msg)
+	}
+}
+
+func TestCancelAnInventoryList(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYX1")), 201)["id"].(string)
+	id := s.declare(exp.key, pid)[0]
+	// A draft cannot be cancelled with CEB605.
+	s.expectProblem(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "cancel", "declarationId": id, "reason": "order withdrawn"}), 409, "not_cancellable", "")
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)
+	s.waitForStatus(exp.key, id, "released")
+	s.expectProblem(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "cancel", "declarationId": id}), 422, "required", "reason")
+	c := s.expect(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "cancel", "declarationId": id, "reason": "买家取消订单 order withdrawn"}), 201)
+	cid := c["id"].(string)
+	s.expect(s.do("POST", "/v1/declarations/"+cid+"/submit", exp.key, nil), 202)
+	s.waitForStatus(exp.key, cid, "review_finished")
+	list := s.waitForStatus(exp.key, id, "cancelled")
+	if list["cancelledBy"] != cid {
+		t.Errorf("cancelled list %v", list)
+	}
+	msg := string(s.do("GET", "/v1/declarations/"+cid+"/message", exp.key, nil).Body)
+	if !strings.Contains(msg, "CEB605Message") || !strings.Contains(msg, "买家取消订单") {
+		t.Errorf("cancel message %.300s", msg)
+	}
+}
+
+func TestClearanceStatistics(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	var ids []string
+	for i := 0; i < 5; i++ {
+		id, _ := s.submitted(exp.key, fmt.Sprintf("XYQ%d", i))
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		s.waitForStatus(exp.key, id, "released")
+	}
+	st := s.expect(s.do("GET", "/v1/stats/clearance", testOperatorKey, nil), 200)
+	if st["count"] != 5.0 || st["p50Seconds"].(float64) <= 0 || st["p99Seconds"].(float64) < st["p50Seconds"].(float64) {
+		t.Errorf("stats %v", st)
+	}
+	if n := s.expect(s.do("GET", "/v1/stats/clearance?tradeMode=1210", testOperatorKey, nil), 200)["count"]; n != 0.0 {
+		t.Errorf("1210 count %v", n)
+	}
+	if n := s.expect(s.do("GET", "/v1/stats/clearance?to=2020-01-01", exp.key, nil), 200)["count"]; n != 0.0 {
+		t.Errorf("released before 2020: %v", n)
+	}
+	other := s.register("exporter", "乙", usccB, "4206340017")
+	if n := s.expect(s.do("GET", "/v1/stats/clearance", other.key, nil), 200)["count"]; n != 0.0 {
+		t.Errorf("another exporter counts %v of A's lists", n)
+	}
+	s.expectProblem(s.do("GET", "/v1/stats/clearance?from=soon", exp.key, nil), 422, "invalid_time", "from")
 }

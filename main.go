@@ -111,6 +111,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := store.EnsureIndexes(startCtx); err != nil {
 		return err
 	}
+	if m.embeddedMongo != nil {
+		if err := m.embeddedMongo.IndexIDs(startCtx); err != nil {
+			return err
+		}
+	}
 
 	redisURL := cfg.RedisURL
 	if redisURL == "" {

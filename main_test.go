@@ -91,6 +91,7 @@ func (s *service) restart() {
 	}
 	again := startWith(s.t, env)
 	s.main, s.url, s.banner = again.main, again.url, again.banner
+	again.main = nil // s owns it now: its own cleanup closes it once
 }
 
 type testWriter struct{ t testing.TB }
@@ -205,13 +206,21 @@ func (s *service) expectProblem(r response, status int, code, field string) {
 // bounds a failing test, it asserts nothing about speed.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	eventuallyWithin(t, 60, what, cond)
+}
+
+// eventuallyWithin is eventually with a bound of the given seconds; it returns how long it took.
+func eventuallyWithin(t testing.TB, seconds int, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	deadline := start.Add(time.Duration(seconds) * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
+	return time.Since(start)
 }
 
 // arr reads a JSON array that may be left out (omitempty) as an empty one.

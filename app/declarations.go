@@ -392,11 +392,12 @@ func (a *App) SubmitDeclarations(ctx context.Context, actor Actor, ids []string)
 	}
 	results := make([]DeclarationResult, len(ids))
 	var submitted []string
+	rights := a.rightsOf(ctx, actor)
 	for i, id := range ids {
 		r := &results[i]
 		r.Index, r.Ref, r.ID = i, id, id
 		field := "ids[" + strconv.Itoa(i) + "]"
-		d, err := a.submit(ctx, actor, id)
+		d, err := a.submit(ctx, actor, id, rights)
 		switch {
 		case err == nil:
 			r.Status, r.Declaration = ItemCreated, d
@@ -416,27 +417,30 @@ func (a *App) SubmitDeclaration(ctx context.Context, actor Actor, id string) (*c
 	if err := requireFiler(actor); err != nil {
 		return nil, err
 	}
-	d, err := a.submit(ctx, actor, id)
+	d, err := a.submit(ctx, actor, id, a.rightsOf(ctx, actor))
 	if err == nil {
 		a.relaySoon(ctx, "declaration", id)
 	}
 	return d, err
 }
 
-func (a *App) submit(ctx context.Context, actor Actor, id string) (*customs.Declaration, error) {
-	current, err := a.GetDeclaration(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if current.FilerID() != actor.OrgID {
-		return nil, forbidden("filer_only", "only the organisation that drafted a declaration submits it")
-	}
-	if err := a.filingRight(ctx, actor, current.ExporterID(), current.TradeMode()); err != nil {
-		return nil, err
-	}
-	return a.Declarations.Update(ctx, id, func(d *customs.Declaration) error {
+func (a *App) submit(ctx context.Context, actor Actor, id string, rights *filingRights) (*customs.Declaration, error) {
+	d, err := a.Declarations.Update(ctx, id, func(d *customs.Declaration) error {
+		if d.FilerID() != actor.OrgID {
+			ok, err := rights.scope.coversOrErr(d.ExporterID())
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return notFoundDeclaration
+			}
+			return forbidden("filer_only", "only the organisation that drafted a declaration submits it")
+		}
 		if !d.Editable() && !d.Resubmittable() {
-			return nil // under way already: submitting again changes nothing
+			return errUnchanged // under way already: submitting again changes nothing
+		}
+		if err := rights.check(ctx, d.ExporterID(), d.TradeMode()); err != nil {
+			return err
 		}
 		now := a.Clock.Now()
 		copNo, err := customs.FormatCopNo(a.Customs.CopPrefix, now, copSeq())
@@ -450,6 +454,42 @@ func (a *App) submit(ctx context.Context, actor Actor, id string) (*customs.Decl
 		}
 		return d.Submit(f.GUID, f.CopNo, msg.XML, now)
 	})
+	if err == errUnchanged {
+		return a.Declarations.Get(ctx, id)
+	}
+	return d, err
+}
+
+// filingRights answers CanFile for one request, asking the store once per exporter and mode.
+type filingRights struct {
+	app    *App
+	actor  Actor
+	scope  scopeResult
+	answer map[string]error
+}
+
+type scopeResult struct {
+	scope parcelScope
+	err   error
+}
+
+func (s scopeResult) coversOrErr(exporterID string) (bool, error) {
+	return s.scope.covers(exporterID), s.err
+}
+
+func (a *App) rightsOf(ctx context.Context, actor Actor) *filingRights {
+	scope, err := a.scopeOf(ctx, actor)
+	return &filingRights{app: a, actor: actor, scope: scopeResult{scope, err}, answer: map[string]error{}}
+}
+
+func (r *filingRights) check(ctx context.Context, exporterID, tradeMode string) error {
+	key := exporterID + "/" + tradeMode
+	if err, ok := r.answer[key]; ok {
+		return err
+	}
+	err := r.app.filingRight(ctx, r.actor, exporterID, tradeMode)
+	r.answer[key] = err
+	return err
 }
 
 // SendDeclaration hands a submitted declaration's message to the gateway (the send task). A

@@ -21,6 +21,8 @@ const (
 	localRequestID  = "requestId"
 	localActor      = "actor"
 	requestTimeout  = 30 * time.Second
+	// bulkRequestTimeout bounds the bulk routes: a thousand items at a time.
+	bulkRequestTimeout = 2 * time.Minute
 )
 
 // requestContext gives each request an id (the caller's X-Request-Id when it is sane, else a new
@@ -34,7 +36,11 @@ func requestContext(c *fiber.Ctx) error {
 	}
 	c.Locals(localRequestID, id)
 	c.Set(headerRequestID, id)
-	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+	timeout := requestTimeout
+	if bulkPaths[c.Path()] {
+		timeout = bulkRequestTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	return c.Next()

@@ -113,7 +113,8 @@ func New(a *app.App, o Options) *fiber.App {
 }
 
 // bulkPaths take bodies up to the bulk limit; every other route the ordinary limit.
-var bulkPaths = map[string]bool{"/v1/parcels/batch": true, "/v1/parcels/import": true}
+var bulkPaths = map[string]bool{"/v1/parcels/batch": true, "/v1/parcels/import": true,
+	"/v1/declarations": true, "/v1/declarations/submit": true}
 
 // limitBody refuses a body over the route's limit. The server itself stops at the bulk limit
 // before reading; this narrows it for ordinary routes.

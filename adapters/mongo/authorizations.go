@@ -13,13 +13,16 @@ import (
 )
 
 // Authorizations stores broker authorisations in "authorizations".
-type Authorizations struct{ coll *mongo.Collection }
+type Authorizations struct {
+	store *Store
+	coll  *mongo.Collection
+}
 
 var _ party.AuthorizationRepository = (*Authorizations)(nil)
 
 // NewAuthorizations returns the authorisation repository.
 func NewAuthorizations(s *Store) *Authorizations {
-	return &Authorizations{coll: s.db.Collection(collAuthorizations)}
+	return &Authorizations{store: s, coll: s.db.Collection(collAuthorizations)}
 }
 
 type authorizationDoc struct {
@@ -90,7 +93,7 @@ func (r *Authorizations) Get(ctx context.Context, id string) (*party.Authorizati
 
 // Update changes an authorisation under optimistic concurrency.
 func (r *Authorizations) Update(ctx context.Context, id string, change func(*party.Authorization) error) (*party.Authorization, error) {
-	return updateVersioned(ctx, r.coll, id, errAuthorizationNotFound, authorizationFromDoc, change, authorizationToDoc)
+	return updateVersioned(ctx, r.store, r.coll, id, errAuthorizationNotFound, authorizationFromDoc, change, authorizationToDoc)
 }
 
 // List returns authorisations newest first.

@@ -18,6 +18,7 @@ import (
 // mapping from every guid a declaration was filed under to its id: a receipt carries nothing
 // but a guid, so finding its declaration must be two _id lookups, not a scan.
 type Declarations struct {
+	store *Store
 	coll  *mongo.Collection
 	guids *mongo.Collection
 }
@@ -26,7 +27,7 @@ var _ customs.Repository = (*Declarations)(nil)
 
 // NewDeclarations returns the declaration repository.
 func NewDeclarations(s *Store) *Declarations {
-	return &Declarations{coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs)}
+	return &Declarations{store: s, coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs)}
 }
 
 type filingDoc struct {
@@ -211,7 +212,7 @@ func (r *Declarations) Get(ctx context.Context, id string) (*customs.Declaration
 // mapped before the declaration that carries them is written, so a receipt can never arrive
 // for a guid nobody can find.
 func (r *Declarations) Update(ctx context.Context, id string, change func(*customs.Declaration) error) (*customs.Declaration, error) {
-	return updateVersioned(ctx, r.coll, id, errDeclarationNotFound, declarationFromDoc, func(d *customs.Declaration) error {
+	return updateVersioned(ctx, r.store, r.coll, id, errDeclarationNotFound, declarationFromDoc, func(d *customs.Declaration) error {
 		before := d.GUIDs()
 		if err := change(d); err != nil {
 			return err

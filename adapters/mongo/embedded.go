@@ -18,6 +18,7 @@ import (
 // It serves one process only, and conditional updates on it are atomic only through a single
 // connection (DESIGN.md), so Connect is given MaxPoolSize 1 for it.
 type Embedded struct {
+	dir    string
 	uri    string
 	addr   string
 	cancel context.CancelFunc
@@ -43,16 +44,19 @@ func StartEmbedded(dir, addr string, logger *slog.Logger) (*Embedded, error) {
 		return nil, err
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		Listener: ferretdb.ListenerConfig{TCP: addr},
+		Handler:  "sqlite",
+		// WAL with synchronous=NORMAL: a commit survives a crash of this process (the WAL is
+		// written) but is not fsynced one by one; full fsync per write made each write cost
+		// milliseconds. Production durability is real MongoDB's job (DESIGN.md).
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(NORMAL)",
 		Logger:    quiet(logger),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded mongo: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Embedded{cancel: cancel, done: make(chan struct{})}
+	e := &Embedded{dir: abs, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(ctx)

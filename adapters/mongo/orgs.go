@@ -13,12 +13,15 @@ import (
 )
 
 // Orgs stores organisations in the "orgs" collection.
-type Orgs struct{ coll *mongo.Collection }
+type Orgs struct {
+	store *Store
+	coll  *mongo.Collection
+}
 
 var _ party.OrgRepository = (*Orgs)(nil)
 
 // NewOrgs returns the organisation repository.
-func NewOrgs(s *Store) *Orgs { return &Orgs{coll: s.db.Collection(collOrgs)} }
+func NewOrgs(s *Store) *Orgs { return &Orgs{store: s, coll: s.db.Collection(collOrgs)} }
 
 type contactDoc struct {
 	Name  string `bson:"name"`
@@ -96,7 +99,7 @@ func (r *Orgs) Get(ctx context.Context, id string) (*party.Org, error) {
 
 // Update changes an organisation under optimistic concurrency.
 func (r *Orgs) Update(ctx context.Context, id string, change func(*party.Org) error) (*party.Org, error) {
-	return updateVersioned(ctx, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
+	return updateVersioned(ctx, r.store, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
 }
 
 // List returns organisations newest first.

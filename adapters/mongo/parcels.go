@@ -17,12 +17,15 @@ import (
 
 // Parcels stores parcels in "parcels". The _id is derived from the natural key
 // (parcel.IDFor), so the key is unique by construction and tracking is an _id lookup.
-type Parcels struct{ coll *mongo.Collection }
+type Parcels struct {
+	store *Store
+	coll  *mongo.Collection
+}
 
 var _ parcel.Repository = (*Parcels)(nil)
 
 // NewParcels returns the parcel repository.
-func NewParcels(s *Store) *Parcels { return &Parcels{coll: s.db.Collection(collParcels)} }
+func NewParcels(s *Store) *Parcels { return &Parcels{store: s, coll: s.db.Collection(collParcels)} }
 
 type parcelDoc struct {
 	ID            string                 `bson:"_id"`
@@ -125,7 +128,7 @@ func (r *Parcels) FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]
 
 // Update changes a parcel under optimistic concurrency.
 func (r *Parcels) Update(ctx context.Context, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
-	return updateVersioned(ctx, r.coll, id, errParcelNotFound, parcelFromDoc, change, parcelToDoc)
+	return updateVersioned(ctx, r.store, r.coll, id, errParcelNotFound, parcelFromDoc, change, parcelToDoc)
 }
 
 // List returns parcels newest first. The cursor is the (createdAt, _id) of the last parcel

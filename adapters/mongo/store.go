@@ -10,6 +10,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -23,6 +26,13 @@ import (
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// local serialises read-change-write cycles per document inside this process. It is set for
+	// the embedded server, which serves this one process only: there it replaces the version
+	// condition in the update filter, because the embedded server answers an update filtered
+	// on anything besides _id by scanning the whole collection (measured: 79 ms against 18 ms
+	// at 3,000 documents, growing with the collection). Against MongoDB it is nil and the
+	// version condition guards concurrent processes.
+	local *keyedMutex
 }
 
 // Connect opens the database. singleConnection must be true for the embedded server, whose
@@ -40,7 +50,11 @@ func Connect(ctx context.Context, uri, database string, singleConnection bool) (
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
 	}
-	return &Store{client: client, db: client.Database(database)}, nil
+	st := &Store{client: client, db: client.Database(database)}
+	if singleConnection {
+		st.local = newKeyedMutex()
+	}
+	return st, nil
 }
 
 // Ping checks that the database answers.
@@ -95,6 +109,19 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
 		},
+	}
+	// Collections without indexes of their own are created too, so that they exist for
+	// Embedded.IndexIDs.
+	names, err := s.db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	for _, c := range []string{collDeclarationGUIDs} {
+		if !slices.Contains(names, c) {
+			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
+				return fmt.Errorf("create %s: %w", c, err)
+			}
+		}
 	}
 	for coll, models := range indexes {
 		iv := s.db.Collection(coll).Indexes()
@@ -155,9 +182,13 @@ type versioned interface {
 // let change modify the aggregate, and write it back only if the stored version has not moved;
 // new outbox events are pushed in the same single-document write, so the relay's removals of
 // already-published events are never undone. On a lost race it starts again from a fresh read.
-func updateVersioned[D versioned, A any](ctx context.Context, coll *mongo.Collection, id string, notFound error,
+func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mongo.Collection, id string, notFound error,
 	fromDoc func(*D) A, change func(A) error, toDoc func(A) D) (A, error) {
 	var zero A
+	if s.local != nil {
+		unlock := s.local.lock(coll.Name() + "\x00" + id)
+		defer unlock()
+	}
 	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
 		var doc D
 		err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
@@ -181,7 +212,11 @@ func updateVersioned[D versioned, A any](ctx context.Context, coll *mongo.Collec
 		if events := next.outbox(); len(events) > 0 {
 			update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
 		}
-		res, err := coll.UpdateOne(ctx, bson.M{"_id": id, "version": doc.version()}, update)
+		filter := bson.M{"_id": id, "version": doc.version()}
+		if s.local != nil {
+			filter = bson.M{"_id": id} // the lock held since the read stands for the version check
+		}
+		res, err := coll.UpdateOne(ctx, filter, update)
 		if err != nil {
 			return zero, internal(err, "update "+coll.Name())
 		}
@@ -257,4 +292,38 @@ func redact(uri string) string {
 		return "(uri with credentials)"
 	}
 	return uri
+}
+
+// keyedMutex is a set of mutexes by key, created on demand and dropped when unused.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	sync.Mutex
+	users int
+}
+
+func newKeyedMutex() *keyedMutex { return &keyedMutex{locks: map[string]*keyedEntry{}} }
+
+// lock takes the mutex of key and returns its release.
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	e := k.locks[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.locks[key] = e
+	}
+	e.users++
+	k.mu.Unlock()
+	e.Lock()
+	return func() {
+		e.Unlock()
+		k.mu.Lock()
+		if e.users--; e.users == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }

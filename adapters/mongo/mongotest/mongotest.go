@@ -16,6 +16,7 @@ import (
 
 var (
 	once     sync.Once
+	server   *mongo.Embedded
 	uri      string
 	embedded bool
 	startErr error
@@ -40,7 +41,7 @@ func URI(t testing.TB) (string, bool) {
 			startErr = err
 			return
 		}
-		uri, embedded = e.URI(), true
+		server, uri, embedded = e, e.URI(), true
 	})
 	if startErr != nil {
 		t.Fatalf("mongotest: cannot start the embedded server: %v", startErr)
@@ -67,6 +68,11 @@ func New(t testing.TB) *mongo.Store {
 	}
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatalf("mongotest: %v", err)
+	}
+	if server != nil {
+		if err := server.IndexIDs(ctx); err != nil {
+			t.Fatalf("mongotest: %v", err)
+		}
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"testing"
+)
+
+// TestNothingLostAcrossAWorkerAndRedisRestart files 1,000 inventory lists with a simulated
+// customs that reviews, inspects, repeats and reorders its receipts; stops the service in the
+// middle — the worker, and the embedded in-memory Redis with every queued task and every
+// receipt not yet delivered — and starts it again on the same data. Every list must still reach
+// its final status with each receipt kept once, and every parcel must follow its list.
+func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("files 1,000 lists; run without -short")
+	}
+	const n = 1000
+	s := startService(t, map[string]string{
+		"REDIS_URL":                     "", // the embedded Redis: a restart forgets everything queued
+		"SILKGATE_SIM_STEP":             "150ms",
+		"SILKGATE_SIM_REVIEW_SHARE":     "0.1",
+		"SILKGATE_SIM_INSPECTION_SHARE": "0.05",
+		"SILKGATE_SIM_DUPLICATE_RATE":   "0.2",
+		"SILKGATE_SIM_REORDER_RATE":     "0.2",
+		"SILKGATE_RECONCILE_INTERVAL":   "1s",
+		"SILKGATE_CUSTOMS_RESEND_AFTER": "3s",
+		"SILKGATE_SHUTDOWN_TIMEOUT":     "10s",
+	})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	var batch []any
+	for i := 0; i < n; i++ {
+		batch = append(batch, parcelBody(fmt.Sprintf("XYL%05d", i)))
+	}
+	parcels := s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+	var pids []string
+	for _, r := range parcels["results"].([]any) {
+		pids = append(pids, r.(map[string]any)["id"].(string))
+	}
+	ids := s.declare(exp.key, pids...)
+	sub := s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": ids}), 202)
+	if sub["submitted"] != float64(n) {
+		t.Fatalf("submitted %v of %d", sub["submitted"], n)
+	}
+
+	counts := func() map[string]int {
+		c := map[string]int{}
+		for _, st := range []string{"released", "rejected", "submitted"} {
+			cursor := ""
+			for {
+				page := s.expect(s.do("GET", "/v1/declarations?kind=inventory&limit=500&status="+st+"&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
+				c[st] += len(arr(page["items"]))
+				next, _ := page["nextCursor"].(string)
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+		}
+		return c
+	}
+	eventually(t, "some lists are released before the restart", func() bool { return counts()["released"] >= 50 })
+	before := counts()
+	s.restart() // the worker stops; the in-memory Redis and all it held are gone
+	t.Logf("restarted with %v", before)
+
+	deadline := eventuallyWithin(t, 10*60, "every list reaches its final status", func() bool {
+		c := counts()
+		return c["released"]+c["rejected"] == n
+	})
+	_ = deadline
+
+	c := counts()
+	if c["rejected"] != 0 {
+		t.Errorf("%d lists rejected; every parcel was valid", c["rejected"])
+	}
+	// Every receipt is kept once and applied at most once; every parcel follows its list.
+	for _, id := range ids {
+		d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
+		seen := map[string]bool{}
+		applied := map[string]int{}
+		for _, r := range arr(d["receipts"]) {
+			rec := r.(map[string]any)
+			key := fmt.Sprint(rec["guid"], rec["returnStatus"], rec["returnTime"])
+			if seen[key] {
+				t.Fatalf("%s keeps receipt %s twice", id, key)
+			}
+			seen[key] = true
+			if rec["outcome"] == "applied" {
+				applied[rec["returnStatus"].(string)]++
+			}
+		}
+		for st, k := range applied {
+			if k > 1 {
+				t.Fatalf("%s applied receipt %s %d times", id, st, k)
+			}
+		}
+		if applied["800"] != 1 {
+			t.Fatalf("%s: release applied %d times: %v", id, applied["800"], d["receipts"])
+		}
+	}
+	parcelsReleased := 0
+	cursor := ""
+	for {
+		page := s.expect(s.do("GET", "/v1/parcels?limit=500&status=released&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
+		parcelsReleased += len(arr(page["items"]))
+		next, _ := page["nextCursor"].(string)
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if parcelsReleased != n {
+		t.Errorf("%d parcels released, want %d", parcelsReleased, n)
+	}
+}
