@@ -253,30 +253,11 @@ func (r *Declarations) List(ctx context.Context, f customs.Filter) ([]*customs.D
 			and = append(and, bson.M{field: v})
 		}
 	}
-	if f.Cursor != "" {
-		at, id, err := decodeTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		and = append(and, bson.M{"$or": bson.A{
-			bson.M{"createdAt": bson.M{"$lt": at}},
-			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
-		}})
-	}
-	filter := bson.M{}
-	if len(and) > 0 {
-		filter["$and"] = and
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(f.Limit + 1))
-	docs, err := r.find(ctx, filter, opts)
+	docs, next, err := pageByCreated(ctx, r.coll, and, f.Limit, f.Cursor, func(d *declarationDoc) (time.Time, string) {
+		return d.CreatedAt, d.ID
+	})
 	if err != nil {
 		return nil, "", err
-	}
-	next := ""
-	if len(docs) > f.Limit {
-		docs = docs[:f.Limit]
-		last := docs[f.Limit-1]
-		next = encodeTimeCursor(last.CreatedAt, last.ID)
 	}
 	return declarationsFromDocs(docs), next, nil
 }

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"strings"
 	"time"
@@ -131,8 +130,7 @@ func (r *Parcels) Update(ctx context.Context, id string, change func(*parcel.Par
 	return updateVersioned(ctx, r.store, r.coll, id, errParcelNotFound, parcelFromDoc, change, parcelToDoc)
 }
 
-// List returns parcels newest first. The cursor is the (createdAt, _id) of the last parcel
-// returned, so parcels registered meanwhile never shift the pages that follow.
+// List returns parcels newest first (see pageByCreated).
 func (r *Parcels) List(ctx context.Context, f parcel.Filter) ([]*parcel.Parcel, string, error) {
 	and := bson.A{}
 	if f.ExporterIDs != nil {
@@ -150,30 +148,11 @@ func (r *Parcels) List(ctx context.Context, f parcel.Filter) ([]*parcel.Parcel, 
 	if !f.CreatedTo.IsZero() {
 		and = append(and, bson.M{"createdAt": bson.M{"$lt": f.CreatedTo}})
 	}
-	if f.Cursor != "" {
-		at, id, err := decodeTimeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		and = append(and, bson.M{"$or": bson.A{
-			bson.M{"createdAt": bson.M{"$lt": at}},
-			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
-		}})
-	}
-	filter := bson.M{}
-	if len(and) > 0 {
-		filter["$and"] = and
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(f.Limit + 1))
-	docs, err := r.find(ctx, filter, opts)
+	docs, next, err := pageByCreated(ctx, r.coll, and, f.Limit, f.Cursor, func(d *parcelDoc) (time.Time, string) {
+		return d.CreatedAt, d.ID
+	})
 	if err != nil {
 		return nil, "", err
-	}
-	next := ""
-	if len(docs) > f.Limit {
-		docs = docs[:f.Limit]
-		last := docs[f.Limit-1]
-		next = encodeTimeCursor(last.CreatedAt, last.ID)
 	}
 	return parcelsFromDocs(docs), next, nil
 }
@@ -196,22 +175,4 @@ func parcelsFromDocs(docs []parcelDoc) []*parcel.Parcel {
 		out[i] = parcelFromDoc(&docs[i])
 	}
 	return out
-}
-
-func encodeTimeCursor(at time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
-}
-
-func decodeTimeCursor(c string) (time.Time, string, error) {
-	bad := domain.InvalidField("cursor", "invalid_cursor", "cursor is not one this service returned")
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, "", bad
-	}
-	ts, id, ok := strings.Cut(string(raw), "|")
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	if !ok || err != nil || id == "" {
-		return time.Time{}, "", bad
-	}
-	return at, id, nil
 }

@@ -327,3 +327,57 @@ func (k *keyedMutex) lock(key string) func() {
 		k.mu.Unlock()
 	}
 }
+
+// pageByCreated runs a newest-first list query over documents with a createdAt time: the
+// conditions in and, plus the position of the cursor — the (createdAt, _id) of the last document
+// of the previous page — so that documents added meanwhile never shift the pages that follow.
+func pageByCreated[D any](ctx context.Context, coll *mongo.Collection, and bson.A, limit int, cursor string,
+	key func(*D) (time.Time, string)) ([]D, string, error) {
+	if cursor != "" {
+		at, id, err := decodeTimeCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		and = append(and, bson.M{"$or": bson.A{
+			bson.M{"createdAt": bson.M{"$lt": at}},
+			bson.M{"createdAt": at, "_id": bson.M{"$lt": id}},
+		}})
+	}
+	filter := bson.M{}
+	if len(and) > 0 {
+		filter["$and"] = and
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit + 1))
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, "", internal(err, "list "+coll.Name())
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, "", internal(err, "list "+coll.Name())
+	}
+	next := ""
+	if len(docs) > limit {
+		docs = docs[:limit]
+		next = encodeTimeCursor(key(&docs[limit-1]))
+	}
+	return docs, next, nil
+}
+
+func encodeTimeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+func decodeTimeCursor(c string) (time.Time, string, error) {
+	bad := domain.InvalidField("cursor", "invalid_cursor", "cursor is not one this service returned")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	ts, id, ok := strings.Cut(string(raw), "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", bad
+	}
+	return at, id, nil
+}
