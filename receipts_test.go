@@ -232,3 +232,22 @@ func TestDXPFolderAndMonthlySummary(t *testing.T) {
 		return true
 	})
 }
+
+func TestCustomsGatewayKey(t *testing.T) {
+	s := startService(t, dxpCustoms(t))
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	s.expectProblem(s.do("POST", "/v1/orgs/"+exp.id+"/api-keys", exp.key, map[string]any{"scope": "customs-gateway"}), 422, "invalid_scope", "scope")
+	s.expectProblem(s.do("POST", "/v1/orgs/org_operator/api-keys", testOperatorKey, map[string]any{"scope": "root"}), 422, "invalid_scope", "scope")
+	k := s.expect(s.do("POST", "/v1/orgs/org_operator/api-keys", testOperatorKey, map[string]any{"name": "E-Port client", "scope": "customs-gateway"}), 201)
+	gw := k["key"].(string)
+	if k["scope"] != "customs-gateway" {
+		t.Errorf("key %v", k)
+	}
+	id, guid := s.submitted(exp.key, "XYG1")
+	s.expect(s.postReceipts(gw, inventoryReceipt(t, guid, "120", time.Now())), 200)
+	if d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200); d["status"] != "accepted" {
+		t.Errorf("status %v after the gateway's receipt", d["status"])
+	}
+	s.expectProblem(s.do("GET", "/v1/orgs", gw, nil), 403, "scope_limited", "")
+	s.expectProblem(s.do("GET", "/v1/declarations/"+id, gw, nil), 403, "scope_limited", "")
+}

@@ -13,6 +13,7 @@ type Actor struct {
 	OrgID string
 	Kind  party.Kind
 	KeyID string
+	Scope party.Scope
 }
 
 // IsOperator reports whether the caller is the zone operator.
@@ -43,7 +44,7 @@ func (a *App) Authenticate(ctx context.Context, key string) (Actor, error) {
 		}
 		return Actor{}, err
 	}
-	return Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID}, nil
+	return Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID, Scope: k.Scope}, nil
 }
 
 func forbidden(code, msg string) error {

@@ -13,7 +13,7 @@ var notFoundOrg = domain.NotFound("org")
 
 // IssueAPIKey makes a new key for an organisation: the operator for any, a firm for itself.
 // The returned secret is the only copy.
-func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string) (*party.APIKey, string, error) {
+func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string, scope party.Scope) (*party.APIKey, string, error) {
 	ok, err := a.canSee(ctx, actor, orgID)
 	if err != nil {
 		return nil, "", err
@@ -24,6 +24,15 @@ func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string) 
 	if !actor.IsOperator() && actor.OrgID != orgID {
 		return nil, "", forbidden("not_your_org", "an organisation may issue keys only for itself")
 	}
+	switch scope {
+	case party.ScopeFull:
+	case party.ScopeCustomsGateway:
+		if !actor.IsOperator() || orgID != OperatorOrgID {
+			return nil, "", domain.InvalidField("scope", "invalid_scope", "customs-gateway keys belong to the operator and are issued by it")
+		}
+	default:
+		return nil, "", domain.InvalidField("scope", "invalid_scope", `scope must be empty or "customs-gateway"`)
+	}
 	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > 100 {
 		return nil, "", domain.InvalidField("name", "too_long", "name has at most 100 characters")
@@ -32,6 +41,7 @@ func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string) 
 		return nil, "", err
 	}
 	key, secret := party.IssueAPIKey(a.IDs.New("key"), orgID, name, a.Clock.Now())
+	key.Scope = scope
 	if err := a.Keys.Create(ctx, key); err != nil {
 		return nil, "", err
 	}

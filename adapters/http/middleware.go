@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/party"
 )
 
 const (
@@ -145,6 +147,9 @@ func authenticate(a *app.App) fiber.Handler {
 		if err != nil {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="silkgate", error="invalid_token"`)
 			return err
+		}
+		if actor.Scope == party.ScopeCustomsGateway && !(c.Method() == fiber.MethodPost && c.Path() == "/v1/singlewindow/receipts") {
+			return domain.Errorf(domain.KindForbidden, "scope_limited", "a customs-gateway key may only post receipts")
 		}
 		c.Locals(localActor, actor)
 		return c.Next()

@@ -140,17 +140,19 @@ type apiKeyView struct {
 	ID        string     `json:"id"`
 	OrgID     string     `json:"orgId"`
 	Name      string     `json:"name,omitempty"`
+	Scope     string     `json:"scope,omitempty"`
 	Key       string     `json:"key,omitempty"` // only in the answer that issues it
 	CreatedAt time.Time  `json:"createdAt"`
 	RevokedAt *time.Time `json:"revokedAt,omitempty"`
 }
 
 func viewAPIKey(k *party.APIKey) apiKeyView {
-	return apiKeyView{ID: k.ID, OrgID: k.OrgID, Name: k.Name, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
+	return apiKeyView{ID: k.ID, OrgID: k.OrgID, Name: k.Name, Scope: string(k.Scope), CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
 }
 
 type issueAPIKeyRequest struct {
-	Name string `json:"name"`
+	Name  string `json:"name"`
+	Scope string `json:"scope"`
 }
 
 func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
@@ -160,7 +162,7 @@ func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	k, secret, err := h.app.IssueAPIKey(c.UserContext(), actorOf(c), c.Params("id"), req.Name)
+	k, secret, err := h.app.IssueAPIKey(c.UserContext(), actorOf(c), c.Params("id"), req.Name, party.Scope(req.Scope))
 	if err != nil {
 		return err
 	}

@@ -26,20 +26,21 @@ type apiKeyDoc struct {
 	ID        string     `bson:"_id"`
 	OrgID     string     `bson:"orgId"`
 	Name      string     `bson:"name,omitempty"`
+	Scope     string     `bson:"scope,omitempty"`
 	Hash      string     `bson:"hash"`
 	CreatedAt time.Time  `bson:"createdAt"`
 	RevokedAt *time.Time `bson:"revokedAt,omitempty"`
 }
 
 func (d *apiKeyDoc) key() *party.APIKey {
-	return &party.APIKey{ID: d.ID, OrgID: d.OrgID, Name: d.Name, Hash: d.Hash, CreatedAt: d.CreatedAt, RevokedAt: d.RevokedAt}
+	return &party.APIKey{ID: d.ID, OrgID: d.OrgID, Name: d.Name, Scope: party.Scope(d.Scope), Hash: d.Hash, CreatedAt: d.CreatedAt, RevokedAt: d.RevokedAt}
 }
 
 var errKeyNotFound = domain.NotFound("api_key")
 
 // Create stores a key.
 func (r *APIKeys) Create(ctx context.Context, k *party.APIKey) error {
-	_, err := r.coll.InsertOne(ctx, apiKeyDoc{ID: k.ID, OrgID: k.OrgID, Name: k.Name, Hash: k.Hash, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
+	_, err := r.coll.InsertOne(ctx, apiKeyDoc{ID: k.ID, OrgID: k.OrgID, Name: k.Name, Scope: string(k.Scope), Hash: k.Hash, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "api_key_exists", "a key with this id exists")
 	}

@@ -21,10 +21,22 @@ type APIKey struct {
 	ID        string
 	OrgID     string
 	Name      string
+	Scope     Scope  // what the key may do; empty: everything its organisation may
 	Hash      string // hex SHA-256 of the whole key
 	CreatedAt time.Time
 	RevokedAt *time.Time
 }
+
+// Scope narrows what a key may do below its organisation's rights.
+type Scope string
+
+// Key scopes.
+const (
+	ScopeFull Scope = ""
+	// ScopeCustomsGateway is for the E-Port client that relays customs receipts: it may post
+	// receipts and nothing else, even though it belongs to the operator.
+	ScopeCustomsGateway Scope = "customs-gateway"
+)
 
 // Active reports whether the key still authenticates.
 func (k *APIKey) Active() bool { return k.RevokedAt == nil }
