@@ -1,0 +1,484 @@
+package rail
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/silkgate/silkgate/domain"
+)
+
+// departureAggregate is the Aggregate of a departure's outbox events.
+const departureAggregate = "departure"
+
+// Booking-window defaults (DOMAIN.md §7): bookings open about 14 days before departure and
+// close 3 working days before it.
+const (
+	DefaultCapacityTEU        = MaxTrainTEU
+	DefaultMaxCargoKg         = MaxTrainCargoKg
+	DefaultBookingOpensBefore = 14 * day
+	DefaultCutoffWorkingDays  = 3
+)
+
+// DepartureStatus is where a departure stands.
+type DepartureStatus string
+
+// Departure statuses: scheduled → departed → arrived, or scheduled → cancelled.
+const (
+	DepartureScheduled DepartureStatus = "scheduled"
+	DepartureDeparted  DepartureStatus = "departed"
+	DepartureArrived   DepartureStatus = "arrived"
+	DepartureCancelled DepartureStatus = "cancelled"
+)
+
+// WorkingDaysBefore is t moved back by n working days, keeping its clock: Saturdays and Sundays
+// (in t's location) are skipped. A Monday 10:00 departure's 3-working-day cutoff is the
+// Wednesday before at 10:00; a Friday's, the Tuesday. Public holidays are not known here ([U]:
+// the operator sets the cutoff of a departure near a holiday by hand). n ≤ 0 returns t.
+func WorkingDaysBefore(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, -1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
+// WeeklyDepartures lists the line's planned departure times in [from, from + weeks×7 days):
+// every day the line runs, at its departure clock, China time; oldest first. The same
+// arguments always give the same times, so generating a timetable twice plans the same trains
+// (and DepartureIDFor gives them the same ids).
+func WeeklyDepartures(line Line, from time.Time, weeks int) []time.Time {
+	if weeks <= 0 || len(line.Weekdays) == 0 {
+		return nil
+	}
+	end := from.AddDate(0, 0, 7*weeks)
+	h, m := line.Clock()
+	local := from.In(ChinaTime)
+	var out []time.Time
+	for i := 0; i <= 7*weeks; i++ {
+		d := time.Date(local.Year(), local.Month(), local.Day()+i, h, m, 0, 0, ChinaTime)
+		if line.Runs(d.Weekday()) && !d.Before(from) && d.Before(end) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// DepartureIDFor is the id of the departure of lineCode on departsAt's day (China time):
+// "dep_XXO_20240607". A line runs at most once a day, so the id is unique, and planning the
+// same train twice collides on the primary key instead of scheduling it twice.
+func DepartureIDFor(lineCode string, departsAt time.Time) string {
+	return "dep_" + lineCode + "_" + departsAt.In(ChinaTime).Format("20060102")
+}
+
+// Capacity is a departure's capacity and what confirmed bookings take of it.
+//
+// Invariant, at every moment and under any concurrency: 0 ≤ ConfirmedTEU ≤ CapacityTEU and
+// 0 ≤ CargoKg ≤ MaxCargoKg. Only DepartureRepository.Reserve and Release change ConfirmedTEU
+// and CargoKg in a store, each as one single-document conditional update (see there).
+type Capacity struct {
+	CapacityTEU  int   `json:"capacityTeu" bson:"capacityTeu"`
+	ConfirmedTEU int   `json:"confirmedTeu" bson:"confirmedTeu"`
+	MaxCargoKg   int64 `json:"maxCargoKg" bson:"maxCargoKg"`
+	CargoKg      int64 `json:"cargoKg" bson:"cargoKg"`
+}
+
+// FreeTEU is the TEU still to be had.
+func (c Capacity) FreeTEU() int { return c.CapacityTEU - c.ConfirmedTEU }
+
+// FreeKg is the cargo mass still to be had.
+func (c Capacity) FreeKg() int64 { return c.MaxCargoKg - c.CargoKg }
+
+// Fits reports whether teu and kg more can be confirmed on c without breaking the invariant:
+// confirmedTEU + teu ≤ capacityTEU and cargoKg + kg ≤ maxCargoKg (teu and kg not negative).
+// It is the predicate the store's conditional update applies.
+func Fits(c Capacity, teu int, kg int64) bool { return CheckFits(c, teu, kg) == nil }
+
+// CheckFits is Fits with the reason: Conflict departure_full (TEU) or departure_over_weight
+// (cargo mass); Invalid for a negative amount.
+func CheckFits(c Capacity, teu int, kg int64) error {
+	switch {
+	case teu < 0 || kg < 0:
+		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	case teu > c.FreeTEU():
+		return domain.Errorf(domain.KindConflict, "departure_full",
+			"the train has %d TEU free, the booking needs %d", max(c.FreeTEU(), 0), teu)
+	case kg > c.FreeKg():
+		return domain.Errorf(domain.KindConflict, "departure_over_weight",
+			"the train can take %d kg more, the booking weighs %d kg", max(c.FreeKg(), 0), kg)
+	}
+	return nil
+}
+
+// DepartureInput is what the operator gives for a departure; zero fields take the defaults:
+// capacity the line's (else 110 TEU), 1,300,000 kg, booking opens 14 days before departure and
+// closes 3 working days before it.
+type DepartureInput struct {
+	DepartsAt      time.Time
+	CapacityTEU    int
+	MaxCargoKg     int64
+	BookingOpensAt time.Time
+	CutoffAt       time.Time
+}
+
+// Departure is one scheduled train of a line. It copies the line's itinerary and transit time
+// when made, so that editing the line later does not move a train already planned.
+//
+// Capacity counters (confirmedTEU, waitlistedTEU, cargoKg) are owned by the repository's
+// Reserve / Release / AddWaitlisted, which change them in place with $inc; an Update of the
+// rest of the departure must not write them back (it would undo concurrent reservations). The
+// in-memory Reserve and Release methods apply the same rule for stores without a database.
+type Departure struct {
+	id             string
+	lineCode       string
+	lineName       string
+	itinerary      []Stop
+	transitDays    int
+	departsAt      time.Time
+	capacity       Capacity
+	waitlistedTEU  int
+	bookingOpensAt time.Time
+	cutoffAt       time.Time
+	status         DepartureStatus
+	events         []Event
+	cancelReason   string
+	createdAt      time.Time
+	updatedAt      time.Time
+	version        int64
+	outbox         []domain.Event
+}
+
+// NewDeparture plans a departure of line. It checks:
+//   - departsAt: required, after at (in_the_past);
+//   - capacityTeu: 1..110 (invalid_capacity); maxCargoKg: 1..1,300,000 (invalid_max_cargo);
+//   - bookingOpensAt < cutoffAt ≤ departsAt (invalid_booking_window).
+//
+// A departure on a day the line does not usually run is allowed (an extra train).
+func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Departure, error) {
+	if id == "" || line.Code == "" || len(line.Itinerary) < 2 {
+		return nil, domain.Internal(nil, "rail.NewDeparture needs an id and a checked line")
+	}
+	var v domain.Violations
+	if in.CapacityTEU == 0 {
+		in.CapacityTEU = line.CapacityTEU
+	}
+	if in.CapacityTEU == 0 {
+		in.CapacityTEU = DefaultCapacityTEU
+	}
+	if in.MaxCargoKg == 0 {
+		in.MaxCargoKg = DefaultMaxCargoKg
+	}
+	if in.CapacityTEU < 1 || in.CapacityTEU > MaxTrainTEU {
+		v.Add("capacityTeu", "invalid_capacity", "capacityTeu is between 1 and "+strconv.Itoa(MaxTrainTEU))
+	}
+	if in.MaxCargoKg < 1 || in.MaxCargoKg > MaxTrainCargoKg {
+		v.Add("maxCargoKg", "invalid_max_cargo", "maxCargoKg is between 1 and "+strconv.FormatInt(MaxTrainCargoKg, 10))
+	}
+	if in.DepartsAt.IsZero() {
+		v.Add("departsAt", "required", "departsAt is required")
+		return nil, v.Err()
+	}
+	if !in.DepartsAt.After(at) {
+		v.Add("departsAt", "in_the_past", "departsAt must be in the future")
+	}
+	if in.BookingOpensAt.IsZero() {
+		in.BookingOpensAt = in.DepartsAt.Add(-DefaultBookingOpensBefore)
+	}
+	if in.CutoffAt.IsZero() {
+		in.CutoffAt = WorkingDaysBefore(in.DepartsAt.In(ChinaTime), DefaultCutoffWorkingDays)
+	}
+	switch {
+	case in.CutoffAt.After(in.DepartsAt):
+		v.Add("cutoffAt", "invalid_booking_window", "cutoffAt must not be after departsAt")
+	case !in.BookingOpensAt.Before(in.CutoffAt):
+		v.Add("bookingOpensAt", "invalid_booking_window", "bookingOpensAt must be before cutoffAt")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	d := &Departure{
+		id: id, lineCode: line.Code, lineName: line.Name, itinerary: slices.Clone(line.Itinerary),
+		transitDays: line.TransitDays, departsAt: in.DepartsAt.UTC(),
+		capacity:       Capacity{CapacityTEU: in.CapacityTEU, MaxCargoKg: in.MaxCargoKg},
+		bookingOpensAt: in.BookingOpensAt.UTC(), cutoffAt: in.CutoffAt.UTC(),
+		status: DepartureScheduled, createdAt: at.UTC(),
+	}
+	d.record(at, "departure.scheduled", map[string]any{
+		"lineCode": d.lineCode, "departsAt": d.departsAt, "capacityTeu": d.capacity.CapacityTEU,
+	})
+	return d, nil
+}
+
+// BookingWindowOpen reports whether a booking may be made at at: nil from bookingOpensAt up to
+// (not including) cutoffAt while the departure is scheduled; else Invalid booking_closed.
+func (d *Departure) BookingWindowOpen(at time.Time) error {
+	closed := func(msg string) error { return domain.Errorf(domain.KindInvalid, "booking_closed", "%s", msg) }
+	switch {
+	case d.status != DepartureScheduled:
+		return closed("the departure is " + string(d.status))
+	case at.Before(d.bookingOpensAt):
+		return closed("booking opens at " + d.bookingOpensAt.Format(time.RFC3339))
+	case !at.Before(d.cutoffAt):
+		return closed("booking closed at " + d.cutoffAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Reserve takes teu and kg of the capacity for a confirmed booking, or refuses with CheckFits's
+// error (departure_full, departure_over_weight), or booking_closed when the departure is no
+// longer scheduled. It is the in-memory twin of DepartureRepository.Reserve.
+func (d *Departure) Reserve(teu int, kg int64) error {
+	if d.status != DepartureScheduled {
+		return domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.status)
+	}
+	if err := CheckFits(d.capacity, teu, kg); err != nil {
+		return err
+	}
+	d.capacity.ConfirmedTEU += teu
+	d.capacity.CargoKg += kg
+	return nil
+}
+
+// Release gives back what a confirmed booking held. It never takes the counters below zero
+// (Internal error: more released than reserved).
+func (d *Departure) Release(teu int, kg int64) error {
+	if teu < 0 || kg < 0 || teu > d.capacity.ConfirmedTEU || kg > d.capacity.CargoKg {
+		return domain.Internal(nil, "release of %d TEU / %d kg exceeds the %d TEU / %d kg reserved on %s",
+			teu, kg, d.capacity.ConfirmedTEU, d.capacity.CargoKg, d.id)
+	}
+	d.capacity.ConfirmedTEU -= teu
+	d.capacity.CargoKg -= kg
+	return nil
+}
+
+// AddWaitlisted changes the waitlisted TEU by delta (positive when a booking joins the waiting
+// list, negative when it leaves it), never below zero.
+func (d *Departure) AddWaitlisted(delta int) {
+	d.waitlistedTEU = max(d.waitlistedTEU+delta, 0)
+}
+
+// RecordEvent adds a reported movement (see CheckNextEvent for the legal order). departed
+// makes the departure departed, arrived makes it arrived; a repeat of an event already
+// recorded is harmless and changes nothing. A cancelled departure takes no events
+// (departure_cancelled).
+func (d *Departure) RecordEvent(e Event) error {
+	e.Location = strings.ToUpper(strings.TrimSpace(e.Location))
+	e.At = e.At.UTC()
+	for _, r := range d.events {
+		if e.same(r) {
+			return nil
+		}
+	}
+	if d.status == DepartureCancelled {
+		return domain.Errorf(domain.KindFailedPrecondition, "departure_cancelled", "the departure was cancelled")
+	}
+	if err := CheckNextEvent(d.itinerary, d.events, e); err != nil {
+		return err
+	}
+	d.events = append(d.events, e)
+	switch e.Type {
+	case EventDeparted:
+		d.status = DepartureDeparted
+	case EventArrived:
+		d.status = DepartureArrived
+	}
+	_, onRoute := position(d.itinerary, e)
+	d.record(e.At, "departure."+string(e.Type), map[string]any{
+		"lineCode": d.lineCode, "location": e.Location, "status": string(d.status), "misdirected": !onRoute,
+	})
+	return nil
+}
+
+// Cancel calls the train off; only a scheduled departure may be cancelled (departure_departed
+// otherwise). Cancelling twice is harmless. The app cancels or moves its bookings.
+func (d *Departure) Cancel(at time.Time, actor, reason string) error {
+	switch d.status {
+	case DepartureCancelled:
+		return nil
+	case DepartureScheduled:
+	default:
+		return domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "a %s departure cannot be cancelled", d.status)
+	}
+	d.status = DepartureCancelled
+	d.cancelReason = strings.TrimSpace(reason)
+	d.record(at, "departure.cancelled", map[string]any{"lineCode": d.lineCode, "reason": d.cancelReason, "actor": actor})
+	return nil
+}
+
+// Delivery derives the transport state at now from the departure's own itinerary copy.
+func (d *Departure) Delivery(now time.Time) Delivery {
+	return DeriveDelivery(d.route(), d.Schedule(), d.events, now)
+}
+
+func (d *Departure) route() Line {
+	return Line{Code: d.lineCode, TransitDays: d.transitDays, Itinerary: d.itinerary}
+}
+
+func (d *Departure) record(at time.Time, typ string, data map[string]any) {
+	at = at.UTC()
+	d.outbox = append(d.outbox, domain.NewEvent(departureAggregate, d.id, d.version+1, len(d.outbox), typ, at, data))
+	d.updatedAt = at
+}
+
+// ID is the departure's identifier (DepartureIDFor for timetabled trains).
+func (d *Departure) ID() string { return d.id }
+
+// LineCode is the line the train runs on.
+func (d *Departure) LineCode() string { return d.lineCode }
+
+// LineName is the line's Chinese name when the departure was planned.
+func (d *Departure) LineName() string { return d.lineName }
+
+// Itinerary is the line's itinerary as copied when planned.
+func (d *Departure) Itinerary() []Stop { return slices.Clone(d.itinerary) }
+
+// TransitDays is the planned transit time.
+func (d *Departure) TransitDays() int { return d.transitDays }
+
+// DepartsAt is the planned departure time (UTC).
+func (d *Departure) DepartsAt() time.Time { return d.departsAt }
+
+// Schedule is what DeriveDelivery needs.
+func (d *Departure) Schedule() DepartureSchedule {
+	return DepartureSchedule{ID: d.id, LineCode: d.lineCode, DepartsAt: d.departsAt}
+}
+
+// Capacity is the capacity and what confirmed bookings hold of it.
+func (d *Departure) Capacity() Capacity { return d.capacity }
+
+// CapacityTEU is the train's capacity in TEU.
+func (d *Departure) CapacityTEU() int { return d.capacity.CapacityTEU }
+
+// MaxCargoKg is the most cargo the train takes.
+func (d *Departure) MaxCargoKg() int64 { return d.capacity.MaxCargoKg }
+
+// ConfirmedTEU is the TEU held by confirmed bookings.
+func (d *Departure) ConfirmedTEU() int { return d.capacity.ConfirmedTEU }
+
+// CargoKg is the cargo mass of confirmed bookings.
+func (d *Departure) CargoKg() int64 { return d.capacity.CargoKg }
+
+// WaitlistedTEU is the TEU of bookings on the waiting list.
+func (d *Departure) WaitlistedTEU() int { return d.waitlistedTEU }
+
+// BookingOpensAt is when bookings open.
+func (d *Departure) BookingOpensAt() time.Time { return d.bookingOpensAt }
+
+// CutoffAt is when bookings close.
+func (d *Departure) CutoffAt() time.Time { return d.cutoffAt }
+
+// Status is scheduled, departed, arrived or cancelled.
+func (d *Departure) Status() DepartureStatus { return d.status }
+
+// Events are the reported movements, oldest first (a copy).
+func (d *Departure) Events() []Event { return slices.Clone(d.events) }
+
+// CancelReason is why the train was called off.
+func (d *Departure) CancelReason() string { return d.cancelReason }
+
+// CreatedAt is when the departure was planned.
+func (d *Departure) CreatedAt() time.Time { return d.createdAt }
+
+// UpdatedAt is when it last changed.
+func (d *Departure) UpdatedAt() time.Time { return d.updatedAt }
+
+// Version counts stored changes.
+func (d *Departure) Version() int64 { return d.version }
+
+// Outbox holds the events recorded since the departure was made or loaded (a copy).
+func (d *Departure) Outbox() []domain.Event { return slices.Clone(d.outbox) }
+
+// DepartureRecord is the stored form of a departure.
+type DepartureRecord struct {
+	ID             string
+	LineCode       string
+	LineName       string
+	Itinerary      []Stop
+	TransitDays    int
+	DepartsAt      time.Time
+	Capacity       Capacity
+	WaitlistedTEU  int
+	BookingOpensAt time.Time
+	CutoffAt       time.Time
+	Status         DepartureStatus
+	Events         []Event
+	CancelReason   string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int64
+}
+
+// Snapshot is the departure's stored form (copies of its slices).
+func (d *Departure) Snapshot() DepartureRecord {
+	return DepartureRecord{
+		ID: d.id, LineCode: d.lineCode, LineName: d.lineName, Itinerary: slices.Clone(d.itinerary),
+		TransitDays: d.transitDays, DepartsAt: d.departsAt, Capacity: d.capacity, WaitlistedTEU: d.waitlistedTEU,
+		BookingOpensAt: d.bookingOpensAt, CutoffAt: d.cutoffAt, Status: d.status, Events: slices.Clone(d.events),
+		CancelReason: d.cancelReason, CreatedAt: d.createdAt, UpdatedAt: d.updatedAt, Version: d.version,
+	}
+}
+
+// DepartureFromDatabase rebuilds a stored departure without checking it again; its outbox
+// starts empty.
+func DepartureFromDatabase(r DepartureRecord) *Departure {
+	return &Departure{
+		id: r.ID, lineCode: r.LineCode, lineName: r.LineName, itinerary: slices.Clone(r.Itinerary),
+		transitDays: r.TransitDays, departsAt: r.DepartsAt, capacity: r.Capacity, waitlistedTEU: r.WaitlistedTEU,
+		bookingOpensAt: r.BookingOpensAt, cutoffAt: r.CutoffAt, status: r.Status, events: slices.Clone(r.Events),
+		cancelReason: r.CancelReason, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt, version: r.Version,
+	}
+}
+
+// DepartureFilter selects departures for a list; empty fields match all.
+type DepartureFilter struct {
+	LineCode string
+	Status   DepartureStatus
+	From     time.Time // departsAt inclusive
+	To       time.Time // departsAt exclusive
+	Limit    int
+	Cursor   string
+}
+
+// DepartureRepository stores departures.
+//
+// Capacity is guarded without transactions: Reserve and Release are each ONE single-document
+// conditional update, atomic on any MongoDB (DESIGN.md, Storage). With the document holding
+// capacityTeu, confirmedTeu, maxCargoKg and cargoKg, Reserve is
+//
+//	filter {_id: id, status: "scheduled",
+//	        confirmedTeu: {$lte: capacityTeu - teu}, cargoKg: {$lte: maxCargoKg - kg}}
+//	update {$inc: {confirmedTeu: teu, cargoKg: kg}}
+//
+// A plain filter cannot compare two fields of the document, so the adapter either keeps
+// freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside them (filter
+// {freeTeu: {$gte: teu}, freeKg: {$gte: kg}}, $inc all four; every capacity change updates
+// both in the same write), or reads the departure first and puts the capacity it read into
+// the filter as well (capacityTeu: c, maxCargoKg: m), retrying when it moved. Either way the
+// filter is Fits(capacity, teu, kg) and the invariant of Capacity holds at every moment.
+type DepartureRepository interface {
+	// Create stores a new departure; an existing id is a Conflict (departure_exists), which
+	// makes planning a timetable twice harmless (DepartureIDFor).
+	Create(ctx context.Context, d *Departure) error
+	// Get returns the departure or a NotFound error (departure_not_found).
+	Get(ctx context.Context, id string) (*Departure, error)
+	// Update loads the departure, lets change modify it and stores it with its outbox if the
+	// version has not moved meanwhile. It never writes the capacity counters (see Departure).
+	Update(ctx context.Context, id string, change func(*Departure) error) (*Departure, error)
+	// List returns departures by departsAt, soonest first, and the next page's cursor.
+	List(ctx context.Context, f DepartureFilter) ([]*Departure, string, error)
+	// Reserve adds teu and kg to a scheduled departure's confirmed load if they fit, in one
+	// single-document conditional update (above). false: they did not fit or the departure is
+	// not scheduled (nothing changed); a missing departure is a NotFound error.
+	Reserve(ctx context.Context, departureID string, teu int, kg int64) (bool, error)
+	// Release takes teu and kg off the confirmed load, in one single-document conditional
+	// update guarded by confirmedTeu ≥ teu and cargoKg ≥ kg so that the counters never go
+	// below zero (an Internal error when the guard fails).
+	Release(ctx context.Context, departureID string, teu int, kg int64) error
+	// AddWaitlisted changes waitlistedTeu by delta with one $inc (informational; no guard
+	// beyond staying ≥ 0).
+	AddWaitlisted(ctx context.Context, departureID string, delta int) error
+}

@@ -1,0 +1,343 @@
+package rail_test
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/rail"
+)
+
+func TestWorkingDaysBefore(t *testing.T) {
+	// June 2024: the 3rd is a Monday.
+	cases := []struct {
+		name string
+		from time.Time
+		n    int
+		want time.Time
+	}{
+		{"Monday → Wednesday before", cst(2024, 6, 10, 10, 0), 3, cst(2024, 6, 5, 10, 0)},
+		{"Tuesday → Thursday before", cst(2024, 6, 4, 10, 0), 3, cst(2024, 5, 30, 10, 0)},
+		{"Wednesday → Friday before", cst(2024, 6, 5, 10, 0), 3, cst(2024, 5, 31, 10, 0)},
+		{"Thursday → Monday", cst(2024, 6, 6, 10, 0), 3, cst(2024, 6, 3, 10, 0)},
+		{"Friday → Tuesday", cst(2024, 6, 7, 10, 0), 3, cst(2024, 6, 4, 10, 0)},
+		{"Saturday → Wednesday", cst(2024, 6, 8, 10, 0), 3, cst(2024, 6, 5, 10, 0)},
+		{"Sunday → Wednesday", cst(2024, 6, 9, 10, 0), 3, cst(2024, 6, 5, 10, 0)},
+		{"Monday, one day → Friday", cst(2024, 6, 10, 23, 30), 1, cst(2024, 6, 7, 23, 30)},
+		{"five days = a week", cst(2024, 6, 10, 10, 0), 5, cst(2024, 6, 3, 10, 0)},
+		{"ten days = two weeks", cst(2024, 6, 12, 8, 0), 10, cst(2024, 5, 29, 8, 0)},
+		{"zero", cst(2024, 6, 8, 10, 0), 0, cst(2024, 6, 8, 10, 0)},
+		{"across a month and a year", cst(2025, 1, 1, 10, 0), 3, cst(2024, 12, 27, 10, 0)},
+	}
+	for _, c := range cases {
+		if got := rail.WorkingDaysBefore(c.from, c.n); !got.Equal(c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestWeeklyDepartures(t *testing.T) {
+	xxo := seedLine(t, "XXO") // Fridays 10:00
+	got := rail.WeeklyDepartures(xxo, cst(2024, 6, 3, 0, 0), 4)
+	want := []time.Time{cst(2024, 6, 7, 10, 0), cst(2024, 6, 14, 10, 0), cst(2024, 6, 21, 10, 0), cst(2024, 6, 28, 10, 0)}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("XXO: %v", got)
+	}
+	// Deterministic, whatever zone "from" is written in.
+	again := rail.WeeklyDepartures(xxo, cst(2024, 6, 3, 0, 0).UTC(), 4)
+	if !slices.EqualFunc(got, again, time.Time.Equal) {
+		t.Errorf("not deterministic: %v vs %v", got, again)
+	}
+	ids := map[string]bool{}
+	for _, d := range append(got, again...) {
+		ids[rail.DepartureIDFor(xxo.Code, d)] = true
+	}
+	if len(ids) != 4 || !ids["dep_XXO_20240607"] || !ids["dep_XXO_20240628"] {
+		t.Errorf("ids %v", ids)
+	}
+
+	// Mondays and Thursdays, starting after Monday's train: the window [from, from+14d) takes
+	// Thursday, Monday, Thursday and the last Monday's 10:00, which is before from's 12:00.
+	xqm := seedLine(t, "XQM")
+	got = rail.WeeklyDepartures(xqm, cst(2024, 6, 3, 12, 0), 2)
+	want = []time.Time{cst(2024, 6, 6, 10, 0), cst(2024, 6, 10, 10, 0), cst(2024, 6, 13, 10, 0), cst(2024, 6, 17, 10, 0)}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Errorf("XQM: %v", got)
+	}
+	// from exactly at a departure includes it.
+	got = rail.WeeklyDepartures(xxo, cst(2024, 6, 7, 10, 0), 1)
+	if len(got) != 1 || !got[0].Equal(cst(2024, 6, 7, 10, 0)) {
+		t.Errorf("from at a departure: %v", got)
+	}
+	// Every line: weeks × weekdays departures, each on a weekday it runs, strictly increasing.
+	for _, l := range rail.SeedLines() {
+		ds := rail.WeeklyDepartures(l, cst(2024, 6, 5, 17, 45), 10)
+		if len(ds) != 10*len(l.Weekdays) {
+			t.Errorf("%s: %d departures", l.Code, len(ds))
+		}
+		for i, d := range ds {
+			if !l.Runs(d.In(rail.ChinaTime).Weekday()) || (i > 0 && !d.After(ds[i-1])) {
+				t.Errorf("%s: %v", l.Code, ds)
+			}
+		}
+	}
+	if rail.WeeklyDepartures(xxo, cst(2024, 6, 3, 0, 0), 0) != nil {
+		t.Error("zero weeks")
+	}
+	if id := rail.DepartureIDFor("XXO", time.Date(2024, 6, 6, 20, 0, 0, 0, time.UTC)); id != "dep_XXO_20240607" {
+		t.Errorf("id uses the China date: %s", id)
+	}
+}
+
+func newDeparture(t *testing.T, line rail.Line, departsAt time.Time) *rail.Departure {
+	t.Helper()
+	d, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, departsAt), line, rail.DepartureInput{DepartsAt: departsAt},
+		departsAt.AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestNewDepartureDefaults(t *testing.T) {
+	line := seedLine(t, "XXO")
+	dep := cst(2024, 6, 28, 10, 0) // a Friday
+	d := newDeparture(t, line, dep)
+	if d.ID() != "dep_XXO_20240628" || d.LineCode() != "XXO" || d.LineName() != "襄西欧" || d.Status() != rail.DepartureScheduled {
+		t.Errorf("departure %s %s %s", d.ID(), d.LineCode(), d.Status())
+	}
+	if d.CapacityTEU() != 110 || d.MaxCargoKg() != 1_300_000 || d.ConfirmedTEU() != 0 || d.CargoKg() != 0 || d.WaitlistedTEU() != 0 {
+		t.Errorf("capacity %+v", d.Capacity())
+	}
+	if !d.DepartsAt().Equal(dep) || d.DepartsAt().Location() != time.UTC {
+		t.Errorf("departsAt %v", d.DepartsAt())
+	}
+	if !d.BookingOpensAt().Equal(cst(2024, 6, 14, 10, 0)) || !d.CutoffAt().Equal(cst(2024, 6, 25, 10, 0)) {
+		t.Errorf("window %v – %v", d.BookingOpensAt(), d.CutoffAt())
+	}
+	if d.TransitDays() != 21 || len(d.Itinerary()) != 4 {
+		t.Errorf("route %d %v", d.TransitDays(), d.Itinerary())
+	}
+	if ob := d.Outbox(); len(ob) != 1 || ob[0].Type != "departure.scheduled" || ob[0].ID != "departure:dep_XXO_20240628:1:0" {
+		t.Errorf("outbox %+v", ob)
+	}
+	// Ningbo's trains take the line's 80 TEU.
+	if n := newDeparture(t, seedLine(t, "XNB"), cst(2024, 6, 29, 10, 0)); n.CapacityTEU() != 80 {
+		t.Errorf("Ningbo capacity %d", n.CapacityTEU())
+	}
+	// The working-day cutoff is counted in China: Monday 04:00 in Xiangyang is Sunday in UTC.
+	mon := time.Date(2024, 6, 9, 20, 0, 0, 0, time.UTC)
+	m := newDeparture(t, line, mon)
+	if !m.CutoffAt().Equal(cst(2024, 6, 5, 4, 0)) {
+		t.Errorf("cutoff of a Monday 04:00 CST train: %v", m.CutoffAt().In(rail.ChinaTime))
+	}
+	// Editing the line later does not move the planned train.
+	line.Itinerary[2].DayOffset = 9
+	if d.Itinerary()[2].DayOffset != 6 {
+		t.Error("departure shares the line's itinerary")
+	}
+}
+
+func TestNewDepartureRejects(t *testing.T) {
+	line := seedLine(t, "XXO")
+	dep := cst(2024, 6, 28, 10, 0)
+	now := cst(2024, 6, 1, 10, 0)
+	cases := []struct {
+		name  string
+		in    rail.DepartureInput
+		at    time.Time
+		wants []string
+	}{
+		{"no time", rail.DepartureInput{}, now, []string{"departsAt:required"}},
+		{"past", rail.DepartureInput{DepartsAt: dep}, dep, []string{"departsAt:in_the_past"}},
+		{"capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: 111}, now, []string{"capacityTeu:invalid_capacity"}},
+		{"negative capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: -2}, now, []string{"capacityTeu:invalid_capacity"}},
+		{"cargo", rail.DepartureInput{DepartsAt: dep, MaxCargoKg: 1_300_001}, now, []string{"maxCargoKg:invalid_max_cargo"}},
+		{"cutoff after departure", rail.DepartureInput{DepartsAt: dep, CutoffAt: dep.Add(time.Minute)}, now,
+			[]string{"cutoffAt:invalid_booking_window"}},
+		{"opens after cutoff", rail.DepartureInput{DepartsAt: dep, BookingOpensAt: cst(2024, 6, 26, 0, 0)}, now,
+			[]string{"bookingOpensAt:invalid_booking_window"}},
+	}
+	for _, c := range cases {
+		_, err := rail.NewDeparture("dep-1", line, c.in, c.at)
+		wantFields(t, c.name, err, c.wants...)
+	}
+	_, err := rail.NewDeparture("", line, rail.DepartureInput{DepartsAt: dep}, now)
+	wantKindCode(t, "no id", err, domain.KindInternal, "internal")
+	// Explicit values are kept.
+	d, err := rail.NewDeparture("dep-x", line, rail.DepartureInput{DepartsAt: dep, CapacityTEU: 84, MaxCargoKg: 900_000,
+		BookingOpensAt: cst(2024, 6, 1, 12, 0), CutoffAt: cst(2024, 6, 27, 18, 0)}, now)
+	if err != nil || d.CapacityTEU() != 84 || d.MaxCargoKg() != 900_000 || !d.CutoffAt().Equal(cst(2024, 6, 27, 18, 0)) {
+		t.Errorf("explicit: %v %+v", err, d)
+	}
+}
+
+func TestBookingWindowOpen(t *testing.T) {
+	cases := []struct {
+		name string
+		dep  time.Time
+		at   time.Time
+		open bool
+	}{
+		// Monday 24 June 10:00: opens Monday 10 June 10:00, closes Wednesday 19 June 10:00.
+		{"Monday train, before opening", cst(2024, 6, 24, 10, 0), cst(2024, 6, 10, 9, 59), false},
+		{"Monday train, at opening", cst(2024, 6, 24, 10, 0), cst(2024, 6, 10, 10, 0), true},
+		{"Monday train, Friday before", cst(2024, 6, 24, 10, 0), cst(2024, 6, 21, 10, 0), false},
+		{"Monday train, Wednesday just before cutoff", cst(2024, 6, 24, 10, 0), cst(2024, 6, 19, 9, 59), true},
+		{"Monday train, at cutoff", cst(2024, 6, 24, 10, 0), cst(2024, 6, 19, 10, 0), false},
+		// Friday 28 June 10:00: closes Tuesday 25 June 10:00.
+		{"Friday train, Monday before", cst(2024, 6, 28, 10, 0), cst(2024, 6, 24, 18, 0), true},
+		{"Friday train, Tuesday 09:59", cst(2024, 6, 28, 10, 0), cst(2024, 6, 25, 9, 59), true},
+		{"Friday train, Tuesday 10:00", cst(2024, 6, 28, 10, 0), cst(2024, 6, 25, 10, 0), false},
+		{"Friday train, Thursday", cst(2024, 6, 28, 10, 0), cst(2024, 6, 27, 10, 0), false},
+	}
+	line := seedLine(t, "XQM")
+	for _, c := range cases {
+		d := newDeparture(t, line, c.dep)
+		err := d.BookingWindowOpen(c.at)
+		if c.open && err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		if !c.open {
+			wantKindCode(t, c.name, err, domain.KindInvalid, "booking_closed")
+		}
+	}
+	d := newDeparture(t, line, cst(2024, 6, 24, 10, 0))
+	if err := d.Cancel(cst(2024, 6, 11, 0, 0), "op", "no wagons"); err != nil {
+		t.Fatal(err)
+	}
+	wantKindCode(t, "cancelled", d.BookingWindowOpen(cst(2024, 6, 12, 0, 0)), domain.KindInvalid, "booking_closed")
+}
+
+func TestFits(t *testing.T) {
+	c := rail.Capacity{CapacityTEU: 110, ConfirmedTEU: 100, MaxCargoKg: 1_300_000, CargoKg: 1_200_000}
+	cases := []struct {
+		name string
+		teu  int
+		kg   int64
+		code string
+	}{
+		{"exactly full", 10, 100_000, ""},
+		{"nothing", 0, 0, ""},
+		{"one TEU over", 11, 1, "departure_full"},
+		{"one kg over", 2, 100_001, "departure_over_weight"},
+		{"both over: TEU reported", 12, 200_000, "departure_full"},
+		{"negative teu", -1, 0, "invalid_amount"},
+		{"negative kg", 0, -1, "invalid_amount"},
+	}
+	for _, k := range cases {
+		err := rail.CheckFits(c, k.teu, k.kg)
+		if rail.Fits(c, k.teu, k.kg) != (k.code == "") {
+			t.Errorf("%s: Fits %v", k.name, rail.Fits(c, k.teu, k.kg))
+		}
+		if k.code == "" && err != nil {
+			t.Errorf("%s: %v", k.name, err)
+		}
+		if k.code != "" && domain.CodeOf(err) != k.code {
+			t.Errorf("%s: %v, want %s", k.name, err, k.code)
+		}
+	}
+	if c.FreeTEU() != 10 || c.FreeKg() != 100_000 {
+		t.Errorf("free %d %d", c.FreeTEU(), c.FreeKg())
+	}
+	wantKindCode(t, "full", rail.CheckFits(c, 11, 0), domain.KindConflict, "departure_full")
+}
+
+func TestReserveKeepsTheInvariant(t *testing.T) {
+	d := newDeparture(t, seedLine(t, "XXO"), cst(2024, 6, 28, 10, 0))
+	// 55 forty-foot boxes of 23.6 t each fill the train by TEU and stay under 1,300 t.
+	for i := 0; i < 55; i++ {
+		if err := d.Reserve(2, 23_600); err != nil {
+			t.Fatalf("box %d: %v", i, err)
+		}
+	}
+	if d.ConfirmedTEU() != 110 || d.CargoKg() != 55*23_600 {
+		t.Fatalf("after filling: %+v", d.Capacity())
+	}
+	wantKindCode(t, "one more", d.Reserve(1, 1), domain.KindConflict, "departure_full")
+	if err := d.Release(4, 47_200); err != nil {
+		t.Fatal(err)
+	}
+	wantKindCode(t, "release too much", d.Release(200, 0), domain.KindInternal, "internal")
+	if err := d.Reserve(4, 1_300_000-d.CargoKg()); err != nil {
+		t.Errorf("exact weight: %v", err)
+	}
+	wantKindCode(t, "one kg", d.Reserve(0, 1), domain.KindConflict, "departure_over_weight")
+	c := d.Capacity()
+	if c.ConfirmedTEU > c.CapacityTEU || c.CargoKg > c.MaxCargoKg || c.ConfirmedTEU < 0 || c.CargoKg < 0 {
+		t.Errorf("invariant broken: %+v", c)
+	}
+	d.AddWaitlisted(4)
+	d.AddWaitlisted(-10)
+	if d.WaitlistedTEU() != 0 {
+		t.Errorf("waitlisted %d", d.WaitlistedTEU())
+	}
+}
+
+func TestDepartureEventsAndCancel(t *testing.T) {
+	dep := cst(2024, 6, 28, 10, 0)
+	d := newDeparture(t, seedLine(t, "XXO"), dep)
+	steps := []rail.Event{
+		{Type: rail.EventDeparted, At: dep.Add(30 * time.Minute), Location: "xiangyang"},
+		{Type: rail.EventBorderCrossed, At: dep.Add(6 * day), Location: "ALASHANKOU"},
+		{Type: rail.EventArrived, At: dep.Add(21 * day), Location: "DUISBURG"},
+	}
+	wantStatus := []rail.DepartureStatus{rail.DepartureDeparted, rail.DepartureDeparted, rail.DepartureArrived}
+	for i, e := range steps {
+		if err := d.RecordEvent(e); err != nil {
+			t.Fatalf("%s: %v", e.Type, err)
+		}
+		if d.Status() != wantStatus[i] {
+			t.Errorf("after %s: %s", e.Type, d.Status())
+		}
+		if i == 0 {
+			wantKindCode(t, "cancel after departure", d.Cancel(dep, "op", ""), domain.KindFailedPrecondition, "departure_departed")
+		}
+	}
+	if err := d.RecordEvent(steps[1]); err != nil {
+		t.Errorf("repeat: %v", err)
+	}
+	if len(d.Events()) != 3 || d.Events()[0].Location != "XIANGYANG" {
+		t.Errorf("events %+v", d.Events())
+	}
+	var types []string
+	for _, e := range d.Outbox() {
+		types = append(types, e.Type)
+	}
+	if !slices.Equal(types, []string{"departure.scheduled", "departure.departed", "departure.border_crossed", "departure.arrived"}) {
+		t.Errorf("outbox %v", types)
+	}
+	if del := d.Delivery(dep.Add(22 * day)); del.TransportStatus != rail.Arrived {
+		t.Errorf("delivery %+v", del)
+	}
+
+	c := newDeparture(t, seedLine(t, "XXO"), dep)
+	if err := c.Cancel(dep.Add(-day), "op", " no wagons "); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Cancel(dep, "op", "again"); err != nil || c.CancelReason() != "no wagons" || len(c.Outbox()) != 2 {
+		t.Errorf("cancel twice: %v %q", err, c.CancelReason())
+	}
+	wantKindCode(t, "event on cancelled", c.RecordEvent(steps[0]), domain.KindFailedPrecondition, "departure_cancelled")
+	wantKindCode(t, "reserve on cancelled", c.Reserve(2, 1), domain.KindInvalid, "booking_closed")
+}
+
+func TestDepartureSnapshotRoundTrip(t *testing.T) {
+	dep := cst(2024, 6, 28, 10, 0)
+	d := newDeparture(t, seedLine(t, "XXO"), dep)
+	_ = d.Reserve(4, 40_000)
+	d.AddWaitlisted(2)
+	_ = d.RecordEvent(rail.Event{Type: rail.EventDeparted, At: dep, Location: "XIANGYANG"})
+	r := d.Snapshot()
+	back := rail.DepartureFromDatabase(r)
+	if !reflect.DeepEqual(back.Snapshot(), r) || len(back.Outbox()) != 0 {
+		t.Errorf("round trip:\n%+v\n%+v", back.Snapshot(), r)
+	}
+	if back.Schedule() != (rail.DepartureSchedule{ID: d.ID(), LineCode: "XXO", DepartsAt: d.DepartsAt()}) {
+		t.Errorf("schedule %+v", back.Schedule())
+	}
+}
+
+const day = 24 * time.Hour
