@@ -62,9 +62,15 @@ func TestInventoryListToRelease(t *testing.T) {
 		t.Errorf("a second submit changed the guid")
 	}
 	released := s.waitForStatus(exp.key, id, "released")
-	if released["invtNo"] == "" || released["preNo"] == "" || len(released["receipts"].([]any)) != 3 {
+	if released["invtNo"] == "" || released["preNo"] == "" {
 		t.Errorf("released declaration %v", released)
 	}
+	// Receipts run concurrently: the release may be applied before the earlier ones arrive,
+	// which are then kept without moving the status back.
+	eventually(t, "all three receipts are kept", func() bool {
+		d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
+		return len(arr(d["receipts"])) == 3 && d["status"] == "released"
+	})
 	eventually(t, "the parcel follows its list", func() bool {
 		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "released"
 	})

@@ -64,8 +64,12 @@ type DeclarationStore interface {
 	customs.Repository
 	// CreateMany stores drafts in one bulk write; existing[i] reports that ds[i]'s id existed.
 	CreateMany(ctx context.Context, ds []*customs.Declaration) (existing []bool, err error)
-	// Unfinished lists submitted declarations, not yet released or final, unchanged since before.
+	// Unfinished lists submitted declarations, not yet released or final, neither changed nor
+	// sent since before.
 	Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error)
+	// MarkSent records when a declaration's message was last handed to the gateway, so that the
+	// reconciler re-sends a silent filing once per period rather than at every run.
+	MarkSent(ctx context.Context, id string, at time.Time) error
 }
 
 // CustomsSettings are the facts of the zone's customs set-up.

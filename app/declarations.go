@@ -505,7 +505,10 @@ func (a *App) SendDeclaration(ctx context.Context, id string) error {
 	if d.GUID() == "" || d.Final() || d.Released() {
 		return nil
 	}
-	return a.Gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()})
+	if err := a.Gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()}); err != nil {
+		return err
+	}
+	return a.Declarations.MarkSent(ctx, d.ID(), a.Clock.Now())
 }
 
 // MayReceiveReceipts admits the operator (and the keys it gives the customs-gateway client).

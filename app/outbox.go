@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -147,23 +148,29 @@ func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent
 	return a.followDeclaration(ctx, ref.ID)
 }
 
-// Reconcile finishes what a crash or a lost task left owed: today, outboxes nobody relayed.
-// It runs periodically; each run handles a bounded batch.
+// Reconcile finishes what a crash or a lost task left owed: filings customs has not answered
+// for a while are sent again, and outboxes nobody relayed are handed to relay tasks, a hundred
+// aggregates each, so that the workers share them. It runs periodically; each run looks at a
+// bounded batch, and one part failing does not keep the other from running.
 func (a *App) Reconcile(ctx context.Context) error {
+	resendErr := a.resendStale(ctx)
 	refs, err := a.Outbox.Stale(ctx, a.Clock.Now().Add(-reconcileGrace), 1000)
 	if err != nil {
-		return err
+		return errors.Join(resendErr, err)
 	}
-	if err := a.RelayOutbox(ctx, refs...); err != nil {
-		return err
+	byAggregate := map[string][]string{}
+	for _, ref := range refs {
+		byAggregate[ref.Aggregate] = append(byAggregate[ref.Aggregate], ref.ID)
 	}
-	if err := a.resendStale(ctx); err != nil {
-		return err
+	for aggregate, ids := range byAggregate {
+		for start := 0; start < len(ids); start += 100 {
+			a.relaySoon(ctx, aggregate, ids[start:min(start+100, len(ids))]...)
+		}
 	}
 	if len(refs) > 0 {
-		a.Log.Info("reconciler relayed stale outboxes", "count", len(refs))
+		a.Log.Info("reconciler queued stale outboxes", "count", len(refs))
 	}
-	return nil
+	return resendErr
 }
 
 // TaskHandlers are the background tasks this application runs, by type.

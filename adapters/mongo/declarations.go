@@ -286,11 +286,19 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 			string(customs.StatusManualReview), string(customs.StatusReviewFinished), string(customs.StatusInspection),
 			string(customs.StatusDetained)}},
 		"updatedAt": bson.M{"$lt": before},
+		"$or":       bson.A{bson.M{"lastSentAt": bson.M{"$exists": false}}, bson.M{"lastSentAt": bson.M{"$lt": before}}},
 	}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
 	}
 	return declarationsFromDocs(docs), nil
+}
+
+// MarkSent sets lastSentAt, a field of the reconciler's outside the aggregate: the aggregate's
+// own writes name their fields, so they leave it alone.
+func (r *Declarations) MarkSent(ctx context.Context, id string, at time.Time) error {
+	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastSentAt": at}})
+	return internal(err, "mark declaration sent")
 }
 
 func (r *Declarations) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]declarationDoc, error) {

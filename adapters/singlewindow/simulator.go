@@ -108,14 +108,16 @@ func serial(guid, purpose string) int64 {
 	return int64(h.Sum64() % 1_000_000_000)
 }
 
-// timing spreads n receipts: delivery delays, and the returnTimes customs stamps on them
-// (from the filing's appTime, so that a re-sent filing gets identical receipts).
+// timing spreads n receipts: delivery delays, and the returnTimes customs stamps on them —
+// from the filing's appTime, so that a re-sent filing gets identical receipts. appTime has
+// whole seconds, so customs' clock starts a second after it: never before the submission.
 func (s *Simulator) timing(appTime time.Time, i int) (delay time.Duration, at time.Time) {
+	base := appTime.Add(time.Second)
 	step := s.cfg.Step
 	if step <= 0 {
-		return 0, appTime.Add(time.Duration(i+1) * time.Millisecond)
+		return 0, base.Add(time.Duration(i) * time.Millisecond)
 	}
-	return time.Duration(i+1) * step, appTime.Add(time.Duration(i+1) * step)
+	return time.Duration(i+1) * step, base.Add(time.Duration(i) * step)
 }
 
 // shuffle applies the configured duplicates and reorderings to a plan.
