@@ -20,7 +20,7 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 		n = 200
 	}
 	s := startService(t, map[string]string{
-		"REDIS_URL":                     "", // the embedded Redis: a restart forgets everything queued
+		"REDIS_URL":                     "",      // the embedded Redis: a restart forgets everything queued
 		"SILKGATE_SIM_STEP":             "500ms", // slow enough that the last lists are still in flight at the restart
 		"SILKGATE_SIM_REVIEW_SHARE":     "0.1",
 		"SILKGATE_SIM_INSPECTION_SHARE": "0.05",
