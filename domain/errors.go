@@ -6,7 +6,9 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind classifies an Error so that every adapter can map it once (HTTP status, retry policy).
@@ -126,6 +128,20 @@ func (v *Violations) AddError(field string, err error) {
 		return
 	}
 	v.Add(field, "invalid", err.Error())
+}
+
+// CheckText records "required" for an empty s when required, "too_long" for more than max
+// characters (runes: Chinese names count one each), and reports whether s passed.
+func (v *Violations) CheckText(field, s string, required bool, max int) bool {
+	switch {
+	case s == "" && required:
+		v.Add(field, "required", field+" is required")
+		return false
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "too_long", field+" has at most "+strconv.Itoa(max)+" characters")
+		return false
+	}
+	return true
 }
 
 // Empty reports whether nothing was recorded.

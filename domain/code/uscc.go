@@ -53,3 +53,15 @@ func CheckCustomsCode(customsCode string) error {
 	}
 	return nil
 }
+
+// CheckPartyCode accepts what CEB messages accept in a party field: a 10-character customs
+// registration code or an 18-character USCC.
+func CheckPartyCode(s string) error {
+	switch len(s) {
+	case 18:
+		return CheckUSCC(s)
+	case 10:
+		return CheckCustomsCode(s)
+	}
+	return domain.InvalidField("", "invalid_party_code", "a 10-character customs code or an 18-character USCC")
+}

@@ -3,7 +3,6 @@ package parcel
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/code"
@@ -256,15 +255,7 @@ func Validate(d Draft) (Fields, error) {
 
 // checkText records required / too_long for a trimmed string and reports whether it passed.
 func checkText(v *domain.Violations, field, s string, required bool, max int) bool {
-	switch {
-	case s == "" && required:
-		v.Add(field, "required", field+" is required")
-		return false
-	case utf8.RuneCountInString(s) > max:
-		v.Add(field, "too_long", field+" has at most "+strconv.Itoa(max)+" characters")
-		return false
-	}
-	return true
+	return v.CheckText(field, s, required, max)
 }
 
 // checkPartyCode accepts what CEB accepts in a party field: a 10-character customs
@@ -273,17 +264,7 @@ func checkPartyCode(v *domain.Violations, field, s string, required bool) {
 	if !checkText(v, field, s, required, MaxPartyCode) || s == "" {
 		return
 	}
-	var err error
-	switch len(s) {
-	case 18:
-		err = code.CheckUSCC(s)
-	case 10:
-		err = code.CheckCustomsCode(s)
-	default:
-		v.Add(field, "invalid_party_code", field+" is a 10-character customs code or an 18-character USCC")
-		return
-	}
-	if err != nil {
+	if err := code.CheckPartyCode(s); err != nil {
 		v.AddError(field, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/code"
@@ -106,12 +105,7 @@ func checkOrgFields(v *domain.Violations, f *OrgFields) {
 }
 
 func checkName(v *domain.Violations, field, name string, required bool) {
-	switch {
-	case name == "" && required:
-		v.Add(field, "required", field+" is required")
-	case utf8.RuneCountInString(name) > maxNameRunes:
-		v.Add(field, "too_long", field+" has at most 100 characters")
-	}
+	v.CheckText(field, name, required, maxNameRunes)
 }
 
 func checkContact(v *domain.Violations, c *Contact) {
