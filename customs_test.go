@@ -147,7 +147,7 @@ func TestBrokerFilingNeedsAuthorisation(t *testing.T) {
 	}
 }
 
-func entryBody(exp firm, broker firm) map[string]any {
+func entryBody() map[string]any {
 	return map[string]any{
 		"customMaster": "4700", "iePort": "4700", "tradeMode": "0110", "trafName": "襄西欧 X8024",
 		"tradeCode": "4206360A21", "tradeName": "甲", "agentCode": "4206380015", "agentName": "丙报关",
@@ -165,7 +165,7 @@ func TestEntryDeclaration(t *testing.T) {
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
-	body := entryBody(exp, brk)
+	body := entryBody()
 
 	// A broker needs the exporter's authorisation for 0110.
 	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 422, "unknown_exporter", "exporterId")
@@ -173,10 +173,10 @@ func TestEntryDeclaration(t *testing.T) {
 	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 403, "authorization_required", "")
 	s.authorize(exp, exp, brk, "0110")
 
-	bad := entryBody(exp, brk)
+	bad := entryBody()
 	bad["netWt"] = "19000"
 	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": bad}), 422, "net_exceeds_gross", "entry.netWt")
-	bad = entryBody(exp, brk)
+	bad = entryBody()
 	bad["lines"].([]any)[0].(map[string]any)["declTotal"] = "1.00"
 	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": bad}), 422, "decl_total_mismatch", "entry.lines[0].declTotal")
 

@@ -5,7 +5,6 @@
 package app
 
 import (
-	"context"
 	"crypto/rand"
 	"log/slog"
 	"sync"
@@ -111,9 +110,4 @@ func clampLimit(n int) int {
 		return MaxLimit
 	}
 	return n
-}
-
-// ctxTimeout bounds one use case's storage work.
-func ctxTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, 30*time.Second)
 }

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -49,15 +48,7 @@ func (r *APIKeys) Create(ctx context.Context, k *party.APIKey) error {
 
 // Get loads a key by id.
 func (r *APIKeys) Get(ctx context.Context, id string) (*party.APIKey, error) {
-	var d apiKeyDoc
-	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errKeyNotFound
-	}
-	if err != nil {
-		return nil, internal(err, "get api key")
-	}
-	return d.key(), nil
+	return getByID(ctx, r.coll, id, errKeyNotFound, func(d *apiKeyDoc) *party.APIKey { return d.key() })
 }
 
 // Revoke sets revokedAt once; the filter keeps the first revocation time.

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -80,15 +79,7 @@ func (r *Authorizations) Create(ctx context.Context, a *party.Authorization) err
 
 // Get loads one authorisation.
 func (r *Authorizations) Get(ctx context.Context, id string) (*party.Authorization, error) {
-	var d authorizationDoc
-	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errAuthorizationNotFound
-	}
-	if err != nil {
-		return nil, internal(err, "get authorization")
-	}
-	return authorizationFromDoc(&d), nil
+	return getByID(ctx, r.coll, id, errAuthorizationNotFound, authorizationFromDoc)
 }
 
 // Update changes an authorisation under optimistic concurrency.

@@ -197,15 +197,7 @@ func (r *Declarations) mapGUIDs(ctx context.Context, id string, guids []string) 
 
 // Get loads a declaration.
 func (r *Declarations) Get(ctx context.Context, id string) (*customs.Declaration, error) {
-	var doc declarationDoc
-	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errDeclarationNotFound
-	}
-	if err != nil {
-		return nil, internal(err, "get declaration")
-	}
-	return declarationFromDoc(&doc), nil
+	return getByID(ctx, r.coll, id, errDeclarationNotFound, declarationFromDoc)
 }
 
 // Update changes a declaration under optimistic concurrency. New guids (a submission) are

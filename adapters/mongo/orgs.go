@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -86,15 +85,7 @@ func (r *Orgs) Create(ctx context.Context, o *party.Org) error {
 
 // Get loads one organisation by id.
 func (r *Orgs) Get(ctx context.Context, id string) (*party.Org, error) {
-	var d orgDoc
-	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errOrgNotFound
-	}
-	if err != nil {
-		return nil, internal(err, "get org")
-	}
-	return orgFromDoc(&d), nil
+	return getByID(ctx, r.coll, id, errOrgNotFound, orgFromDoc)
 }
 
 // Update changes an organisation under optimistic concurrency.

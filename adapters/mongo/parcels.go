@@ -99,15 +99,7 @@ func isDuplicateKeyCode(code int) bool { return code == 11000 || code == 11001 |
 
 // Get loads a parcel by id.
 func (r *Parcels) Get(ctx context.Context, id string) (*parcel.Parcel, error) {
-	var d parcelDoc
-	err := r.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errParcelNotFound
-	}
-	if err != nil {
-		return nil, internal(err, "get parcel")
-	}
-	return parcelFromDoc(&d), nil
+	return getByID(ctx, r.coll, id, errParcelNotFound, parcelFromDoc)
 }
 
 // GetByKey loads a parcel by its natural key: an _id lookup.

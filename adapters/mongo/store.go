@@ -166,6 +166,30 @@ func internal(err error, what string) error {
 	return domain.Internal(err, "%s", what)
 }
 
+// getByID loads the document with this _id — the one lookup every store serves fast — and
+// turns it into an aggregate; a missing one is notFound.
+func getByID[D, A any](ctx context.Context, coll *mongo.Collection, id string, notFound error, fromDoc func(*D) A) (A, error) {
+	doc, err := loadDoc[D](ctx, coll, id, notFound)
+	if err != nil {
+		var zero A
+		return zero, err
+	}
+	return fromDoc(doc), nil
+}
+
+// loadDoc reads the stored document with this _id.
+func loadDoc[D any](ctx context.Context, coll *mongo.Collection, id string, notFound error) (*D, error) {
+	var doc D
+	err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, internal(err, "load from "+coll.Name())
+	}
+	return &doc, nil
+}
+
 // maxUpdateAttempts bounds optimistic-concurrency retries; each retry re-reads the document.
 const maxUpdateAttempts = 20
 
@@ -190,14 +214,11 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		defer unlock()
 	}
 	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
-		var doc D
-		err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return zero, notFound
-		}
+		stored, err := loadDoc[D](ctx, coll, id, notFound)
 		if err != nil {
-			return zero, internal(err, "load "+coll.Name())
+			return zero, err
 		}
+		doc := *stored
 		agg := fromDoc(&doc)
 		if err := change(agg); err != nil {
 			return zero, err
