@@ -95,11 +95,15 @@ func (a *App) CreateInventoryDeclarations(ctx context.Context, actor Actor, parc
 	var draftIndex []int
 	seen := map[string]int{}
 	denied := 0
+	rights := a.rightsOf(ctx, actor)
+	if rights.scope.err != nil {
+		return nil, rights.scope.err
+	}
 	for i, pid := range parcelIDs {
 		r := &results[i]
 		r.Index, r.Ref = i, pid
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
-		p, err := a.GetParcel(ctx, actor, pid)
+		p, err := a.parcelIn(ctx, rights.scope.scope, pid)
 		if isNotFound(err) && actor.Kind == party.KindBroker {
 			// A broker names parcels of exporters it works for; one it may not see yet lacks the
 			// exporter's authorisation, and saying so is what helps it.
@@ -116,7 +120,7 @@ func (a *App) CreateInventoryDeclarations(ctx context.Context, actor Actor, parc
 			r.Status, r.Errors = ItemInvalid, itemError(field, err)
 			continue
 		}
-		if err := a.filingRight(ctx, actor, p.ExporterID(), p.TradeMode()); err != nil {
+		if err := rights.check(ctx, p.ExporterID(), p.TradeMode()); err != nil {
 			if domain.KindOf(err) == domain.KindInternal {
 				return nil, err
 			}

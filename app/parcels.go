@@ -235,11 +235,17 @@ func (a *App) scopeOf(ctx context.Context, actor Actor) (parcelScope, error) {
 
 // GetParcel returns a parcel the caller may see, with its timeline; others are NotFound.
 func (a *App) GetParcel(ctx context.Context, actor Actor, id string) (*parcel.Parcel, error) {
-	p, err := a.Parcels.Get(ctx, id)
+	scope, err := a.scopeOf(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	scope, err := a.scopeOf(ctx, actor)
+	return a.parcelIn(ctx, scope, id)
+}
+
+// parcelIn returns a parcel within scope; others are NotFound. Bulk use cases work out the
+// scope once and call this per item.
+func (a *App) parcelIn(ctx context.Context, scope parcelScope, id string) (*parcel.Parcel, error) {
+	p, err := a.Parcels.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
