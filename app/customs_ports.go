@@ -38,6 +38,8 @@ func messageType(k customs.Kind) string {
 		return "CEB605"
 	case customs.KindSummary:
 		return "CEB701"
+	case customs.KindDeparture:
+		return "CEB509"
 	}
 	return "DEC"
 }

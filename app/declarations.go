@@ -506,7 +506,7 @@ func (a *App) SendDeclaration(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if d.GUID() == "" || d.Final() || d.Released() {
+	if !d.AwaitingCustoms() {
 		return nil
 	}
 	if err := a.Gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()}); err != nil {
@@ -716,6 +716,14 @@ func (a *App) resendStale(ctx context.Context) error {
 		return err
 	}
 	for _, d := range stale {
+		if !d.AwaitingCustoms() {
+			// Nothing more is owed by customs (an approved cancellation): note it as handled, so
+			// that it does not take a place in every batch.
+			if err := a.Declarations.MarkSent(ctx, d.ID(), a.Clock.Now()); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := a.Queue.Enqueue(ctx, Task{Type: TaskCustomsSend, Payload: []byte(d.ID())}); err != nil {
 			return err
 		}

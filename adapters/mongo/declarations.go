@@ -53,6 +53,7 @@ type declarationDoc struct {
 	Entry           *customs.Entry          `bson:"entry,omitempty"`
 	Cancel          *customs.Cancellation   `bson:"cancel,omitempty"`
 	Summary         *customs.Summary        `bson:"summary,omitempty"`
+	Departure       *customs.Departure      `bson:"departure,omitempty"`
 	Status          customs.Status          `bson:"status"`
 	GUID            string                  `bson:"guid,omitempty"`
 	CopNo           string                  `bson:"copNo,omitempty"`
@@ -86,8 +87,8 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	r := d.Snapshot()
 	doc := declarationDoc{
 		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, FilerID: r.FilerID, ExporterID: r.ExporterID,
-		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Status: r.Status,
-		GUID: r.GUID, CopNo: r.CopNo, Message: string(r.Message), SubmittedAt: r.SubmittedAt,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure,
+		Status: r.Status, GUID: r.GUID, CopNo: r.CopNo, Message: string(r.Message), SubmittedAt: r.SubmittedAt,
 		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, EntryIDs: r.EntryIDs,
 		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
 		SummaryID: r.SummaryID, SummarisedAt: r.SummarisedAt, SummaryEntryIDs: r.SummaryEntryIDs,
@@ -113,8 +114,8 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 func declarationFromDoc(doc *declarationDoc) *customs.Declaration {
 	r := customs.Record{
 		ID: doc.ID, Kind: doc.Kind, TradeMode: doc.TradeMode, FilerID: doc.FilerID, ExporterID: doc.ExporterID,
-		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Status: doc.Status,
-		GUID: doc.GUID, CopNo: doc.CopNo, SubmittedAt: doc.SubmittedAt,
+		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Departure: doc.Departure,
+		Status: doc.Status, GUID: doc.GUID, CopNo: doc.CopNo, SubmittedAt: doc.SubmittedAt,
 		PreNo: doc.PreNo, InvtNo: doc.InvtNo, EntryID: doc.EntryID, SumNo: doc.SumNo, EntryIDs: doc.EntryIDs,
 		FailReason: doc.FailReason, ReleasedAt: doc.ReleasedAt, CancelledBy: doc.CancelledBy, CancelledAt: doc.CancelledAt,
 		SummaryID: doc.SummaryID, SummarisedAt: doc.SummarisedAt, SummaryEntryIDs: doc.SummaryEntryIDs,
@@ -279,6 +280,8 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 			string(customs.StatusDetained)}},
 		"updatedAt": bson.M{"$lt": before},
 		"$or":       bson.A{bson.M{"lastSentAt": bson.M{"$exists": false}}, bson.M{"lastSentAt": bson.M{"$lt": before}}},
+		// customs' acceptance (120) is the last answer a departure document gets
+		"$nor": bson.A{bson.M{"kind": string(customs.KindDeparture), "status": string(customs.StatusAccepted)}},
 	}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err

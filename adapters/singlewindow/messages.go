@@ -41,6 +41,9 @@ func (m Messages) Build(d *customs.Declaration, f app.Filing) (app.OutgoingMessa
 	case customs.KindEntry:
 		out.Type = "DEC"
 		msg, err = m.entry(d, f)
+	case customs.KindDeparture:
+		out.Type = "CEB509"
+		msg, err = m.departure(d, f)
 	default:
 		return out, fmt.Errorf("no message for a %s declaration", d.Kind())
 	}
@@ -150,6 +153,42 @@ func (m Messages) summary(d *customs.Declaration, f app.Filing) (ceb.Message, er
 		StartTime: ceb.FormatAppTime(s.StartTime), EndTime: ceb.FormatAppTime(s.EndTime), LoctNo: s.LoctNo,
 		SummaryFlag: s.SummaryFlag, ItemNameFlag: "0", MsgCount: 1, MsgSeqNo: 1,
 	}, Lists: lists}}, BaseTransfer: m.transfer(s.AgentCode, s.AgentName)}, nil
+}
+
+// departure maps a departure document to CEB509: one Departure block per logistics enterprise
+// (customs.Departure.Heads), each under its own guid and copNo — the filing's for the first,
+// derived ones for the others (customs.DepartureHeadGUID, DepartureHeadCopNo), which the
+// declaration lists in GUIDs so that every head's CEB510 finds it. The message is not split:
+// msgCount and msgSeqNo are 1. BaseTransfer names the transmitting firm, by default the first
+// logistics enterprise.
+func (m Messages) departure(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	dep, ok := d.Departure()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no departure content", d.ID())
+	}
+	heads := dep.Heads()
+	if len(heads) == 0 {
+		return nil, fmt.Errorf("declaration %s names no waybill", d.ID())
+	}
+	blocks := make([]ceb.Departure, len(heads))
+	for i, h := range heads {
+		lists := make([]ceb.DepartureList, len(h.Waybills))
+		for j, w := range h.Waybills {
+			lists[j] = ceb.DepartureList{GNum: j + 1, LogisticsNo: w.LogisticsNo}
+		}
+		blocks[i] = ceb.Departure{Head: ceb.DepartureHead{
+			GUID: customs.DepartureHeadGUID(f.GUID, i), AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At),
+			AppStatus: ceb.AppStatusDeclared, CustomsCode: dep.CustomsCode, CopNo: customs.DepartureHeadCopNo(f.CopNo, i),
+			LogisticsCode: h.LogisticsCode, LogisticsName: h.LogisticsName, TrafMode: dep.TrafMode,
+			TrafName: dep.TrafName, VoyageNo: dep.VoyageNo, BillNo: dep.BillNo, LeaveTime: ceb.FormatAppTime(dep.LeaveTime),
+			MsgCount: 1, MsgSeqNo: 1, Note: dep.Note,
+		}, Lists: lists}
+	}
+	copCode, copName := dep.AgentCode, dep.AgentName
+	if copCode == "" {
+		copCode, copName = heads[0].LogisticsCode, heads[0].LogisticsName
+	}
+	return &ceb.CEB509Message{GUID: f.GUID, Departures: blocks, BaseTransfer: m.transfer(copCode, copName)}, nil
 }
 
 func alpha3(iso string) string {

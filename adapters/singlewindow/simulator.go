@@ -334,7 +334,8 @@ func (s *Simulator) summary(data []byte) ([]receipt, error) {
 	return plan, nil
 }
 
-// departure answers CEB509 with CEB510 (accepted).
+// departure answers every head of a CEB509 with a CEB510 120 (accepted) under that head's guid,
+// which is how a departure document of several logistics enterprises finds its receipts.
 func (s *Simulator) departure(data []byte) ([]receipt, error) {
 	msg, err := ceb.ParseCEB509(data)
 	if err != nil {

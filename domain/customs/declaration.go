@@ -22,10 +22,11 @@ const (
 	KindCancel    Kind = "cancel"    // cancellation of an inventory list (CEB605)
 	KindSummary   Kind = "summary"   // monthly summary application (汇总申报, CEB701)
 	KindEntry     Kind = "entry"     // full customs declaration (报关单) for 9710 / 9810 / 0110
+	KindDeparture Kind = "departure" // departure document (离境单, CEB509) of the 9610/1210 parcels on one conveyance
 )
 
 // Kinds lists every kind.
-func Kinds() []Kind { return []Kind{KindInventory, KindCancel, KindSummary, KindEntry} }
+func Kinds() []Kind { return []Kind{KindInventory, KindCancel, KindSummary, KindEntry, KindDeparture} }
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
@@ -45,9 +46,9 @@ type Filing struct {
 	Message     []byte    `json:"-"`
 }
 
-// Declaration is one customs filing — an inventory list, a cancellation, a summary application
-// or a full customs declaration — with every receipt customs sent about it. See the package
-// comment for how receipts move it.
+// Declaration is one customs filing — an inventory list, a cancellation, a summary application,
+// a full customs declaration or a departure document — with every receipt customs sent about
+// it. See the package comment for how receipts move it.
 type Declaration struct {
 	id          string
 	kind        Kind
@@ -58,6 +59,7 @@ type Declaration struct {
 	entry       *Entry
 	cancel      *Cancellation
 	summary     *Summary
+	departure   *Departure
 	status      Status
 	guid        string
 	copNo       string
@@ -299,7 +301,7 @@ func (d *Declaration) Submit(guid, copNo string, message []byte, at time.Time) e
 	if d.guid != "" && guid == d.guid {
 		return nil
 	}
-	if d.knowsGUID(guid) {
+	if d.knowsGUID(guid) || d.isCurrentGUID(guid) {
 		return domain.Errorf(domain.KindConflict, "guid_reused", "guid %s was used by an earlier filing", guid)
 	}
 	data := map[string]any{"copNo": copNo}
@@ -328,13 +330,24 @@ func (d *Declaration) Submit(guid, copNo string, message []byte, at time.Time) e
 	return nil
 }
 
+// knowsGUID reports whether guid is one of an earlier filing's (a departure document's: any of
+// its heads').
 func (d *Declaration) knowsGUID(guid string) bool {
 	for _, f := range d.filings {
-		if f.GUID == guid {
+		if f.GUID == guid || d.kind == KindDeparture && slices.Contains(d.headGUIDsOf(f.GUID), guid) {
 			return true
 		}
 	}
 	return false
+}
+
+// isCurrentGUID reports whether guid is the current filing's: its guid, or for a departure
+// document one of its heads' (HeadGUIDs).
+func (d *Declaration) isCurrentGUID(guid string) bool {
+	if d.guid == "" {
+		return false
+	}
+	return guid == d.guid || d.kind == KindDeparture && slices.Contains(d.HeadGUIDs(), guid)
 }
 
 // ApplyReceipt takes one customs receipt about the declaration; at is when it is processed.
@@ -350,6 +363,8 @@ func (d *Declaration) knowsGUID(guid string) bool {
 //     older news, a previous filing's receipt, or an unknown return status. An unknown code is
 //     not an error here: returning one would make the store drop the receipt; it is kept,
 //     flagged in the timeline and announced by an EventReceiptUnknown event.
+//   - A departure document's receipts may name any head of the filing (HeadGUIDs); with several
+//     heads the status moves as the heads together (see the package comment).
 //   - Numbers (preNo, invtNo, entryId, sumNo) are taken from the first receipt of the current
 //     filing that carries them and never overwritten; a different value is recorded on the
 //     receipt (Conflicts) and flagged (EventNumberConflict). A summary collects every entryId
@@ -366,7 +381,7 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 		return "", domain.Errorf(domain.KindFailedPrecondition, "not_submitted",
 			"the declaration has not been submitted: no receipt can be about it")
 	}
-	current := r.GUID == d.guid
+	current := d.isCurrentGUID(r.GUID)
 	if !current && !d.knowsGUID(r.GUID) {
 		return "", domain.Errorf(domain.KindConflict, "guid_mismatch",
 			"receipt guid %s is not this declaration's (%s)", r.GUID, d.guid)
@@ -386,8 +401,15 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 		label += " (" + r.ReturnInfo + ")"
 	}
 
+	// A departure document of several heads moves as all its heads together (departureStatus).
+	target, head := status, status
+	if current && codeErr == nil && len(d.HeadGUIDs()) > 1 {
+		target, head = d.departureStatus(rec)
+	}
 	var assigned map[string]any
-	if current {
+	if current && r.GUID == d.guid {
+		// A departure's other heads have preNos of their own: the declaration's is the first
+		// head's, the others stay on their receipts.
 		assigned, rec.Conflicts = d.takeNumbers(r)
 	}
 	switch {
@@ -395,8 +417,12 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 		rec.Note = "answers the earlier filing " + r.GUID + "; kept, not applied"
 	case codeErr != nil:
 		rec.Note = "unknown return status " + quote(r.ReturnStatus) + "; kept, not applied"
-	case !CanMove(d.status, status):
-		rec.Note = d.whyNotMoved(status)
+	case !CanMove(d.status, target):
+		rec.Note = d.whyNotMoved(target)
+		if target != head && head != d.status {
+			rec.Note = "head " + r.GUID + " is " + string(head) + "; the departure document stands " +
+				string(target) + " until its other heads get there; kept"
+		}
 	default:
 		rec.Outcome = Applied
 	}
@@ -411,12 +437,12 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 			data[k] = v
 		}
 		d.failReason = ""
-		switch status {
+		switch target {
 		case StatusRejected, StatusReturned, StatusError, StatusSendFailed:
 			d.failReason = r.ReturnInfo
 			data["reason"] = r.ReturnInfo
 		}
-		d.moveTo(status, at, ActorCustoms, "receipt "+label, data)
+		d.moveTo(target, at, ActorCustoms, "receipt "+label, data)
 	} else {
 		typ := TimelineReceiptRecorded
 		if codeErr != nil && current {
@@ -468,14 +494,18 @@ func (d *Declaration) whyNotMoved(to Status) string {
 // keep inserts a receipt in returnTime order (then Key, so that the order does not depend on
 // arrival).
 func (d *Declaration) keep(rec ReceiptRecord) {
+	d.receipts = insertSorted(d.receipts, rec)
+}
+
+func insertSorted(rs []ReceiptRecord, rec ReceiptRecord) []ReceiptRecord {
 	k := rec.Key()
-	i, _ := slices.BinarySearchFunc(d.receipts, rec, func(a, b ReceiptRecord) int {
+	i, _ := slices.BinarySearchFunc(rs, rec, func(a, b ReceiptRecord) int {
 		if c := a.ReturnTime.Compare(b.ReturnTime); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Key(), k)
 	})
-	d.receipts = slices.Insert(d.receipts, i, rec)
+	return slices.Insert(rs, i, rec)
 }
 
 // takeNumbers assigns the numbers a current-filing receipt brings to a declaration that has
@@ -500,6 +530,8 @@ func (d *Declaration) takeNumbers(r Receipt) (assigned map[string]any, conflicts
 		take("invtNo", &d.invtNo, r.InvtNo)
 	case KindEntry:
 		take("entryId", &d.entryID, r.EntryID)
+	case KindDeparture:
+		// preNo only: customs numbers a departure document no further.
 	case KindSummary:
 		take("sumNo", &d.sumNo, r.SumNo)
 		if r.EntryID != "" && !slices.Contains(d.entryIDs, r.EntryID) {
@@ -555,7 +587,7 @@ func (d *Declaration) computeReleasedAt() time.Time {
 	}
 	var rel, clr time.Time
 	for _, rr := range d.receipts {
-		if rr.GUID != d.guid {
+		if !d.isCurrentGUID(rr.GUID) {
 			continue
 		}
 		switch {
@@ -717,6 +749,9 @@ func (d *Declaration) addOutbox(at time.Time, actor, typ, detail string, extra m
 	}
 	if d.inventory != nil {
 		data["parcelId"] = d.inventory.ParcelID
+	}
+	if d.departure != nil {
+		data["departureId"] = d.departure.DepartureID
 	}
 	for k, v := range map[string]string{"preNo": d.preNo, "invtNo": d.invtNo, "entryId": d.entryID, "sumNo": d.sumNo} {
 		if v != "" {

@@ -10,7 +10,11 @@
 //     lists, grouped by GroupForSummary (NewSummary); its result (CEB792) names the customs
 //     declarations it produced (EntryIDs, SummaryResult);
 //   - entry: a full customs declaration (报关单) for 9710 / 9810 / 0110 (NewEntry,
-//     ValidateEntry).
+//     ValidateEntry);
+//   - departure: the departure document (离境单, CEB509) of one exporter's 9610 / 1210 parcels
+//     that left on one conveyance — a freight train (NewDeparture, ValidateDeparture). Its
+//     message has one head per logistics enterprise (Departure.Heads); see "Departure
+//     documents" below.
 //
 // Life of a declaration: drafted (editable), Submit (the app built the message through the
 // Single Window adapter and handed it to the gateway: guid, copNo and the exact bytes are
@@ -58,6 +62,25 @@
 // The price of a simple total order: two receipts that contradict each other for one guid (a
 // 100 and an 800, a 4 and a 120) end differently depending on which came first. That cannot
 // happen on a real path; when it does, both receipts are kept for a person to judge.
+//
+// # Departure documents
+//
+// A departure document's message carries one head per logistics enterprise, each under its
+// own guid: the first head the filing's guid, the others guids derived from it
+// (DepartureHeadGUID; copNos likewise, DepartureHeadCopNo). GUIDs lists them all, so that a
+// store mapping every guid of GUIDs to the declaration finds it from any head's receipt
+// (CEB510), and HeadGUIDs lists the current filing's. With several heads the document moves
+// as its heads together: each head's status is folded from its own receipts, a failure of any
+// head (rejected, returned, error, send_failed) is the document's, and otherwise the document
+// stands where its slowest head stands — "accepted" means every head was accepted. preNo is the
+// first head's; customs gives a departure no other number, so there is no invtNo to take.
+//
+// 120 (accepted) is the last answer a departure document gets on the normal path. It stays
+// accepted: not Final, so that a later 100 (customs re-examining) is still honoured by the
+// precedence above as for any kind, and not Released (nothing was released: the parcels had
+// been released through their inventory lists and left). AwaitingCustoms tells that no further
+// answer is due, so that the reconciler need not send an accepted departure again. A departure
+// document drives no parcel (ParcelStatus is false) and cannot be cancelled.
 //
 // Final (rejected, returned, cleared, cancelled) is where nothing changes any more. Released is
 // not final for any kind — an inventory list may still be cancelled before departure and

@@ -15,6 +15,7 @@ const (
 	MessageCancelReceipt    = "CEB606" // answers CEB605
 	MessageSummaryReceipt   = "CEB702" // answers CEB701
 	MessageSummaryResult    = "CEB792" // the summary's result: the declarations it produced
+	MessageDepartureReceipt = "CEB510" // answers CEB509
 	MessageFormatError      = "CEB900" // format or schema error, for any CEB message
 )
 
@@ -23,6 +24,7 @@ var receiptMessages = map[Kind][]string{
 	KindInventory: {MessageInventoryReceipt},
 	KindCancel:    {MessageCancelReceipt},
 	KindSummary:   {MessageSummaryReceipt, MessageSummaryResult},
+	KindDeparture: {MessageDepartureReceipt},
 }
 
 // Receipt is one answer of customs about one filing, as the Single Window adapter reads it.

@@ -12,11 +12,12 @@ import (
 // ID is the declaration's opaque identifier.
 func (d *Declaration) ID() string { return d.id }
 
-// Kind is inventory, cancel, summary or entry.
+// Kind is inventory, cancel, summary, entry or departure.
 func (d *Declaration) Kind() Kind { return d.kind }
 
 // TradeMode is the trade mode filed: the parcel's (9610 / 1210), the declaration's (9710, 9810,
-// 0110), the target list's for a cancellation, the group's for a summary.
+// 0110), the target list's for a cancellation, the group's for a summary, the parcels' (9610 /
+// 1210) for a departure document.
 func (d *Declaration) TradeMode() string { return d.tradeMode }
 
 // FilerID is the organisation that files: a broker, or the exporter itself.
@@ -84,7 +85,8 @@ func (d *Declaration) Released() bool {
 }
 
 // ParcelStatus is the parcel status the app should drive an inventory list's parcel to
-// (ParcelStatusFor); false for the other kinds or when the parcel should be left alone.
+// (ParcelStatusFor); false for the other kinds — a departure document names parcels but drives
+// none: they left already — or when the parcel should be left alone.
 func (d *Declaration) ParcelStatus() (parcel.Status, bool) {
 	if d.kind != KindInventory {
 		return "", false
@@ -96,14 +98,15 @@ func (d *Declaration) ParcelStatus() (parcel.Status, bool) {
 func (d *Declaration) GUID() string { return d.guid }
 
 // GUIDs are every guid the declaration was filed under, current first: what a store indexes
-// for FindByGUID.
+// for FindByGUID. A departure document lists every head guid of each filing (HeadGUIDs; the
+// filing's guid first), since customs answers each head under its own guid.
 func (d *Declaration) GUIDs() []string {
 	if d.guid == "" {
 		return nil
 	}
-	out := []string{d.guid}
+	out := d.headGUIDsOf(d.guid)
 	for i := len(d.filings) - 1; i >= 0; i-- {
-		out = append(out, d.filings[i].GUID)
+		out = append(out, d.headGUIDsOf(d.filings[i].GUID)...)
 	}
 	return out
 }
@@ -126,7 +129,8 @@ func (d *Declaration) Message() []byte { return slices.Clone(d.message) }
 // SubmittedAt is when the current filing was handed to the gateway; zero before.
 func (d *Declaration) SubmittedAt() time.Time { return d.submittedAt }
 
-// PreNo is E-Port's pre-entry number of the current filing, once a receipt brought it.
+// PreNo is E-Port's pre-entry number of the current filing, once a receipt brought it (a
+// departure document's: its first head's; the other heads' are on their receipts).
 func (d *Declaration) PreNo() string { return d.preNo }
 
 // InvtNo is customs' inventory list number (for a cancellation: the target list's).
@@ -205,7 +209,7 @@ func cloneReceipts(rs []ReceiptRecord) []ReceiptRecord {
 }
 
 // Record is the stored form of a declaration, for rebuilding it from a database. Exactly one of
-// Inventory, Entry, Cancel and Summary is set, as Kind says.
+// Inventory, Entry, Cancel, Summary and Departure is set, as Kind says.
 type Record struct {
 	ID              string
 	Kind            Kind
@@ -216,6 +220,7 @@ type Record struct {
 	Entry           *Entry
 	Cancel          *Cancellation
 	Summary         *Summary
+	Departure       *Departure
 	Status          Status
 	GUID            string
 	CopNo           string
@@ -255,6 +260,7 @@ func (d *Declaration) Snapshot() Record {
 		Timeline: slices.Clone(d.timeline), Version: d.version,
 	}
 	r.Inventory, r.Entry, r.Cancel, r.Summary = cloneContent(d.inventory, d.entry, d.cancel, d.summary)
+	r.Departure = cloneDeparture(d.departure)
 	return r
 }
 
@@ -277,6 +283,7 @@ func FromDatabase(r Record) *Declaration {
 		timeline: slices.Clone(r.Timeline), version: r.Version,
 	}
 	d.inventory, d.entry, d.cancel, d.summary = cloneContent(r.Inventory, r.Entry, r.Cancel, r.Summary)
+	d.departure = cloneDeparture(r.Departure)
 	return d
 }
 
@@ -304,6 +311,14 @@ func cloneContent(in *Inventory, e *Entry, c *Cancellation, s *Summary) (*Invent
 		s2 = &v
 	}
 	return in2, e2, c2, s2
+}
+
+func cloneDeparture(dep *Departure) *Departure {
+	if dep == nil {
+		return nil
+	}
+	v := dep.clone()
+	return &v
 }
 
 // Filter selects declarations for a list; empty fields match all. ExporterIDs, when not nil,
