@@ -21,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/silkgate/silkgate/adapters/consignment"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
 	"github.com/silkgate/silkgate/adapters/mongo"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
@@ -141,8 +142,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Authorizations: mongo.NewAuthorizations(store),
 		Parcels:        mongo.NewParcels(store),
 		Declarations:   mongo.NewDeclarations(store),
-		Gateway:        gateway,
-		Messages:       singlewindow.Messages{DxpID: cfg.DXPID},
+		Rail: app.RailStore{Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
+			Bookings: mongo.NewBookings(store)},
+		Notes:    consignment.New(),
+		Gateway:  gateway,
+		Messages: singlewindow.Messages{DxpID: cfg.DXPID},
 		Customs: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
 			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter},
 		Outbox: mongo.NewOutbox(store),
@@ -151,6 +155,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Log:    m.log,
 	})
 	if m.GeneratedOperatorKey, err = m.App.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
+		return err
+	}
+	if err := m.App.EnsureLines(startCtx); err != nil {
 		return err
 	}
 	if cfg.DemoData() {

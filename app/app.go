@@ -58,6 +58,8 @@ type Ports struct {
 	Authorizations party.AuthorizationRepository
 	Parcels        parcel.Repository
 	Declarations   DeclarationStore
+	Rail           RailStore
+	Notes          ConsignmentNoteRenderer
 	Gateway        CustomsGateway
 	Messages       CustomsMessages
 	Customs        CustomsSettings
@@ -72,6 +74,7 @@ type Ports struct {
 // App is the set of use cases.
 type App struct {
 	Ports
+	departureLocks sync.Map // departure id → *sync.Mutex: promotions, one at a time
 }
 
 // New returns the use cases over the given ports; a missing clock, id maker or logger gets the

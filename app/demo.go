@@ -56,6 +56,9 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
 		}
 		keys = append(keys, DemoKey{OrgID: d.id, Kind: d.kind, Name: d.fields.Name, Key: d.key})
 	}
+	if err := a.seedDemoTimetable(ctx); err != nil {
+		return nil, err
+	}
 	if _, err := a.Orgs.Update(ctx, "org_demo_exporter_auto", func(o *party.Org) error {
 		if o.AutoConfirmAuthorizations() {
 			return nil
@@ -85,4 +88,23 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
 		return nil, err
 	}
 	return keys, ignoreConflict(a.Authorizations.Create(ctx, auth))
+}
+
+// demoTimetableWeeks is how far ahead a demo service plans every line's trains.
+const demoTimetableWeeks = 4
+
+// seedDemoTimetable plans every line's weekly trains for the coming weeks, so that bookings can
+// be tried at once. Planning is idempotent, so every start extends the timetable.
+func (a *App) seedDemoTimetable(ctx context.Context) error {
+	lines, err := a.Rail.Lines.List(ctx)
+	if err != nil {
+		return err
+	}
+	operator := Actor{OrgID: OperatorOrgID, Kind: party.KindOperator}
+	for _, l := range lines {
+		if _, err := a.PlanTimetable(ctx, operator, l.Code, demoTimetableWeeks); err != nil {
+			return fmt.Errorf("demo timetable of %s: %w", l.Code, err)
+		}
+	}
+	return nil
 }

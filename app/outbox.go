@@ -134,7 +134,16 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 // the outbox: a submitted declaration is sent, a changed one followed by what depends on it.
 // Every reaction is idempotent, because a crash before the outbox is cleared runs it again.
 func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent) error {
-	if ref.Aggregate != "declaration" || len(events) == 0 {
+	if len(events) == 0 {
+		return nil
+	}
+	switch ref.Aggregate {
+	case "booking":
+		return a.followBooking(ctx, ref.ID, events)
+	case "departure":
+		return a.followDeparture(ctx, ref.ID, events)
+	case "declaration":
+	default:
 		return nil
 	}
 	for _, e := range events {
@@ -149,11 +158,12 @@ func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent
 }
 
 // Reconcile finishes what a crash or a lost task left owed: filings customs has not answered
-// for a while are sent again, and outboxes nobody relayed are handed to relay tasks, a hundred
-// aggregates each, so that the workers share them. It runs periodically; each run looks at a
+// for a while are sent again, departures whose bookings a crash left behind are settled, and
+// outboxes nobody relayed are handed to relay tasks, a hundred aggregates each, so that the
+// workers share them. It runs periodically; each run looks at a
 // bounded batch, and one part failing does not keep the other from running.
 func (a *App) Reconcile(ctx context.Context) error {
-	resendErr := a.resendStale(ctx)
+	resendErr := errors.Join(a.resendStale(ctx), a.settleDepartures(ctx))
 	refs, err := a.Outbox.Stale(ctx, a.Clock.Now().Add(-reconcileGrace), 1000)
 	if err != nil {
 		return errors.Join(resendErr, err)

@@ -44,6 +44,7 @@ type declarationView struct {
 	Entry           *customs.Entry          `json:"entry,omitempty"`
 	Cancel          *customs.Cancellation   `json:"cancel,omitempty"`
 	Summary         *customs.Summary        `json:"summary,omitempty"`
+	Departure       *customs.Departure      `json:"departure,omitempty"`
 	Filings         []filingView            `json:"earlierFilings,omitempty"`
 	Receipts        []customs.ReceiptRecord `json:"receipts,omitempty"`
 	Timeline        []customs.TimelineEntry `json:"timeline,omitempty"`
@@ -65,7 +66,7 @@ func viewDeclaration(d *customs.Declaration) declarationView {
 		GUID: r.GUID, CopNo: r.CopNo, PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo,
 		EntryIDs: r.EntryIDs, FailReason: r.FailReason, SubmittedAt: timePtr(r.SubmittedAt), ReleasedAt: timePtr(r.ReleasedAt),
 		CancelledBy: r.CancelledBy, SummaryID: r.SummaryID, SummaryEntryIDs: r.SummaryEntryIDs,
-		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure,
 		Receipts: r.Receipts, Timeline: r.Timeline, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if dur, ok := d.ClearanceTime(); ok {
@@ -219,7 +220,7 @@ func (h *handlers) listDeclarations(c *fiber.Ctx) error {
 	checkTradeMode(&v, f.TradeMode)
 	if k := c.Query("kind"); k != "" {
 		if !customs.Kind(k).Valid() {
-			v.Add("kind", "invalid_kind", "kind must be inventory, entry, summary or cancel")
+			v.Add("kind", "invalid_kind", "kind must be inventory, entry, summary, cancel or departure")
 		}
 		f.Kind = customs.Kind(k)
 	}

@@ -250,6 +250,7 @@ type trackingView struct {
 	DeclarationID string                 `json:"declarationId,omitempty"`
 	ContainerNo   string                 `json:"containerNo,omitempty"`
 	DepartureID   string                 `json:"departureId,omitempty"`
+	Transport     *transportView         `json:"transport,omitempty"`
 	UpdatedAt     time.Time              `json:"updatedAt"`
 	Timeline      []parcel.TimelineEntry `json:"timeline"`
 }
@@ -259,11 +260,15 @@ func (h *handlers) track(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	transport, err := h.app.ParcelTransport(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
 	r := p.Snapshot()
 	return c.JSON(trackingView{
 		ParcelID: r.ID, LogisticsCode: r.Fields.LogisticsCode, LogisticsNo: r.Fields.LogisticsNo,
 		TradeMode: r.Fields.TradeMode, Status: string(r.Status), Destination: r.Fields.DestinationCountry,
 		DeclarationID: r.DeclarationID, ContainerNo: r.ContainerNo, DepartureID: r.DepartureID,
-		UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
+		Transport: viewTransport(transport), UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
 	})
 }

@@ -21,6 +21,8 @@ var aggregateCollections = map[string]string{
 	"authorization": collAuthorizations,
 	"parcel":        collParcels,
 	"declaration":   collDeclarations,
+	"departure":     collDepartures,
+	"booking":       collBookings,
 }
 
 // Outbox reads and clears the "outbox" arrays of aggregate documents.

@@ -77,6 +77,9 @@ const (
 	collParcels          = "parcels"
 	collDeclarations     = "declarations"
 	collDeclarationGUIDs = "declaration_guids"
+	collLines            = "rail_lines"
+	collDepartures       = "departures"
+	collBookings         = "bookings"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -105,6 +108,15 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "kind", Value: 1}, {Key: "releasedAt", Value: 1}}, Options: options.Index().SetName("released")},
 			{Keys: bson.D{{Key: "parcelId", Value: 1}}, Options: options.Index().SetName("parcel")},
 		},
+		collDepartures: {
+			{Keys: bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("departs")},
+			{Keys: bson.D{{Key: "lineCode", Value: 1}, {Key: "departsAt", Value: 1}}, Options: options.Index().SetName("line_departs")},
+		},
+		collBookings: {
+			{Keys: bson.D{{Key: "departureId", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("departure_status")},
+			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("exporter")},
+			{Keys: bson.D{{Key: "bookedBy", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("booked_by")},
+		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
@@ -116,7 +128,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs} {
+	for _, c := range []string{collDeclarationGUIDs, collLines} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)
@@ -225,6 +237,11 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		}
 		next := toDoc(agg)
 		set, err := setOf(next)
+		if m, ok := any(next).(managedFields); ok {
+			for _, f := range m.managed() {
+				delete(set, f)
+			}
+		}
 		if err != nil {
 			return zero, internal(err, "encode "+coll.Name())
 		}
@@ -249,6 +266,13 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		}
 	}
 	return zero, domain.Errorf(domain.KindConflict, "concurrent_update", "the record is being changed by others; try again")
+}
+
+// managedFields is implemented by documents some of whose fields are changed only by dedicated
+// atomic operations ($inc counters and the like): the read-change-write cycle must never write
+// them back, or it would undo what those operations did meanwhile.
+type managedFields interface {
+	managed() []string
 }
 
 // setOf turns a document into the fields of a $set, leaving out the id, version and outbox,

@@ -189,6 +189,34 @@ func (p *Parcel) Load(at time.Time, actor, containerNo, departureID string) erro
 	return nil
 }
 
+// Unload takes a loaded parcel out of its container again, back to released (the container was
+// not recorded after all, or the parcel was stowed by mistake). A parcel that is not loaded is
+// left alone.
+func (p *Parcel) Unload(at time.Time, actor, reason string) error {
+	if p.status != StatusLoaded {
+		return nil
+	}
+	from := p.containerNo
+	p.containerNo, p.departureID = "", ""
+	p.moveTo(StatusReleased, at, actor, detailWith("unloaded from container "+from, strings.TrimSpace(reason)),
+		map[string]any{"containerNo": from})
+	return nil
+}
+
+// RecordMovement notes on the timeline a movement of the parcel's train that changes no status
+// (a border crossing, a transshipment), with where it happened. A movement noted before (same
+// kind, place and time) is not noted again.
+func (p *Parcel) RecordMovement(at time.Time, actor, movement, location string) {
+	at = at.UTC()
+	detail := movement + " at " + location
+	for _, t := range p.timeline {
+		if t.Type == "parcel.movement" && t.Detail == detail && t.At.Equal(at) {
+			return
+		}
+	}
+	p.addEvent(at, actor, "parcel.movement", detail, map[string]any{"movement": movement, "location": location})
+}
+
 // Depart records that the parcel's train left.
 func (p *Parcel) Depart(at time.Time, actor string) error {
 	return p.simple(StatusDeparted, at, actor, "departed", nil)

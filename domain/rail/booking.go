@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 )
 
 // bookingAggregate is the Aggregate of a booking's outbox events.
@@ -53,7 +54,15 @@ const (
 	EventBookingPromoted   = "booking.promoted"
 	EventBookingCancelled  = "booking.cancelled"
 	EventContainerLoaded   = "booking.container_loaded"
+	EventBookingMovement   = "booking.movement" // the train reported a movement (departed, arrived, ...)
 )
+
+// Consignee is who receives the goods at the destination, as the consignment note names it.
+type Consignee struct {
+	Name    string `json:"name" bson:"name"`
+	Address string `json:"address,omitempty" bson:"address,omitempty"`
+	Country string `json:"country" bson:"country"` // ISO 3166-1 alpha-2
+}
 
 // BookingRequest is what a trade firm asks for.
 type BookingRequest struct {
@@ -65,6 +74,7 @@ type BookingRequest struct {
 	CargoDescription string
 	HSCodes          []string // optional: 4-digit headings up to 10-digit commodity codes
 	AllowWaitlist    bool
+	Consignee        *Consignee // optional: printed on the consignment note
 }
 
 // LoadedContainer is one box stuffed and sealed for a booking: its ISO 6346 number, type, seal,
@@ -116,6 +126,7 @@ type Booking struct {
 	cargoDescription string
 	hsCodes          []string
 	allowWaitlist    bool
+	consignee        *Consignee
 	status           BookingStatus
 	waitlistedAt     *time.Time
 	confirmedAt      *time.Time
@@ -133,7 +144,8 @@ const maxCargoDescription = 512
 
 // ValidateBookingRequest checks a request completely, with JSON paths: departureId, bookedBy,
 // exporterId and cargoDescription required (cargoDescription ≤ 512 characters, too_long);
-// containers and grossKg as CheckBookingLoad; hsCodes[i] 4 to 10 digits (invalid_hs_code). It
+// containers and grossKg as CheckBookingLoad; hsCodes[i] 4 to 10 digits (invalid_hs_code); a
+// consignee, when given, with a name (≤ 200), an address (≤ 300) and an ISO country. It
 // returns the request normalised (trimmed, HS codes without repeats).
 func ValidateBookingRequest(req BookingRequest) (BookingRequest, error) {
 	req.DepartureID = strings.TrimSpace(req.DepartureID)
@@ -168,6 +180,18 @@ func ValidateBookingRequest(req BookingRequest) (BookingRequest, error) {
 		}
 	}
 	req.HSCodes = hs
+	if c := req.Consignee; c != nil {
+		c := *c
+		c.Name, c.Address = strings.TrimSpace(c.Name), strings.TrimSpace(c.Address)
+		v.CheckText("consignee.name", c.Name, true, 200)
+		v.CheckText("consignee.address", c.Address, false, 300)
+		if country, err := code.NormalizeCountry(c.Country); err != nil {
+			v.AddError("consignee.country", err)
+		} else {
+			c.Country = country.Alpha2
+		}
+		req.Consignee = &c
+	}
 	if err := v.Err(); err != nil {
 		return BookingRequest{}, err
 	}
@@ -201,7 +225,7 @@ func NewBooking(id string, req BookingRequest, at time.Time, actor string) (*Boo
 		id: id, departureID: req.DepartureID, bookedBy: req.BookedBy, exporterID: req.ExporterID,
 		containers: req.Containers, teu: TEUOf(req.Containers), grossKg: req.GrossKg,
 		cargoDescription: req.CargoDescription, hsCodes: req.HSCodes, allowWaitlist: req.AllowWaitlist,
-		status: BookingRequested, createdAt: at.UTC(),
+		consignee: req.Consignee, status: BookingRequested, createdAt: at.UTC(),
 	}
 	b.addEvent(at, actor, EventBookingRequested, "requested "+strconv.Itoa(b.teu)+" TEU, "+strconv.FormatInt(b.grossKg, 10)+" kg", nil)
 	return b, nil
@@ -322,6 +346,19 @@ func (b *Booking) LoadContainer(c LoadedContainer, at time.Time, actor string) e
 	return nil
 }
 
+// RecordMovement notes a reported movement of the booking's train on its timeline. A movement
+// noted before (same type, place and time) is not noted again.
+func (b *Booking) RecordMovement(e Event, actor string) {
+	detail := string(e.Type) + " at " + e.Location
+	for _, t := range b.timeline {
+		if t.Type == EventBookingMovement && t.Detail == detail && t.At.Equal(e.At.UTC()) {
+			return
+		}
+	}
+	b.addEvent(e.At, actor, EventBookingMovement, detail,
+		map[string]any{"movement": string(e.Type), "location": e.Location})
+}
+
 func (b *Booking) booked(t ContainerType) int {
 	n := 0
 	for _, r := range b.containers {
@@ -438,6 +475,15 @@ func (b *Booking) CargoDescription() string { return b.cargoDescription }
 // HSCodes are the goods' HS codes or headings, if given (a copy).
 func (b *Booking) HSCodes() []string { return slices.Clone(b.hsCodes) }
 
+// Consignee is who receives the goods, when the booker named one.
+func (b *Booking) Consignee() *Consignee {
+	if b.consignee == nil {
+		return nil
+	}
+	c := *b.consignee
+	return &c
+}
+
 // AllowWaitlist reports whether the booker accepts the waiting list when the train is full.
 func (b *Booking) AllowWaitlist() bool { return b.allowWaitlist }
 
@@ -489,6 +535,7 @@ type BookingRecord struct {
 	CargoDescription                       string
 	HSCodes                                []string
 	AllowWaitlist                          bool
+	Consignee                              *Consignee
 	Status                                 BookingStatus
 	WaitlistedAt, ConfirmedAt, CancelledAt *time.Time
 	CancelReason                           string
@@ -504,7 +551,7 @@ func (b *Booking) Snapshot() BookingRecord {
 		ID: b.id, DepartureID: b.departureID, BookedBy: b.bookedBy, ExporterID: b.exporterID,
 		Containers: slices.Clone(b.containers), TEU: b.teu, GrossKg: b.grossKg,
 		CargoDescription: b.cargoDescription, HSCodes: slices.Clone(b.hsCodes), AllowWaitlist: b.allowWaitlist,
-		Status: b.status, WaitlistedAt: b.waitlistedAt, ConfirmedAt: b.confirmedAt, CancelledAt: b.cancelledAt,
+		Consignee: b.Consignee(), Status: b.status, WaitlistedAt: b.waitlistedAt, ConfirmedAt: b.confirmedAt, CancelledAt: b.cancelledAt,
 		CancelReason: b.cancelReason, Loaded: b.Loaded(), CreatedAt: b.createdAt, UpdatedAt: b.updatedAt,
 		Timeline: slices.Clone(b.timeline), Version: b.version,
 	}
@@ -517,7 +564,7 @@ func BookingFromDatabase(r BookingRecord) *Booking {
 		id: r.ID, departureID: r.DepartureID, bookedBy: r.BookedBy, exporterID: r.ExporterID,
 		containers: slices.Clone(r.Containers), teu: r.TEU, grossKg: r.GrossKg,
 		cargoDescription: r.CargoDescription, hsCodes: slices.Clone(r.HSCodes), allowWaitlist: r.AllowWaitlist,
-		status: r.Status, waitlistedAt: r.WaitlistedAt, confirmedAt: r.ConfirmedAt, cancelledAt: r.CancelledAt,
+		consignee: r.Consignee, status: r.Status, waitlistedAt: r.WaitlistedAt, confirmedAt: r.ConfirmedAt, cancelledAt: r.CancelledAt,
 		cancelReason: r.CancelReason, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
 		timeline: slices.Clone(r.Timeline), version: r.Version,
 	}
@@ -549,4 +596,7 @@ type BookingRepository interface {
 	Update(ctx context.Context, id string, change func(*Booking) error) (*Booking, error)
 	// List returns bookings, newest first, and the next page's cursor.
 	List(ctx context.Context, f BookingFilter) ([]*Booking, string, error)
+	// DeleteRequested removes a booking that is still requested: a request the train refused
+	// leaves nothing behind. A booking in any other status is left alone.
+	DeleteRequested(ctx context.Context, id string) error
 }

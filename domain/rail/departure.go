@@ -133,23 +133,28 @@ type DepartureInput struct {
 // rest of the departure must not write them back (it would undo concurrent reservations). The
 // in-memory Reserve and Release methods apply the same rule for stores without a database.
 type Departure struct {
-	id             string
-	lineCode       string
-	lineName       string
-	itinerary      []Stop
-	transitDays    int
-	departsAt      time.Time
-	capacity       Capacity
-	waitlistedTEU  int
-	bookingOpensAt time.Time
-	cutoffAt       time.Time
-	status         DepartureStatus
-	events         []Event
-	cancelReason   string
-	createdAt      time.Time
-	updatedAt      time.Time
-	version        int64
-	outbox         []domain.Event
+	id            string
+	lineCode      string
+	lineName      string
+	itinerary     []Stop
+	transitDays   int
+	departsAt     time.Time
+	capacity      Capacity
+	waitlistedTEU int
+	holders       []string // bookings holding capacity (confirmed), in the order they got it
+	waitlist      []string // bookings waiting for capacity, in the order they joined
+	// capacityChangedAt is when a capacity operation last ran and the reconciler has not yet
+	// checked the bookings against it (zero: settled).
+	capacityChangedAt time.Time
+	bookingOpensAt    time.Time
+	cutoffAt          time.Time
+	status            DepartureStatus
+	events            []Event
+	cancelReason      string
+	createdAt         time.Time
+	updatedAt         time.Time
+	version           int64
+	outbox            []domain.Event
 }
 
 // NewDeparture plans a departure of line. It checks:
@@ -365,6 +370,22 @@ func (d *Departure) CargoKg() int64 { return d.capacity.CargoKg }
 // WaitlistedTEU is the TEU of bookings on the waiting list.
 func (d *Departure) WaitlistedTEU() int { return d.waitlistedTEU }
 
+// Holders are the bookings holding capacity, in the order they got it (a copy).
+func (d *Departure) Holders() []string { return slices.Clone(d.holders) }
+
+// Waitlist are the bookings waiting for capacity, in the order they joined (a copy).
+func (d *Departure) Waitlist() []string { return slices.Clone(d.waitlist) }
+
+// HeldBy reports whether booking id holds capacity on the departure.
+func (d *Departure) HeldBy(id string) bool { return slices.Contains(d.holders, id) }
+
+// CapacityChangedAt is when capacity last changed without the reconciler having settled it
+// since (zero: settled).
+func (d *Departure) CapacityChangedAt() time.Time { return d.capacityChangedAt }
+
+// Waiting reports whether booking id is on the departure's waiting list.
+func (d *Departure) Waiting(id string) bool { return slices.Contains(d.waitlist, id) }
+
 // BookingOpensAt is when bookings open.
 func (d *Departure) BookingOpensAt() time.Time { return d.bookingOpensAt }
 
@@ -394,22 +415,26 @@ func (d *Departure) Outbox() []domain.Event { return slices.Clone(d.outbox) }
 
 // DepartureRecord is the stored form of a departure.
 type DepartureRecord struct {
-	ID             string
-	LineCode       string
-	LineName       string
-	Itinerary      []Stop
-	TransitDays    int
-	DepartsAt      time.Time
-	Capacity       Capacity
-	WaitlistedTEU  int
-	BookingOpensAt time.Time
-	CutoffAt       time.Time
-	Status         DepartureStatus
-	Events         []Event
-	CancelReason   string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	Version        int64
+	ID            string
+	LineCode      string
+	LineName      string
+	Itinerary     []Stop
+	TransitDays   int
+	DepartsAt     time.Time
+	Capacity      Capacity
+	WaitlistedTEU int
+	Holders       []string
+	Waitlist      []string
+	// CapacityChangedAt: see Departure.CapacityChangedAt.
+	CapacityChangedAt time.Time
+	BookingOpensAt    time.Time
+	CutoffAt          time.Time
+	Status            DepartureStatus
+	Events            []Event
+	CancelReason      string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int64
 }
 
 // Snapshot is the departure's stored form (copies of its slices).
@@ -417,7 +442,7 @@ func (d *Departure) Snapshot() DepartureRecord {
 	return DepartureRecord{
 		ID: d.id, LineCode: d.lineCode, LineName: d.lineName, Itinerary: slices.Clone(d.itinerary),
 		TransitDays: d.transitDays, DepartsAt: d.departsAt, Capacity: d.capacity, WaitlistedTEU: d.waitlistedTEU,
-		BookingOpensAt: d.bookingOpensAt, CutoffAt: d.cutoffAt, Status: d.status, Events: slices.Clone(d.events),
+		Holders: slices.Clone(d.holders), Waitlist: slices.Clone(d.waitlist), CapacityChangedAt: d.capacityChangedAt, BookingOpensAt: d.bookingOpensAt, CutoffAt: d.cutoffAt, Status: d.status, Events: slices.Clone(d.events),
 		CancelReason: d.cancelReason, CreatedAt: d.createdAt, UpdatedAt: d.updatedAt, Version: d.version,
 	}
 }
@@ -428,7 +453,7 @@ func DepartureFromDatabase(r DepartureRecord) *Departure {
 	return &Departure{
 		id: r.ID, lineCode: r.LineCode, lineName: r.LineName, itinerary: slices.Clone(r.Itinerary),
 		transitDays: r.TransitDays, departsAt: r.DepartsAt, capacity: r.Capacity, waitlistedTEU: r.WaitlistedTEU,
-		bookingOpensAt: r.BookingOpensAt, cutoffAt: r.CutoffAt, status: r.Status, events: slices.Clone(r.Events),
+		holders: slices.Clone(r.Holders), waitlist: slices.Clone(r.Waitlist), capacityChangedAt: r.CapacityChangedAt, bookingOpensAt: r.BookingOpensAt, cutoffAt: r.CutoffAt, status: r.Status, events: slices.Clone(r.Events),
 		cancelReason: r.CancelReason, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt, version: r.Version,
 	}
 }
@@ -445,20 +470,23 @@ type DepartureFilter struct {
 
 // DepartureRepository stores departures.
 //
-// Capacity is guarded without transactions: Reserve and Release are each ONE single-document
-// conditional update, atomic on any MongoDB (DESIGN.md, Storage). With the document holding
-// capacityTeu, confirmedTeu, maxCargoKg and cargoKg, Reserve is
+// Capacity is guarded without transactions (DESIGN.md, Storage): every capacity change is ONE
+// single-document conditional update of the departure, atomic on any MongoDB. The document keeps
+// freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside the counters (a
+// plain filter cannot compare two fields), and the ids of the bookings holding capacity
+// (holders) and waiting for it (waitlist). Reserve is
 //
-//	filter {_id: id, status: "scheduled",
-//	        confirmedTeu: {$lte: capacityTeu - teu}, cargoKg: {$lte: maxCargoKg - kg}}
-//	update {$inc: {confirmedTeu: teu, cargoKg: kg}}
+//	filter {_id, status: "scheduled", freeTeu: {$gte: teu}, freeKg: {$gte: kg}, holders: {$ne: booking},
+//	        waitlistedTeu: 0}                       // a new booking never jumps the queue
+//	    or {…, waitlist: booking}                   // a promotion from the waiting list
+//	update {$inc: {confirmedTeu: teu, freeTeu: -teu, cargoKg: kg, freeKg: -kg}, $push: {holders: booking}
+//	        (promotion: $pullAll: {waitlist: [booking]}, $inc: {waitlistedTeu: -teu})}
 //
-// A plain filter cannot compare two fields of the document, so the adapter either keeps
-// freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside them (filter
-// {freeTeu: {$gte: teu}, freeKg: {$gte: kg}}, $inc all four; every capacity change updates
-// both in the same write), or reads the departure first and puts the capacity it read into
-// the filter as well (capacityTeu: c, maxCargoKg: m), retrying when it moved. Either way the
-// filter is Fits(capacity, teu, kg) and the invariant of Capacity holds at every moment.
+// so the filter is Fits(capacity, teu, kg), the invariant of Capacity holds at every moment, and
+// each booking is counted at most once: every operation is idempotent by booking id, which makes
+// the booking saga (booking document, then departure, then booking again) safe to repeat after a
+// crash. Each operation also stamps capacityChangedAt, which the reconciler uses to find
+// departures whose bookings may not have caught up (Unsettled, Settle).
 type DepartureRepository interface {
 	// Create stores a new departure; an existing id is a Conflict (departure_exists), which
 	// makes planning a timetable twice harmless (DepartureIDFor).
@@ -466,19 +494,26 @@ type DepartureRepository interface {
 	// Get returns the departure or a NotFound error (departure_not_found).
 	Get(ctx context.Context, id string) (*Departure, error)
 	// Update loads the departure, lets change modify it and stores it with its outbox if the
-	// version has not moved meanwhile. It never writes the capacity counters (see Departure).
+	// version has not moved meanwhile. It never writes the capacity fields (counters, holders,
+	// waitlist), which only the operations below change.
 	Update(ctx context.Context, id string, change func(*Departure) error) (*Departure, error)
 	// List returns departures by departsAt, soonest first, and the next page's cursor.
 	List(ctx context.Context, f DepartureFilter) ([]*Departure, string, error)
-	// Reserve adds teu and kg to a scheduled departure's confirmed load if they fit, in one
-	// single-document conditional update (above). false: they did not fit or the departure is
-	// not scheduled (nothing changed); a missing departure is a NotFound error.
-	Reserve(ctx context.Context, departureID string, teu int, kg int64) (bool, error)
-	// Release takes teu and kg off the confirmed load, in one single-document conditional
-	// update guarded by confirmedTeu ≥ teu and cargoKg ≥ kg so that the counters never go
-	// below zero (an Internal error when the guard fails).
-	Release(ctx context.Context, departureID string, teu int, kg int64) error
-	// AddWaitlisted changes waitlistedTeu by delta with one $inc (informational; no guard
-	// beyond staying ≥ 0).
-	AddWaitlisted(ctx context.Context, departureID string, delta int) error
+	// Reserve makes booking a holder of teu and kg if they fit (above); fromWaitlist promotes it
+	// from the waiting list instead of admitting a new booking. true: the booking holds the
+	// capacity (now or already); false: it did not fit, others are waiting, or the departure is
+	// not scheduled — nothing changed. A missing departure is a NotFound error.
+	Reserve(ctx context.Context, departureID, booking string, teu int, kg int64, fromWaitlist bool) (bool, error)
+	// Release gives back what booking held; nothing happens if it holds nothing.
+	Release(ctx context.Context, departureID, booking string, teu int, kg int64) error
+	// Waitlist puts booking on the waiting list with teu; nothing happens if it is on it or
+	// holds capacity already. A departure that is not scheduled takes no one (booking_closed).
+	Waitlist(ctx context.Context, departureID, booking string, teu int) error
+	// Unwaitlist takes booking off the waiting list; nothing happens if it is not on it.
+	Unwaitlist(ctx context.Context, departureID, booking string, teu int) error
+	// Unsettled lists departures whose capacity changed before the given time and that were not
+	// settled since (at most limit).
+	Unsettled(ctx context.Context, before time.Time, limit int) ([]*Departure, error)
+	// Settle clears the mark Unsettled looks for, unless capacity changed again after changedAt.
+	Settle(ctx context.Context, departureID string, changedAt time.Time) error
 }

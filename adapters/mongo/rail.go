@@ -1,0 +1,508 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/rail"
+)
+
+// Lines stores the train lines in "rail_lines", by code.
+type Lines struct {
+	store *Store
+	coll  *mongo.Collection
+}
+
+var _ rail.LineRepository = (*Lines)(nil)
+
+// NewLines returns the line repository.
+func NewLines(s *Store) *Lines { return &Lines{store: s, coll: s.db.Collection(collLines)} }
+
+var errLineNotFound = domain.NotFound("line")
+
+// Create stores a new line (version 1).
+func (r *Lines) Create(ctx context.Context, l rail.Line) error {
+	l.Version = 1
+	_, err := r.coll.InsertOne(ctx, l)
+	if isDuplicateKey(err) {
+		return domain.Errorf(domain.KindConflict, "line_exists", "line %s exists", l.Code)
+	}
+	return internal(err, "insert line")
+}
+
+// Get loads a line by code.
+func (r *Lines) Get(ctx context.Context, code string) (rail.Line, error) {
+	l, err := loadDoc[rail.Line](ctx, r.coll, code, errLineNotFound)
+	if err != nil {
+		return rail.Line{}, err
+	}
+	return *l, nil
+}
+
+// Update changes a line under optimistic concurrency (the embedded store: a lock per line).
+func (r *Lines) Update(ctx context.Context, code string, change func(*rail.Line) error) (rail.Line, error) {
+	if r.store.local != nil {
+		defer r.store.local.lock(collLines + "\x00" + code)()
+	}
+	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
+		l, err := r.Get(ctx, code)
+		if err != nil {
+			return rail.Line{}, err
+		}
+		read := l.Version
+		if err := change(&l); err != nil {
+			return rail.Line{}, err
+		}
+		l.Code, l.Version = code, read+1
+		filter := bson.M{"_id": code, "version": read}
+		if r.store.local != nil {
+			filter = bson.M{"_id": code}
+		}
+		res, err := r.coll.ReplaceOne(ctx, filter, l)
+		if err != nil {
+			return rail.Line{}, internal(err, "update line")
+		}
+		if res.MatchedCount == 1 {
+			return l, nil
+		}
+	}
+	return rail.Line{}, domain.Errorf(domain.KindConflict, "concurrent_update", "the line is being changed by others; try again")
+}
+
+// List returns every line by code.
+func (r *Lines) List(ctx context.Context) ([]rail.Line, error) {
+	cur, err := r.coll.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, internal(err, "list lines")
+	}
+	var out []rail.Line
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, internal(err, "list lines")
+	}
+	return out, nil
+}
+
+// Departures stores departures in "departures" with their capacity counters, holders and
+// waiting list (see rail.DepartureRepository for the single-document operations).
+type Departures struct {
+	store *Store
+	coll  *mongo.Collection
+}
+
+var _ rail.DepartureRepository = (*Departures)(nil)
+
+// NewDepartures returns the departure repository.
+func NewDepartures(s *Store) *Departures {
+	return &Departures{store: s, coll: s.db.Collection(collDepartures)}
+}
+
+type departureDoc struct {
+	ID                string               `bson:"_id"`
+	LineCode          string               `bson:"lineCode"`
+	LineName          string               `bson:"lineName"`
+	Itinerary         []rail.Stop          `bson:"itinerary"`
+	TransitDays       int                  `bson:"transitDays"`
+	DepartsAt         time.Time            `bson:"departsAt"`
+	CapacityTEU       int                  `bson:"capacityTeu"`
+	ConfirmedTEU      int                  `bson:"confirmedTeu"`
+	FreeTEU           int                  `bson:"freeTeu"`
+	MaxCargoKg        int64                `bson:"maxCargoKg"`
+	CargoKg           int64                `bson:"cargoKg"`
+	FreeKg            int64                `bson:"freeKg"`
+	WaitlistedTEU     int                  `bson:"waitlistedTeu"`
+	Holders           []string             `bson:"holders"`
+	Waitlist          []string             `bson:"waitlist"`
+	CapacityChangedAt *time.Time           `bson:"capacityChangedAt,omitempty"`
+	BookingOpensAt    time.Time            `bson:"bookingOpensAt"`
+	CutoffAt          time.Time            `bson:"cutoffAt"`
+	Status            rail.DepartureStatus `bson:"status"`
+	Events            []rail.Event         `bson:"events"`
+	CancelReason      string               `bson:"cancelReason,omitempty"`
+	CreatedAt         time.Time            `bson:"createdAt"`
+	UpdatedAt         time.Time            `bson:"updatedAt"`
+	Version           int64                `bson:"version"`
+	Outbox            []domain.Event       `bson:"outbox"`
+}
+
+func (d departureDoc) version() int64         { return d.Version }
+func (d departureDoc) outbox() []domain.Event { return d.Outbox }
+
+// managed: the capacity fields belong to Reserve, Release, Waitlist, Unwaitlist and Settle.
+func (d departureDoc) managed() []string {
+	return []string{"capacityTeu", "confirmedTeu", "freeTeu", "maxCargoKg", "cargoKg", "freeKg",
+		"waitlistedTeu", "holders", "waitlist", "capacityChangedAt"}
+}
+
+func departureToDoc(d *rail.Departure) departureDoc {
+	r := d.Snapshot()
+	doc := departureDoc{
+		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: r.Itinerary, TransitDays: r.TransitDays,
+		DepartsAt: r.DepartsAt, CapacityTEU: r.Capacity.CapacityTEU, ConfirmedTEU: r.Capacity.ConfirmedTEU,
+		FreeTEU: r.Capacity.FreeTEU(), MaxCargoKg: r.Capacity.MaxCargoKg, CargoKg: r.Capacity.CargoKg,
+		FreeKg: r.Capacity.FreeKg(), WaitlistedTEU: r.WaitlistedTEU, Holders: r.Holders, Waitlist: r.Waitlist,
+		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: r.Events,
+		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Version: r.Version + 1, Outbox: d.Outbox(),
+	}
+	if !r.CapacityChangedAt.IsZero() {
+		doc.CapacityChangedAt = &r.CapacityChangedAt
+	}
+	for _, s := range []*[]string{&doc.Holders, &doc.Waitlist} {
+		if *s == nil {
+			*s = []string{}
+		}
+	}
+	if doc.Events == nil {
+		doc.Events = []rail.Event{}
+	}
+	if doc.Outbox == nil {
+		doc.Outbox = []domain.Event{}
+	}
+	return doc
+}
+
+func departureFromDoc(d *departureDoc) *rail.Departure {
+	r := rail.DepartureRecord{
+		ID: d.ID, LineCode: d.LineCode, LineName: d.LineName, Itinerary: d.Itinerary, TransitDays: d.TransitDays,
+		DepartsAt: d.DepartsAt,
+		Capacity: rail.Capacity{CapacityTEU: d.CapacityTEU, ConfirmedTEU: d.ConfirmedTEU,
+			MaxCargoKg: d.MaxCargoKg, CargoKg: d.CargoKg},
+		WaitlistedTEU: d.WaitlistedTEU, Holders: d.Holders, Waitlist: d.Waitlist,
+		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: d.Events,
+		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
+	}
+	if d.CapacityChangedAt != nil {
+		r.CapacityChangedAt = *d.CapacityChangedAt
+	}
+	return rail.DepartureFromDatabase(r)
+}
+
+var errDepartureNotFound = domain.NotFound("departure")
+
+// Create stores a new departure.
+func (r *Departures) Create(ctx context.Context, d *rail.Departure) error {
+	_, err := r.coll.InsertOne(ctx, departureToDoc(d))
+	if isDuplicateKey(err) {
+		return domain.Errorf(domain.KindConflict, "departure_exists", "departure %s is planned already", d.ID())
+	}
+	return internal(err, "insert departure")
+}
+
+// Get loads a departure.
+func (r *Departures) Get(ctx context.Context, id string) (*rail.Departure, error) {
+	return getByID(ctx, r.coll, id, errDepartureNotFound, departureFromDoc)
+}
+
+// Update changes a departure under optimistic concurrency, never writing its capacity fields.
+func (r *Departures) Update(ctx context.Context, id string, change func(*rail.Departure) error) (*rail.Departure, error) {
+	return updateVersioned(ctx, r.store, r.coll, id, errDepartureNotFound, departureFromDoc, change, departureToDoc)
+}
+
+// List returns departures soonest first; the cursor is the (departsAt, _id) of the last one.
+func (r *Departures) List(ctx context.Context, f rail.DepartureFilter) ([]*rail.Departure, string, error) {
+	and := bson.A{}
+	if f.LineCode != "" {
+		and = append(and, bson.M{"lineCode": f.LineCode})
+	}
+	if f.Status != "" {
+		and = append(and, bson.M{"status": f.Status})
+	}
+	if !f.From.IsZero() {
+		and = append(and, bson.M{"departsAt": bson.M{"$gte": f.From}})
+	}
+	if !f.To.IsZero() {
+		and = append(and, bson.M{"departsAt": bson.M{"$lt": f.To}})
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		and = append(and, bson.M{"$or": bson.A{
+			bson.M{"departsAt": bson.M{"$gt": at}},
+			bson.M{"departsAt": at, "_id": bson.M{"$gt": id}},
+		}})
+	}
+	filter := bson.M{}
+	if len(and) > 0 {
+		filter["$and"] = and
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(f.Limit + 1))
+	docs, err := r.find(ctx, filter, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(docs) > f.Limit {
+		docs = docs[:f.Limit]
+		last := docs[f.Limit-1]
+		next = encodeTimeCursor(last.DepartsAt, last.ID)
+	}
+	out := make([]*rail.Departure, len(docs))
+	for i := range docs {
+		out[i] = departureFromDoc(&docs[i])
+	}
+	return out, next, nil
+}
+
+func (r *Departures) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]departureDoc, error) {
+	cur, err := r.coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, internal(err, "find departures")
+	}
+	var docs []departureDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, internal(err, "find departures")
+	}
+	return docs, nil
+}
+
+// capacityOp runs one conditional single-document update of a departure's capacity fields and
+// reports whether it matched. On the embedded store it holds the departure's lock, as every
+// read-change-write of the document does.
+func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M) (bool, error) {
+	if r.store.local != nil {
+		defer r.store.local.lock(collDepartures + "\x00" + id)()
+	}
+	filter["_id"] = id
+	set, _ := update["$set"].(bson.M)
+	if set == nil {
+		set = bson.M{}
+		update["$set"] = set
+	}
+	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	res, err := r.coll.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return false, internal(err, "update departure capacity")
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// Reserve makes booking a holder if its load fits (rail.DepartureRepository).
+func (r *Departures) Reserve(ctx context.Context, departureID, booking string, teu int, kg int64, fromWaitlist bool) (bool, error) {
+	if teu < 0 || kg < 0 {
+		return false, domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	}
+	filter := bson.M{
+		"status":  rail.DepartureScheduled,
+		"freeTeu": bson.M{"$gte": teu},
+		"freeKg":  bson.M{"$gte": kg},
+		"holders": bson.M{"$ne": booking},
+	}
+	update := bson.M{
+		"$inc":  bson.M{"confirmedTeu": teu, "freeTeu": -teu, "cargoKg": kg, "freeKg": -kg},
+		"$push": bson.M{"holders": booking},
+	}
+	if fromWaitlist {
+		filter["waitlist"] = booking
+		update["$inc"].(bson.M)["waitlistedTeu"] = -teu
+		update["$pullAll"] = bson.M{"waitlist": bson.A{booking}}
+	} else {
+		filter["waitlistedTeu"] = 0
+	}
+	ok, err := r.capacityOp(ctx, departureID, filter, update)
+	if err != nil || ok {
+		return ok, err
+	}
+	d, err := r.Get(ctx, departureID) // refused, or held already (a repeat)?
+	if err != nil {
+		return false, err
+	}
+	return d.HeldBy(booking), nil
+}
+
+// Release gives back what booking held.
+func (r *Departures) Release(ctx context.Context, departureID, booking string, teu int, kg int64) error {
+	_, err := r.capacityOp(ctx, departureID, bson.M{"holders": booking}, bson.M{
+		"$inc":     bson.M{"confirmedTeu": -teu, "freeTeu": teu, "cargoKg": -kg, "freeKg": kg},
+		"$pullAll": bson.M{"holders": bson.A{booking}},
+	})
+	return err
+}
+
+// Waitlist queues booking.
+func (r *Departures) Waitlist(ctx context.Context, departureID, booking string, teu int) error {
+	ok, err := r.capacityOp(ctx, departureID,
+		bson.M{"status": rail.DepartureScheduled, "waitlist": bson.M{"$ne": booking}, "holders": bson.M{"$ne": booking}},
+		bson.M{"$inc": bson.M{"waitlistedTeu": teu}, "$push": bson.M{"waitlist": booking}})
+	if err != nil || ok {
+		return err
+	}
+	d, err := r.Get(ctx, departureID)
+	switch {
+	case err != nil:
+		return err
+	case d.Waiting(booking) || d.HeldBy(booking):
+		return nil
+	}
+	return domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.Status())
+}
+
+// Unwaitlist takes booking off the waiting list.
+func (r *Departures) Unwaitlist(ctx context.Context, departureID, booking string, teu int) error {
+	_, err := r.capacityOp(ctx, departureID, bson.M{"waitlist": booking}, bson.M{
+		"$inc":     bson.M{"waitlistedTeu": -teu},
+		"$pullAll": bson.M{"waitlist": bson.A{booking}},
+	})
+	return err
+}
+
+// Unsettled lists departures whose capacity changed before the given time and was not settled.
+func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int) ([]*rail.Departure, error) {
+	docs, err := r.find(ctx, bson.M{"capacityChangedAt": bson.M{"$lt": before}}, options.Find().SetLimit(int64(limit)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*rail.Departure, len(docs))
+	for i := range docs {
+		out[i] = departureFromDoc(&docs[i])
+	}
+	return out, nil
+}
+
+// Settle clears the capacity-changed mark unless it moved since changedAt.
+func (r *Departures) Settle(ctx context.Context, departureID string, changedAt time.Time) error {
+	if r.store.local != nil {
+		defer r.store.local.lock(collDepartures + "\x00" + departureID)()
+	}
+	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": departureID, "capacityChangedAt": changedAt},
+		bson.M{"$unset": bson.M{"capacityChangedAt": ""}})
+	return internal(err, "settle departure")
+}
+
+// Bookings stores bookings in "bookings"; ids are time-ordered, so lists page by _id.
+type Bookings struct {
+	store *Store
+	coll  *mongo.Collection
+}
+
+var _ rail.BookingRepository = (*Bookings)(nil)
+
+// NewBookings returns the booking repository.
+func NewBookings(s *Store) *Bookings { return &Bookings{store: s, coll: s.db.Collection(collBookings)} }
+
+type bookingDoc struct {
+	ID               string                  `bson:"_id"`
+	DepartureID      string                  `bson:"departureId"`
+	BookedBy         string                  `bson:"bookedBy"`
+	ExporterID       string                  `bson:"exporterId"`
+	Containers       []rail.ContainerRequest `bson:"containers"`
+	TEU              int                     `bson:"teu"`
+	GrossKg          int64                   `bson:"grossKg"`
+	CargoDescription string                  `bson:"cargoDescription"`
+	HSCodes          []string                `bson:"hsCodes,omitempty"`
+	AllowWaitlist    bool                    `bson:"allowWaitlist"`
+	Consignee        *rail.Consignee         `bson:"consignee,omitempty"`
+	Status           rail.BookingStatus      `bson:"status"`
+	WaitlistedAt     *time.Time              `bson:"waitlistedAt,omitempty"`
+	ConfirmedAt      *time.Time              `bson:"confirmedAt,omitempty"`
+	CancelledAt      *time.Time              `bson:"cancelledAt,omitempty"`
+	CancelReason     string                  `bson:"cancelReason,omitempty"`
+	Loaded           []rail.LoadedContainer  `bson:"loaded"`
+	CreatedAt        time.Time               `bson:"createdAt"`
+	UpdatedAt        time.Time               `bson:"updatedAt"`
+	Timeline         []rail.TimelineEntry    `bson:"timeline"`
+	Version          int64                   `bson:"version"`
+	Outbox           []domain.Event          `bson:"outbox"`
+}
+
+func (d bookingDoc) version() int64         { return d.Version }
+func (d bookingDoc) outbox() []domain.Event { return d.Outbox }
+
+func bookingToDoc(b *rail.Booking) bookingDoc {
+	r := b.Snapshot()
+	d := bookingDoc{
+		ID: r.ID, DepartureID: r.DepartureID, BookedBy: r.BookedBy, ExporterID: r.ExporterID,
+		Containers: r.Containers, TEU: r.TEU, GrossKg: r.GrossKg, CargoDescription: r.CargoDescription,
+		HSCodes: r.HSCodes, AllowWaitlist: r.AllowWaitlist, Consignee: r.Consignee, Status: r.Status,
+		WaitlistedAt: r.WaitlistedAt, ConfirmedAt: r.ConfirmedAt, CancelledAt: r.CancelledAt,
+		CancelReason: r.CancelReason, Loaded: r.Loaded, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Timeline: r.Timeline, Version: r.Version + 1, Outbox: b.Outbox(),
+	}
+	if d.Loaded == nil {
+		d.Loaded = []rail.LoadedContainer{}
+	}
+	if d.Outbox == nil {
+		d.Outbox = []domain.Event{}
+	}
+	return d
+}
+
+func bookingFromDoc(d *bookingDoc) *rail.Booking {
+	return rail.BookingFromDatabase(rail.BookingRecord{
+		ID: d.ID, DepartureID: d.DepartureID, BookedBy: d.BookedBy, ExporterID: d.ExporterID,
+		Containers: d.Containers, TEU: d.TEU, GrossKg: d.GrossKg, CargoDescription: d.CargoDescription,
+		HSCodes: d.HSCodes, AllowWaitlist: d.AllowWaitlist, Consignee: d.Consignee, Status: d.Status,
+		WaitlistedAt: d.WaitlistedAt, ConfirmedAt: d.ConfirmedAt, CancelledAt: d.CancelledAt,
+		CancelReason: d.CancelReason, Loaded: d.Loaded, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Timeline: d.Timeline, Version: d.Version,
+	})
+}
+
+var errBookingNotFound = domain.NotFound("booking")
+
+// Create stores a new booking.
+func (r *Bookings) Create(ctx context.Context, b *rail.Booking) error {
+	_, err := r.coll.InsertOne(ctx, bookingToDoc(b))
+	if isDuplicateKey(err) {
+		return domain.Errorf(domain.KindConflict, "booking_exists", "booking %s exists", b.ID())
+	}
+	return internal(err, "insert booking")
+}
+
+// Get loads a booking.
+func (r *Bookings) Get(ctx context.Context, id string) (*rail.Booking, error) {
+	return getByID(ctx, r.coll, id, errBookingNotFound, bookingFromDoc)
+}
+
+// Update changes a booking under optimistic concurrency.
+func (r *Bookings) Update(ctx context.Context, id string, change func(*rail.Booking) error) (*rail.Booking, error) {
+	return updateVersioned(ctx, r.store, r.coll, id, errBookingNotFound, bookingFromDoc, change, bookingToDoc)
+}
+
+// List returns bookings newest first.
+func (r *Bookings) List(ctx context.Context, f rail.BookingFilter) ([]*rail.Booking, string, error) {
+	filter := bson.M{}
+	if f.DepartureID != "" {
+		filter["departureId"] = f.DepartureID
+	}
+	if f.ExporterID != "" {
+		filter["exporterId"] = f.ExporterID
+	}
+	if f.Status != "" {
+		filter["status"] = f.Status
+	}
+	if f.Parties != nil {
+		filter["$or"] = bson.A{
+			bson.M{"exporterId": bson.M{"$in": f.Parties}},
+			bson.M{"bookedBy": bson.M{"$in": f.Parties}},
+		}
+	}
+	docs, next, err := page(ctx, r.coll, filter, f.Limit, f.Cursor, func(d *bookingDoc) string { return d.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*rail.Booking, len(docs))
+	for i := range docs {
+		out[i] = bookingFromDoc(&docs[i])
+	}
+	return out, next, nil
+}
+
+// DeleteRequested removes a booking that is still requested.
+func (r *Bookings) DeleteRequested(ctx context.Context, id string) error {
+	if r.store.local != nil {
+		defer r.store.local.lock(collBookings + "\x00" + id)()
+	}
+	_, err := r.coll.DeleteOne(ctx, bson.M{"_id": id, "status": rail.BookingRequested})
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
+	return internal(err, "delete booking")
+}

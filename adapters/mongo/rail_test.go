@@ -1,0 +1,229 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/domain/rail"
+)
+
+func newDeparture(t *testing.T, deps *mongo.Departures, capacityTEU int) *rail.Departure {
+	t.Helper()
+	line, err := rail.ValidateLine(rail.SeedLines()[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	at := now.AddDate(0, 0, 10)
+	d, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, at), line, rail.DepartureInput{DepartsAt: at, CapacityTEU: capacityTEU}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := deps.Create(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestDepartureCapacityOperations(t *testing.T) {
+	ctx := context.Background()
+	deps := mongo.NewDepartures(mongotest.New(t))
+	d := newDeparture(t, deps, 6)
+	id := d.ID()
+
+	reserve := func(booking string, teu int, fromWaitlist bool) bool {
+		t.Helper()
+		ok, err := deps.Reserve(ctx, id, booking, teu, int64(teu)*10_000, fromWaitlist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	check := func(what string, confirmed, waitlisted int, holders, waiting []string) {
+		t.Helper()
+		got, err := deps.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := got.Capacity()
+		if c.ConfirmedTEU != confirmed || c.CargoKg != int64(confirmed)*10_000 || got.WaitlistedTEU() != waitlisted ||
+			fmt.Sprint(got.Holders()) != fmt.Sprint(holders) || fmt.Sprint(got.Waitlist()) != fmt.Sprint(waiting) {
+			t.Fatalf("%s: confirmed %d, waitlisted %d, holders %v, waiting %v", what, c.ConfirmedTEU, got.WaitlistedTEU(), got.Holders(), got.Waitlist())
+		}
+	}
+
+	if !reserve("b1", 4, false) || !reserve("b1", 4, false) {
+		t.Fatal("b1 not reserved")
+	}
+	check("b1 twice", 4, 0, []string{"b1"}, nil)
+	if reserve("b2", 4, false) {
+		t.Fatal("4 TEU reserved with 2 free")
+	}
+	if err := deps.Waitlist(ctx, id, "b2", 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := deps.Waitlist(ctx, id, "b2", 4); err != nil {
+		t.Fatal(err)
+	}
+	check("b2 waits", 4, 4, []string{"b1"}, []string{"b2"})
+	if reserve("b3", 2, false) {
+		t.Fatal("a new booking jumped the waiting list")
+	}
+	if err := deps.Release(ctx, id, "b1", 4, 40_000); err != nil {
+		t.Fatal(err)
+	}
+	if err := deps.Release(ctx, id, "b1", 4, 40_000); err != nil {
+		t.Fatal(err)
+	}
+	check("b1 released twice", 0, 4, nil, []string{"b2"})
+	if reserve("b3", 2, true) {
+		t.Fatal("promoted a booking that does not wait")
+	}
+	if !reserve("b2", 4, true) || !reserve("b2", 4, true) {
+		t.Fatal("b2 not promoted")
+	}
+	check("b2 promoted", 4, 0, []string{"b2"}, nil)
+	if err := deps.Unwaitlist(ctx, id, "b2", 4); err != nil {
+		t.Fatal(err)
+	}
+	check("unwaitlisting a holder changes nothing", 4, 0, []string{"b2"}, nil)
+
+	// An update of the rest of the departure never writes the counters back: a reservation that
+	// lands between its read and its write stays (on the embedded store the document's lock
+	// orders them instead).
+	reserved := make(chan bool, 1)
+	if _, err := deps.Update(ctx, id, func(d *rail.Departure) error {
+		go func() {
+			ok, _ := deps.Reserve(ctx, id, "b4", 2, 20_000, false)
+			reserved <- ok
+		}()
+		time.Sleep(20 * time.Millisecond)
+		return d.RecordEvent(rail.Event{Type: rail.EventDeparted, At: time.Now().UTC(), Location: "XIANGYANG"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ok := <-reserved; ok {
+		check("after an update", 6, 0, []string{"b2", "b4"}, nil)
+	} else { // the departure left first: nothing more is reserved
+		check("after an update", 4, 0, []string{"b2"}, nil)
+	}
+	if reserve("b5", 0, false) {
+		t.Fatal("reserved on a departed train")
+	}
+	if err := deps.Waitlist(ctx, id, "b5", 2); err == nil {
+		t.Fatal("waitlisted on a departed train")
+	}
+
+	// The reconciler's mark: set by every capacity change, cleared only if nothing moved since.
+	got, _ := deps.Get(ctx, id)
+	if got.CapacityChangedAt().IsZero() {
+		t.Fatal("capacity change not marked")
+	}
+	if list, err := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); err != nil || len(list) != 1 {
+		t.Fatalf("unsettled %d, %v", len(list), err)
+	}
+	if err := deps.Settle(ctx, id, got.CapacityChangedAt().Add(-time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); len(list) != 1 {
+		t.Fatal("settled with a stale mark")
+	}
+	if err := deps.Settle(ctx, id, got.CapacityChangedAt()); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); len(list) != 0 {
+		t.Fatal("not settled")
+	}
+}
+
+func TestConcurrentReservationsNeverOversell(t *testing.T) {
+	ctx := context.Background()
+	deps := mongo.NewDepartures(mongotest.New(t))
+	d := newDeparture(t, deps, 110)
+	var wg sync.WaitGroup
+	granted := make([]bool, 200)
+	errs := make([]error, 200)
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			teu := 2 + 2*(i%2)
+			granted[i], errs[i] = deps.Reserve(ctx, d.ID(), fmt.Sprintf("b%03d", i), teu, 1000, false)
+			if i%7 == 0 { // and some ask twice
+				again, err := deps.Reserve(ctx, d.ID(), fmt.Sprintf("b%03d", i), teu, 1000, false)
+				if err == nil && again != granted[i] {
+					errs[i] = fmt.Errorf("a repeat answered %v after %v", again, granted[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sum := 0
+	for i, ok := range granted {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if ok {
+			sum += 2 + 2*(i%2)
+		}
+	}
+	got, _ := deps.Get(ctx, d.ID())
+	if c := got.Capacity(); c.ConfirmedTEU != sum || sum > 110 || sum < 106 || len(got.Holders()) == 0 {
+		t.Fatalf("granted %d TEU, departure counts %+v", sum, c)
+	}
+}
+
+func TestBookingsRepository(t *testing.T) {
+	ctx := context.Background()
+	s := mongotest.New(t)
+	bookings := mongo.NewBookings(s)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	mk := func(id, exporter string) *rail.Booking {
+		b, err := rail.NewBooking(id, rail.BookingRequest{DepartureID: "dep_XXO_20261211", BookedBy: exporter, ExporterID: exporter,
+			Containers: []rail.ContainerRequest{{Type: rail.Type40HQ, Count: 1}}, GrossKg: 9000, CargoDescription: "parts",
+			Consignee: &rail.Consignee{Name: "Duisport", Country: "DE"}}, now, exporter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bookings.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	mk("bkg_1", "org_a")
+	mk("bkg_2", "org_b")
+	mk("bkg_3", "org_a")
+	if _, err := bookings.Update(ctx, "bkg_1", func(b *rail.Booking) error { return b.Confirm(now, "org_a") }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := bookings.Get(ctx, "bkg_1")
+	if err != nil || got.Status() != rail.BookingConfirmed || got.Consignee().Country != "DE" || len(got.Timeline()) != 2 {
+		t.Fatalf("bkg_1: %v %+v", err, got)
+	}
+	page, next, err := bookings.List(ctx, rail.BookingFilter{Parties: []string{"org_a"}, Limit: 1})
+	if err != nil || len(page) != 1 || page[0].ID() != "bkg_3" || next == "" {
+		t.Fatalf("page 1: %v %d %q", err, len(page), next)
+	}
+	page, next, _ = bookings.List(ctx, rail.BookingFilter{Parties: []string{"org_a"}, Limit: 1, Cursor: next})
+	if len(page) != 1 || page[0].ID() != "bkg_1" {
+		t.Fatalf("page 2: %d", len(page))
+	}
+	// Only a requested booking is deleted.
+	if err := bookings.DeleteRequested(ctx, "bkg_1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bookings.DeleteRequested(ctx, "bkg_2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bookings.Get(ctx, "bkg_1"); err != nil {
+		t.Fatal("a confirmed booking was deleted")
+	}
+	if _, err := bookings.Get(ctx, "bkg_2"); err == nil {
+		t.Fatal("a requested booking was not deleted")
+	}
+}

@@ -1,0 +1,103 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/adapters/redis"
+	"github.com/silkgate/silkgate/adapters/redis/redistest"
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain/rail"
+)
+
+// TestReconcilerFinishesBookingSagas leaves bookings in every state a crash between the saga's
+// single-document steps can leave them, and lets the reconciler finish them.
+func TestReconcilerFinishesBookingSagas(t *testing.T) {
+	ctx := context.Background()
+	store := mongotest.New(t)
+	rdb := redistest.New(t)
+	clock := &stillClock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	queue := &lostQueue{}
+	deps, bookings := mongo.NewDepartures(store), mongo.NewBookings(store)
+	a := app.New(app.Ports{
+		Orgs: mongo.NewOrgs(store), Keys: mongo.NewAPIKeys(store), Authorizations: mongo.NewAuthorizations(store),
+		Rail:   app.RailStore{Lines: mongo.NewLines(store), Departures: deps, Bookings: bookings},
+		Outbox: mongo.NewOutbox(store), Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Queue: queue, Clock: clock,
+	})
+	line, _ := rail.ValidateLine(rail.SeedLines()[1])
+	at := clock.now.AddDate(0, 0, 10)
+	dep, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, at), line, rail.DepartureInput{DepartsAt: at, CapacityTEU: 4}, clock.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := deps.Create(ctx, dep); err != nil {
+		t.Fatal(err)
+	}
+	book := func(id string) *rail.Booking {
+		t.Helper()
+		b, err := rail.NewBooking(id, rail.BookingRequest{DepartureID: dep.ID(), BookedBy: "org_x", ExporterID: "org_x",
+			Containers: []rail.ContainerRequest{{Type: rail.Type40HQ, Count: 1}}, GrossKg: 9000, CargoDescription: "parts",
+			AllowWaitlist: true}, clock.now, "org_x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bookings.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reserve := func(id string) {
+		t.Helper()
+		if ok, err := deps.Reserve(ctx, dep.ID(), id, 2, 9000, false); err != nil || !ok {
+			t.Fatalf("reserve %s: %v %v", id, ok, err)
+		}
+	}
+	// bkg_1 took its capacity, and the crash came before it was confirmed.
+	book("bkg_1")
+	reserve("bkg_1")
+	// bkg_3 was confirmed, then cancelled; the crash came before its capacity went back.
+	book("bkg_3")
+	reserve("bkg_3")
+	_, err = bookings.Update(ctx, "bkg_3", func(b *rail.Booking) error { return b.Confirm(clock.now, "org_x") })
+	must(err)
+	_, err = bookings.Update(ctx, "bkg_3", func(b *rail.Booking) error { return b.Cancel(clock.now, "org_x", "") })
+	must(err)
+	// bkg_2 joined the waiting list, and the crash came before the booking said so.
+	book("bkg_2")
+	must(deps.Waitlist(ctx, dep.ID(), "bkg_2", 2))
+	// bkg_4 was stored, and the crash came before anything else.
+	book("bkg_4")
+
+	// A minute later the reconciler runs, then the relay tasks it queued.
+	clock.now = time.Now().UTC().Add(time.Minute)
+	must(a.Reconcile(ctx))
+	for _, task := range queue.tasks {
+		if task.Type == app.TaskRelayOutbox {
+			must(a.TaskHandlers()[app.TaskRelayOutbox](ctx, task.Payload))
+		}
+	}
+
+	want := map[string]rail.BookingStatus{"bkg_1": rail.BookingConfirmed, "bkg_2": rail.BookingConfirmed,
+		"bkg_3": rail.BookingCancelled, "bkg_4": rail.BookingWaitlisted}
+	for id, status := range want {
+		b, err := bookings.Get(ctx, id)
+		must(err)
+		if b.Status() != status {
+			t.Errorf("%s is %s, want %s", id, b.Status(), status)
+		}
+	}
+	got, err := deps.Get(ctx, dep.ID())
+	must(err)
+	if c := got.Capacity(); c.ConfirmedTEU != 4 || got.WaitlistedTEU() != 2 || !got.HeldBy("bkg_1") || !got.HeldBy("bkg_2") || !got.Waiting("bkg_4") {
+		t.Fatalf("departure after reconciling: %+v, waitlisted %d, holders %v, waiting %v", c, got.WaitlistedTEU(), got.Holders(), got.Waitlist())
+	}
+}

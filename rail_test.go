@@ -1,0 +1,386 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// planDeparture schedules a train of line XXO (operator) departing in the given number of days,
+// with the given capacity, and returns its id.
+func (s *service) planDeparture(inDays, capacityTEU int) string {
+	s.t.Helper()
+	at := time.Now().UTC().AddDate(0, 0, inDays).Truncate(time.Hour)
+	d := s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XXO", "departsAt": at.Format(time.RFC3339), "capacityTEU": capacityTEU,
+	}), 201)
+	return d["id"].(string)
+}
+
+// book asks for count boxes of one type; it returns the answer as it came.
+func (s *service) book(key, departureID, boxType string, count int, allowWaitlist bool, extra map[string]any) response {
+	s.t.Helper()
+	body := map[string]any{
+		"departureId": departureID, "containers": []any{map[string]any{"type": boxType, "count": count}},
+		"cargoDescription": "蓝牙耳机 / Bluetooth earphones", "hsCodes": []string{"851830"},
+		"grossKg": 9000 * count, "allowWaitlist": allowWaitlist,
+	}
+	for k, v := range extra {
+		body[k] = v
+	}
+	return s.do("POST", "/v1/bookings", key, body)
+}
+
+func capacityOf(s *service, departureID string) map[string]any {
+	s.t.Helper()
+	return s.expect(s.do("GET", "/v1/departures/"+departureID, testOperatorKey, nil), 200)["capacity"].(map[string]any)
+}
+
+func num(v any) int { f, _ := v.(float64); return int(f) }
+
+func TestRoutesAndTimetable(t *testing.T) {
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+
+	routes := arr(s.expect(s.do("GET", "/v1/routes", exp.key, nil), 200)["items"])
+	if len(routes) != 9 {
+		t.Fatalf("%d seed lines, want 9", len(routes))
+	}
+	xxo := s.expect(s.do("GET", "/v1/routes/XXO", exp.key, nil), 200)
+	if xxo["name"] != "襄西欧" || xxo["border"] != "ALASHANKOU" || xxo["mode"] != "rail" || num(xxo["transitDays"]) != 21 {
+		t.Fatalf("XXO %v", xxo)
+	}
+	s.expectProblem(s.do("GET", "/v1/routes/NOPE", exp.key, nil), 404, "line_not_found", "")
+
+	// Only the operator edits lines; an edit is checked like a new line.
+	xxo["transitDays"] = 19
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", exp.key, xxo), 403, "operator_only", "")
+	stops := xxo["itinerary"].([]any)
+	stops[len(stops)-1].(map[string]any)["dayOffset"] = 19
+	edited := s.expect(s.do("PUT", "/v1/routes/XXO", testOperatorKey, xxo), 200)
+	if num(edited["transitDays"]) != 19 || num(edited["version"]) != 2 {
+		t.Fatalf("edited %v", edited)
+	}
+	bad := map[string]any{}
+	for k, v := range xxo {
+		bad[k] = v
+	}
+	bad["border"] = "PARIS"
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", testOperatorKey, bad), 422, "unknown_border", "border")
+	// A restart keeps the operator's edit: seeding fills in missing lines only.
+	s.restart()
+	if l := s.expect(s.do("GET", "/v1/routes/XXO", exp.key, nil), 200); num(l["transitDays"]) != 19 {
+		t.Errorf("after restart XXO has %v transit days", l["transitDays"])
+	}
+
+	// The weekly timetable, planned twice, is planned once.
+	s.expectProblem(s.do("POST", "/v1/routes/XXO/timetable", exp.key, map[string]any{"weeks": 2}), 403, "operator_only", "")
+	s.expectProblem(s.do("POST", "/v1/routes/XXO/timetable", testOperatorKey, map[string]any{"weeks": 0}), 422, "invalid_weeks", "weeks")
+	first := s.expect(s.do("POST", "/v1/routes/XXO/timetable", testOperatorKey, map[string]any{"weeks": 3}), 201)
+	created := arr(first["created"])
+	if len(created) != 3 {
+		t.Fatalf("3 weeks of a weekly line planned %d trains: %v", len(created), first)
+	}
+	again := s.expect(s.do("POST", "/v1/routes/XXO/timetable", testOperatorKey, map[string]any{"weeks": 3}), 200)
+	if len(arr(again["created"])) != 0 || len(arr(again["existing"])) != 3 {
+		t.Fatalf("planning again: %v", again)
+	}
+	dep := created[0].(map[string]any)
+	departs, _ := time.Parse(time.RFC3339, dep["departsAt"].(string))
+	if departs.In(time.FixedZone("CST", 8*3600)).Weekday() != time.Friday || num(dep["transitDays"]) != 19 {
+		t.Errorf("XXO runs on Fridays for 19 days now: %v", dep)
+	}
+	c := dep["capacity"].(map[string]any)
+	if num(c["capacityTEU"]) != 110 || num(c["availableTEU"]) != 110 || num(c["confirmedTEU"]) != 0 ||
+		num(c["waitlistedTEU"]) != 0 || num(c["maxCargoKg"]) != 1_300_000 {
+		t.Errorf("capacity %v", c)
+	}
+	opens, _ := time.Parse(time.RFC3339, dep["bookingOpensAt"].(string))
+	cutoff, _ := time.Parse(time.RFC3339, dep["cutoffAt"].(string))
+	if departs.Sub(opens) != 14*24*time.Hour || cutoff.In(time.FixedZone("CST", 8*3600)).Weekday() != time.Tuesday {
+		t.Errorf("booking window %v .. %v for a Friday train", opens, cutoff)
+	}
+
+	// Listing by line and time.
+	list := s.expect(s.do("GET", "/v1/departures?routeCode=XXO&limit=2", exp.key, nil), 200)
+	if len(arr(list["items"])) != 2 || list["nextCursor"] == nil {
+		t.Fatalf("page 1: %v", list)
+	}
+	rest := s.expect(s.do("GET", "/v1/departures?routeCode=XXO&cursor="+list["nextCursor"].(string), exp.key, nil), 200)
+	if len(arr(rest["items"])) != 1 {
+		t.Fatalf("page 2: %v", rest)
+	}
+	to := departs.Add(time.Hour).Format(time.RFC3339)
+	if n := len(arr(s.expect(s.do("GET", "/v1/departures?routeCode=XXO&to="+to, exp.key, nil), 200)["items"])); n != 1 {
+		t.Errorf("departures before %s: %d", to, n)
+	}
+	s.expectProblem(s.do("GET", "/v1/departures?from=yesterday", exp.key, nil), 422, "invalid_time", "from")
+
+	// A single departure: defaults, the once-a-day rule and checked fields.
+	at := time.Now().UTC().AddDate(0, 0, 30).Truncate(time.Hour).Format(time.RFC3339)
+	one := s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{"routeCode": "XQM", "departsAt": at, "capacityTEU": 60}), 201)
+	if num(one["capacity"].(map[string]any)["capacityTEU"]) != 60 || one["routeCode"] != "XQM" || one["status"] != "scheduled" {
+		t.Errorf("departure %v", one)
+	}
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{"routeCode": "XQM", "departsAt": at}), 409, "departure_exists", "")
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{"routeCode": "XQM", "departsAt": "soon"}), 422, "invalid_time", "departsAt")
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{"routeCode": "XQM", "departsAt": at, "capacityTEU": 200}), 422, "invalid_capacity", "capacityTEU")
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{"routeCode": "NOPE", "departsAt": at}), 422, "unknown_route", "routeCode")
+	s.expectProblem(s.do("POST", "/v1/departures", exp.key, map[string]any{"routeCode": "XQM", "departsAt": at}), 403, "operator_only", "")
+}
+
+func TestBookingWaitlistAndCancel(t *testing.T) {
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 8)
+
+	first := s.expect(s.book(exp.key, dep, "40HQ", 2, false, nil), 201) // 4 TEU
+	if first["status"] != "confirmed" || num(first["teu"]) != 4 || first["exporterId"] != exp.id || first["routeCode"] != "XXO" {
+		t.Fatalf("first booking %v", first)
+	}
+	if first["delivery"].(map[string]any)["transportStatus"] != "not_departed" {
+		t.Errorf("delivery %v", first["delivery"])
+	}
+	second := s.expect(s.book(exp.key, dep, "20GP", 4, false, nil), 201) // 4 TEU: the train is full
+	if second["status"] != "confirmed" {
+		t.Fatalf("second booking %v", second)
+	}
+	s.expectProblem(s.book(exp.key, dep, "40GP", 1, false, nil), 409, "departure_full", "containers")
+	waiting := s.expect(s.book(exp.key, dep, "40GP", 1, true, nil), 201)
+	later := s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
+	if waiting["status"] != "waitlisted" || later["status"] != "waitlisted" {
+		t.Fatalf("waitlisted %v / %v", waiting["status"], later["status"])
+	}
+	// While bookings wait, a new one queues behind them even if it would fit.
+	c := capacityOf(s, dep)
+	if num(c["confirmedTEU"]) != 8 || num(c["availableTEU"]) != 0 || num(c["waitlistedTEU"]) != 4 {
+		t.Fatalf("capacity %v", c)
+	}
+	// Refused requests leave nothing behind.
+	all := arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep, exp.key, nil), 200)["items"])
+	if len(all) != 4 {
+		t.Fatalf("%d bookings stored, want 4", len(all))
+	}
+
+	// Cancelling 4 TEU promotes both waiting bookings, first come first.
+	cancelled := s.expect(s.do("POST", "/v1/bookings/"+first["id"].(string)+"/cancel", exp.key, map[string]any{"reason": "order moved"}), 200)
+	if cancelled["status"] != "cancelled" || cancelled["cancelReason"] != "order moved" {
+		t.Fatalf("cancelled %v", cancelled)
+	}
+	for _, id := range []string{waiting["id"].(string), later["id"].(string)} {
+		b := s.expect(s.do("GET", "/v1/bookings/"+id, exp.key, nil), 200)
+		if b["status"] != "confirmed" || b["confirmedAt"] == nil {
+			t.Errorf("%s after the cancellation: %v", id, b["status"])
+		}
+	}
+	c = capacityOf(s, dep)
+	if num(c["confirmedTEU"]) != 8 || num(c["waitlistedTEU"]) != 0 {
+		t.Fatalf("capacity after promotion %v", c)
+	}
+	// Cancelling twice is harmless and gives nothing back twice.
+	s.expect(s.do("POST", "/v1/bookings/"+first["id"].(string)+"/cancel", exp.key, nil), 200)
+	if c := capacityOf(s, dep); num(c["confirmedTEU"]) != 8 {
+		t.Fatalf("second cancellation changed capacity: %v", c)
+	}
+	confirmed := arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep+"&status=confirmed", exp.key, nil), 200)["items"])
+	if len(confirmed) != 3 {
+		t.Errorf("%d confirmed bookings, want 3", len(confirmed))
+	}
+
+	// Rules of the request.
+	s.expectProblem(s.book(exp.key, dep, "20GP", 1, true, nil), 422, "twenty_foot_in_pairs", "containers[0].count")
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, map[string]any{"grossKg": 26_000}), 422, "over_weight", "grossKg")
+	s.expectProblem(s.book(exp.key, dep, "45GP", 1, true, nil), 422, "invalid_container_type", "containers[0].type")
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 5, true, nil), 422, "exceeds_capacity", "containers")
+	s.expectProblem(s.book(exp.key, "dep_XXO_19990101", "40HQ", 1, true, nil), 422, "unknown_departure", "departureId")
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, map[string]any{"consignee": map[string]any{"name": "DE GmbH", "country": "XX"}}), 422, "invalid_country", "consignee.country")
+	s.expectProblem(s.do("POST", "/v1/bookings", exp.key, `{"departureId": 5}`), 400, "invalid_type", "departureId")
+
+	// Outside the booking window.
+	at := time.Now().UTC().AddDate(0, 0, 5)
+	closed := s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XHO", "departsAt": at.Format(time.RFC3339),
+		"bookingOpensAt": at.AddDate(0, 0, -9).Format(time.RFC3339), "cutoffAt": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339),
+	}), 201)
+	s.expectProblem(s.book(exp.key, closed["id"].(string), "40HQ", 1, true, nil), 422, "booking_closed", "")
+}
+
+func TestBookingTenancy(t *testing.T) {
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	other := s.register("exporter", "乙", usccB, "4206340017")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	dep := s.planDeparture(10, 110)
+
+	own := s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)
+	id := own["id"].(string)
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, false, map[string]any{"exporterId": other.id}), 422, "not_your_org", "exporterId")
+	s.expectProblem(s.do("GET", "/v1/bookings/"+id, other.key, nil), 404, "booking_not_found", "")
+	s.expectProblem(s.do("POST", "/v1/bookings/"+id+"/cancel", other.key, nil), 404, "booking_not_found", "")
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings", other.key, nil), 200)["items"])); n != 0 {
+		t.Errorf("another exporter lists %d bookings", n)
+	}
+
+	// A broker books only for exporters that authorise it, and then sees their bookings.
+	s.expectProblem(s.book(brk.key, dep, "40HQ", 1, false, nil), 422, "required", "exporterId")
+	s.expectProblem(s.book(brk.key, dep, "40HQ", 1, false, map[string]any{"exporterId": exp.id}), 403, "not_authorized", "")
+	s.authorize(exp, exp, brk, "9610")
+	forExp := s.expect(s.book(brk.key, dep, "40HQ", 1, false, map[string]any{"exporterId": exp.id}), 201)
+	if forExp["bookedBy"] != brk.id || forExp["exporterId"] != exp.id {
+		t.Fatalf("broker's booking %v", forExp)
+	}
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings", brk.key, nil), 200)["items"])); n != 2 {
+		t.Errorf("the broker lists %d bookings, want 2", n)
+	}
+	s.expect(s.do("GET", "/v1/bookings/"+forExp["id"].(string), exp.key, nil), 200)
+
+	// The operator books for any exporter and sees everything.
+	s.expectProblem(s.book(testOperatorKey, dep, "40HQ", 1, false, map[string]any{"exporterId": brk.id}), 422, "unknown_exporter", "exporterId")
+	s.expect(s.book(testOperatorKey, dep, "40HQ", 1, false, map[string]any{"exporterId": other.id}), 201)
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep, testOperatorKey, nil), 200)["items"])); n != 3 {
+		t.Errorf("the operator lists %d bookings, want 3", n)
+	}
+	if c := capacityOf(s, dep); num(c["confirmedTEU"]) != 6 {
+		t.Errorf("capacity %v", c)
+	}
+	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/events", exp.key, map[string]any{"type": "departed"}), 403, "operator_only", "")
+}
+
+// releasedParcel registers a parcel and takes it through customs to released.
+func (s *service) releasedParcel(key, logisticsNo string) string {
+	s.t.Helper()
+	pid := s.expect(s.do("POST", "/v1/parcels", key, parcelBody(logisticsNo)), 201)["id"].(string)
+	id := s.declare(key, pid)[0]
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", key, nil), 202)
+	s.waitForStatus(key, id, "released")
+	eventually(s.t, "parcel "+pid+" released", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+pid, key, nil), 200)["status"] == "released"
+	})
+	return pid
+}
+
+func TestContainersCustomsGateAndMovements(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 110)
+	b := s.expect(s.book(exp.key, dep, "40HQ", 1, false, map[string]any{
+		"consignee": map[string]any{"name": "Duisport Logistics GmbH", "address": "Alte Ruhrorter Str. 42, Duisburg", "country": "de"}}), 201)
+	bid := b["id"].(string)
+	if b["consignee"].(map[string]any)["country"] != "DE" {
+		t.Errorf("consignee %v", b["consignee"])
+	}
+
+	released := s.releasedParcel(exp.key, "XYR1")
+	pending := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYR2")), 201)["id"].(string)
+	load := func(containerNo string, parcels ...string) response {
+		return s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
+			"containerNo": containerNo, "type": "40HQ", "sealNo": "SG123456", "parcelIds": parcels})
+	}
+	s.expectProblem(load("CSQU3054384", released), 422, "invalid_container_no", "containerNo")
+	// Nothing that customs has not released goes in; the answer names it.
+	s.expectProblem(load("CSQU3054383", released, pending), 409, "not_released", "parcelIds[1]")
+	if p := s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200); p["status"] != "released" {
+		t.Fatalf("a refused loading left the parcel %v", p["status"])
+	}
+	other := s.register("exporter", "乙", usccB, "4206340017")
+	foreign := s.expect(s.do("POST", "/v1/parcels", other.key, parcelBody("XYR3")), 201)["id"].(string)
+	s.expectProblem(load("CSQU3054383", foreign), 422, "unknown_parcel", "parcelIds[0]")
+
+	loaded := s.expect(load("CSQU3054383", released), 201)
+	boxes := arr(loaded["loadedContainers"])
+	if len(boxes) != 1 || boxes[0].(map[string]any)["containerNo"] != "CSQU3054383" {
+		t.Fatalf("loaded %v", loaded["loadedContainers"])
+	}
+	s.expect(load("CSQU3054383", released), 201) // the same again changes nothing
+	s.expectProblem(load("MSKU1234565"), 409, "containers_exhausted", "")
+	p := s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)
+	if p["status"] != "loaded" || p["containerNo"] != "CSQU3054383" || p["departureId"] != dep {
+		t.Fatalf("parcel after loading %v", p)
+	}
+	s.expectProblem(s.do("POST", "/v1/bookings/"+bid+"/cancel", exp.key, nil), 409, "containers_loaded", "")
+
+	// The consignment note.
+	note := s.do("GET", "/v1/bookings/"+bid+"/consignment-note", exp.key, nil)
+	if note.Status != 200 || note.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(note.Body, []byte("%PDF-")) || len(note.Body) < 5000 {
+		t.Fatalf("consignment note: %d %s, %d bytes", note.Status, note.Header.Get("Content-Type"), len(note.Body))
+	}
+	s.expectProblem(s.do("GET", "/v1/bookings/"+bid+"/consignment-note", other.key, nil), 404, "booking_not_found", "")
+
+	// Movements, in their legal order only.
+	now := time.Now().UTC()
+	event := func(typ, location string, at time.Time) response {
+		return s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+			"type": typ, "location": location, "at": at.Format(time.RFC3339)})
+	}
+	s.expectProblem(event("arrived", "DUISBURG", now), 409, "illegal_event_order", "")
+	s.expectProblem(event("teleported", "DUISBURG", now), 422, "invalid_event_type", "type")
+	d := s.expect(event("departed", "XIANGYANG", now), 200)
+	if d["status"] != "departed" || d["delivery"].(map[string]any)["transportStatus"] != "in_transit" {
+		t.Fatalf("after departure %v", d)
+	}
+	s.expect(event("departed", "XIANGYANG", now), 200) // the same report twice is harmless
+	eventually(t, "the parcel departs with its train", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)["status"] == "departed"
+	})
+	// The CEB509 departure document goes to customs for the parcels on board.
+	var ceb509 map[string]any
+	eventually(t, "a departure document is accepted", func() bool {
+		for _, it := range arr(s.expect(s.do("GET", "/v1/declarations?kind=departure", exp.key, nil), 200)["items"]) {
+			ceb509 = it.(map[string]any)
+		}
+		return ceb509 != nil && ceb509["status"] == "accepted"
+	})
+	msg := s.do("GET", "/v1/declarations/"+ceb509["id"].(string)+"/message", exp.key, nil)
+	if !strings.Contains(string(msg.Body), "CEB509Message") || !strings.Contains(string(msg.Body), "XYR1") {
+		t.Errorf("departure message %.400s", msg.Body)
+	}
+	s.expect(event("border_crossed", "ALASHANKOU", now.Add(6*24*time.Hour)), 200)
+	s.expectProblem(event("border_crossed", "ALASHANKOU", now.Add(5*24*time.Hour)), 409, "illegal_event_order", "")
+	track := s.expect(s.do("GET", "/v1/tracking/XYR1", exp.key, nil), 200)
+	tr := track["transport"].(map[string]any)
+	if tr["departureId"] != dep || tr["containerNo"] != "CSQU3054383" || tr["routeCode"] != "XXO" || tr["eta"] == nil {
+		t.Fatalf("tracking transport %v", tr)
+	}
+	eventually(t, "the border crossing reaches the parcel's timeline", func() bool {
+		for _, e := range arr(s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)["timeline"]) {
+			if strings.Contains(fmt.Sprint(e.(map[string]any)["detail"]), "border_crossed at ALASHANKOU") {
+				return true
+			}
+		}
+		return false
+	})
+	s.expect(event("arrived", "DUISBURG", now.Add(20*24*time.Hour)), 200)
+	eventually(t, "the parcel arrives", func() bool {
+		return s.expect(s.do("GET", "/v1/tracking/XYR1", exp.key, nil), 200)["status"] == "arrived"
+	})
+	track = s.expect(s.do("GET", "/v1/tracking/XYR1", exp.key, nil), 200)
+	if tr := track["transport"].(map[string]any); tr["transportStatus"] != "arrived" || tr["lastKnownLocation"] != "DUISBURG" {
+		t.Errorf("tracking after arrival %v", tr)
+	}
+	bk := s.expect(s.do("GET", "/v1/bookings/"+bid, exp.key, nil), 200)
+	movements := 0
+	for _, e := range arr(bk["timeline"]) {
+		if e.(map[string]any)["type"] == "booking.movement" {
+			movements++
+		}
+	}
+	if movements != 3 || bk["delivery"].(map[string]any)["transportStatus"] != "arrived" {
+		t.Errorf("booking after arrival: %d movements, delivery %v", movements, bk["delivery"])
+	}
+}
+
+func TestMisdirectedTrain(t *testing.T) {
+	s := startService(t, nil)
+	dep := s.planDeparture(10, 110)
+	now := time.Now().UTC()
+	s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "location": "XIANGYANG", "at": now.Format(time.RFC3339)}), 200)
+	d := s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "border_crossed", "location": "MANZHOULI", "at": now.Add(4 * 24 * time.Hour).Format(time.RFC3339)}), 200)
+	del := d["delivery"].(map[string]any)
+	if del["misdirected"] != true || del["lastKnownLocation"] != "MANZHOULI" {
+		t.Errorf("delivery after an off-route border crossing %v", del)
+	}
+}
