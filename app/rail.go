@@ -314,7 +314,7 @@ func (a *App) BookSpace(ctx context.Context, actor Actor, req rail.BookingReques
 	if err := a.Rail.Bookings.Create(ctx, b); err != nil {
 		return nil, err
 	}
-	b, err = a.settleBooking(ctx, b.ID(), actor.OrgID)
+	b, err = a.settle(ctx, b, dep, actor.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,13 @@ func (a *App) settleBooking(ctx context.Context, id, actor string) (*rail.Bookin
 	if err != nil {
 		return nil, err
 	}
-	held := dep.HeldBy(id)
+	return a.settle(ctx, b, dep, actor)
+}
+
+// settle is settleBooking with the booking (requested) and its departure as read.
+func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, actor string) (*rail.Booking, error) {
+	id := b.ID()
+	held, err := dep.HeldBy(id), error(nil)
 	if !held && !dep.Waiting(id) {
 		if held, err = a.Rail.Departures.Reserve(ctx, dep.ID(), id, b.TEU(), b.GrossKg(), false); err != nil {
 			return nil, err
@@ -358,11 +364,13 @@ func (a *App) settleBooking(ctx context.Context, id, actor string) (*rail.Bookin
 		}
 		return nil, err
 	}
-	if _, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, actor) }); err != nil {
+	b, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, actor) })
+	if err != nil {
 		return nil, err
 	}
-	if err := a.promote(ctx, dep.ID()); err != nil {
-		return nil, err
+	promoted, err := a.promote(ctx, dep.ID())
+	if err != nil || !slices.Contains(promoted, id) {
+		return b, err
 	}
 	return a.Rail.Bookings.Get(ctx, id)
 }
@@ -382,16 +390,16 @@ func departureFull(dep *rail.Departure, b *rail.Booking) error {
 // (rail.PromotionOrder), one at a time, each through one conditional update of the departure.
 // Promotions of one departure are serialised within the process so that concurrent promoters do
 // not reorder the queue; the capacity invariant never depended on it.
-func (a *App) promote(ctx context.Context, departureID string) error {
+func (a *App) promote(ctx context.Context, departureID string) (promoted []string, err error) {
 	defer a.lockDeparture(departureID)()
 	for range 1000 {
 		dep, err := a.Rail.Departures.Get(ctx, departureID)
 		if err != nil {
-			return err
+			return promoted, err
 		}
 		c := dep.Capacity()
 		if dep.Status() != rail.DepartureScheduled || len(dep.Waitlist()) == 0 || c.FreeTEU() <= 0 || c.FreeKg() <= 0 {
-			return nil
+			return promoted, nil
 		}
 		var waiting []*rail.Booking
 		for _, id := range dep.Waitlist() {
@@ -400,29 +408,30 @@ func (a *App) promote(ctx context.Context, departureID string) error {
 				continue
 			}
 			if err != nil {
-				return err
+				return promoted, err
 			}
 			waiting = append(waiting, b)
 		}
 		order := rail.PromotionOrder(waiting, c)
 		if len(order) == 0 {
-			return nil
+			return promoted, nil
 		}
 		next := order[0]
 		ok, err := a.Rail.Departures.Reserve(ctx, departureID, next.ID(), next.TEU(), next.GrossKg(), true)
 		if err != nil {
-			return err
+			return promoted, err
 		}
 		if !ok {
 			continue // capacity moved meanwhile: look again
 		}
 		now := a.Clock.Now()
 		if _, err := a.Rail.Bookings.Update(ctx, next.ID(), func(b *rail.Booking) error { return b.Promote(now, "waitlist") }); err != nil {
-			return err
+			return promoted, err
 		}
+		promoted = append(promoted, next.ID())
 		a.relaySoon(ctx, "booking", next.ID())
 	}
-	return nil
+	return promoted, nil
 }
 
 // lockDeparture serialises promotions of one departure in this process.
@@ -474,7 +483,8 @@ func (a *App) afterCancel(ctx context.Context, b *rail.Booking) error {
 	if err := a.Rail.Departures.Unwaitlist(ctx, b.DepartureID(), b.ID(), b.TEU()); err != nil {
 		return err
 	}
-	return a.promote(ctx, b.DepartureID())
+	_, err := a.promote(ctx, b.DepartureID())
+	return err
 }
 
 // followBooking carries a booking's recorded change through (the outbox reaction): a booking
@@ -563,7 +573,7 @@ func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 		}
 		a.relaySoon(ctx, "booking", id)
 	}
-	if err := a.promote(ctx, dep.ID()); err != nil {
+	if _, err := a.promote(ctx, dep.ID()); err != nil {
 		return err
 	}
 	return a.Rail.Departures.Settle(ctx, dep.ID(), dep.CapacityChangedAt())

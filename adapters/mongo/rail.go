@@ -2,7 +2,7 @@ package mongo
 
 import (
 	"context"
-	"errors"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -185,6 +185,15 @@ func departureFromDoc(d *departureDoc) *rail.Departure {
 
 var errDepartureNotFound = domain.NotFound("departure")
 
+func isNotFound(err error) bool { return domain.KindOf(err) == domain.KindNotFound }
+
+func ignoreNotFound(err error) error {
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
 // Create stores a new departure.
 func (r *Departures) Create(ctx context.Context, d *rail.Departure) error {
 	_, err := r.coll.InsertOne(ctx, departureToDoc(d))
@@ -264,19 +273,29 @@ func (r *Departures) find(ctx context.Context, filter bson.M, opts *options.Find
 }
 
 // capacityOp runs one conditional single-document update of a departure's capacity fields and
-// reports whether it matched. On the embedded store it holds the departure's lock, as every
-// read-change-write of the document does.
-func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M) (bool, error) {
-	if r.store.local != nil {
-		defer r.store.local.lock(collDepartures + "\x00" + id)()
-	}
-	filter["_id"] = id
+// reports whether it matched. cond is the filter's condition in Go: the embedded store answers
+// a filter on anything besides _id by scanning the collection, so there the departure's lock
+// (held by every read-change-write of the document in this, its only, process) guards a read,
+// cond, and a write by _id instead.
+func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*departureDoc) bool) (bool, error) {
 	set, _ := update["$set"].(bson.M)
 	if set == nil {
 		set = bson.M{}
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	if r.store.local != nil {
+		defer r.store.local.lock(collDepartures + "\x00" + id)()
+		doc, err := loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound)
+		if isNotFound(err) {
+			return false, nil
+		}
+		if err != nil || !cond(doc) {
+			return false, err
+		}
+		filter = bson.M{}
+	}
+	filter["_id"] = id
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return false, internal(err, "update departure capacity")
@@ -306,7 +325,14 @@ func (r *Departures) Reserve(ctx context.Context, departureID, booking string, t
 	} else {
 		filter["waitlistedTeu"] = 0
 	}
-	ok, err := r.capacityOp(ctx, departureID, filter, update)
+	ok, err := r.capacityOp(ctx, departureID, filter, update, func(d *departureDoc) bool {
+		queued := d.WaitlistedTEU == 0
+		if fromWaitlist {
+			queued = slices.Contains(d.Waitlist, booking)
+		}
+		return d.Status == rail.DepartureScheduled && d.FreeTEU >= teu && d.FreeKg >= kg &&
+			!slices.Contains(d.Holders, booking) && queued
+	})
 	if err != nil || ok {
 		return ok, err
 	}
@@ -322,7 +348,7 @@ func (r *Departures) Release(ctx context.Context, departureID, booking string, t
 	_, err := r.capacityOp(ctx, departureID, bson.M{"holders": booking}, bson.M{
 		"$inc":     bson.M{"confirmedTeu": -teu, "freeTeu": teu, "cargoKg": -kg, "freeKg": kg},
 		"$pullAll": bson.M{"holders": bson.A{booking}},
-	})
+	}, func(d *departureDoc) bool { return slices.Contains(d.Holders, booking) })
 	return err
 }
 
@@ -330,7 +356,10 @@ func (r *Departures) Release(ctx context.Context, departureID, booking string, t
 func (r *Departures) Waitlist(ctx context.Context, departureID, booking string, teu int) error {
 	ok, err := r.capacityOp(ctx, departureID,
 		bson.M{"status": rail.DepartureScheduled, "waitlist": bson.M{"$ne": booking}, "holders": bson.M{"$ne": booking}},
-		bson.M{"$inc": bson.M{"waitlistedTeu": teu}, "$push": bson.M{"waitlist": booking}})
+		bson.M{"$inc": bson.M{"waitlistedTeu": teu}, "$push": bson.M{"waitlist": booking}},
+		func(d *departureDoc) bool {
+			return d.Status == rail.DepartureScheduled && !slices.Contains(d.Waitlist, booking) && !slices.Contains(d.Holders, booking)
+		})
 	if err != nil || ok {
 		return err
 	}
@@ -349,7 +378,7 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID, booking string
 	_, err := r.capacityOp(ctx, departureID, bson.M{"waitlist": booking}, bson.M{
 		"$inc":     bson.M{"waitlistedTeu": -teu},
 		"$pullAll": bson.M{"waitlist": bson.A{booking}},
-	})
+	}, func(d *departureDoc) bool { return slices.Contains(d.Waitlist, booking) })
 	return err
 }
 
@@ -368,11 +397,16 @@ func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int)
 
 // Settle clears the capacity-changed mark unless it moved since changedAt.
 func (r *Departures) Settle(ctx context.Context, departureID string, changedAt time.Time) error {
+	filter := bson.M{"_id": departureID, "capacityChangedAt": changedAt}
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + departureID)()
+		doc, err := loadDoc[departureDoc](ctx, r.coll, departureID, errDepartureNotFound)
+		if err != nil || doc.CapacityChangedAt == nil || !doc.CapacityChangedAt.Equal(changedAt) {
+			return ignoreNotFound(err)
+		}
+		filter = bson.M{"_id": departureID}
 	}
-	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": departureID, "capacityChangedAt": changedAt},
-		bson.M{"$unset": bson.M{"capacityChangedAt": ""}})
+	_, err := r.coll.UpdateOne(ctx, filter, bson.M{"$unset": bson.M{"capacityChangedAt": ""}})
 	return internal(err, "settle departure")
 }
 
@@ -497,12 +531,15 @@ func (r *Bookings) List(ctx context.Context, f rail.BookingFilter) ([]*rail.Book
 
 // DeleteRequested removes a booking that is still requested.
 func (r *Bookings) DeleteRequested(ctx context.Context, id string) error {
-	if r.store.local != nil {
+	filter := bson.M{"_id": id, "status": rail.BookingRequested}
+	if r.store.local != nil { // read and delete by _id under the document's lock (see capacityOp)
 		defer r.store.local.lock(collBookings + "\x00" + id)()
+		doc, err := loadDoc[bookingDoc](ctx, r.coll, id, errBookingNotFound)
+		if err != nil || doc.Status != rail.BookingRequested {
+			return ignoreNotFound(err)
+		}
+		filter = bson.M{"_id": id}
 	}
-	_, err := r.coll.DeleteOne(ctx, bson.M{"_id": id, "status": rail.BookingRequested})
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil
-	}
+	_, err := r.coll.DeleteOne(ctx, filter)
 	return internal(err, "delete booking")
 }
