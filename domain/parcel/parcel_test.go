@@ -587,3 +587,40 @@ func TestStatusHelpers(t *testing.T) {
 		}
 	}
 }
+
+func TestUnloadAndMovements(t *testing.T) {
+	p := newParcel(t)
+	for _, step := range []func() error{
+		func() error { return p.Declare(at(1), "broker-1", "DEC-1") },
+		func() error { return p.Release(at(2), "customs") },
+		func() error { return p.Unload(at(3), "operator", "") }, // not loaded: nothing happens
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(p.Timeline()); n != 3 || p.Status() != parcel.StatusReleased {
+		t.Fatalf("unloading a released parcel changed it: %s, %d entries", p.Status(), n)
+	}
+	if err := p.Load(at(4), "operator", "MSKU1234565", "dep-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Unload(at(5), "operator", "box not recorded"); err != nil {
+		t.Fatal(err)
+	}
+	last := p.Timeline()[len(p.Timeline())-1]
+	if p.Status() != parcel.StatusReleased || p.ContainerNo() != "" || p.DepartureID() != "" ||
+		last.Detail != "unloaded from container MSKU1234565: box not recorded" {
+		t.Fatalf("after unloading: %s %q %q %+v", p.Status(), p.ContainerNo(), p.DepartureID(), last)
+	}
+	// It may be loaded elsewhere now.
+	if err := p.Load(at(6), "operator", "CSQU3054383", "dep-2"); err != nil {
+		t.Fatal(err)
+	}
+	p.RecordMovement(at(7), "operator", "border_crossed", "ALASHANKOU")
+	p.RecordMovement(at(7), "operator", "border_crossed", "ALASHANKOU") // a repeat is not noted again
+	tl, ob := types(p)
+	if n := len(tl); n != 7 || tl[n-1] != "parcel.movement" || ob[len(ob)-1] != "parcel.movement" || p.Status() != parcel.StatusLoaded {
+		t.Fatalf("movements: %v / %v, status %s", tl, ob, p.Status())
+	}
+}

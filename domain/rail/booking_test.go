@@ -300,3 +300,30 @@ func TestBookingSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("cancel after reload: %v", err)
 	}
 }
+
+func TestBookingConsigneeAndMovements(t *testing.T) {
+	req := rail.BookingRequest{DepartureID: "dep_XXO_20240607", BookedBy: "org_a", ExporterID: "org_a",
+		Containers: []rail.ContainerRequest{{Type: rail.Type40HQ, Count: 1}}, GrossKg: 9000, CargoDescription: "parts",
+		Consignee: &rail.Consignee{Name: "  Duisport GmbH ", Country: "deu"}}
+	b, err := rail.NewBooking("bkg_1", req, cst(2024, 5, 20, 9, 0), "org_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := b.Consignee(); c == nil || c.Name != "Duisport GmbH" || c.Country != "DE" {
+		t.Fatalf("consignee %+v", c)
+	}
+	req.Consignee = &rail.Consignee{Country: "XX", Address: string(make([]byte, 301))}
+	_, err = rail.ValidateBookingRequest(req)
+	wantFields(t, "bad consignee", err, "consignee.name:required", "consignee.address:too_long", "consignee.country:invalid_country")
+
+	e := rail.Event{Type: rail.EventDeparted, At: cst(2024, 6, 7, 10, 0), Location: "XIANGYANG"}
+	b.RecordMovement(e, "operator")
+	b.RecordMovement(e, "operator")
+	tl := b.Timeline()
+	if len(tl) != 2 || tl[1].Type != rail.EventBookingMovement || tl[1].Detail != "departed at XIANGYANG" {
+		t.Fatalf("timeline %+v", tl)
+	}
+	if ob := b.Outbox(); len(ob) != 2 || ob[1].Data["movement"] != "departed" {
+		t.Fatalf("outbox %+v", ob)
+	}
+}
