@@ -446,22 +446,26 @@ func (a *App) submit(ctx context.Context, actor Actor, id string, rights *filing
 		if err := rights.check(ctx, d.ExporterID(), d.TradeMode()); err != nil {
 			return err
 		}
-		now := a.Clock.Now()
-		copNo, err := customs.FormatCopNo(a.Customs.CopPrefix, now, copSeq())
-		if err != nil {
-			return err
-		}
-		f := Filing{GUID: newGUID(), CopNo: copNo, At: now}
-		msg, err := a.Messages.Build(d, f)
-		if err != nil {
-			return err
-		}
-		return d.Submit(f.GUID, f.CopNo, msg.XML, now)
+		return a.file(d, a.Clock.Now())
 	})
 	if err == errUnchanged {
 		return a.Declarations.Get(ctx, id)
 	}
 	return d, err
+}
+
+// file gives d a new filing — a guid, a copNo and the message built for them — and submits it.
+func (a *App) file(d *customs.Declaration, now time.Time) error {
+	copNo, err := customs.FormatCopNo(a.Customs.CopPrefix, now, copSeq())
+	if err != nil {
+		return err
+	}
+	f := Filing{GUID: newGUID(), CopNo: copNo, At: now}
+	msg, err := a.Messages.Build(d, f)
+	if err != nil {
+		return err
+	}
+	return d.Submit(f.GUID, f.CopNo, msg.XML, now)
 }
 
 // filingRights answers CanFile for one request, asking the store once per exporter and mode.

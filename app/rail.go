@@ -425,7 +425,15 @@ func (a *App) promote(ctx context.Context, departureID string) (promoted []strin
 			continue // capacity moved meanwhile: look again
 		}
 		now := a.Clock.Now()
-		if _, err := a.Rail.Bookings.Update(ctx, next.ID(), func(b *rail.Booking) error { return b.Promote(now, "waitlist") }); err != nil {
+		_, err = a.Rail.Bookings.Update(ctx, next.ID(), func(b *rail.Booking) error { return b.Promote(now, "waitlist") })
+		if domain.CodeOf(err) == "illegal_transition" {
+			// Cancelled while it was being promoted: the place goes back at once.
+			if err := a.Rail.Departures.Release(ctx, departureID, next.ID(), next.TEU(), next.GrossKg()); err != nil {
+				return promoted, err
+			}
+			continue
+		}
+		if err != nil {
 			return promoted, err
 		}
 		promoted = append(promoted, next.ID())
@@ -556,22 +564,27 @@ func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 			return err
 		}
 		held := dep.HeldBy(id)
+		var change func(*rail.Booking) error
 		switch {
 		case b.Status() == rail.BookingCancelled:
-			err = a.afterCancel(ctx, b)
+			if err := a.afterCancel(ctx, b); err != nil {
+				return err
+			}
 		case held && b.Status() == rail.BookingRequested:
-			_, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Confirm(now, "reconciler") })
+			change = func(b *rail.Booking) error { return b.Confirm(now, "reconciler") }
 		case held && b.Status() == rail.BookingWaitlisted:
-			_, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Promote(now, "reconciler") })
+			change = func(b *rail.Booking) error { return b.Promote(now, "reconciler") }
 		case !held && b.Status() == rail.BookingRequested:
-			_, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, "reconciler") })
+			change = func(b *rail.Booking) error { return b.Waitlist(now, "reconciler") }
 		case !held && b.Status() == rail.BookingConfirmed:
 			a.Log.Error("a confirmed booking waits instead of holding capacity", "departure", dep.ID(), "booking", id)
 		}
-		if err != nil {
-			return err
+		if change != nil {
+			if _, err := a.Rail.Bookings.Update(ctx, id, change); err != nil {
+				return err
+			}
+			a.relaySoon(ctx, "booking", id)
 		}
-		a.relaySoon(ctx, "booking", id)
 	}
 	if _, err := a.promote(ctx, dep.ID()); err != nil {
 		return err

@@ -553,17 +553,7 @@ func voyageNo(dep *rail.Departure) string {
 // stores it submitted; the relay sends it. A declaration stored meanwhile under the same id is
 // left as it is.
 func (a *App) submitNew(ctx context.Context, d *customs.Declaration) error {
-	now := a.Clock.Now()
-	copNo, err := customs.FormatCopNo(a.Customs.CopPrefix, now, copSeq())
-	if err != nil {
-		return err
-	}
-	f := Filing{GUID: newGUID(), CopNo: copNo, At: now}
-	msg, err := a.Messages.Build(d, f)
-	if err != nil {
-		return err
-	}
-	if err := d.Submit(f.GUID, f.CopNo, msg.XML, now); err != nil {
+	if err := a.file(d, a.Clock.Now()); err != nil {
 		return err
 	}
 	if err := a.Declarations.Create(ctx, d); err != nil && domain.KindOf(err) != domain.KindConflict {
