@@ -184,6 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.RunsAPI() {
 		m.http = httpadapter.New(m.App, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
+			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },

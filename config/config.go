@@ -42,6 +42,8 @@ type Config struct {
 	WorkerConcurrency  int           `env:"SILKGATE_WORKER_CONCURRENCY" envDefault:"16"`
 	ReconcileInterval  time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
 	ShutdownTimeout    time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	RequestTimeout     time.Duration `env:"SILKGATE_REQUEST_TIMEOUT" envDefault:"30s"`
+	BulkRequestTimeout time.Duration `env:"SILKGATE_BULK_REQUEST_TIMEOUT" envDefault:"2m"`
 	LogLevel           string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
 
 	// Customs: the Single Window gateway and the zone's customs facts.
@@ -144,6 +146,12 @@ func (c Config) validate() error {
 	}
 	if c.ReconcileInterval < time.Second {
 		bad("SILKGATE_RECONCILE_INTERVAL", "must be at least 1s")
+	}
+	if c.RequestTimeout < time.Second {
+		bad("SILKGATE_REQUEST_TIMEOUT", "must be at least 1s")
+	}
+	if c.BulkRequestTimeout < time.Second {
+		bad("SILKGATE_BULK_REQUEST_TIMEOUT", "must be at least 1s")
 	}
 	switch c.CustomsGateway {
 	case "simulator", "dxp-folder":

@@ -22,30 +22,30 @@ const (
 	headerRequestID = "X-Request-Id"
 	localRequestID  = "requestId"
 	localActor      = "actor"
-	requestTimeout  = 30 * time.Second
-	// bulkRequestTimeout bounds the bulk routes: a thousand items at a time.
-	bulkRequestTimeout = 2 * time.Minute
 )
 
 // requestContext gives each request an id (the caller's X-Request-Id when it is sane, else a new
-// one), returns it in the response, and hands use cases a context bounded by a timeout.
-func requestContext(c *fiber.Ctx) error {
-	id := c.Get(headerRequestID)
-	if !saneRequestID(id) {
-		id = newRequestID()
-	} else {
-		id = utils.CopyString(id) // fiber reuses the header buffer after the request
+// one), returns it in the response, and hands use cases a context bounded by a timeout (the
+// bulk routes, a thousand items at a time, by the longer one).
+func requestContext(timeout, bulkTimeout time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := c.Get(headerRequestID)
+		if !saneRequestID(id) {
+			id = newRequestID()
+		} else {
+			id = utils.CopyString(id) // fiber reuses the header buffer after the request
+		}
+		c.Locals(localRequestID, id)
+		c.Set(headerRequestID, id)
+		limit := timeout
+		if bulkPaths[c.Path()] {
+			limit = bulkTimeout
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
 	}
-	c.Locals(localRequestID, id)
-	c.Set(headerRequestID, id)
-	timeout := requestTimeout
-	if bulkPaths[c.Path()] {
-		timeout = bulkRequestTimeout
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	c.SetUserContext(ctx)
-	return c.Next()
 }
 
 func saneRequestID(id string) bool {

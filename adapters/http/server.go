@@ -35,6 +35,9 @@ type Options struct {
 	BulkBodyLimit int              // bytes, for the bulk routes (batches and uploads)
 	Log           *slog.Logger     // access and error log
 	Ready         map[string]Check // dependencies /readyz asks, by name ("mongo", "redis")
+	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
+	// routes (default 2 min).
+	RequestTimeout, BulkRequestTimeout time.Duration
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -50,6 +53,12 @@ func New(a *app.App, o Options) *fiber.App {
 	if o.BulkBodyLimit < o.BodyLimit {
 		o.BulkBodyLimit = max(o.BodyLimit, 16<<20)
 	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	if o.BulkRequestTimeout < o.RequestTimeout {
+		o.BulkRequestTimeout = max(o.RequestTimeout, 2*time.Minute)
+	}
 	f := fiber.New(fiber.Config{
 		AppName:               "silkgate",
 		BodyLimit:             o.BulkBodyLimit, // the largest any route takes; limitBody narrows it
@@ -57,14 +66,14 @@ func New(a *app.App, o Options) *fiber.App {
 		JSONEncoder:           marshalJSON,
 		DisableStartupMessage: true,
 		ReadTimeout:           60 * time.Second,
-		WriteTimeout:          60 * time.Second,
+		WriteTimeout:          max(60*time.Second, o.BulkRequestTimeout),
 		IdleTimeout:           120 * time.Second,
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 
-	f.Use(requestContext, m.handler, accessLog(o.Log))
+	f.Use(requestContext(o.RequestTimeout, o.BulkRequestTimeout), m.handler, accessLog(o.Log))
 
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	f.Get("/readyz", readiness(o.Ready))
