@@ -132,7 +132,10 @@ func checkBooks(t *testing.T, s *service, departureID string) (confirmed, waitin
 }
 
 func TestConcurrentBookingsNeverOversell(t *testing.T) {
-	s := startService(t, nil)
+	// 300 requests at once queue on one departure of the embedded store, whose single
+	// connection serves them one by one; under the race detector the last may wait longer than
+	// the default 30 s request timeout. This test is about what is stored, not how fast.
+	s := startService(t, map[string]string{"SILKGATE_REQUEST_TIMEOUT": "10m"})
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 110)
 
@@ -165,7 +168,8 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 
 	// Random cancellations, concurrently, while a watcher checks the counters all along.
 	stop := make(chan struct{})
-	var over atomic.Value
+	var over, watchErr atomic.Value
+	var samples atomic.Int64
 	var watched sync.WaitGroup
 	watched.Add(1)
 	go func() {
@@ -180,13 +184,19 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 			req.Header.Set("Authorization", "Bearer "+testOperatorKey)
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
-				continue
+				watchErr.Store(err.Error())
+				return
 			}
 			var d struct {
 				Capacity struct{ CapacityTEU, ConfirmedTEU int } `json:"capacity"`
 			}
-			_ = json.NewDecoder(res.Body).Decode(&d)
+			err = json.NewDecoder(res.Body).Decode(&d)
 			res.Body.Close()
+			if err != nil || d.Capacity.CapacityTEU != 110 {
+				watchErr.Store(fmt.Sprintf("%d %v %+v", res.StatusCode, err, d))
+				return
+			}
+			samples.Add(1)
 			if d.Capacity.ConfirmedTEU > d.Capacity.CapacityTEU {
 				over.Store(fmt.Sprintf("%+v", d.Capacity))
 			}
@@ -216,9 +226,13 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 	for err := range cancelErrs {
 		t.Fatal(err)
 	}
+	if v := watchErr.Load(); v != nil {
+		t.Fatalf("watching the departure: %v", v)
+	}
 	if v := over.Load(); v != nil {
 		t.Fatalf("oversold while cancelling: %v", v)
 	}
+	t.Logf("the capacity was read %d times while cancelling", samples.Load())
 
 	confirmed, waiting = checkBooks(t, s, dep)
 	c := capacityOf(s, dep)

@@ -135,6 +135,9 @@ func TestBookingWaitlistAndCancel(t *testing.T) {
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 8)
+	status := func(id string) any {
+		return s.expect(s.do("GET", "/v1/bookings/"+id, exp.key, nil), 200)["status"]
+	}
 
 	first := s.expect(s.book(exp.key, dep, "40HQ", 2, false, nil), 201) // 4 TEU
 	if first["status"] != "confirmed" || num(first["teu"]) != 4 || first["exporterId"] != exp.id || first["routeCode"] != "XXO" {
@@ -143,40 +146,48 @@ func TestBookingWaitlistAndCancel(t *testing.T) {
 	if first["delivery"].(map[string]any)["transportStatus"] != "not_departed" {
 		t.Errorf("delivery %v", first["delivery"])
 	}
-	second := s.expect(s.book(exp.key, dep, "20GP", 4, false, nil), 201) // 4 TEU: the train is full
+	second := s.expect(s.book(exp.key, dep, "20GP", 2, false, nil), 201) // 2 TEU: 2 left
 	if second["status"] != "confirmed" {
 		t.Fatalf("second booking %v", second)
 	}
-	s.expectProblem(s.book(exp.key, dep, "40GP", 1, false, nil), 409, "departure_full", "containers")
-	waiting := s.expect(s.book(exp.key, dep, "40GP", 1, true, nil), 201)
-	later := s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
-	if waiting["status"] != "waitlisted" || later["status"] != "waitlisted" {
-		t.Fatalf("waitlisted %v / %v", waiting["status"], later["status"])
+	s.expectProblem(s.book(exp.key, dep, "40GP", 2, false, nil), 409, "departure_full", "containers")
+	big := s.expect(s.book(exp.key, dep, "40GP", 2, true, nil), 201) // 4 TEU waits
+	if big["status"] != "waitlisted" || big["waitlistedAt"] == nil {
+		t.Fatalf("big %v", big)
 	}
-	// While bookings wait, a new one queues behind them even if it would fit.
+	// 2 TEU are free and the waiting 4 TEU do not fit in them: the first that fits gets them,
+	// waiting list allowed or not.
+	small := s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)
+	if small["status"] != "confirmed" {
+		t.Fatalf("a booking that fits while the waiting one does not: %v", small["status"])
+	}
+	// Now the train is full: a new booking queues behind the waiting one.
+	later := s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
+	if later["status"] != "waitlisted" {
+		t.Fatalf("later %v", later["status"])
+	}
 	c := capacityOf(s, dep)
-	if num(c["confirmedTEU"]) != 8 || num(c["availableTEU"]) != 0 || num(c["waitlistedTEU"]) != 4 {
+	if num(c["confirmedTEU"]) != 8 || num(c["availableTEU"]) != 0 || num(c["waitlistedTEU"]) != 6 {
 		t.Fatalf("capacity %v", c)
 	}
 	// Refused requests leave nothing behind.
-	all := arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep, exp.key, nil), 200)["items"])
-	if len(all) != 4 {
-		t.Fatalf("%d bookings stored, want 4", len(all))
+	if all := arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep, exp.key, nil), 200)["items"]); len(all) != 5 {
+		t.Fatalf("%d bookings stored, want 5", len(all))
 	}
 
-	// Cancelling 4 TEU promotes both waiting bookings, first come first.
+	// Cancelling 4 TEU promotes the first come that fits: the waiting 4 TEU, not the later 2.
 	cancelled := s.expect(s.do("POST", "/v1/bookings/"+first["id"].(string)+"/cancel", exp.key, map[string]any{"reason": "order moved"}), 200)
 	if cancelled["status"] != "cancelled" || cancelled["cancelReason"] != "order moved" {
 		t.Fatalf("cancelled %v", cancelled)
 	}
-	for _, id := range []string{waiting["id"].(string), later["id"].(string)} {
-		b := s.expect(s.do("GET", "/v1/bookings/"+id, exp.key, nil), 200)
-		if b["status"] != "confirmed" || b["confirmedAt"] == nil {
-			t.Errorf("%s after the cancellation: %v", id, b["status"])
-		}
+	if st := status(big["id"].(string)); st != "confirmed" {
+		t.Errorf("the first waiting booking is %v", st)
+	}
+	if st := status(later["id"].(string)); st != "waitlisted" {
+		t.Errorf("the later waiting booking is %v", st)
 	}
 	c = capacityOf(s, dep)
-	if num(c["confirmedTEU"]) != 8 || num(c["waitlistedTEU"]) != 0 {
+	if num(c["confirmedTEU"]) != 8 || num(c["waitlistedTEU"]) != 2 {
 		t.Fatalf("capacity after promotion %v", c)
 	}
 	// Cancelling twice is harmless and gives nothing back twice.
@@ -184,16 +195,23 @@ func TestBookingWaitlistAndCancel(t *testing.T) {
 	if c := capacityOf(s, dep); num(c["confirmedTEU"]) != 8 {
 		t.Fatalf("second cancellation changed capacity: %v", c)
 	}
+	// Cancelling a waiting booking takes it off the list.
+	s.expect(s.do("POST", "/v1/bookings/"+later["id"].(string)+"/cancel", exp.key, nil), 200)
+	if c := capacityOf(s, dep); num(c["waitlistedTEU"]) != 0 {
+		t.Fatalf("after cancelling the waiting booking: %v", c)
+	}
 	confirmed := arr(s.expect(s.do("GET", "/v1/bookings?departureId="+dep+"&status=confirmed", exp.key, nil), 200)["items"])
 	if len(confirmed) != 3 {
 		t.Errorf("%d confirmed bookings, want 3", len(confirmed))
 	}
+	s.expectProblem(s.do("GET", "/v1/bookings?status=lost", exp.key, nil), 422, "invalid_status", "status")
 
 	// Rules of the request.
 	s.expectProblem(s.book(exp.key, dep, "20GP", 1, true, nil), 422, "twenty_foot_in_pairs", "containers[0].count")
 	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, map[string]any{"grossKg": 26_000}), 422, "over_weight", "grossKg")
 	s.expectProblem(s.book(exp.key, dep, "45GP", 1, true, nil), 422, "invalid_container_type", "containers[0].type")
 	s.expectProblem(s.book(exp.key, dep, "40HQ", 5, true, nil), 422, "exceeds_capacity", "containers")
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, map[string]any{"grossKg": 0}), 422, "required", "grossKg")
 	s.expectProblem(s.book(exp.key, "dep_XXO_19990101", "40HQ", 1, true, nil), 422, "unknown_departure", "departureId")
 	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, map[string]any{"consignee": map[string]any{"name": "DE GmbH", "country": "XX"}}), 422, "invalid_country", "consignee.country")
 	s.expectProblem(s.do("POST", "/v1/bookings", exp.key, `{"departureId": 5}`), 400, "invalid_type", "departureId")
@@ -226,7 +244,7 @@ func TestBookingTenancy(t *testing.T) {
 	// A broker books only for exporters that authorise it, and then sees their bookings.
 	s.expectProblem(s.book(brk.key, dep, "40HQ", 1, false, nil), 422, "required", "exporterId")
 	s.expectProblem(s.book(brk.key, dep, "40HQ", 1, false, map[string]any{"exporterId": exp.id}), 403, "not_authorized", "")
-	s.authorize(exp, exp, brk, "9610")
+	auth := s.authorize(exp, exp, brk, "9610")
 	forExp := s.expect(s.book(brk.key, dep, "40HQ", 1, false, map[string]any{"exporterId": exp.id}), 201)
 	if forExp["bookedBy"] != brk.id || forExp["exporterId"] != exp.id {
 		t.Fatalf("broker's booking %v", forExp)
@@ -235,6 +253,13 @@ func TestBookingTenancy(t *testing.T) {
 		t.Errorf("the broker lists %d bookings, want 2", n)
 	}
 	s.expect(s.do("GET", "/v1/bookings/"+forExp["id"].(string), exp.key, nil), 200)
+	// Once the authorisation is revoked the broker keeps nothing, not even what it booked.
+	s.expect(s.do("POST", "/v1/authorizations/"+auth["id"].(string)+"/revoke", exp.key, nil), 200)
+	s.expectProblem(s.do("GET", "/v1/bookings/"+forExp["id"].(string), brk.key, nil), 404, "booking_not_found", "")
+	s.expectProblem(s.do("POST", "/v1/bookings/"+forExp["id"].(string)+"/cancel", brk.key, nil), 404, "booking_not_found", "")
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings", brk.key, nil), 200)["items"])); n != 0 {
+		t.Errorf("a revoked broker lists %d bookings", n)
+	}
 
 	// The operator books for any exporter and sees everything.
 	s.expectProblem(s.book(testOperatorKey, dep, "40HQ", 1, false, map[string]any{"exporterId": brk.id}), 422, "unknown_exporter", "exporterId")
@@ -265,7 +290,7 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 110)
-	b := s.expect(s.book(exp.key, dep, "40HQ", 1, false, map[string]any{
+	b := s.expect(s.book(exp.key, dep, "40HQ", 2, false, map[string]any{
 		"consignee": map[string]any{"name": "Duisport Logistics GmbH", "address": "Alte Ruhrorter Str. 42, Duisburg", "country": "de"}}), 201)
 	bid := b["id"].(string)
 	if b["consignee"].(map[string]any)["country"] != "DE" {
@@ -294,7 +319,18 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 		t.Fatalf("loaded %v", loaded["loadedContainers"])
 	}
 	s.expect(load("CSQU3054383", released), 201) // the same again changes nothing
-	s.expectProblem(load("MSKU1234565"), 409, "containers_exhausted", "")
+	// A parcel goes in one container only.
+	s.expectProblem(load("MSKU1234565", released), 409, "parcel_loaded", "parcelIds[0]")
+	// A declaration goes in only once customs released it.
+	entry := s.expect(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": entryBody()}), 201)
+	s.expectProblem(s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
+		"containerNo": "MSKU1234565", "type": "40HQ", "sealNo": "SG7", "declarationIds": []string{entry["id"].(string)}}),
+		409, "not_released", "declarationIds[0]")
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings/"+bid, exp.key, nil), 200)["loadedContainers"])); n != 1 {
+		t.Fatalf("refused loadings left %d containers", n)
+	}
+	s.expect(load("MSKU1234565"), 201)
+	s.expectProblem(load("TGHU8888889"), 409, "containers_exhausted", "")
 	p := s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)
 	if p["status"] != "loaded" || p["containerNo"] != "CSQU3054383" || p["departureId"] != dep {
 		t.Fatalf("parcel after loading %v", p)
@@ -324,6 +360,9 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 	eventually(t, "the parcel departs with its train", func() bool {
 		return s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)["status"] == "departed"
 	})
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, nil), 422, "booking_closed", "")
+	s.expectProblem(s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
+		"containerNo": "MSKU1234565", "type": "40HQ", "sealNo": "SG999"}), 409, "duplicate_container", "")
 	// The CEB509 departure document goes to customs for the parcels on board.
 	var ceb509 map[string]any
 	eventually(t, "a departure document is accepted", func() bool {
@@ -373,7 +412,13 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 
 func TestMisdirectedTrain(t *testing.T) {
 	s := startService(t, nil)
-	dep := s.planDeparture(10, 110)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 2)
+	booked := s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)
+	waiting := s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
+	if waiting["status"] != "waitlisted" {
+		t.Fatalf("waiting %v", waiting["status"])
+	}
 	now := time.Now().UTC()
 	s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 		"type": "departed", "location": "XIANGYANG", "at": now.Format(time.RFC3339)}), 200)
@@ -383,4 +428,19 @@ func TestMisdirectedTrain(t *testing.T) {
 	if del["misdirected"] != true || del["lastKnownLocation"] != "MANZHOULI" {
 		t.Errorf("delivery after an off-route border crossing %v", del)
 	}
+	b := s.expect(s.do("GET", "/v1/bookings/"+booked["id"].(string), exp.key, nil), 200)
+	if b["delivery"].(map[string]any)["misdirected"] != true {
+		t.Errorf("the booking's delivery %v", b["delivery"])
+	}
+	// Nothing more is loaded on a train that left.
+	s.expectProblem(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/containers", exp.key, map[string]any{
+		"containerNo": "MSKU1234565", "type": "40HQ", "sealNo": "SG1"}), 409, "departure_departed", "")
+	// The train left without the waiting booking; a booking on it stands.
+	eventually(t, "the waiting list is cancelled", func() bool {
+		return s.expect(s.do("GET", "/v1/bookings/"+waiting["id"].(string), exp.key, nil), 200)["status"] == "cancelled"
+	})
+	if c := capacityOf(s, dep); num(c["waitlistedTEU"]) != 0 || num(c["confirmedTEU"]) != 2 {
+		t.Errorf("capacity after departure %v", c)
+	}
+	s.expectProblem(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/cancel", exp.key, nil), 409, "departure_departed", "")
 }

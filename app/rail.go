@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -189,26 +188,15 @@ func (a *App) RecordDepartureEvent(ctx context.Context, actor Actor, id string, 
 }
 
 // bookingScope decides whose bookings an actor may see and act on: the operator all; an exporter
-// the bookings made for it or by it; a broker those it made and those of the exporters that
-// authorise it.
+// its own; a broker those of the exporters that authorise it now (a broker whose authorisation
+// ended keeps nothing of the bookings it made).
 func (a *App) bookingScope(ctx context.Context, actor Actor) (parcelScope, error) {
-	scope, err := a.scopeOf(ctx, actor)
-	if err != nil || scope.all {
-		return scope, err
-	}
-	if !slices.Contains(scope.exporters, actor.OrgID) {
-		scope.exporters = append(scope.exporters, actor.OrgID)
-	}
-	return scope, nil
-}
-
-func (s parcelScope) coversBooking(b *rail.Booking) bool {
-	return s.covers(b.ExporterID()) || s.covers(b.BookedBy())
+	return a.scopeOf(ctx, actor)
 }
 
 var notFoundBooking = domain.NotFound("booking")
 
-// GetBooking returns a booking the caller may see.
+// GetBooking returns a booking the caller may see (and so act on).
 func (a *App) GetBooking(ctx context.Context, actor Actor, id string) (*rail.Booking, error) {
 	scope, err := a.bookingScope(ctx, actor)
 	if err != nil {
@@ -218,7 +206,7 @@ func (a *App) GetBooking(ctx context.Context, actor Actor, id string) (*rail.Boo
 	if err != nil {
 		return nil, err
 	}
-	if !scope.coversBooking(b) {
+	if !scope.covers(b.ExporterID()) {
 		return nil, notFoundBooking
 	}
 	return b, nil
@@ -276,50 +264,50 @@ func (a *App) bookingExporter(ctx context.Context, actor Actor, named string) (s
 
 // BookSpace books container space on a departure: stored as requested, then confirmed when
 // the load fits, waitlisted when it does not and the booker allows it, and otherwise refused
-// with departure_full (leaving nothing behind). While bookings wait, a new one queues behind
-// them: it is waitlisted and then promoted at once if it is the first that fits (first come,
-// first fit), never ahead of a waiting booking that fits.
-func (a *App) BookSpace(ctx context.Context, actor Actor, req rail.BookingRequest) (*rail.Booking, error) {
+// with departure_full (leaving nothing behind). While bookings wait, a new one joins the queue
+// and is confirmed at once only if it is the first that fits (first come, first fit). The
+// departure comes back as it was read before booking (its schedule, not its capacity now).
+func (a *App) BookSpace(ctx context.Context, actor Actor, req rail.BookingRequest) (*rail.Booking, *rail.Departure, error) {
 	exporter, err := a.bookingExporter(ctx, actor, req.ExporterID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.ExporterID, req.BookedBy = exporter, actor.OrgID
 	if req, err = rail.ValidateBookingRequest(req); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dep, err := a.Rail.Departures.Get(ctx, req.DepartureID)
 	if isNotFound(err) {
-		return nil, domain.InvalidField("departureId", "unknown_departure", "departureId names no departure")
+		return nil, nil, domain.InvalidField("departureId", "unknown_departure", "departureId names no departure")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := a.Clock.Now()
 	if err := dep.BookingWindowOpen(now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if teu := rail.TEUOf(req.Containers); teu > dep.CapacityTEU() {
-		return nil, domain.InvalidField("containers", "exceeds_capacity",
+		return nil, nil, domain.InvalidField("containers", "exceeds_capacity",
 			fmt.Sprintf("the train takes %d TEU in all; the booking needs %d", dep.CapacityTEU(), teu))
 	}
 	if req.GrossKg > dep.MaxCargoKg() {
-		return nil, domain.InvalidField("grossKg", "over_weight",
+		return nil, nil, domain.InvalidField("grossKg", "over_weight",
 			fmt.Sprintf("the train takes %d kg of cargo in all", dep.MaxCargoKg()))
 	}
 	b, err := rail.NewBooking(a.IDs.New("bkg"), req, now, actor.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := a.Rail.Bookings.Create(ctx, b); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b, err = a.settle(ctx, b, dep, actor.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.relaySoon(ctx, "booking", b.ID())
-	return b, nil
+	return b, dep, nil
 }
 
 // settleBooking is the booking saga's step after the booking is stored as requested: take the
@@ -338,25 +326,30 @@ func (a *App) settleBooking(ctx context.Context, id, actor string) (*rail.Bookin
 }
 
 // settle is settleBooking with the booking (requested) and its departure as read.
+//
+// A booking that fits and finds no one waiting takes its place at once. Otherwise it joins the
+// waiting list and the list is promoted, first come first fit: a booking that fits in what is
+// free while no earlier one does is confirmed on the spot. One that was not promoted stays
+// waitlisted if the booker allows it, else leaves the list and its request is deleted.
 func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, actor string) (*rail.Booking, error) {
 	id := b.ID()
-	held, err := dep.HeldBy(id), error(nil)
-	if !held && !dep.Waiting(id) {
-		if held, err = a.Rail.Departures.Reserve(ctx, dep.ID(), id, b.TEU(), b.GrossKg(), false); err != nil {
+	now := a.Clock.Now()
+	slot := rail.SlotOf(b, now)
+	held, waiting := dep.HeldBy(id), dep.Waiting(id)
+	if !held && !waiting && dep.WaitlistedTEU() == 0 {
+		var err error
+		if held, err = a.Rail.Departures.Reserve(ctx, dep.ID(), slot, false); err != nil {
 			return nil, err
 		}
 	}
-	now := a.Clock.Now()
 	if held {
 		return a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Confirm(now, actor) })
 	}
-	if !b.AllowWaitlist() {
-		if err := a.Rail.Bookings.DeleteRequested(ctx, id); err != nil {
-			return nil, err
-		}
-		return nil, departureFull(dep, b)
+	if !waiting && !b.AllowWaitlist() && !rail.Fits(dep.Capacity(), b.TEU(), b.GrossKg()) {
+		return a.refuse(ctx, dep, b) // it cannot be had now, and the booker does not wait
 	}
-	if err := a.Rail.Departures.Waitlist(ctx, dep.ID(), id, b.TEU()); err != nil {
+	free, err := a.Rail.Departures.Waitlist(ctx, dep.ID(), slot)
+	if err != nil {
 		if domain.CodeOf(err) == "booking_closed" {
 			if derr := a.Rail.Bookings.DeleteRequested(ctx, id); derr != nil {
 				return nil, derr
@@ -364,83 +357,114 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 		}
 		return nil, err
 	}
-	b, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, actor) })
-	if err != nil {
+	if b.AllowWaitlist() {
+		waiting, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, actor) })
+		switch {
+		case domain.CodeOf(err) == "illegal_transition": // promoted meanwhile
+		case err != nil:
+			return nil, err
+		case !rail.Fits(free, slot.TEU, slot.Kg):
+			// Nothing that was free when it joined takes it; whoever frees capacity promotes.
+			return waiting, nil
+		}
+	}
+	if err := a.promote(ctx, dep.ID()); err != nil {
 		return nil, err
 	}
-	promoted, err := a.promote(ctx, dep.ID())
-	if err != nil || !slices.Contains(promoted, id) {
+	b, err = a.Rail.Bookings.Get(ctx, id)
+	if err != nil || b.Status() != rail.BookingRequested {
 		return b, err
 	}
-	return a.Rail.Bookings.Get(ctx, id)
+	if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), slot); err != nil {
+		return nil, err
+	}
+	if dep, err = a.Rail.Departures.Get(ctx, dep.ID()); err != nil {
+		return nil, err
+	}
+	return a.refuse(ctx, dep, b)
 }
 
-func departureFull(dep *rail.Departure, b *rail.Booking) error {
+// refuse deletes a booking request the train cannot take and says why (departure_full). A
+// request another promoter confirmed at the last moment is not deleted: it is returned.
+func (a *App) refuse(ctx context.Context, dep *rail.Departure, b *rail.Booking) (*rail.Booking, error) {
+	if err := a.Rail.Bookings.DeleteRequested(ctx, b.ID()); err != nil {
+		return nil, err
+	}
+	if kept, err := a.Rail.Bookings.Get(ctx, b.ID()); !isNotFound(err) {
+		return kept, err
+	}
 	c := dep.Capacity()
 	msg := fmt.Sprintf("the train has %d TEU and %d kg free; the booking needs %d TEU and %d kg",
 		max(c.FreeTEU(), 0), max(c.FreeKg(), 0), b.TEU(), b.GrossKg())
 	if dep.WaitlistedTEU() > 0 {
-		msg += fmt.Sprintf(", and %d TEU are waiting before it", dep.WaitlistedTEU())
+		msg += fmt.Sprintf(", and %d TEU wait before it", dep.WaitlistedTEU())
 	}
-	return &domain.Error{Kind: domain.KindConflict, Code: "departure_full", Message: msg + "; allow the waiting list to queue",
+	return nil, &domain.Error{Kind: domain.KindConflict, Code: "departure_full", Message: msg + "; allow the waiting list to queue",
 		Fields: []domain.FieldError{{Field: "containers", Code: "departure_full", Message: msg}}}
 }
 
 // promote confirms waiting bookings into free capacity, first come first fit
 // (rail.PromotionOrder), one at a time, each through one conditional update of the departure.
+// The departure's slots say who waits for how much since when, so no booking is read to decide.
 // Promotions of one departure are serialised within the process so that concurrent promoters do
 // not reorder the queue; the capacity invariant never depended on it.
-func (a *App) promote(ctx context.Context, departureID string) (promoted []string, err error) {
+func (a *App) promote(ctx context.Context, departureID string) error {
 	defer a.lockDeparture(departureID)()
 	for range 1000 {
 		dep, err := a.Rail.Departures.Get(ctx, departureID)
 		if err != nil {
-			return promoted, err
+			return err
 		}
-		c := dep.Capacity()
-		if dep.Status() != rail.DepartureScheduled || len(dep.Waitlist()) == 0 || c.FreeTEU() <= 0 || c.FreeKg() <= 0 {
-			return promoted, nil
+		if dep.Status() != rail.DepartureScheduled {
+			return nil
 		}
-		var waiting []*rail.Booking
-		for _, id := range dep.Waitlist() {
-			b, err := a.Rail.Bookings.Get(ctx, id)
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return promoted, err
-			}
-			waiting = append(waiting, b)
-		}
-		order := rail.PromotionOrder(waiting, c)
+		order := rail.PromotionOrder(dep.Waitlist(), dep.Capacity())
 		if len(order) == 0 {
-			return promoted, nil
+			return nil
 		}
 		next := order[0]
-		ok, err := a.Rail.Departures.Reserve(ctx, departureID, next.ID(), next.TEU(), next.GrossKg(), true)
+		ok, err := a.Rail.Departures.Reserve(ctx, departureID, next, true)
 		if err != nil {
-			return promoted, err
+			return err
 		}
-		if !ok {
-			continue // capacity moved meanwhile: look again
-		}
-		now := a.Clock.Now()
-		_, err = a.Rail.Bookings.Update(ctx, next.ID(), func(b *rail.Booking) error { return b.Promote(now, "waitlist") })
-		if domain.CodeOf(err) == "illegal_transition" {
-			// Cancelled while it was being promoted: the place goes back at once.
-			if err := a.Rail.Departures.Release(ctx, departureID, next.ID(), next.TEU(), next.GrossKg()); err != nil {
-				return promoted, err
+		if ok {
+			if err := a.confirmHolder(ctx, departureID, next, "waitlist"); err != nil {
+				return err
 			}
-			continue
 		}
-		if err != nil {
-			return promoted, err
-		}
-		promoted = append(promoted, next.ID())
-		a.relaySoon(ctx, "booking", next.ID())
 	}
-	return promoted, nil
+	return nil
 }
+
+// confirmHolder brings the booking of a slot that now holds capacity in line: a waiting booking
+// is promoted and one still requested confirmed; the place of a booking cancelled or deleted
+// meanwhile goes back at once.
+func (a *App) confirmHolder(ctx context.Context, departureID string, s rail.Slot, actor string) error {
+	now := a.Clock.Now()
+	_, err := a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error {
+		switch b.Status() {
+		case rail.BookingWaitlisted:
+			return b.Promote(now, actor)
+		case rail.BookingRequested:
+			return b.Confirm(now, actor)
+		case rail.BookingConfirmed:
+			return errUnchanged
+		}
+		return errGone
+	})
+	switch {
+	case err == errGone || isNotFound(err):
+		return a.Rail.Departures.Release(ctx, departureID, s)
+	case err == errUnchanged:
+		return nil
+	case err != nil:
+		return err
+	}
+	a.relaySoon(ctx, "booking", s.Booking)
+	return nil
+}
+
+var errGone = domain.Errorf(domain.KindFailedPrecondition, "booking_gone", "the booking was cancelled")
 
 // lockDeparture serialises promotions of one departure in this process.
 func (a *App) lockDeparture(id string) func() {
@@ -450,26 +474,26 @@ func (a *App) lockDeparture(id string) func() {
 	return mu.Unlock
 }
 
-// mayChangeBooking admits the booking's exporter, the organisation that booked, and the operator.
-func mayChangeBooking(actor Actor, b *rail.Booking) error {
-	if actor.IsOperator() || actor.OrgID == b.ExporterID() || actor.OrgID == b.BookedBy() {
-		return nil
-	}
-	return forbidden("not_your_booking", "only the exporter, the organisation that booked and the operator change a booking")
-}
-
-// CancelBooking withdraws a booking: its capacity goes back to the train and the waiting list
-// moves up. A booking with containers loaded cannot be cancelled (containers_loaded).
+// CancelBooking withdraws a booking before its train leaves: its capacity goes back to the
+// train and the waiting list moves up. A booking with containers loaded cannot be cancelled
+// (containers_loaded).
 func (a *App) CancelBooking(ctx context.Context, actor Actor, id, reason string) (*rail.Booking, error) {
 	b, err := a.GetBooking(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := mayChangeBooking(actor, b); err != nil {
+	switch b.Status() {
+	case rail.BookingCancelled:
+		return b, nil
+	case rail.BookingRequested:
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "booking_in_progress", "the booking is being decided; try again in a moment")
+	}
+	dep, err := a.Rail.Departures.Get(ctx, b.DepartureID())
+	if err != nil {
 		return nil, err
 	}
-	if b.Status() == rail.BookingRequested {
-		return nil, domain.Errorf(domain.KindFailedPrecondition, "booking_in_progress", "the booking is being decided; try again in a moment")
+	if dep.Status() != rail.DepartureScheduled {
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; the booking stands", dep.Status())
 	}
 	now := a.Clock.Now()
 	b, err = a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Cancel(now, actor.OrgID, reason) })
@@ -485,20 +509,29 @@ func (a *App) CancelBooking(ctx context.Context, actor Actor, id, reason string)
 
 // afterCancel gives a cancelled booking's place back and promotes the waiting list; idempotent.
 func (a *App) afterCancel(ctx context.Context, b *rail.Booking) error {
-	if err := a.Rail.Departures.Release(ctx, b.DepartureID(), b.ID(), b.TEU(), b.GrossKg()); err != nil {
+	s := rail.SlotOf(b, time.Time{})
+	if err := a.Rail.Departures.Release(ctx, b.DepartureID(), s); err != nil {
 		return err
 	}
-	if err := a.Rail.Departures.Unwaitlist(ctx, b.DepartureID(), b.ID(), b.TEU()); err != nil {
+	if err := a.Rail.Departures.Unwaitlist(ctx, b.DepartureID(), s); err != nil {
 		return err
 	}
-	_, err := a.promote(ctx, b.DepartureID())
-	return err
+	return a.promote(ctx, b.DepartureID())
 }
+
+// requestGrace is how long a booking may stay requested before the outbox reaction finishes its
+// saga: longer than a request may take, so that it never races the request that made it.
+const requestGrace = 2 * time.Minute
+
+var errBookingUndecided = domain.Errorf(domain.KindConflict, "booking_in_progress", "the booking request is still being decided")
 
 // followBooking carries a booking's recorded change through (the outbox reaction): a booking
 // left requested finishes its saga, a cancelled one gives its place back, and the parcels of
 // loaded containers are loaded. Every step is idempotent.
 func (a *App) followBooking(ctx context.Context, id string, events []PendingEvent) error {
+	if !needsFollowing(events) {
+		return nil
+	}
 	b, err := a.Rail.Bookings.Get(ctx, id)
 	if isNotFound(err) {
 		return nil
@@ -508,8 +541,11 @@ func (a *App) followBooking(ctx context.Context, id string, events []PendingEven
 	}
 	switch b.Status() {
 	case rail.BookingRequested:
+		if a.Clock.Now().Sub(b.CreatedAt()) < requestGrace {
+			return errBookingUndecided // the request may still be running: later (the task retries)
+		}
 		_, err := a.settleBooking(ctx, id, "reconciler")
-		if k := domain.KindOf(err); k == domain.KindConflict || k == domain.KindInvalid {
+		if domain.CodeOf(err) == "departure_full" || domain.CodeOf(err) == "booking_closed" {
 			return nil // refused now: the request was deleted
 		}
 		return err
@@ -532,10 +568,24 @@ func (a *App) followBooking(ctx context.Context, id string, events []PendingEven
 	return nil
 }
 
+// needsFollowing reports whether a booking's new events oblige the service to do anything: a
+// request whose outcome was not recorded (a crash), a cancellation, a container loaded.
+func needsFollowing(events []PendingEvent) bool {
+	if n := len(events); n > 0 && events[n-1].Event.Type == rail.EventBookingRequested {
+		return true
+	}
+	for _, e := range events {
+		if e.Event.Type == rail.EventBookingCancelled || e.Event.Type == rail.EventContainerLoaded {
+			return true
+		}
+	}
+	return false
+}
+
 // settleDepartures repairs what crashes left between departures and their bookings: a booking
-// that holds capacity but is not confirmed, a cancelled one still holding or waiting, a waiting
-// one still marked requested. Then it promotes the waiting list. It looks only at departures
-// whose capacity changed more than the grace ago and were not settled since.
+// that holds capacity but is not confirmed, a cancelled or deleted one still holding or waiting,
+// a waiting one still marked requested. Then it promotes the waiting list. It looks only at
+// departures whose capacity changed more than the grace ago and were not settled since.
 func (a *App) settleDepartures(ctx context.Context) error {
 	if a.Rail.Departures == nil {
 		return nil
@@ -553,40 +603,32 @@ func (a *App) settleDepartures(ctx context.Context) error {
 }
 
 func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
+	for _, s := range dep.Holders() {
+		if err := a.confirmHolder(ctx, dep.ID(), s, "reconciler"); err != nil {
+			return err
+		}
+	}
 	now := a.Clock.Now()
-	for _, id := range append(dep.Holders(), dep.Waitlist()...) {
-		b, err := a.Rail.Bookings.Get(ctx, id)
-		if isNotFound(err) {
-			a.Log.Error("departure lists a booking that does not exist", "departure", dep.ID(), "booking", id)
-			continue
+	for _, s := range dep.Waitlist() {
+		b, err := a.Rail.Bookings.Get(ctx, s.Booking)
+		switch {
+		case isNotFound(err) || err == nil && b.Status() == rail.BookingCancelled:
+			err = a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s)
+		case err == nil && b.Status() == rail.BookingRequested && b.AllowWaitlist():
+			if _, err = a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error { return b.Waitlist(s.At, "reconciler") }); err == nil {
+				a.relaySoon(ctx, "booking", s.Booking)
+			}
+		case err == nil && b.Status() == rail.BookingRequested && now.Sub(b.CreatedAt()) > requestGrace:
+			// queued only to be promoted at once, and not promoted: the request failed
+			if err = a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s); err == nil {
+				err = a.Rail.Bookings.DeleteRequested(ctx, s.Booking)
+			}
 		}
 		if err != nil {
 			return err
 		}
-		held := dep.HeldBy(id)
-		var change func(*rail.Booking) error
-		switch {
-		case b.Status() == rail.BookingCancelled:
-			if err := a.afterCancel(ctx, b); err != nil {
-				return err
-			}
-		case held && b.Status() == rail.BookingRequested:
-			change = func(b *rail.Booking) error { return b.Confirm(now, "reconciler") }
-		case held && b.Status() == rail.BookingWaitlisted:
-			change = func(b *rail.Booking) error { return b.Promote(now, "reconciler") }
-		case !held && b.Status() == rail.BookingRequested:
-			change = func(b *rail.Booking) error { return b.Waitlist(now, "reconciler") }
-		case !held && b.Status() == rail.BookingConfirmed:
-			a.Log.Error("a confirmed booking waits instead of holding capacity", "departure", dep.ID(), "booking", id)
-		}
-		if change != nil {
-			if _, err := a.Rail.Bookings.Update(ctx, id, change); err != nil {
-				return err
-			}
-			a.relaySoon(ctx, "booking", id)
-		}
 	}
-	if _, err := a.promote(ctx, dep.ID()); err != nil {
+	if err := a.promote(ctx, dep.ID()); err != nil {
 		return err
 	}
 	return a.Rail.Departures.Settle(ctx, dep.ID(), dep.CapacityChangedAt())

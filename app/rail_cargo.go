@@ -20,12 +20,14 @@ const MaxParcelsPerContainer = 5000
 // and every declaration (an entry declaration or an inventory list) released or cleared, else
 // nothing is loaded and the answer (409 not_released) lists each that is not. The parcels move
 // to loaded. Loading the same container with the same facts again changes nothing.
+//
+// The container is recorded on the booking first: its outbox event loads the parcels even if
+// the service stops half-way (followBooking). A parcel another container took meanwhile, or a
+// train that left meanwhile, undoes the loading: the container comes off the booking and the
+// parcels this request loaded are unloaded.
 func (a *App) LoadContainer(ctx context.Context, actor Actor, bookingID string, c rail.LoadedContainer) (*rail.Booking, error) {
 	b, err := a.GetBooking(ctx, actor, bookingID)
 	if err != nil {
-		return nil, err
-	}
-	if err := mayChangeBooking(actor, b); err != nil {
 		return nil, err
 	}
 	if len(c.ParcelIDs) > MaxParcelsPerContainer {
@@ -41,47 +43,86 @@ func (a *App) LoadContainer(ctx context.Context, actor Actor, bookingID string, 
 		return b, nil // loaded before with the same facts
 	}
 	c = probe.Loaded()[len(probe.Loaded())-1]
-	dep, err := a.Rail.Departures.Get(ctx, b.DepartureID())
-	if err != nil {
+	if err := a.departureScheduled(ctx, b.DepartureID()); err != nil {
 		return nil, err
-	}
-	if dep.Status() != rail.DepartureScheduled {
-		return nil, domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; nothing more is loaded", dep.Status())
 	}
 	if err := a.customsGate(ctx, b, c); err != nil {
 		return nil, err
 	}
-	var claimed []string
-	unclaim := func() {
-		for _, id := range claimed {
-			if _, err := a.Parcels.Update(context.WithoutCancel(ctx), id, func(p *parcel.Parcel) error {
-				return p.Unload(now, actor.OrgID, "container "+c.ContainerNo+" was not recorded")
-			}); err != nil {
-				a.Log.Error("parcel left loaded after a failed loading", "parcel", id, "err", err)
-			}
-		}
-	}
-	for i, id := range c.ParcelIDs {
-		if _, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
-			return p.Load(now, actor.OrgID, c.ContainerNo, b.DepartureID())
-		}); err != nil {
-			unclaim()
-			if domain.CodeOf(err) == "illegal_transition" {
-				return nil, &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded", Message: err.Error(),
-					Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "parcel_loaded", Message: id + " was loaded meanwhile"}}}
-			}
-			return nil, err
-		}
-		claimed = append(claimed, id)
-	}
 	b, err = a.Rail.Bookings.Update(ctx, bookingID, func(b *rail.Booking) error { return b.LoadContainer(c, now, actor.OrgID) })
 	if err != nil {
-		unclaim()
+		return nil, err
+	}
+	claimed, err := a.claimParcels(ctx, b, c, actor.OrgID)
+	if err == nil {
+		// The train may have left between the check above and the booking's write: then the
+		// departure's propagation did not see this container, and nothing of it goes.
+		err = a.departureScheduled(ctx, b.DepartureID())
+	}
+	if err != nil {
+		a.undoLoading(context.WithoutCancel(ctx), b, c, claimed, actor.OrgID)
 		return nil, err
 	}
 	a.relaySoon(ctx, "parcel", claimed...)
 	a.relaySoon(ctx, "booking", bookingID)
 	return b, nil
+}
+
+func (a *App) departureScheduled(ctx context.Context, id string) error {
+	dep, err := a.Rail.Departures.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if dep.Status() != rail.DepartureScheduled {
+		return domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; nothing more is loaded", dep.Status())
+	}
+	return nil
+}
+
+// claimParcels loads the container's parcels and returns those this call moved (a parcel loaded
+// in this very container before is not claimed again, so undoing never unloads it).
+func (a *App) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, actor string) ([]string, error) {
+	var claimed []string
+	for i, id := range c.ParcelIDs {
+		_, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			if p.Status() == parcel.StatusLoaded && p.ContainerNo() == c.ContainerNo && p.DepartureID() == b.DepartureID() {
+				return errUnchanged
+			}
+			return p.Load(c.LoadedAt, actor, c.ContainerNo, b.DepartureID())
+		})
+		switch {
+		case err == errUnchanged:
+		case domain.CodeOf(err) == "illegal_transition":
+			return claimed, &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded", Message: err.Error(),
+				Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "parcel_loaded", Message: id + " was loaded elsewhere meanwhile"}}}
+		case err != nil:
+			return claimed, err
+		default:
+			claimed = append(claimed, id)
+		}
+	}
+	return claimed, nil
+}
+
+// undoLoading takes a container whose loading failed off the booking and unloads the parcels
+// that loading moved.
+func (a *App) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, claimed []string, actor string) {
+	now := a.Clock.Now()
+	for _, id := range claimed {
+		if _, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			return p.Unload(now, actor, "the loading of container "+c.ContainerNo+" was undone")
+		}); err != nil {
+			a.Log.Error("parcel left loaded after a failed loading", "parcel", id, "err", err)
+		}
+	}
+	if _, err := a.Rail.Bookings.Update(ctx, b.ID(), func(b *rail.Booking) error {
+		b.UnloadContainer(c.ContainerNo, now, actor, "loading undone")
+		return nil
+	}); err != nil {
+		a.Log.Error("container left on a booking after a failed loading", "booking", b.ID(), "container", c.ContainerNo, "err", err)
+	}
+	a.relaySoon(ctx, "parcel", claimed...)
+	a.relaySoon(ctx, "booking", b.ID())
 }
 
 // customsGate checks that everything going into container c is the booking exporter's and
@@ -194,7 +235,8 @@ func (a *App) followDeparture(ctx context.Context, id string, events []PendingEv
 
 func (a *App) propagateMovement(ctx context.Context, dep *rail.Departure, e rail.Event) error {
 	onBoard := map[string][]string{} // exporter → parcels on the train
-	for _, id := range dep.Holders() {
+	for _, s := range dep.Holders() {
+		id := s.Booking
 		b, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error {
 			before := len(b.Timeline())
 			b.RecordMovement(e, "operator")
@@ -225,20 +267,22 @@ func (a *App) propagateMovement(ctx context.Context, dep *rail.Departure, e rail
 	if e.Type != rail.EventDeparted {
 		return nil
 	}
-	for _, id := range dep.Waitlist() {
-		b, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error {
+	for _, s := range dep.Waitlist() {
+		_, err := a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error {
+			if b.Status() == rail.BookingRequested {
+				return errGone // a request that only queued to be promoted: its request deletes it
+			}
 			return b.Cancel(e.At, "operator", "the train departed without room for this booking")
 		})
-		if isNotFound(err) {
-			continue
-		}
-		if err != nil {
+		switch {
+		case err == nil:
+			a.relaySoon(ctx, "booking", s.Booking)
+		case err != errGone && !isNotFound(err):
 			return err
 		}
-		if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), id, b.TEU()); err != nil {
+		if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s); err != nil {
 			return err
 		}
-		a.relaySoon(ctx, "booking", id)
 	}
 	exporters := make([]string, 0, len(onBoard))
 	for ex := range onBoard {
@@ -246,7 +290,9 @@ func (a *App) propagateMovement(ctx context.Context, dep *rail.Departure, e rail
 	}
 	slices.Sort(exporters)
 	for _, ex := range exporters {
-		if err := a.fileDepartureDocument(ctx, dep, e, ex, onBoard[ex]); err != nil {
+		parcels := onBoard[ex]
+		slices.Sort(parcels)
+		if err := a.fileDepartureDocument(ctx, dep, e, ex, slices.Compact(parcels)); err != nil {
 			return err
 		}
 	}
@@ -529,7 +575,7 @@ func (a *App) fileDepartureDocument(ctx context.Context, dep *rail.Departure, e 
 			FilerID: OperatorOrgID, ExporterID: exporterID, TradeMode: mode,
 			Departure: customs.Departure{
 				DepartureID: dep.ID(), CustomsCode: a.Customs.PortCode, TrafMode: "3",
-				TrafName: dep.LineCode() + " " + dep.LineName(), VoyageNo: voyageNo(dep), LeaveTime: e.At,
+				TrafName: trafName(dep), VoyageNo: voyageNo(dep), LeaveTime: e.At,
 				Waybills: byMode[mode],
 			},
 		}, a.Clock.Now(), "operator")
@@ -542,6 +588,12 @@ func (a *App) fileDepartureDocument(ctx context.Context, dep *rail.Departure, e 
 		a.relaySoon(ctx, "declaration", id)
 	}
 	return nil
+}
+
+// trafName names the train for customs: the line's code and name, within the schema's length.
+func trafName(dep *rail.Departure) string {
+	name := []rune(dep.LineCode() + " " + dep.LineName())
+	return string(name[:min(len(name), customs.MaxDepartureTrafName)])
 }
 
 // voyageNo is the train's number for customs: the line and the departure day.

@@ -29,7 +29,7 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	})
 	line, _ := rail.ValidateLine(rail.SeedLines()[1])
 	at := clock.now.AddDate(0, 0, 10)
-	dep, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, at), line, rail.DepartureInput{DepartsAt: at, CapacityTEU: 4}, clock.now)
+	dep, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, at), line, rail.DepartureInput{DepartsAt: at, CapacityTEU: 6}, clock.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +55,10 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	slot := func(id string) rail.Slot { return rail.Slot{Booking: id, TEU: 2, Kg: 9000, At: clock.now} }
 	reserve := func(id string) {
 		t.Helper()
-		if ok, err := deps.Reserve(ctx, dep.ID(), id, 2, 9000, false); err != nil || !ok {
+		if ok, err := deps.Reserve(ctx, dep.ID(), slot(id), false); err != nil || !ok {
 			t.Fatalf("reserve %s: %v %v", id, ok, err)
 		}
 	}
@@ -71,14 +72,20 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	must(err)
 	_, err = bookings.Update(ctx, "bkg_3", func(b *rail.Booking) error { return b.Cancel(clock.now, "org_x", "") })
 	must(err)
+	// A refused request was deleted while a promoter was taking a place for it.
+	reserve("bkg_gone")
 	// bkg_2 joined the waiting list, and the crash came before the booking said so.
 	book("bkg_2")
-	must(deps.Waitlist(ctx, dep.ID(), "bkg_2", 2))
+	_, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_2"))
+	must(err)
 	// bkg_4 was stored, and the crash came before anything else.
 	book("bkg_4")
+	// A request that joined the queue only to be promoted at once was deleted: its slot outlived it.
+	_, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_ghost"))
+	must(err)
 
-	// A minute later the reconciler runs, then the relay tasks it queued.
-	clock.now = time.Now().UTC().Add(time.Minute)
+	// Minutes later (past every grace) the reconciler runs, then the relay tasks it queued.
+	clock.now = time.Now().UTC().Add(3 * time.Minute)
 	must(a.Reconcile(ctx))
 	for _, task := range queue.tasks {
 		if task.Type == app.TaskRelayOutbox {
@@ -87,7 +94,7 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	}
 
 	want := map[string]rail.BookingStatus{"bkg_1": rail.BookingConfirmed, "bkg_2": rail.BookingConfirmed,
-		"bkg_3": rail.BookingCancelled, "bkg_4": rail.BookingWaitlisted}
+		"bkg_3": rail.BookingCancelled, "bkg_4": rail.BookingConfirmed}
 	for id, status := range want {
 		b, err := bookings.Get(ctx, id)
 		must(err)
@@ -97,7 +104,8 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	}
 	got, err := deps.Get(ctx, dep.ID())
 	must(err)
-	if c := got.Capacity(); c.ConfirmedTEU != 4 || got.WaitlistedTEU() != 2 || !got.HeldBy("bkg_1") || !got.HeldBy("bkg_2") || !got.Waiting("bkg_4") {
+	if c := got.Capacity(); c.ConfirmedTEU != 6 || got.WaitlistedTEU() != 0 || !got.HeldBy("bkg_1") || !got.HeldBy("bkg_2") ||
+		!got.HeldBy("bkg_4") || len(got.Holders()) != 3 || len(got.Waitlist()) != 0 {
 		t.Fatalf("departure after reconciling: %+v, waitlisted %d, holders %v, waiting %v", c, got.WaitlistedTEU(), got.Holders(), got.Waitlist())
 	}
 }

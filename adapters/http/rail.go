@@ -320,7 +320,7 @@ func (h *handlers) bookSpace(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	b, err := h.app.BookSpace(c.UserContext(), actorOf(c), rail.BookingRequest{
+	b, dep, err := h.app.BookSpace(c.UserContext(), actorOf(c), rail.BookingRequest{
 		DepartureID: req.DepartureID, ExporterID: req.ExporterID, Containers: req.Containers,
 		GrossKg: req.GrossKg, CargoDescription: req.CargoDescription, HSCodes: req.HSCodes,
 		AllowWaitlist: req.AllowWaitlist, Consignee: req.Consignee,
@@ -329,7 +329,7 @@ func (h *handlers) bookSpace(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/v1/bookings/" + b.ID())
-	return c.Status(fiber.StatusCreated).JSON(h.viewBooking(b, h.departureOf(c, b.DepartureID())))
+	return c.Status(fiber.StatusCreated).JSON(h.viewBooking(b, dep))
 }
 
 func (h *handlers) getBooking(c *fiber.Ctx) error {

@@ -2,7 +2,10 @@ package mongo
 
 import (
 	"context"
-	"slices"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -116,8 +119,8 @@ type departureDoc struct {
 	CargoKg           int64                `bson:"cargoKg"`
 	FreeKg            int64                `bson:"freeKg"`
 	WaitlistedTEU     int                  `bson:"waitlistedTeu"`
-	Holders           []string             `bson:"holders"`
-	Waitlist          []string             `bson:"waitlist"`
+	Holds             map[string]string    `bson:"holds"`   // booking id → the place it holds (slotText)
+	Waiting           map[string]string    `bson:"waiting"` // booking id → the place it waits for
 	CapacityChangedAt *time.Time           `bson:"capacityChangedAt,omitempty"`
 	BookingOpensAt    time.Time            `bson:"bookingOpensAt"`
 	CutoffAt          time.Time            `bson:"cutoffAt"`
@@ -136,7 +139,7 @@ func (d departureDoc) outbox() []domain.Event { return d.Outbox }
 // managed: the capacity fields belong to Reserve, Release, Waitlist, Unwaitlist and Settle.
 func (d departureDoc) managed() []string {
 	return []string{"capacityTeu", "confirmedTeu", "freeTeu", "maxCargoKg", "cargoKg", "freeKg",
-		"waitlistedTeu", "holders", "waitlist", "capacityChangedAt"}
+		"waitlistedTeu", "holds", "waiting", "capacityChangedAt"}
 }
 
 func departureToDoc(d *rail.Departure) departureDoc {
@@ -145,18 +148,13 @@ func departureToDoc(d *rail.Departure) departureDoc {
 		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: r.Itinerary, TransitDays: r.TransitDays,
 		DepartsAt: r.DepartsAt, CapacityTEU: r.Capacity.CapacityTEU, ConfirmedTEU: r.Capacity.ConfirmedTEU,
 		FreeTEU: r.Capacity.FreeTEU(), MaxCargoKg: r.Capacity.MaxCargoKg, CargoKg: r.Capacity.CargoKg,
-		FreeKg: r.Capacity.FreeKg(), WaitlistedTEU: r.WaitlistedTEU, Holders: r.Holders, Waitlist: r.Waitlist,
+		FreeKg: r.Capacity.FreeKg(), WaitlistedTEU: r.WaitlistedTEU, Holds: slotMap(r.Holders), Waiting: slotMap(r.Waitlist),
 		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: r.Events,
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Version: r.Version + 1, Outbox: d.Outbox(),
 	}
 	if !r.CapacityChangedAt.IsZero() {
 		doc.CapacityChangedAt = &r.CapacityChangedAt
-	}
-	for _, s := range []*[]string{&doc.Holders, &doc.Waitlist} {
-		if *s == nil {
-			*s = []string{}
-		}
 	}
 	if doc.Events == nil {
 		doc.Events = []rail.Event{}
@@ -173,7 +171,7 @@ func departureFromDoc(d *departureDoc) *rail.Departure {
 		DepartsAt: d.DepartsAt,
 		Capacity: rail.Capacity{CapacityTEU: d.CapacityTEU, ConfirmedTEU: d.ConfirmedTEU,
 			MaxCargoKg: d.MaxCargoKg, CargoKg: d.CargoKg},
-		WaitlistedTEU: d.WaitlistedTEU, Holders: d.Holders, Waitlist: d.Waitlist,
+		WaitlistedTEU: d.WaitlistedTEU, Holders: slotList(d.Holds), Waitlist: slotList(d.Waiting),
 		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: d.Events,
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
@@ -181,6 +179,49 @@ func departureFromDoc(d *departureDoc) *rail.Departure {
 		r.CapacityChangedAt = *d.CapacityChangedAt
 	}
 	return rail.DepartureFromDatabase(r)
+}
+
+// slotMap keys slots by booking id: a place is then set and removed with $set / $unset of
+// "holds.<id>", which every MongoDB-compatible server honours (booking ids have no dots). A
+// slot is stored as one short string (slotText): a departure carries hundreds of them, and the
+// embedded store decodes every value of a document at every read.
+func slotMap(slots []rail.Slot) map[string]string {
+	m := make(map[string]string, len(slots))
+	for _, s := range slots {
+		m[s.Booking] = slotText(s)
+	}
+	return m
+}
+
+// slotList is the map's slots (the domain orders them); an unreadable entry keeps its booking
+// id with no amounts, so that it is still seen (and its booking repaired) rather than lost.
+func slotList(m map[string]string) []rail.Slot {
+	out := make([]rail.Slot, 0, len(m))
+	for id, text := range m {
+		s, _ := parseSlot(text)
+		s.Booking = id
+		out = append(out, s)
+	}
+	return out
+}
+
+// slotText is "teu/kg/unix milliseconds".
+func slotText(s rail.Slot) string {
+	return strconv.Itoa(s.TEU) + "/" + strconv.FormatInt(s.Kg, 10) + "/" + strconv.FormatInt(s.At.UnixMilli(), 10)
+}
+
+func parseSlot(text string) (rail.Slot, error) {
+	parts := strings.Split(text, "/")
+	if len(parts) != 3 {
+		return rail.Slot{}, fmt.Errorf("slot %q", text)
+	}
+	teu, err1 := strconv.Atoi(parts[0])
+	kg, err2 := strconv.ParseInt(parts[1], 10, 64)
+	ms, err3 := strconv.ParseInt(parts[2], 10, 64)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return rail.Slot{}, fmt.Errorf("slot %q: %w", text, err)
+	}
+	return rail.Slot{TEU: teu, Kg: kg, At: time.UnixMilli(ms).UTC()}, nil
 }
 
 var errDepartureNotFound = domain.NotFound("departure")
@@ -276,109 +317,127 @@ func (r *Departures) find(ctx context.Context, filter bson.M, opts *options.Find
 // reports whether it matched. cond is the filter's condition in Go: the embedded store answers
 // a filter on anything besides _id by scanning the collection, so there the departure's lock
 // (held by every read-change-write of the document in this, its only, process) guards a read,
-// cond, and a write by _id instead.
-func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*departureDoc) bool) (bool, error) {
+// cond, and a write by _id instead; the document read is returned too (nil on MongoDB), as it
+// stood before the update, so that callers need not read it again.
+func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*departureDoc) bool) (bool, *departureDoc, error) {
 	set, _ := update["$set"].(bson.M)
 	if set == nil {
 		set = bson.M{}
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	var before *departureDoc
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
-		doc, err := loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound)
-		if isNotFound(err) {
-			return false, nil
+		var err error
+		if before, err = loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound); err != nil {
+			return false, nil, err
 		}
-		if err != nil || !cond(doc) {
-			return false, err
+		if !cond(before) {
+			return false, before, nil
 		}
 		filter = bson.M{}
 	}
 	filter["_id"] = id
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
-		return false, internal(err, "update departure capacity")
+		return false, before, internal(err, "update departure capacity")
 	}
-	return res.MatchedCount == 1, nil
+	return res.MatchedCount == 1, before, nil
 }
 
-// Reserve makes booking a holder if its load fits (rail.DepartureRepository).
-func (r *Departures) Reserve(ctx context.Context, departureID, booking string, teu int, kg int64, fromWaitlist bool) (bool, error) {
-	if teu < 0 || kg < 0 {
+// current is the departure as capacityOp read it, or as it is now when it read nothing.
+func (r *Departures) current(ctx context.Context, id string, read *departureDoc) (*rail.Departure, error) {
+	if read != nil {
+		return departureFromDoc(read), nil
+	}
+	return r.Get(ctx, id)
+}
+
+// Reserve makes s's booking a holder if its load fits (rail.DepartureRepository).
+func (r *Departures) Reserve(ctx context.Context, departureID string, s rail.Slot, fromWaitlist bool) (bool, error) {
+	if s.TEU < 0 || s.Kg < 0 {
 		return false, domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
 	}
+	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	filter := bson.M{
 		"status":  rail.DepartureScheduled,
-		"freeTeu": bson.M{"$gte": teu},
-		"freeKg":  bson.M{"$gte": kg},
-		"holders": bson.M{"$ne": booking},
+		"freeTeu": bson.M{"$gte": s.TEU},
+		"freeKg":  bson.M{"$gte": s.Kg},
+		held:      bson.M{"$exists": false},
 	}
-	update := bson.M{
-		"$inc":  bson.M{"confirmedTeu": teu, "freeTeu": -teu, "cargoKg": kg, "freeKg": -kg},
-		"$push": bson.M{"holders": booking},
-	}
+	inc := bson.M{"confirmedTeu": s.TEU, "freeTeu": -s.TEU, "cargoKg": s.Kg, "freeKg": -s.Kg}
+	update := bson.M{"$inc": inc, "$set": bson.M{held: slotText(s)}}
 	if fromWaitlist {
-		filter["waitlist"] = booking
-		update["$inc"].(bson.M)["waitlistedTeu"] = -teu
-		update["$pullAll"] = bson.M{"waitlist": bson.A{booking}}
+		filter[waiting] = bson.M{"$exists": true}
+		inc["waitlistedTeu"] = -s.TEU
+		update["$unset"] = bson.M{waiting: ""}
 	} else {
 		filter["waitlistedTeu"] = 0
 	}
-	ok, err := r.capacityOp(ctx, departureID, filter, update, func(d *departureDoc) bool {
+	ok, read, err := r.capacityOp(ctx, departureID, filter, update, func(d *departureDoc) bool {
+		_, isHeld := d.Holds[s.Booking]
+		_, isWaiting := d.Waiting[s.Booking]
 		queued := d.WaitlistedTEU == 0
 		if fromWaitlist {
-			queued = slices.Contains(d.Waitlist, booking)
+			queued = isWaiting
 		}
-		return d.Status == rail.DepartureScheduled && d.FreeTEU >= teu && d.FreeKg >= kg &&
-			!slices.Contains(d.Holders, booking) && queued
+		return d.Status == rail.DepartureScheduled && d.FreeTEU >= s.TEU && d.FreeKg >= s.Kg && !isHeld && queued
 	})
 	if err != nil || ok {
 		return ok, err
 	}
-	d, err := r.Get(ctx, departureID) // refused, or held already (a repeat)?
+	d, err := r.current(ctx, departureID, read) // refused, or held already (a repeat)?
 	if err != nil {
 		return false, err
 	}
-	return d.HeldBy(booking), nil
+	return d.HeldBy(s.Booking), nil
 }
 
-// Release gives back what booking held.
-func (r *Departures) Release(ctx context.Context, departureID, booking string, teu int, kg int64) error {
-	_, err := r.capacityOp(ctx, departureID, bson.M{"holders": booking}, bson.M{
-		"$inc":     bson.M{"confirmedTeu": -teu, "freeTeu": teu, "cargoKg": -kg, "freeKg": kg},
-		"$pullAll": bson.M{"holders": bson.A{booking}},
-	}, func(d *departureDoc) bool { return slices.Contains(d.Holders, booking) })
+// Release gives back what s's booking holds.
+func (r *Departures) Release(ctx context.Context, departureID string, s rail.Slot) error {
+	held := "holds." + s.Booking
+	_, _, err := r.capacityOp(ctx, departureID, bson.M{held: bson.M{"$exists": true}}, bson.M{
+		"$inc":   bson.M{"confirmedTeu": -s.TEU, "freeTeu": s.TEU, "cargoKg": -s.Kg, "freeKg": s.Kg},
+		"$unset": bson.M{held: ""},
+	}, func(d *departureDoc) bool { _, ok := d.Holds[s.Booking]; return ok })
 	return err
 }
 
-// Waitlist queues booking.
-func (r *Departures) Waitlist(ctx context.Context, departureID, booking string, teu int) error {
-	ok, err := r.capacityOp(ctx, departureID,
-		bson.M{"status": rail.DepartureScheduled, "waitlist": bson.M{"$ne": booking}, "holders": bson.M{"$ne": booking}},
-		bson.M{"$inc": bson.M{"waitlistedTeu": teu}, "$push": bson.M{"waitlist": booking}},
+// Waitlist queues s and returns the capacity as it stood.
+func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (rail.Capacity, error) {
+	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
+	ok, read, err := r.capacityOp(ctx, departureID,
+		bson.M{"status": rail.DepartureScheduled, waiting: bson.M{"$exists": false}, held: bson.M{"$exists": false}},
+		bson.M{"$inc": bson.M{"waitlistedTeu": s.TEU}, "$set": bson.M{waiting: slotText(s)}},
 		func(d *departureDoc) bool {
-			return d.Status == rail.DepartureScheduled && !slices.Contains(d.Waitlist, booking) && !slices.Contains(d.Holders, booking)
+			_, isHeld := d.Holds[s.Booking]
+			_, isWaiting := d.Waiting[s.Booking]
+			return d.Status == rail.DepartureScheduled && !isHeld && !isWaiting
 		})
-	if err != nil || ok {
-		return err
+	if err != nil {
+		return rail.Capacity{}, err
 	}
-	d, err := r.Get(ctx, departureID)
+	if ok && read != nil {
+		return departureFromDoc(read).Capacity(), nil // joining the list changes no capacity
+	}
+	d, err := r.current(ctx, departureID, read)
 	switch {
 	case err != nil:
-		return err
-	case d.Waiting(booking) || d.HeldBy(booking):
-		return nil
+		return rail.Capacity{}, err
+	case ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking):
+		return d.Capacity(), nil
 	}
-	return domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.Status())
+	return rail.Capacity{}, domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.Status())
 }
 
-// Unwaitlist takes booking off the waiting list.
-func (r *Departures) Unwaitlist(ctx context.Context, departureID, booking string, teu int) error {
-	_, err := r.capacityOp(ctx, departureID, bson.M{"waitlist": booking}, bson.M{
-		"$inc":     bson.M{"waitlistedTeu": -teu},
-		"$pullAll": bson.M{"waitlist": bson.A{booking}},
-	}, func(d *departureDoc) bool { return slices.Contains(d.Waitlist, booking) })
+// Unwaitlist takes s's booking off the waiting list.
+func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.Slot) error {
+	waiting := "waiting." + s.Booking
+	_, _, err := r.capacityOp(ctx, departureID, bson.M{waiting: bson.M{"$exists": true}}, bson.M{
+		"$inc":   bson.M{"waitlistedTeu": -s.TEU},
+		"$unset": bson.M{waiting: ""},
+	}, func(d *departureDoc) bool { _, ok := d.Waiting[s.Booking]; return ok })
 	return err
 }
 

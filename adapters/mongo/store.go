@@ -236,12 +236,7 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 			return zero, err
 		}
 		next := toDoc(agg)
-		set, err := setOf(next)
-		if m, ok := any(next).(managedFields); ok {
-			for _, f := range m.managed() {
-				delete(set, f)
-			}
-		}
+		set, err := setFor(next)
 		if err != nil {
 			return zero, internal(err, "encode "+coll.Name())
 		}
@@ -273,6 +268,18 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 // them back, or it would undo what those operations did meanwhile.
 type managedFields interface {
 	managed() []string
+}
+
+// setFor is the $set of an aggregate's update: every field but the id, version, outbox and the
+// fields the document manages by other operations (managedFields).
+func setFor(doc any) (bson.M, error) {
+	set, err := setOf(doc)
+	if m, ok := doc.(managedFields); ok && err == nil {
+		for _, f := range m.managed() {
+			delete(set, f)
+		}
+	}
+	return set, err
 }
 
 // setOf turns a document into the fields of a $set, leaving out the id, version and outbox,

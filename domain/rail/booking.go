@@ -54,6 +54,7 @@ const (
 	EventBookingPromoted   = "booking.promoted"
 	EventBookingCancelled  = "booking.cancelled"
 	EventContainerLoaded   = "booking.container_loaded"
+	EventContainerUnloaded = "booking.container_unloaded"
 	EventBookingMovement   = "booking.movement" // the train reported a movement (departed, arrived, ...)
 )
 
@@ -359,6 +360,19 @@ func (b *Booking) RecordMovement(e Event, actor string) {
 		map[string]any{"movement": string(e.Type), "location": e.Location})
 }
 
+// UnloadContainer takes a recorded container off the booking again (its loading could not be
+// completed). A container the booking does not have is left alone.
+func (b *Booking) UnloadContainer(containerNo string, at time.Time, actor, reason string) {
+	containerNo = NormalizeContainerNo(strings.TrimSpace(containerNo))
+	i := slices.IndexFunc(b.loaded, func(c LoadedContainer) bool { return c.ContainerNo == containerNo })
+	if i < 0 {
+		return
+	}
+	b.loaded = slices.Delete(b.loaded, i, i+1)
+	b.addEvent(at, actor, EventContainerUnloaded, detailWith("unloaded "+containerNo, strings.TrimSpace(reason)),
+		map[string]any{"containerNo": containerNo})
+}
+
 func (b *Booking) booked(t ContainerType) int {
 	n := 0
 	for _, r := range b.containers {
@@ -419,33 +433,6 @@ func detailWith(what, reason string) string {
 		return what
 	}
 	return what + ": " + reason
-}
-
-// PromotionOrder picks the waitlisted bookings to promote into free capacity c: first come
-// first served by waitlistedAt (then id), skipping a booking that does not fit so that a
-// smaller later one may (first fit). Bookings not waitlisted are ignored.
-func PromotionOrder(bookings []*Booking, c Capacity) []*Booking {
-	var waiting []*Booking
-	for _, b := range bookings {
-		if b.status == BookingWaitlisted {
-			waiting = append(waiting, b)
-		}
-	}
-	slices.SortStableFunc(waiting, func(x, y *Booking) int {
-		if c := x.waitlistedAt.Compare(*y.waitlistedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(x.id, y.id)
-	})
-	var out []*Booking
-	for _, b := range waiting {
-		if Fits(c, b.teu, b.grossKg) {
-			c.ConfirmedTEU += b.teu
-			c.CargoKg += b.grossKg
-			out = append(out, b)
-		}
-	}
-	return out
 }
 
 // ID is the booking's identifier.

@@ -238,44 +238,29 @@ func TestLoadContainer(t *testing.T) {
 }
 
 func TestPromotionOrder(t *testing.T) {
-	mk := func(id string, n40 int, kg int64, waitAt time.Time, status rail.BookingStatus) *rail.Booking {
-		req := validRequest()
-		req.Containers = []rail.ContainerRequest{{Type: rail.Type40GP, Count: n40}}
-		req.GrossKg = kg
-		b, err := rail.NewBooking(id, req, b0, "u")
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch status {
-		case rail.BookingWaitlisted:
-			_ = b.Waitlist(waitAt, "s")
-		case rail.BookingConfirmed:
-			_ = b.Confirm(waitAt, "s")
-		}
-		return b
+	slot := func(id string, teu int, kg int64, at time.Time) rail.Slot {
+		return rail.Slot{Booking: id, TEU: teu, Kg: kg, At: at}
 	}
-	bs := []*rail.Booking{
-		mk("b-late", 1, 10_000, b0.Add(3*time.Hour), rail.BookingWaitlisted),
-		mk("b-big", 5, 100_000, b0.Add(time.Hour), rail.BookingWaitlisted),  // first, 10 TEU: does not fit in 6
-		mk("b-mid", 2, 40_000, b0.Add(2*time.Hour), rail.BookingWaitlisted), // 4 TEU fits
-		mk("b-tie", 1, 10_000, b0.Add(2*time.Hour), rail.BookingWaitlisted), // same time, id after b-mid: 2 TEU fits
-		mk("b-conf", 1, 10_000, b0.Add(time.Minute), rail.BookingConfirmed), // not waiting
+	waiting := []rail.Slot{
+		slot("b-late", 2, 10_000, b0.Add(3*time.Hour)),
+		slot("b-big", 10, 100_000, b0.Add(time.Hour)), // first, 10 TEU: does not fit in 6
+		slot("b-tie", 2, 10_000, b0.Add(2*time.Hour)), // same time as b-mid, id after it: 2 TEU fits
+		slot("b-mid", 4, 40_000, b0.Add(2*time.Hour)), // 4 TEU fits
 	}
 	c := rail.Capacity{CapacityTEU: 110, ConfirmedTEU: 104, MaxCargoKg: 1_300_000, CargoKg: 1_000_000}
-	var ids []string
-	for _, b := range rail.PromotionOrder(bs, c) {
-		ids = append(ids, b.ID())
+	ids := func(slots []rail.Slot) []string {
+		var out []string
+		for _, s := range slots {
+			out = append(out, s.Booking)
+		}
+		return out
 	}
-	if !slices.Equal(ids, []string{"b-mid", "b-tie"}) {
-		t.Errorf("promote %v", ids)
+	if got := ids(rail.PromotionOrder(waiting, c)); !slices.Equal(got, []string{"b-mid", "b-tie"}) {
+		t.Errorf("promote %v", got)
 	}
 	c.CargoKg = 1_280_000 // 20 t free: only what weighs ≤ 20 t, in order
-	ids = nil
-	for _, b := range rail.PromotionOrder(bs, c) {
-		ids = append(ids, b.ID())
-	}
-	if !slices.Equal(ids, []string{"b-tie", "b-late"}) {
-		t.Errorf("promote by weight %v", ids)
+	if got := ids(rail.PromotionOrder(waiting, c)); !slices.Equal(got, []string{"b-tie", "b-late"}) {
+		t.Errorf("promote by weight %v", got)
 	}
 }
 

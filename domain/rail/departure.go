@@ -75,6 +75,57 @@ func DepartureIDFor(lineCode string, departsAt time.Time) string {
 	return "dep_" + lineCode + "_" + departsAt.In(ChinaTime).Format("20060102")
 }
 
+// Slot is a booking's place on a departure: the space it holds or waits for, and since when.
+// The departure keeps the slots of its holders and of its waiting list, so that the waiting
+// list can be ordered and promoted, and a place given back, without reading the bookings.
+type Slot struct {
+	Booking string    `json:"booking" bson:"booking"`
+	TEU     int       `json:"teu" bson:"teu"`
+	Kg      int64     `json:"kg" bson:"kg"`
+	At      time.Time `json:"at" bson:"at"`
+}
+
+// SlotOf is the place booking b asks for, since at.
+func SlotOf(b *Booking, at time.Time) Slot {
+	return Slot{Booking: b.ID(), TEU: b.TEU(), Kg: b.GrossKg(), At: at.UTC()}
+}
+
+func findSlot(slots []Slot, id string) (Slot, bool) {
+	for _, s := range slots {
+		if s.Booking == id {
+			return s, true
+		}
+	}
+	return Slot{}, false
+}
+
+// sortedSlots orders slots first come first: by At, then booking id.
+func sortedSlots(slots []Slot) []Slot {
+	out := slices.Clone(slots)
+	slices.SortStableFunc(out, func(x, y Slot) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Booking, y.Booking)
+	})
+	return out
+}
+
+// PromotionOrder picks the waiting slots to promote into free capacity c: first come first
+// served (At, then booking id), skipping a slot that does not fit so that a smaller later one
+// may (first fit).
+func PromotionOrder(waiting []Slot, c Capacity) []Slot {
+	var out []Slot
+	for _, s := range sortedSlots(waiting) {
+		if Fits(c, s.TEU, s.Kg) {
+			c.ConfirmedTEU += s.TEU
+			c.CargoKg += s.Kg
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Capacity is a departure's capacity and what confirmed bookings take of it.
 //
 // Invariant, at every moment and under any concurrency: 0 ≤ ConfirmedTEU ≤ CapacityTEU and
@@ -141,8 +192,8 @@ type Departure struct {
 	departsAt     time.Time
 	capacity      Capacity
 	waitlistedTEU int
-	holders       []string // bookings holding capacity (confirmed), in the order they got it
-	waitlist      []string // bookings waiting for capacity, in the order they joined
+	holders       []Slot // bookings holding capacity (confirmed), first come first
+	waitlist      []Slot // bookings waiting for capacity, first come first
 	// capacityChangedAt is when a capacity operation last ran and the reconciler has not yet
 	// checked the bookings against it (zero: settled).
 	capacityChangedAt time.Time
@@ -370,21 +421,21 @@ func (d *Departure) CargoKg() int64 { return d.capacity.CargoKg }
 // WaitlistedTEU is the TEU of bookings on the waiting list.
 func (d *Departure) WaitlistedTEU() int { return d.waitlistedTEU }
 
-// Holders are the bookings holding capacity, in the order they got it (a copy).
-func (d *Departure) Holders() []string { return slices.Clone(d.holders) }
+// Holders are the bookings holding capacity, first come first (a copy).
+func (d *Departure) Holders() []Slot { return slices.Clone(d.holders) }
 
-// Waitlist are the bookings waiting for capacity, in the order they joined (a copy).
-func (d *Departure) Waitlist() []string { return slices.Clone(d.waitlist) }
+// Waitlist is the waiting list, first come first (a copy).
+func (d *Departure) Waitlist() []Slot { return slices.Clone(d.waitlist) }
 
 // HeldBy reports whether booking id holds capacity on the departure.
-func (d *Departure) HeldBy(id string) bool { return slices.Contains(d.holders, id) }
+func (d *Departure) HeldBy(id string) bool { _, ok := findSlot(d.holders, id); return ok }
 
 // CapacityChangedAt is when capacity last changed without the reconciler having settled it
 // since (zero: settled).
 func (d *Departure) CapacityChangedAt() time.Time { return d.capacityChangedAt }
 
 // Waiting reports whether booking id is on the departure's waiting list.
-func (d *Departure) Waiting(id string) bool { return slices.Contains(d.waitlist, id) }
+func (d *Departure) Waiting(id string) bool { _, ok := findSlot(d.waitlist, id); return ok }
 
 // BookingOpensAt is when bookings open.
 func (d *Departure) BookingOpensAt() time.Time { return d.bookingOpensAt }
@@ -423,8 +474,8 @@ type DepartureRecord struct {
 	DepartsAt     time.Time
 	Capacity      Capacity
 	WaitlistedTEU int
-	Holders       []string
-	Waitlist      []string
+	Holders       []Slot
+	Waitlist      []Slot
 	// CapacityChangedAt: see Departure.CapacityChangedAt.
 	CapacityChangedAt time.Time
 	BookingOpensAt    time.Time
@@ -453,7 +504,7 @@ func DepartureFromDatabase(r DepartureRecord) *Departure {
 	return &Departure{
 		id: r.ID, lineCode: r.LineCode, lineName: r.LineName, itinerary: slices.Clone(r.Itinerary),
 		transitDays: r.TransitDays, departsAt: r.DepartsAt, capacity: r.Capacity, waitlistedTEU: r.WaitlistedTEU,
-		holders: slices.Clone(r.Holders), waitlist: slices.Clone(r.Waitlist), capacityChangedAt: r.CapacityChangedAt, bookingOpensAt: r.BookingOpensAt, cutoffAt: r.CutoffAt, status: r.Status, events: slices.Clone(r.Events),
+		holders: sortedSlots(r.Holders), waitlist: sortedSlots(r.Waitlist), capacityChangedAt: r.CapacityChangedAt, bookingOpensAt: r.BookingOpensAt, cutoffAt: r.CutoffAt, status: r.Status, events: slices.Clone(r.Events),
 		cancelReason: r.CancelReason, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt, version: r.Version,
 	}
 }
@@ -473,14 +524,16 @@ type DepartureFilter struct {
 // Capacity is guarded without transactions (DESIGN.md, Storage): every capacity change is ONE
 // single-document conditional update of the departure, atomic on any MongoDB. The document keeps
 // freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside the counters (a
-// plain filter cannot compare two fields), and the ids of the bookings holding capacity
-// (holders) and waiting for it (waitlist). Reserve is
+// plain filter cannot compare two fields), and the slots of the bookings holding capacity
+// (holds.<booking>) and waiting for it (waiting.<booking>). Reserve is
 //
-//	filter {_id, status: "scheduled", freeTeu: {$gte: teu}, freeKg: {$gte: kg}, holders: {$ne: booking},
-//	        waitlistedTeu: 0}                       // a new booking never jumps the queue
-//	    or {…, waitlist: booking}                   // a promotion from the waiting list
-//	update {$inc: {confirmedTeu: teu, freeTeu: -teu, cargoKg: kg, freeKg: -kg}, $push: {holders: booking}
-//	        (promotion: $pullAll: {waitlist: [booking]}, $inc: {waitlistedTeu: -teu})}
+//	filter {_id, status: "scheduled", freeTeu: {$gte: teu}, freeKg: {$gte: kg},
+//	        "holds.<booking>": {$exists: false},
+//	        waitlistedTeu: 0}                                // a new booking never jumps the queue
+//	    or {…, "waiting.<booking>": {$exists: true}}         // a promotion from the waiting list
+//	update {$inc: {confirmedTeu: teu, freeTeu: -teu, cargoKg: kg, freeKg: -kg},
+//	        $set: {"holds.<booking>": slot}
+//	        (promotion: $unset: {"waiting.<booking>"}, $inc: {waitlistedTeu: -teu})}
 //
 // so the filter is Fits(capacity, teu, kg), the invariant of Capacity holds at every moment, and
 // each booking is counted at most once: every operation is idempotent by booking id, which makes
@@ -495,22 +548,23 @@ type DepartureRepository interface {
 	Get(ctx context.Context, id string) (*Departure, error)
 	// Update loads the departure, lets change modify it and stores it with its outbox if the
 	// version has not moved meanwhile. It never writes the capacity fields (counters, holders,
-	// waitlist), which only the operations below change.
+	// waiting list), which only the operations below change.
 	Update(ctx context.Context, id string, change func(*Departure) error) (*Departure, error)
 	// List returns departures by departsAt, soonest first, and the next page's cursor.
 	List(ctx context.Context, f DepartureFilter) ([]*Departure, string, error)
-	// Reserve makes booking a holder of teu and kg if they fit (above); fromWaitlist promotes it
-	// from the waiting list instead of admitting a new booking. true: the booking holds the
-	// capacity (now or already); false: it did not fit, others are waiting, or the departure is
-	// not scheduled — nothing changed. A missing departure is a NotFound error.
-	Reserve(ctx context.Context, departureID, booking string, teu int, kg int64, fromWaitlist bool) (bool, error)
-	// Release gives back what booking held; nothing happens if it holds nothing.
-	Release(ctx context.Context, departureID, booking string, teu int, kg int64) error
-	// Waitlist puts booking on the waiting list with teu; nothing happens if it is on it or
-	// holds capacity already. A departure that is not scheduled takes no one (booking_closed).
-	Waitlist(ctx context.Context, departureID, booking string, teu int) error
-	// Unwaitlist takes booking off the waiting list; nothing happens if it is not on it.
-	Unwaitlist(ctx context.Context, departureID, booking string, teu int) error
+	// Reserve makes s's booking a holder of s.TEU and s.Kg if they fit (above); fromWaitlist
+	// promotes it from the waiting list instead of admitting a new booking. true: the booking
+	// holds the capacity (now or already); false: it did not fit, others are waiting, or the
+	// departure is not scheduled — nothing changed. A missing departure is a NotFound error.
+	Reserve(ctx context.Context, departureID string, s Slot, fromWaitlist bool) (bool, error)
+	// Release gives back what s's booking holds; nothing happens if it holds nothing.
+	Release(ctx context.Context, departureID string, s Slot) error
+	// Waitlist puts s on the waiting list and returns the capacity as it stood then; nothing
+	// happens if its booking is on the list or holds capacity already. A departure that is not
+	// scheduled takes no one (booking_closed).
+	Waitlist(ctx context.Context, departureID string, s Slot) (Capacity, error)
+	// Unwaitlist takes s's booking off the waiting list; nothing happens if it is not on it.
+	Unwaitlist(ctx context.Context, departureID string, s Slot) error
 	// Unsettled lists departures whose capacity changed before the given time and that were not
 	// settled since (at most limit).
 	Unsettled(ctx context.Context, before time.Time, limit int) ([]*Departure, error)
