@@ -57,6 +57,7 @@ func TestRoutesAndTimetable(t *testing.T) {
 	// Only the operator edits lines; an edit is checked like a new line.
 	xxo["transitDays"] = 19
 	s.expectProblem(s.do("PUT", "/v1/routes/XXO", exp.key, xxo), 403, "operator_only", "")
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", exp.key, `{"nonsense": 1}`), 403, "operator_only", "")
 	stops := xxo["itinerary"].([]any)
 	stops[len(stops)-1].(map[string]any)["dayOffset"] = 19
 	edited := s.expect(s.do("PUT", "/v1/routes/XXO", testOperatorKey, xxo), 200)

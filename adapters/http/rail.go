@@ -32,6 +32,9 @@ func (h *handlers) getRoute(c *fiber.Ctx) error {
 // putRoute replaces (or adds) a line. updatedAt and version in the body are ignored: a client
 // may send back what it read.
 func (h *handlers) putRoute(c *fiber.Ctx) error {
+	if err := requireOperatorEarly(c); err != nil {
+		return err
+	}
 	var l rail.Line
 	if err := decodeJSON(c, &l); err != nil {
 		return err
@@ -57,6 +60,9 @@ type timetableView struct {
 }
 
 func (h *handlers) planTimetable(c *fiber.Ctx) error {
+	if err := requireOperatorEarly(c); err != nil {
+		return err
+	}
 	var req timetableRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
