@@ -336,6 +336,11 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 	now := a.Clock.Now()
 	slot := rail.SlotOf(b, now)
 	held, waiting := dep.HeldBy(id), dep.Waiting(id)
+	for _, w := range dep.Waitlist() {
+		if w.Booking == id {
+			slot.At = w.At // its place in the queue is the one it took
+		}
+	}
 	if !held && !waiting && dep.WaitlistedTEU() == 0 {
 		var err error
 		if held, err = a.Rail.Departures.Reserve(ctx, dep.ID(), slot, false); err != nil {
@@ -358,7 +363,7 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 		return nil, err
 	}
 	if b.AllowWaitlist() {
-		waiting, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(now, actor) })
+		waiting, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(slot.At, actor) })
 		switch {
 		case domain.CodeOf(err) == "illegal_transition": // promoted meanwhile
 		case err != nil:
