@@ -1,6 +1,7 @@
 package customs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,3 +80,13 @@ func checkCurrency(v *domain.Violations, field, s string, required bool) string 
 func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
+
+// checkTrafMode defaults an empty transport mode to railway (the zone's trains) and checks a
+// given one against JGS-20.
+func checkTrafMode(v *domain.Violations, mode *string) {
+	if *mode == "" {
+		*mode = TrafModeRailway
+	} else if !slices.Contains(TrafModes, *mode) {
+		v.Add("trafMode", "invalid_traf_mode", "trafMode is a JGS-20 code: 2, 3, 4, 5, 6, 7 or 9")
+	}
+}

@@ -175,11 +175,7 @@ func ValidateDeparture(in DepartureInput) (Departure, error) {
 	}
 	checkText(&v, "departureId", out.DepartureID, true, MaxDepartureID)
 	checkDistrict(&v, "customsCode", out.CustomsCode)
-	if out.TrafMode == "" {
-		out.TrafMode = TrafModeRailway
-	} else if !slices.Contains(TrafModes, out.TrafMode) {
-		v.Add("trafMode", "invalid_traf_mode", "trafMode is a JGS-20 code: 2, 3, 4, 5, 6, 7 or 9")
-	}
+	checkTrafMode(&v, &out.TrafMode)
 	checkText(&v, "trafName", out.TrafName, false, MaxDepartureTrafName)
 	checkText(&v, "voyageNo", out.VoyageNo, false, MaxVoyageNo)
 	checkText(&v, "billNo", out.BillNo, false, MaxDepartureBillNo)
@@ -217,7 +213,7 @@ func ValidateDeparture(in DepartureInput) (Departure, error) {
 			}
 		}
 		if checkText(&v, p+".logisticsNo", w.LogisticsNo, true, parcel.MaxLogisticsNo) {
-			if !waybillChars(w.LogisticsNo) {
+			if !parcel.WaybillChars(w.LogisticsNo) {
 				v.Add(p+".logisticsNo", "invalid_format", "logisticsNo has letters, digits, '-' and '_' only")
 			} else if first, dup := numbers[parcel.Key(w.LogisticsCode, w.LogisticsNo)]; dup {
 				v.Add(p+".logisticsNo", "duplicate", "waybill "+w.LogisticsNo+" of "+w.LogisticsCode+" is named at "+first+" already")
@@ -242,16 +238,6 @@ func ValidateDeparture(in DepartureInput) (Departure, error) {
 		return Departure{}, err
 	}
 	return out, nil
-}
-
-func waybillChars(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // NewDeparture makes a draft departure document after checking the input completely

@@ -282,11 +282,7 @@ func ValidateEntry(d EntryDraft) (Entry, error) {
 	} else if !slices.Contains(EntryTradeModes, e.TradeMode) {
 		v.Add("tradeMode", "invalid_trade_mode", "an entry declaration's tradeMode is 9710, 9810 or 0110")
 	}
-	if e.TrafMode == "" {
-		e.TrafMode = TrafModeRailway
-	} else if !slices.Contains(TrafModes, e.TrafMode) {
-		v.Add("trafMode", "invalid_traf_mode", "trafMode is a JGS-20 code: 2, 3, 4, 5, 6, 7 or 9")
-	}
+	checkTrafMode(&v, &e.TrafMode)
 	checkText(&v, "trafName", e.TrafName, false, MaxTrafName)
 	checkText(&v, "billNo", e.BillNo, false, MaxBillNo)
 	checkText(&v, "contrNo", e.ContrNo, false, MaxContrNo)

@@ -214,7 +214,7 @@ func Validate(d Draft) (Fields, error) {
 	checkPartyCode(&v, "ebpCode", f.EbpCode, false)
 	checkText(&v, "ebpName", f.EbpName, false, MaxPartyName)
 	checkPartyCode(&v, "logisticsCode", f.LogisticsCode, true)
-	if checkText(&v, "logisticsNo", f.LogisticsNo, true, MaxLogisticsNo) && !waybillChars(f.LogisticsNo) {
+	if checkText(&v, "logisticsNo", f.LogisticsNo, true, MaxLogisticsNo) && !WaybillChars(f.LogisticsNo) {
 		v.Add("logisticsNo", "invalid_format", "logisticsNo has letters, digits, '-' and '_' only")
 	}
 
@@ -269,7 +269,9 @@ func checkPartyCode(v *domain.Violations, field, s string, required bool) {
 	}
 }
 
-func waybillChars(s string) bool {
+// WaybillChars reports whether s has only the characters a waybill number may have: ASCII
+// letters, digits, "-" and "_".
+func WaybillChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '-' || c == '_') {
