@@ -445,3 +445,35 @@ func TestMisdirectedTrain(t *testing.T) {
 	}
 	s.expectProblem(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/cancel", exp.key, nil), 409, "departure_departed", "")
 }
+
+func TestTrainUtilisation(t *testing.T) {
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	first := s.planDeparture(10, 110)
+	second := s.planDeparture(11, 82)
+	s.expect(s.book(exp.key, first, "40HQ", 4, false, nil), 201)   // 8 TEU
+	s.expect(s.book(exp.key, second, "20GP", 2, false, nil), 201)  // 2 TEU
+	s.expect(s.book(exp.key, second, "40HQ", 40, false, nil), 201) // full: 82 TEU
+	s.expect(s.book(exp.key, second, "40HQ", 1, true, nil), 201)   // waits
+	s.expect(s.book(exp.key, second, "40HQ", 1, true, nil), 201)   // waits
+
+	s.expectProblem(s.do("GET", "/v1/stats/trains", exp.key, nil), 403, "operator_only", "")
+	s.expectProblem(s.do("GET", "/v1/stats/trains?from=soon", testOperatorKey, nil), 422, "invalid_time", "from")
+	st := s.expect(s.do("GET", "/v1/stats/trains?routeCode=XXO", testOperatorKey, nil), 200)
+	lines := arr(st["lines"])
+	if len(lines) != 1 {
+		t.Fatalf("lines %v", st)
+	}
+	xxo := lines[0].(map[string]any)
+	if num(xxo["departures"]) != 2 || num(xxo["capacityTEU"]) != 192 || num(xxo["confirmedTEU"]) != 90 ||
+		num(xxo["waitlistedTEU"]) != 4 || xxo["utilisation"] != 0.469 || xxo["standardTrains"] != 1.1 {
+		t.Errorf("XXO %v", xxo)
+	}
+	if total := st["total"].(map[string]any); num(total["confirmedTEU"]) != 90 || total["routeCode"] != "*" {
+		t.Errorf("total %v", total)
+	}
+	to := time.Now().UTC().AddDate(0, 0, 10).Add(12 * time.Hour).Format(time.RFC3339)
+	if st := s.expect(s.do("GET", "/v1/stats/trains?to="+to, testOperatorKey, nil), 200); num(st["total"].(map[string]any)["departures"]) != 1 {
+		t.Errorf("departures before %s: %v", to, st["total"])
+	}
+}

@@ -452,3 +452,17 @@ func viewTransport(t *app.Transport) *transportView {
 		NextExpectedEvent: t.Delivery.NextExpectedEvent, Misdirected: t.Delivery.Misdirected,
 	}
 }
+
+func (h *handlers) trainStats(c *fiber.Ctx) error {
+	var v domain.Violations
+	from := parseTime(&v, "from", c.Query("from"))
+	to := parseTime(&v, "to", c.Query("to"))
+	if err := v.Err(); err != nil {
+		return err
+	}
+	st, err := h.app.TrainUtilisation(c.UserContext(), actorOf(c), from, to, c.Query("routeCode"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}

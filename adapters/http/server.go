@@ -114,6 +114,7 @@ func New(a *app.App, o Options) *fiber.App {
 	v1.Post("/declarations/:id/submit", h.submitDeclaration)
 	v1.Post("/singlewindow/receipts", h.receiveReceipts)
 	v1.Get("/stats/clearance", h.clearanceStats)
+	v1.Get("/stats/trains", h.trainStats)
 	v1.Get("/routes", h.listRoutes)
 	v1.Get("/routes/:code", h.getRoute)
 	v1.Put("/routes/:code", h.putRoute)
