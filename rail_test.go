@@ -477,3 +477,40 @@ func TestTrainUtilisation(t *testing.T) {
 		t.Errorf("departures before %s: %v", to, st["total"])
 	}
 }
+
+func TestCancelDeparture(t *testing.T) {
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 4)
+	booked := s.expect(s.book(exp.key, dep, "40HQ", 2, false, nil), 201)
+	waiting := s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
+	pid := s.releasedParcel(exp.key, "XYC1")
+	s.expect(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/containers", exp.key, map[string]any{
+		"containerNo": "CSQU3054383", "type": "40HQ", "sealNo": "SG1", "parcelIds": []string{pid}}), 201)
+
+	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/cancel", exp.key, map[string]any{"reason": "x"}), 403, "operator_only", "")
+	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/cancel", testOperatorKey, map[string]any{}), 422, "required", "reason")
+	d := s.expect(s.do("POST", "/v1/departures/"+dep+"/cancel", testOperatorKey, map[string]any{"reason": "flooding on the line"}), 200)
+	if d["status"] != "cancelled" || d["cancelReason"] != "flooding on the line" || d["bookingOpen"] != false {
+		t.Fatalf("cancelled departure %v", d)
+	}
+	s.expect(s.do("POST", "/v1/departures/"+dep+"/cancel", testOperatorKey, map[string]any{"reason": "again"}), 200)
+	eventually(t, "the bookings are cancelled and the parcel released again", func() bool {
+		b1 := s.expect(s.do("GET", "/v1/bookings/"+booked["id"].(string), exp.key, nil), 200)
+		b2 := s.expect(s.do("GET", "/v1/bookings/"+waiting["id"].(string), exp.key, nil), 200)
+		p := s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)
+		return b1["status"] == "cancelled" && b2["status"] == "cancelled" && len(arr(b1["loadedContainers"])) == 0 &&
+			p["status"] == "released" && p["containerNo"] == nil
+	})
+	if c := capacityOf(s, dep); num(c["confirmedTEU"]) != 0 || num(c["waitlistedTEU"]) != 0 {
+		t.Errorf("capacity of a cancelled train %v", c)
+	}
+	s.expectProblem(s.book(exp.key, dep, "40HQ", 1, true, nil), 422, "booking_closed", "")
+	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "location": "XIANGYANG", "at": time.Now().UTC().Format(time.RFC3339)}), 409, "departure_cancelled", "")
+	// The parcel takes another train.
+	other := s.planDeparture(11, 110)
+	again := s.expect(s.book(exp.key, other, "40HQ", 1, false, nil), 201)
+	s.expect(s.do("POST", "/v1/bookings/"+again["id"].(string)+"/containers", exp.key, map[string]any{
+		"containerNo": "MSKU1234565", "type": "40HQ", "sealNo": "SG2", "parcelIds": []string{pid}}), 201)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -110,8 +111,11 @@ func (a *App) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedCon
 	now := a.Clock.Now()
 	for _, id := range claimed {
 		if _, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			if p.Status() != parcel.StatusLoaded || p.ContainerNo() != c.ContainerNo {
+				return errUnchanged // not in this container (any more)
+			}
 			return p.Unload(now, actor, "the loading of container "+c.ContainerNo+" was undone")
-		}); err != nil {
+		}); err != nil && err != errUnchanged {
 			a.Log.Error("parcel left loaded after a failed loading", "parcel", id, "err", err)
 		}
 	}
@@ -217,6 +221,12 @@ func (a *App) followDeparture(ctx context.Context, id string, events []PendingEv
 		return err
 	}
 	for _, pe := range events {
+		if pe.Event.Type == rail.EventDepartureCancelled {
+			if err := a.cancelTrain(ctx, dep); err != nil {
+				return err
+			}
+			continue
+		}
 		var move *rail.Event
 		for _, e := range dep.Events() {
 			if "departure."+string(e.Type) == pe.Event.Type && e.At.Equal(pe.Event.At) {
@@ -297,6 +307,82 @@ func (a *App) propagateMovement(ctx context.Context, dep *rail.Departure, e rail
 		}
 	}
 	return nil
+}
+
+// cancelTrain withdraws every booking of a cancelled departure: containers already loaded come
+// off (their parcels are released again, ready for another train), confirmed and waiting
+// bookings are cancelled with the train's reason and their places given back. Idempotent.
+func (a *App) cancelTrain(ctx context.Context, dep *rail.Departure) error {
+	reason := "the train was cancelled"
+	if r := dep.CancelReason(); r != "" {
+		reason += ": " + r
+	}
+	now := a.Clock.Now()
+	for _, s := range append(dep.Holders(), dep.Waitlist()...) {
+		b, err := a.Rail.Bookings.Get(ctx, s.Booking)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		if err == nil {
+			for _, c := range b.Loaded() {
+				a.undoLoading(ctx, b, c, c.ParcelIDs, "operator")
+			}
+			_, err = a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error {
+				if b.Status() == rail.BookingCancelled {
+					return errUnchanged
+				}
+				if b.Status() == rail.BookingRequested {
+					return errGone // its request is still deciding; it will find the train cancelled
+				}
+				return b.Cancel(now, "operator", reason)
+			})
+			if err == nil {
+				a.relaySoon(ctx, "booking", s.Booking)
+			} else if err != errUnchanged && err != errGone {
+				return err
+			}
+		}
+		if err := a.Rail.Departures.Release(ctx, dep.ID(), s); err != nil {
+			return err
+		}
+		if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CancelDeparture calls a scheduled train off (operator): its bookings are cancelled and their
+// containers unloaded through the departure's outbox (cancelTrain). A train that left cannot be
+// cancelled (departure_departed); cancelling twice is harmless.
+func (a *App) CancelDeparture(ctx context.Context, actor Actor, id, reason string) (*rail.Departure, error) {
+	if err := requireOperator(actor); err != nil {
+		return nil, err
+	}
+	if _, err := checkReason(reason); err != nil {
+		return nil, err
+	}
+	d, err := a.Rail.Departures.Update(ctx, id, func(d *rail.Departure) error {
+		if d.Status() == rail.DepartureCancelled {
+			return errUnchanged
+		}
+		return d.Cancel(a.Clock.Now(), actor.OrgID, reason)
+	})
+	if err == errUnchanged {
+		return a.Rail.Departures.Get(ctx, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.relaySoon(ctx, "departure", id)
+	return d, nil
+}
+
+// checkReason requires a reason of at most 500 characters.
+func checkReason(reason string) (string, error) {
+	var v domain.Violations
+	v.CheckText("reason", strings.TrimSpace(reason), true, 500)
+	return strings.TrimSpace(reason), v.Err()
 }
 
 // moveParcel applies a train movement to a parcel on board: departed and arrived change its

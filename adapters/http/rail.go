@@ -105,6 +105,7 @@ type departureView struct {
 	CutoffAt       time.Time            `json:"cutoffAt"`
 	BookingOpen    bool                 `json:"bookingOpen"`
 	Status         rail.DepartureStatus `json:"status"`
+	CancelReason   string               `json:"cancelReason,omitempty"`
 	Capacity       capacityView         `json:"capacity"`
 	Itinerary      []rail.Stop          `json:"itinerary"`
 	Events         []rail.Event         `json:"events"`
@@ -119,7 +120,7 @@ func (h *handlers) viewDeparture(d *rail.Departure) departureView {
 	v := departureView{
 		ID: d.ID(), RouteCode: d.LineCode(), LineName: d.LineName(), DepartsAt: d.DepartsAt(), TransitDays: d.TransitDays(),
 		BookingOpensAt: d.BookingOpensAt(), CutoffAt: d.CutoffAt(), BookingOpen: d.BookingWindowOpen(now) == nil,
-		Status: d.Status(),
+		Status: d.Status(), CancelReason: d.CancelReason(),
 		Capacity: capacityView{CapacityTEU: cp.CapacityTEU, ConfirmedTEU: cp.ConfirmedTEU, AvailableTEU: max(cp.FreeTEU(), 0),
 			WaitlistedTEU: d.WaitlistedTEU(), MaxCargoKg: cp.MaxCargoKg, CargoKg: cp.CargoKg, AvailableKg: max(cp.FreeKg(), 0)},
 		Itinerary: d.Itinerary(), Events: d.Events(), Delivery: d.Delivery(now),
@@ -465,4 +466,19 @@ func (h *handlers) trainStats(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(st)
+}
+
+func (h *handlers) cancelDeparture(c *fiber.Ctx) error {
+	if err := requireOperatorEarly(c); err != nil {
+		return err
+	}
+	var req cancelRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	d, err := h.app.CancelDeparture(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.viewDeparture(d))
 }

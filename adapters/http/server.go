@@ -123,6 +123,7 @@ func New(a *app.App, o Options) *fiber.App {
 	v1.Get("/departures", h.listDepartures)
 	v1.Get("/departures/:id", h.getDeparture)
 	v1.Post("/departures/:id/events", h.recordDepartureEvent)
+	v1.Post("/departures/:id/cancel", h.cancelDeparture)
 	v1.Post("/bookings", h.bookSpace)
 	v1.Get("/bookings", h.listBookings)
 	v1.Get("/bookings/:id", h.getBooking)

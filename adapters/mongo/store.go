@@ -242,6 +242,18 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		}
 		set["version"] = doc.version() + 1
 		update := bson.M{"$set": set}
+		// A field the change emptied is left out of $set (omitempty); it must go, not linger.
+		if prev, err := setFor(*stored); err == nil {
+			unset := bson.M{}
+			for k := range prev {
+				if _, kept := set[k]; !kept {
+					unset[k] = ""
+				}
+			}
+			if len(unset) > 0 {
+				update["$unset"] = unset
+			}
+		}
 		if events := next.outbox(); len(events) > 0 {
 			update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
 		}

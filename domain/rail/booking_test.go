@@ -312,3 +312,24 @@ func TestBookingConsigneeAndMovements(t *testing.T) {
 		t.Fatalf("outbox %+v", ob)
 	}
 }
+
+func TestUnloadContainer(t *testing.T) {
+	b := newBooking(t, nil)
+	_ = b.Confirm(b0, "u")
+	c := rail.LoadedContainer{ContainerNo: "CSQU3054383", Type: rail.Type40HQ, SealNo: "S1", ParcelIDs: []string{"p1"}}
+	if err := b.LoadContainer(c, b0.Add(time.Hour), "yard"); err != nil {
+		t.Fatal(err)
+	}
+	b.UnloadContainer("MSKU1234565", b0.Add(2*time.Hour), "yard", "") // not on it: nothing happens
+	if len(b.Loaded()) != 1 {
+		t.Fatal("unloaded a container the booking does not have")
+	}
+	b.UnloadContainer(" csqu3054383 ", b0.Add(2*time.Hour), "yard", "train cancelled")
+	tl := b.Timeline()
+	if len(b.Loaded()) != 0 || tl[len(tl)-1].Type != rail.EventContainerUnloaded || tl[len(tl)-1].Detail != "unloaded CSQU3054383: train cancelled" {
+		t.Fatalf("after unloading: %v, %+v", b.Loaded(), tl[len(tl)-1])
+	}
+	if err := b.Cancel(b0.Add(3*time.Hour), "u", ""); err != nil {
+		t.Fatalf("cancel after unloading: %v", err)
+	}
+}

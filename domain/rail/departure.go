@@ -13,6 +13,9 @@ import (
 // departureAggregate is the Aggregate of a departure's outbox events.
 const departureAggregate = "departure"
 
+// EventDepartureCancelled is the outbox event of a train called off.
+const EventDepartureCancelled = "departure.cancelled"
+
 // Booking-window defaults (DOMAIN.md §7): bookings open about 14 days before departure and
 // close 3 working days before it.
 const (
@@ -361,7 +364,7 @@ func (d *Departure) Cancel(at time.Time, actor, reason string) error {
 	}
 	d.status = DepartureCancelled
 	d.cancelReason = strings.TrimSpace(reason)
-	d.record(at, "departure.cancelled", map[string]any{"lineCode": d.lineCode, "reason": d.cancelReason, "actor": actor})
+	d.record(at, EventDepartureCancelled, map[string]any{"lineCode": d.lineCode, "reason": d.cancelReason, "actor": actor})
 	return nil
 }
 
