@@ -153,6 +153,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Events: redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
 		Queue:  queue,
 		Log:    m.log,
+		// the longest any request may work, bulk routes included
+		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout),
 	})
 	if m.GeneratedOperatorKey, err = m.App.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
 		return err

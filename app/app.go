@@ -69,6 +69,9 @@ type Ports struct {
 	Clock          Clock
 	IDs            IDs
 	Log            *slog.Logger
+	// RequestTimeout is the longest a request may work; the outbox reactions leave what a
+	// request may still be doing alone for longer than that (0: 30 s).
+	RequestTimeout time.Duration
 }
 
 // App is the set of use cases.

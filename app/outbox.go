@@ -115,19 +115,21 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 	if err := a.Events.Publish(ctx, events); err != nil {
 		return fmt.Errorf("publish %d events: %w", len(events), err)
 	}
+	// An aggregate whose reaction fails keeps its events (the task runs again for it, and the
+	// reconciler finds it); the others are acknowledged, so they are not published again.
+	var failed []error
 	for i, ref := range refs {
 		if err := a.react(ctx, ref, pending[i]); err != nil {
-			return err // the events stay in the outbox and the whole relay runs again
+			failed = append(failed, fmt.Errorf("%s %s: %w", ref.Aggregate, ref.ID, err))
+			continue
 		}
-	}
-	for i, ref := range refs {
 		if len(pending[i]) > 0 {
 			if err := a.Outbox.Ack(ctx, ref, pending[i]); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return errors.Join(failed...)
 }
 
 // react carries out what an aggregate's new events oblige the service to do, before they leave

@@ -350,7 +350,14 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 		}
 	}
 	if held {
-		return a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Confirm(now, actor) })
+		confirmed, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Confirm(now, actor) })
+		if domain.CodeOf(err) == "illegal_transition" {
+			if err := a.overtaken(ctx, id, err); err != nil {
+				return nil, err
+			}
+			return a.Rail.Bookings.Get(ctx, id)
+		}
+		return confirmed, err
 	}
 	if !waiting && !b.AllowWaitlist() && !rail.Fits(dep.Capacity(), b.TEU(), b.GrossKg()) {
 		return a.refuse(ctx, dep, b) // it cannot be had now, and the booker does not wait
@@ -367,7 +374,10 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 	if b.AllowWaitlist() {
 		waiting, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(slot.At, actor) })
 		switch {
-		case domain.CodeOf(err) == "illegal_transition": // promoted meanwhile
+		case domain.CodeOf(err) == "illegal_transition": // promoted meanwhile, or its train is gone
+			if err := a.overtaken(ctx, id, err); err != nil {
+				return nil, err
+			}
 		case err != nil:
 			return nil, err
 		case !rail.Fits(free, slot.TEU, slot.Kg):
@@ -389,6 +399,22 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 		return nil, err
 	}
 	return a.refuse(ctx, dep, b)
+}
+
+// overtaken explains why a request could not record its outcome: its train was cancelled or
+// left meanwhile (booking_closed), or — nil — another promoter confirmed it already.
+func (a *App) overtaken(ctx context.Context, id string, cause error) error {
+	b, err := a.Rail.Bookings.Get(ctx, id)
+	switch {
+	case err != nil:
+		return err
+	case b.Status() == rail.BookingCancelled:
+		return domain.Errorf(domain.KindInvalid, "booking_closed", "the booking was closed while it was being decided: %s",
+			orDefault(b.CancelReason(), "its train is gone"))
+	case b.Status() == rail.BookingConfirmed:
+		return nil
+	}
+	return cause
 }
 
 // refuse deletes a booking request the train cannot take and says why (departure_full). A
@@ -526,9 +552,11 @@ func (a *App) afterCancel(ctx context.Context, b *rail.Booking) error {
 	return a.promote(ctx, b.DepartureID())
 }
 
-// requestGrace is how long a booking may stay requested before the outbox reaction finishes its
-// saga: longer than a request may take, so that it never races the request that made it.
-const requestGrace = 2 * time.Minute
+// requestGrace is how long the outbox reaction leaves a booking's fresh request or container
+// loading to the request that made it: two minutes, and never less than a request may take.
+func (a *App) requestGrace() time.Duration {
+	return max(2*time.Minute, a.RequestTimeout+30*time.Second)
+}
 
 var errBookingUndecided = domain.Errorf(domain.KindConflict, "booking_in_progress", "the booking request is still being decided")
 
@@ -546,10 +574,11 @@ func (a *App) followBooking(ctx context.Context, id string, events []PendingEven
 	if err != nil {
 		return err
 	}
+	young := func(at time.Time) bool { return a.Clock.Now().Sub(at) < a.requestGrace() }
 	switch b.Status() {
 	case rail.BookingRequested:
-		if a.Clock.Now().Sub(b.CreatedAt()) < requestGrace {
-			return errBookingUndecided // the request may still be running: later (the task retries)
+		if young(b.CreatedAt()) {
+			return errBookingUndecided // its request may still be running: later (the task retries)
 		}
 		_, err := a.settleBooking(ctx, id, "reconciler")
 		if domain.CodeOf(err) == "departure_full" || domain.CodeOf(err) == "booking_closed" {
@@ -565,10 +594,19 @@ func (a *App) followBooking(ctx context.Context, id string, events []PendingEven
 		}
 		no, _ := e.Event.Data["containerNo"].(string)
 		for _, c := range b.Loaded() {
-			if c.ContainerNo == no {
-				if err := a.loadParcels(ctx, b, c); err != nil {
+			if c.ContainerNo != no {
+				continue
+			}
+			if young(e.Event.At) {
+				// Its request loads the parcels (and may still be at it, or undo it): only check.
+				done, err := a.parcelsIn(ctx, b, c)
+				if err != nil || done {
 					return err
 				}
+				return errBookingUndecided
+			}
+			if err := a.loadParcels(ctx, b, c); err != nil {
+				return err
 			}
 		}
 	}
@@ -625,7 +663,7 @@ func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 			if _, err = a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error { return b.Waitlist(s.At, "reconciler") }); err == nil {
 				a.relaySoon(ctx, "booking", s.Booking)
 			}
-		case err == nil && b.Status() == rail.BookingRequested && now.Sub(b.CreatedAt()) > requestGrace:
+		case err == nil && b.Status() == rail.BookingRequested && now.Sub(b.CreatedAt()) > a.requestGrace():
 			// queued only to be promoted at once, and not promoted: the request failed
 			if err = a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s); err == nil {
 				err = a.Rail.Bookings.DeleteRequested(ctx, s.Booking)

@@ -55,17 +55,28 @@ func (a *App) LoadContainer(ctx context.Context, actor Actor, bookingID string, 
 		return nil, err
 	}
 	claimed, err := a.claimParcels(ctx, b, c, actor.OrgID)
-	if err == nil {
-		// The train may have left between the check above and the booking's write: then the
-		// departure's propagation did not see this container, and nothing of it goes.
-		err = a.departureScheduled(ctx, b.DepartureID())
-	}
 	if err != nil {
-		a.undoLoading(context.WithoutCancel(ctx), b, c, claimed, actor.OrgID)
+		if uerr := a.undoLoading(context.WithoutCancel(ctx), b, c, actor.OrgID); uerr != nil {
+			a.Log.Error("a failed loading was not undone", "booking", bookingID, "container", c.ContainerNo, "err", uerr)
+		}
 		return nil, err
 	}
 	a.relaySoon(ctx, "parcel", claimed...)
 	a.relaySoon(ctx, "booking", bookingID)
+	// The train may have left while the parcels were being loaded. Its departure was recorded
+	// after this container was (the check above came first), so the container went with it:
+	// parcels loaded after the news reached them catch up with the train's movements.
+	dep, err := a.Rail.Departures.Get(ctx, b.DepartureID())
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range dep.Events() {
+		for _, id := range c.ParcelIDs {
+			if err := a.moveParcel(ctx, id, e); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return b, nil
 }
 
@@ -80,14 +91,14 @@ func (a *App) departureScheduled(ctx context.Context, id string) error {
 	return nil
 }
 
-// claimParcels loads the container's parcels and returns those this call moved (a parcel loaded
-// in this very container before is not claimed again, so undoing never unloads it).
+// claimParcels loads the container's parcels and returns those this call moved (to be relayed);
+// a parcel in this very container already is left as it is.
 func (a *App) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, actor string) ([]string, error) {
 	var claimed []string
 	for i, id := range c.ParcelIDs {
 		_, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
-			if p.Status() == parcel.StatusLoaded && p.ContainerNo() == c.ContainerNo && p.DepartureID() == b.DepartureID() {
-				return errUnchanged
+			if p.ContainerNo() == c.ContainerNo && p.DepartureID() == b.DepartureID() {
+				return errUnchanged // in this container already (loaded, or gone with the train)
 			}
 			return p.Load(c.LoadedAt, actor, c.ContainerNo, b.DepartureID())
 		})
@@ -105,28 +116,33 @@ func (a *App) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 	return claimed, nil
 }
 
-// undoLoading takes a container whose loading failed off the booking and unloads the parcels
-// that loading moved.
-func (a *App) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, claimed []string, actor string) {
+// undoLoading takes a container off its booking and unloads its parcels that are loaded in it
+// (whoever loaded them: the request, or the outbox reaction for a slow one). A parcel loaded
+// elsewhere, or gone with a train, is left alone.
+func (a *App) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, actor string) error {
 	now := a.Clock.Now()
-	for _, id := range claimed {
-		if _, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
-			if p.Status() != parcel.StatusLoaded || p.ContainerNo() != c.ContainerNo {
-				return errUnchanged // not in this container (any more)
+	for _, id := range c.ParcelIDs {
+		_, err := a.Parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			if p.Status() != parcel.StatusLoaded || p.ContainerNo() != c.ContainerNo || p.DepartureID() != b.DepartureID() {
+				return errUnchanged
 			}
-			return p.Unload(now, actor, "the loading of container "+c.ContainerNo+" was undone")
-		}); err != nil && err != errUnchanged {
-			a.Log.Error("parcel left loaded after a failed loading", "parcel", id, "err", err)
+			return p.Unload(now, actor, "container "+c.ContainerNo+" came off booking "+b.ID())
+		})
+		switch {
+		case err == nil:
+			a.relaySoon(ctx, "parcel", id)
+		case err != errUnchanged && !isNotFound(err):
+			return err
 		}
 	}
 	if _, err := a.Rail.Bookings.Update(ctx, b.ID(), func(b *rail.Booking) error {
 		b.UnloadContainer(c.ContainerNo, now, actor, "loading undone")
 		return nil
 	}); err != nil {
-		a.Log.Error("container left on a booking after a failed loading", "booking", b.ID(), "container", c.ContainerNo, "err", err)
+		return err
 	}
-	a.relaySoon(ctx, "parcel", claimed...)
 	a.relaySoon(ctx, "booking", b.ID())
+	return nil
 }
 
 // customsGate checks that everything going into container c is the booking exporter's and
@@ -184,6 +200,23 @@ func (a *App) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCon
 			Fields:  fields}
 	}
 	return nil
+}
+
+// parcelsIn reports whether every parcel of container c is in it (loaded, or gone with it).
+func (a *App) parcelsIn(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) (bool, error) {
+	for _, id := range c.ParcelIDs {
+		p, err := a.Parcels.Get(ctx, id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if p.ContainerNo() != c.ContainerNo || p.DepartureID() != b.DepartureID() {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // loadParcels makes sure the parcels of a recorded container are loaded (the outbox reaction
@@ -279,15 +312,15 @@ func (a *App) propagateMovement(ctx context.Context, dep *rail.Departure, e rail
 	}
 	for _, s := range dep.Waitlist() {
 		_, err := a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error {
-			if b.Status() == rail.BookingRequested {
-				return errGone // a request that only queued to be promoted: its request deletes it
+			if b.Status() == rail.BookingCancelled {
+				return errUnchanged
 			}
 			return b.Cancel(e.At, "operator", "the train departed without room for this booking")
 		})
 		switch {
 		case err == nil:
 			a.relaySoon(ctx, "booking", s.Booking)
-		case err != errGone && !isNotFound(err):
+		case err != errUnchanged && !isNotFound(err):
 			return err
 		}
 		if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), s); err != nil {
@@ -325,20 +358,19 @@ func (a *App) cancelTrain(ctx context.Context, dep *rail.Departure) error {
 		}
 		if err == nil {
 			for _, c := range b.Loaded() {
-				a.undoLoading(ctx, b, c, c.ParcelIDs, "operator")
+				if err := a.undoLoading(ctx, b, c, "operator"); err != nil {
+					return err
+				}
 			}
 			_, err = a.Rail.Bookings.Update(ctx, s.Booking, func(b *rail.Booking) error {
 				if b.Status() == rail.BookingCancelled {
 					return errUnchanged
 				}
-				if b.Status() == rail.BookingRequested {
-					return errGone // its request is still deciding; it will find the train cancelled
-				}
-				return b.Cancel(now, "operator", reason)
+				return b.Cancel(now, "operator", reason) // a request still deciding finds it cancelled
 			})
 			if err == nil {
 				a.relaySoon(ctx, "booking", s.Booking)
-			} else if err != errUnchanged && err != errGone {
+			} else if err != errUnchanged {
 				return err
 			}
 		}
@@ -650,6 +682,20 @@ func (a *App) fileDepartureDocument(ctx context.Context, dep *rail.Departure, e 
 		modes = append(modes, m)
 	}
 	slices.Sort(modes)
+	// One name per carrier, as customs expects: the first its inventory lists gave.
+	names := map[string]string{}
+	for _, m := range modes {
+		for _, w := range byMode[m] {
+			if _, ok := names[w.LogisticsCode]; !ok || names[w.LogisticsCode] == w.LogisticsCode {
+				names[w.LogisticsCode] = w.LogisticsName
+			}
+		}
+	}
+	for _, ws := range byMode {
+		for i := range ws {
+			ws[i].LogisticsName = names[ws[i].LogisticsCode]
+		}
+	}
 	for _, mode := range modes {
 		id := "dep509_" + dep.ID() + "_" + exporterID + "_" + mode
 		if _, err := a.Declarations.Get(ctx, id); err == nil {
@@ -665,6 +711,12 @@ func (a *App) fileDepartureDocument(ctx context.Context, dep *rail.Departure, e 
 				Waybills: byMode[mode],
 			},
 		}, a.Clock.Now(), "operator")
+		if domain.KindOf(err) == domain.KindInvalid {
+			// Data customs would refuse: retrying cannot mend it, and the train's other news must
+			// not wait for it.
+			a.Log.Error("departure document not filed", "departure", dep.ID(), "exporter", exporterID, "tradeMode", mode, "err", err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
