@@ -109,3 +109,40 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 		t.Fatalf("departure after reconciling: %+v, waitlisted %d, holders %v, waiting %v", c, got.WaitlistedTEU(), got.Holders(), got.Waitlist())
 	}
 }
+
+// A relay batch in which one booking must wait acknowledges the others.
+func TestRelayAcknowledgesWhatItCould(t *testing.T) {
+	ctx := context.Background()
+	store := mongotest.New(t)
+	rdb := redistest.New(t)
+	clock := &stillClock{now: time.Now().UTC().Truncate(time.Millisecond)}
+	bookings := mongo.NewBookings(store)
+	outbox := mongo.NewOutbox(store)
+	a := app.New(app.Ports{
+		Rail:   app.RailStore{Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store), Bookings: bookings},
+		Outbox: outbox, Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Queue: &lostQueue{}, Clock: clock,
+	})
+	for _, id := range []string{"bkg_fresh", "bkg_done"} {
+		b, err := rail.NewBooking(id, rail.BookingRequest{DepartureID: "dep_XXO_20991231", BookedBy: "org_x", ExporterID: "org_x",
+			Containers: []rail.ContainerRequest{{Type: rail.Type40HQ, Count: 1}}, GrossKg: 9000, CargoDescription: "parts"}, clock.now, "org_x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id == "bkg_done" {
+			_ = b.Confirm(clock.now, "org_x")
+		}
+		if err := bookings.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := a.RelayOutbox(ctx, app.AggregateRef{Aggregate: "booking", ID: "bkg_fresh"}, app.AggregateRef{Aggregate: "booking", ID: "bkg_done"})
+	if err == nil {
+		t.Fatal("a request still being decided was treated as settled")
+	}
+	for id, want := range map[string]int{"bkg_fresh": 1, "bkg_done": 0} {
+		pending, err := outbox.Pending(ctx, app.AggregateRef{Aggregate: "booking", ID: id})
+		if err != nil || len(pending) != want {
+			t.Errorf("%s: %d events pending (%v), want %d", id, len(pending), err, want)
+		}
+	}
+}
