@@ -389,8 +389,13 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 		return nil, err
 	}
 	b, err = a.Rail.Bookings.Get(ctx, id)
-	if err != nil || b.Status() != rail.BookingRequested {
-		return b, err
+	switch {
+	case err != nil:
+		return nil, err
+	case b.Status() == rail.BookingCancelled: // its train was cancelled or left meanwhile
+		return nil, a.overtaken(ctx, id, nil)
+	case b.Status() != rail.BookingRequested:
+		return b, nil
 	}
 	if err := a.Rail.Departures.Unwaitlist(ctx, dep.ID(), slot); err != nil {
 		return nil, err
