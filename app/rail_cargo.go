@@ -23,9 +23,9 @@ const MaxParcelsPerContainer = 5000
 // to loaded. Loading the same container with the same facts again changes nothing.
 //
 // The container is recorded on the booking first: its outbox event loads the parcels even if
-// the service stops half-way (followBooking). A parcel another container took meanwhile, or a
-// train that left meanwhile, undoes the loading: the container comes off the booking and the
-// parcels this request loaded are unloaded.
+// the service stops half-way (followBooking). A parcel another container took meanwhile undoes
+// the loading: the container comes off the booking and its parcels are unloaded. A train that
+// left meanwhile took the container: its parcels catch up with the train.
 func (a *App) LoadContainer(ctx context.Context, actor Actor, bookingID string, c rail.LoadedContainer) (*rail.Booking, error) {
 	b, err := a.GetBooking(ctx, actor, bookingID)
 	if err != nil {
