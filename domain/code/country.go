@@ -310,3 +310,19 @@ func Countries() []Country {
 	slices.SortFunc(out, func(a, b Country) int { return strings.Compare(a.Customs, b.Customs) })
 	return out
 }
+
+// CheckCountry normalises a required ISO country code to alpha-2, recording "required" or
+// invalid_country against field; it returns what it was given when that is not a country.
+func CheckCountry(v *domain.Violations, field, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		v.Add(field, "required", field+" is required")
+		return ""
+	}
+	c, err := NormalizeCountry(s)
+	if err != nil {
+		v.AddError(field, err)
+		return s
+	}
+	return c.Alpha2
+}

@@ -45,21 +45,6 @@ func checkDistrict(v *domain.Violations, field, s string) {
 	}
 }
 
-// checkCountry normalises a required ISO country code to alpha-2.
-func checkCountry(v *domain.Violations, field, s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		v.Add(field, "required", field+" is required")
-		return ""
-	}
-	c, err := code.NormalizeCountry(s)
-	if err != nil {
-		v.AddError(field, err)
-		return s
-	}
-	return c.Alpha2
-}
-
 // checkCurrency normalises a required ISO currency code.
 func checkCurrency(v *domain.Violations, field, s string, required bool) string {
 	s = strings.TrimSpace(s)

@@ -304,7 +304,7 @@ func ValidateEntry(d EntryDraft) (Entry, error) {
 	checkUSCC(&v, "agentCodeScc", e.AgentCodeScc)
 	checkText(&v, "agentName", e.AgentName, true, MaxEntryTrader)
 
-	e.TradeCountry = checkCountry(&v, "tradeCountry", d.TradeCountry)
+	e.TradeCountry = code.CheckCountry(&v, "tradeCountry", d.TradeCountry)
 	if e.DistinatePort != "" {
 		checkPort(&v, "distinatePort", e.DistinatePort)
 	}
@@ -470,8 +470,8 @@ func checkLines(v *domain.Violations, lines []EntryLineDraft) []EntryLine {
 		}
 		checkDeclTotal(v, p, &l, d.DeclTotal, priceOK && l.GQty.Sign() > 0)
 		l.TradeCurr = checkCurrency(v, p+".tradeCurr", d.TradeCurr, true)
-		l.OriginCountry = checkCountry(v, p+".originCountry", d.OriginCountry)
-		l.DestinationCountry = checkCountry(v, p+".destinationCountry", d.DestinationCountry)
+		l.OriginCountry = code.CheckCountry(v, p+".originCountry", d.OriginCountry)
+		l.DestinationCountry = code.CheckCountry(v, p+".destinationCountry", d.DestinationCountry)
 		out[i] = l
 	}
 	return out

@@ -219,7 +219,7 @@ func Validate(d Draft) (Fields, error) {
 	}
 
 	f.Consignee = checkConsignee(&v, d.Consignee)
-	f.DestinationCountry = checkCountry(&v, "destinationCountry", d.DestinationCountry)
+	f.DestinationCountry = code.CheckCountry(&v, "destinationCountry", d.DestinationCountry)
 	if cur := strings.TrimSpace(d.Currency); cur == "" {
 		v.Add("currency", "required", "currency is required")
 	} else if c, err := code.NormalizeCurrency(cur); err != nil {
@@ -281,21 +281,6 @@ func WaybillChars(s string) bool {
 	return true
 }
 
-// checkCountry normalises a required ISO country code to alpha-2.
-func checkCountry(v *domain.Violations, field, s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		v.Add(field, "required", field+" is required")
-		return ""
-	}
-	c, err := code.NormalizeCountry(s)
-	if err != nil {
-		v.AddError(field, err)
-		return s
-	}
-	return c.Alpha2
-}
-
 func checkConsignee(v *domain.Violations, c Consignee) Consignee {
 	out := Consignee{
 		Name:    strings.TrimSpace(c.Name),
@@ -304,7 +289,7 @@ func checkConsignee(v *domain.Violations, c Consignee) Consignee {
 		Phone:   strings.TrimSpace(c.Phone),
 	}
 	checkText(v, "consignee.name", out.Name, true, MaxConsigneeName)
-	out.Country = checkCountry(v, "consignee.country", c.Country)
+	out.Country = code.CheckCountry(v, "consignee.country", c.Country)
 	checkText(v, "consignee.city", out.City, true, MaxConsigneeCity)
 	checkText(v, "consignee.address", out.Address, true, MaxConsigneeAddr)
 	if len(out.Phone) > MaxConsigneePhone || strings.Trim(out.Phone, "+0123456789- ()") != "" {
@@ -374,7 +359,7 @@ func checkItems(v *domain.Violations, items []DraftItem, bonded bool) []Item {
 				sumOK = false
 			}
 		}
-		it.OriginCountry = checkCountry(v, p+".originCountry", d.OriginCountry)
+		it.OriginCountry = code.CheckCountry(v, p+".originCountry", d.OriginCountry)
 		checkText(v, p+".barCode", it.BarCode, false, MaxBarCode)
 		out[i] = it
 	}

@@ -186,11 +186,7 @@ func ValidateBookingRequest(req BookingRequest) (BookingRequest, error) {
 		c.Name, c.Address = strings.TrimSpace(c.Name), strings.TrimSpace(c.Address)
 		v.CheckText("consignee.name", c.Name, true, 200)
 		v.CheckText("consignee.address", c.Address, false, 300)
-		if country, err := code.NormalizeCountry(c.Country); err != nil {
-			v.AddError("consignee.country", err)
-		} else {
-			c.Country = country.Alpha2
-		}
+		c.Country = code.CheckCountry(&v, "consignee.country", c.Country)
 		req.Consignee = &c
 	}
 	if err := v.Err(); err != nil {
