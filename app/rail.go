@@ -189,18 +189,13 @@ func (a *App) RecordDepartureEvent(ctx context.Context, actor Actor, id string, 
 	return d, nil
 }
 
-// bookingScope decides whose bookings an actor may see and act on: the operator all; an exporter
-// its own; a broker those of the exporters that authorise it now (a broker whose authorisation
-// ended keeps nothing of the bookings it made).
-func (a *App) bookingScope(ctx context.Context, actor Actor) (parcelScope, error) {
-	return a.scopeOf(ctx, actor)
-}
-
 var notFoundBooking = domain.NotFound("booking")
 
-// GetBooking returns a booking the caller may see (and so act on).
+// GetBooking returns a booking the caller may see, and so act on: the operator any; an exporter
+// its own; a broker those of the exporters that authorise it now (a broker whose authorisation
+// ended keeps nothing of the bookings it made).
 func (a *App) GetBooking(ctx context.Context, actor Actor, id string) (*rail.Booking, error) {
-	scope, err := a.bookingScope(ctx, actor)
+	scope, err := a.scopeOf(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +212,7 @@ func (a *App) GetBooking(ctx context.Context, actor Actor, id string) (*rail.Boo
 // ListBookings lists the bookings the caller may see, newest first.
 func (a *App) ListBookings(ctx context.Context, actor Actor, f rail.BookingFilter) (Page[*rail.Booking], error) {
 	f.Limit = clampLimit(f.Limit)
-	scope, err := a.bookingScope(ctx, actor)
+	scope, err := a.scopeOf(ctx, actor)
 	if err != nil {
 		return Page[*rail.Booking]{}, err
 	}
@@ -683,9 +678,6 @@ func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 	}
 	return a.Rail.Departures.Settle(ctx, dep.ID(), dep.CapacityChangedAt())
 }
-
-// Delivery derives a departure's delivery state now.
-func (a *App) Delivery(d *rail.Departure) rail.Delivery { return d.Delivery(a.Clock.Now()) }
 
 // Now is the application's clock, for adapters that derive views.
 func (a *App) Now() time.Time { return a.Clock.Now() }

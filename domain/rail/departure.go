@@ -182,10 +182,10 @@ type DepartureInput struct {
 // Departure is one scheduled train of a line. It copies the line's itinerary and transit time
 // when made, so that editing the line later does not move a train already planned.
 //
-// Capacity counters (confirmedTEU, waitlistedTEU, cargoKg) are owned by the repository's
-// Reserve / Release / AddWaitlisted, which change them in place with $inc; an Update of the
-// rest of the departure must not write them back (it would undo concurrent reservations). The
-// in-memory Reserve and Release methods apply the same rule for stores without a database.
+// Capacity (the counters, the holders' and the waiting list's slots) is owned by the
+// repository's single-document operations (DepartureRepository: Reserve, Release, Waitlist,
+// Unwaitlist); an Update of the rest of the departure never writes it back, which would undo
+// concurrent reservations.
 type Departure struct {
 	id            string
 	lineCode      string
@@ -285,39 +285,6 @@ func (d *Departure) BookingWindowOpen(at time.Time) error {
 		return closed("booking closed at " + d.cutoffAt.Format(time.RFC3339))
 	}
 	return nil
-}
-
-// Reserve takes teu and kg of the capacity for a confirmed booking, or refuses with CheckFits's
-// error (departure_full, departure_over_weight), or booking_closed when the departure is no
-// longer scheduled. It is the in-memory twin of DepartureRepository.Reserve.
-func (d *Departure) Reserve(teu int, kg int64) error {
-	if d.status != DepartureScheduled {
-		return domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.status)
-	}
-	if err := CheckFits(d.capacity, teu, kg); err != nil {
-		return err
-	}
-	d.capacity.ConfirmedTEU += teu
-	d.capacity.CargoKg += kg
-	return nil
-}
-
-// Release gives back what a confirmed booking held. It never takes the counters below zero
-// (Internal error: more released than reserved).
-func (d *Departure) Release(teu int, kg int64) error {
-	if teu < 0 || kg < 0 || teu > d.capacity.ConfirmedTEU || kg > d.capacity.CargoKg {
-		return domain.Internal(nil, "release of %d TEU / %d kg exceeds the %d TEU / %d kg reserved on %s",
-			teu, kg, d.capacity.ConfirmedTEU, d.capacity.CargoKg, d.id)
-	}
-	d.capacity.ConfirmedTEU -= teu
-	d.capacity.CargoKg -= kg
-	return nil
-}
-
-// AddWaitlisted changes the waitlisted TEU by delta (positive when a booking joins the waiting
-// list, negative when it leaves it), never below zero.
-func (d *Departure) AddWaitlisted(delta int) {
-	d.waitlistedTEU = max(d.waitlistedTEU+delta, 0)
 }
 
 // RecordEvent adds a reported movement (see CheckNextEvent for the legal order). departed

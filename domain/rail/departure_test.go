@@ -245,34 +245,34 @@ func TestFits(t *testing.T) {
 	wantKindCode(t, "full", rail.CheckFits(c, 11, 0), domain.KindConflict, "departure_full")
 }
 
-func TestReserveKeepsTheInvariant(t *testing.T) {
-	d := newDeparture(t, seedLine(t, "XXO"), cst(2024, 6, 28, 10, 0))
+func TestFitsKeepsTheInvariant(t *testing.T) {
+	c := newDeparture(t, seedLine(t, "XXO"), cst(2024, 6, 28, 10, 0)).Capacity()
+	take := func(teu int, kg int64) error {
+		if err := rail.CheckFits(c, teu, kg); err != nil {
+			return err
+		}
+		c.ConfirmedTEU += teu
+		c.CargoKg += kg
+		return nil
+	}
 	// 55 forty-foot boxes of 23.6 t each fill the train by TEU and stay under 1,300 t.
 	for i := 0; i < 55; i++ {
-		if err := d.Reserve(2, 23_600); err != nil {
+		if err := take(2, 23_600); err != nil {
 			t.Fatalf("box %d: %v", i, err)
 		}
 	}
-	if d.ConfirmedTEU() != 110 || d.CargoKg() != 55*23_600 {
-		t.Fatalf("after filling: %+v", d.Capacity())
+	if c.ConfirmedTEU != 110 || c.CargoKg != 55*23_600 || c.FreeTEU() != 0 {
+		t.Fatalf("after filling: %+v", c)
 	}
-	wantKindCode(t, "one more", d.Reserve(1, 1), domain.KindConflict, "departure_full")
-	if err := d.Release(4, 47_200); err != nil {
-		t.Fatal(err)
-	}
-	wantKindCode(t, "release too much", d.Release(200, 0), domain.KindInternal, "internal")
-	if err := d.Reserve(4, 1_300_000-d.CargoKg()); err != nil {
+	wantKindCode(t, "one more", take(1, 1), domain.KindConflict, "departure_full")
+	c.ConfirmedTEU, c.CargoKg = 106, c.CargoKg-47_200
+	if err := take(4, c.FreeKg()); err != nil {
 		t.Errorf("exact weight: %v", err)
 	}
-	wantKindCode(t, "one kg", d.Reserve(0, 1), domain.KindConflict, "departure_over_weight")
-	c := d.Capacity()
-	if c.ConfirmedTEU > c.CapacityTEU || c.CargoKg > c.MaxCargoKg || c.ConfirmedTEU < 0 || c.CargoKg < 0 {
+	wantKindCode(t, "one kg", take(0, 1), domain.KindConflict, "departure_over_weight")
+	wantKindCode(t, "negative", take(-2, 0), domain.KindInvalid, "invalid_amount")
+	if c.ConfirmedTEU > c.CapacityTEU || c.CargoKg > c.MaxCargoKg {
 		t.Errorf("invariant broken: %+v", c)
-	}
-	d.AddWaitlisted(4)
-	d.AddWaitlisted(-10)
-	if d.WaitlistedTEU() != 0 {
-		t.Errorf("waitlisted %d", d.WaitlistedTEU())
 	}
 }
 
@@ -321,15 +321,20 @@ func TestDepartureEventsAndCancel(t *testing.T) {
 		t.Errorf("cancel twice: %v %q", err, c.CancelReason())
 	}
 	wantKindCode(t, "event on cancelled", c.RecordEvent(steps[0]), domain.KindFailedPrecondition, "departure_cancelled")
-	wantKindCode(t, "reserve on cancelled", c.Reserve(2, 1), domain.KindInvalid, "booking_closed")
+	wantKindCode(t, "booking on cancelled", c.BookingWindowOpen(dep.Add(-7*day)), domain.KindInvalid, "booking_closed")
 }
 
 func TestDepartureSnapshotRoundTrip(t *testing.T) {
 	dep := cst(2024, 6, 28, 10, 0)
-	d := newDeparture(t, seedLine(t, "XXO"), dep)
-	_ = d.Reserve(4, 40_000)
-	d.AddWaitlisted(2)
+	r0 := newDeparture(t, seedLine(t, "XXO"), dep).Snapshot()
+	r0.Capacity.ConfirmedTEU, r0.Capacity.CargoKg, r0.WaitlistedTEU = 4, 40_000, 2
+	r0.Holders = []rail.Slot{{Booking: "b1", TEU: 4, Kg: 40_000, At: dep.Add(-9 * day)}}
+	r0.Waitlist = []rail.Slot{{Booking: "b3", TEU: 2, Kg: 9_000, At: dep.Add(-8 * day)}, {Booking: "b2", TEU: 2, Kg: 9_000, At: dep.Add(-9 * day)}}
+	d := rail.DepartureFromDatabase(r0)
 	_ = d.RecordEvent(rail.Event{Type: rail.EventDeparted, At: dep, Location: "XIANGYANG"})
+	if w := d.Waitlist(); w[0].Booking != "b2" || !d.Waiting("b3") || !d.HeldBy("b1") || d.HeldBy("b2") {
+		t.Errorf("slots %+v / %+v", d.Holders(), w)
+	}
 	r := d.Snapshot()
 	back := rail.DepartureFromDatabase(r)
 	if !reflect.DeepEqual(back.Snapshot(), r) || len(back.Outbox()) != 0 {
