@@ -283,15 +283,13 @@ func (r *Departures) List(ctx context.Context, f rail.DepartureFilter) ([]*rail.
 	if len(and) > 0 {
 		filter["$and"] = and
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(f.Limit + 1))
-	docs, err := r.find(ctx, filter, opts)
+	docs, more, err := findPage[departureDoc](ctx, r.coll, filter, bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}, f.Limit)
 	if err != nil {
 		return nil, "", err
 	}
 	next := ""
-	if len(docs) > f.Limit {
-		docs = docs[:f.Limit]
-		last := docs[f.Limit-1]
+	if more {
+		last := docs[len(docs)-1]
 		next = encodeTimeCursor(last.DepartsAt, last.ID)
 	}
 	out := make([]*rail.Departure, len(docs))

@@ -322,21 +322,28 @@ func page[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, lim
 		}
 		filter["_id"] = bson.M{"$lt": after}
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit + 1))
-	cur, err := coll.Find(ctx, filter, opts)
+	docs, more, err := findPage[D](ctx, coll, filter, bson.D{{Key: "_id", Value: -1}}, limit)
+	if err != nil || !more {
+		return docs, "", err
+	}
+	return docs, encodeCursor(idOf(&docs[len(docs)-1])), nil
+}
+
+// findPage runs one page of a list query: up to limit documents in sort order, and whether
+// more follow (it asks for one more than it returns).
+func findPage[D any](ctx context.Context, coll *mongo.Collection, filter bson.M, sort bson.D, limit int) ([]D, bool, error) {
+	cur, err := coll.Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit+1)))
 	if err != nil {
-		return nil, "", internal(err, "list "+coll.Name())
+		return nil, false, internal(err, "list "+coll.Name())
 	}
 	var docs []D
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, "", internal(err, "list "+coll.Name())
+		return nil, false, internal(err, "list "+coll.Name())
 	}
-	next := ""
 	if len(docs) > limit {
-		docs = docs[:limit]
-		next = encodeCursor(idOf(&docs[limit-1]))
+		return docs[:limit], true, nil
 	}
-	return docs, next, nil
+	return docs, false, nil
 }
 
 func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
@@ -411,21 +418,11 @@ func pageByCreated[D any](ctx context.Context, coll *mongo.Collection, and bson.
 	if len(and) > 0 {
 		filter["$and"] = and
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit + 1))
-	cur, err := coll.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, "", internal(err, "list "+coll.Name())
+	docs, more, err := findPage[D](ctx, coll, filter, bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, limit)
+	if err != nil || !more {
+		return docs, "", err
 	}
-	var docs []D
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, "", internal(err, "list "+coll.Name())
-	}
-	next := ""
-	if len(docs) > limit {
-		docs = docs[:limit]
-		next = encodeTimeCursor(key(&docs[limit-1]))
-	}
-	return docs, next, nil
+	return docs, encodeTimeCursor(key(&docs[len(docs)-1])), nil
 }
 
 func encodeTimeCursor(at time.Time, id string) string {
