@@ -426,7 +426,7 @@ func TestCanFile(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	can := func(filer, mode string, at time.Time) bool {
-		ok, err := s.main.App.CanFile(ctx, filer, exp.id, mode, at)
+		ok, err := s.main.Parties.CanFile(ctx, filer, exp.id, mode, at)
 		if err != nil {
 			t.Fatal(err)
 		}

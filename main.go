@@ -67,13 +67,18 @@ type Main struct {
 	embeddedRedis *redisadapter.Embedded
 	store         *mongo.Store
 	rdb           *goredis.Client
-	App           *app.App
-	http          *fiber.App
-	listener      net.Listener
-	served        sync.WaitGroup
-	worker        *redisadapter.Worker
-	dxp           *singlewindow.DXPFolder
-	stopDXP       context.CancelFunc
+	// The use cases, one per context, and the background work that ties them together.
+	Parties  *app.Parties
+	Parcels  *app.Parcels
+	Customs  *app.Customs
+	Rail     *app.Rail
+	Worker   *app.Worker
+	http     *fiber.App
+	listener net.Listener
+	served   sync.WaitGroup
+	worker   *redisadapter.Worker
+	dxp      *singlewindow.DXPFolder
+	stopDXP  context.CancelFunc
 
 	// Printed at start-up: the operator key generated on an empty database, and the demo keys.
 	GeneratedOperatorKey string
@@ -136,40 +141,21 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.App = app.New(app.Ports{
-		Orgs:           orgs,
-		Keys:           mongo.NewAPIKeys(store),
-		Authorizations: mongo.NewAuthorizations(store),
-		Parcels:        mongo.NewParcels(store),
-		Declarations:   mongo.NewDeclarations(store),
-		Rail: app.RailStore{Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
-			Bookings: mongo.NewBookings(store)},
-		Notes:    consignment.New(),
-		Gateway:  gateway,
-		Messages: singlewindow.Messages{DxpID: cfg.DXPID},
-		Customs: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
-			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter},
-		Outbox: mongo.NewOutbox(store),
-		Events: redisadapter.NewEvents(m.rdb, cfg.Queue+":events"),
-		Queue:  queue,
-		Log:    m.log,
-		// the longest any request may work, bulk routes included
-		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout),
-	})
-	if m.GeneratedOperatorKey, err = m.App.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
+	m.wire(cfg, store, queue, orgs, gateway)
+	if m.GeneratedOperatorKey, err = m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
 		return err
 	}
-	if err := m.App.EnsureLines(startCtx); err != nil {
+	if err := m.Rail.EnsureLines(startCtx); err != nil {
 		return err
 	}
 	if cfg.DemoData() {
-		if m.DemoKeys, err = m.App.SeedDemo(startCtx); err != nil {
+		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
 
 	if cfg.RunsWorker() {
-		m.worker = redisadapter.NewWorker(m.rdb, m.App.TaskHandlers(), redisadapter.WorkerOptions{
+		m.worker = redisadapter.NewWorker(m.rdb, m.Worker.TaskHandlers(), redisadapter.WorkerOptions{
 			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
 			ShutdownTimeout: cfg.ShutdownTimeout * 4 / 5, Log: m.log, // leave time to close the stores
 		})
@@ -184,7 +170,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(m.App, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Ready: map[string]httpadapter.Check{
@@ -205,6 +191,30 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.printBanner()
 	return nil
+}
+
+// wire builds the use cases on the stores, the queue and the customs gateway: each context gets
+// only the ports it uses.
+func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
+	basics := app.Basics{Queue: queue, Log: m.log}
+	auths := mongo.NewAuthorizations(store)
+	parcels := mongo.NewParcels(store)
+	declarations := mongo.NewDeclarations(store)
+	tenancy := app.NewTenancy(auths, basics.Clock)
+	m.Parties = app.NewParties(app.PartiesPorts{Basics: basics, Orgs: orgs, Keys: mongo.NewAPIKeys(store),
+		Authorizations: auths, Tenancy: tenancy})
+	m.Parcels = app.NewParcels(app.ParcelsPorts{Basics: basics, Parcels: parcels, Orgs: orgs, Tenancy: tenancy})
+	m.Customs = app.NewCustoms(app.CustomsPorts{Basics: basics, Declarations: declarations, Parcels: parcels,
+		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
+		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
+			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter}})
+	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
+		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
+		Notes: consignment.New(), Filer: m.Customs,
+		// the longest any request may work, bulk routes included
+		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
+	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: mongo.NewOutbox(store),
+		Events: redisadapter.NewEvents(m.rdb, cfg.Queue+":events"), Customs: m.Customs, Rail: m.Rail})
 }
 
 // customsGateway builds the configured Single Window gateway: the simulated customs authority,

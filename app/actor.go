@@ -23,11 +23,11 @@ var errUnauthorized = domain.Errorf(domain.KindUnauthorized, "unauthorized", "a 
 
 // Authenticate resolves an API key to the organisation it belongs to. An unknown, malformed or
 // revoked key is Unauthorized, with no hint of which.
-func (a *App) Authenticate(ctx context.Context, key string) (Actor, error) {
+func (p *Parties) Authenticate(ctx context.Context, key string) (Actor, error) {
 	if key == "" {
 		return Actor{}, errUnauthorized
 	}
-	k, err := a.Keys.Get(ctx, party.KeyID(key))
+	k, err := p.keys.Get(ctx, party.KeyID(key))
 	if domain.KindOf(err) == domain.KindNotFound {
 		return Actor{}, errUnauthorized
 	}
@@ -37,7 +37,7 @@ func (a *App) Authenticate(ctx context.Context, key string) (Actor, error) {
 	if !k.Active() || !k.Matches(key) {
 		return Actor{}, errUnauthorized
 	}
-	org, err := a.Orgs.Get(ctx, k.OrgID)
+	org, err := p.orgs.Get(ctx, k.OrgID)
 	if err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return Actor{}, errUnauthorized

@@ -13,8 +13,8 @@ var notFoundOrg = domain.NotFound("org")
 
 // IssueAPIKey makes a new key for an organisation: the operator for any, a firm for itself.
 // The returned secret is the only copy.
-func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string, scope party.Scope) (*party.APIKey, string, error) {
-	ok, err := a.canSee(ctx, actor, orgID)
+func (p *Parties) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string, scope party.Scope) (*party.APIKey, string, error) {
+	ok, err := p.tenancy.MaySeeOrg(ctx, actor, orgID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -37,12 +37,12 @@ func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string, 
 	if utf8.RuneCountInString(name) > 100 {
 		return nil, "", domain.InvalidField("name", "too_long", "name has at most 100 characters")
 	}
-	if _, err := a.Orgs.Get(ctx, orgID); err != nil {
+	if _, err := p.orgs.Get(ctx, orgID); err != nil {
 		return nil, "", err
 	}
-	key, secret := party.IssueAPIKey(a.IDs.New("key"), orgID, name, a.Clock.Now())
+	key, secret := party.IssueAPIKey(p.ids.New("key"), orgID, name, p.clock.Now())
 	key.Scope = scope
-	if err := a.Keys.Create(ctx, key); err != nil {
+	if err := p.keys.Create(ctx, key); err != nil {
 		return nil, "", err
 	}
 	return key, secret, nil
@@ -50,8 +50,8 @@ func (a *App) IssueAPIKey(ctx context.Context, actor Actor, orgID, name string, 
 
 // ListAPIKeys lists an organisation's keys (never their secrets): the operator's view of any
 // organisation, a firm's of itself.
-func (a *App) ListAPIKeys(ctx context.Context, actor Actor, orgID string) ([]*party.APIKey, error) {
-	ok, err := a.canSee(ctx, actor, orgID)
+func (p *Parties) ListAPIKeys(ctx context.Context, actor Actor, orgID string) ([]*party.APIKey, error) {
+	ok, err := p.tenancy.MaySeeOrg(ctx, actor, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -61,17 +61,17 @@ func (a *App) ListAPIKeys(ctx context.Context, actor Actor, orgID string) ([]*pa
 	if !actor.IsOperator() && actor.OrgID != orgID {
 		return nil, forbidden("not_your_org", "an organisation sees only its own keys")
 	}
-	return a.Keys.ListByOrg(ctx, orgID)
+	return p.keys.ListByOrg(ctx, orgID)
 }
 
 // RevokeAPIKey revokes a key: the operator any, a firm its own. Another firm's key is NotFound.
-func (a *App) RevokeAPIKey(ctx context.Context, actor Actor, keyID string) (*party.APIKey, error) {
-	k, err := a.Keys.Get(ctx, keyID)
+func (p *Parties) RevokeAPIKey(ctx context.Context, actor Actor, keyID string) (*party.APIKey, error) {
+	k, err := p.keys.Get(ctx, keyID)
 	if err != nil {
 		return nil, err
 	}
 	if !actor.IsOperator() && k.OrgID != actor.OrgID {
 		return nil, domain.NotFound("api_key")
 	}
-	return a.Keys.Revoke(ctx, keyID, a.Clock.Now())
+	return p.keys.Revoke(ctx, keyID, p.clock.Now())
 }

@@ -1,19 +1,27 @@
-// Package app holds Silkgate's use cases: one method per command or query, each checking what the
-// calling organisation may see and do (tenancy lives here, not only in routes). It declares the
-// gateway ports it needs — queue, event publisher, outbox store, clock, ids — and knows nothing
-// of the technologies behind them.
+// Package app holds Silkgate's use cases, one type per bounded context:
+//
+//   - Parties: organisations, API keys and broker authorisations (and authentication);
+//   - Parcels: cross-border e-commerce parcels and their tracking;
+//   - Customs: declarations filed through the Single Window and the receipts customs sends back;
+//   - Rail: lines, departures, bookings, containers, movements and consignment notes;
+//   - Worker: the background work that ties them together (outbox relay, reactions,
+//     reconciliation, queue tasks).
+//
+// Each type holds only the ports and settings it uses; main.go wires them. Who may see and do
+// what is decided by one policy (party.Visibility, read through Tenancy) for every context.
+// The package declares the gateway ports it needs — queue, event publisher, outbox store,
+// clock, ids — and knows nothing of the technologies behind them.
 package app
 
 import (
+	"context"
 	"crypto/rand"
+	"encoding/json"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/oklog/ulid/v2"
-
-	"github.com/silkgate/silkgate/domain/parcel"
-	"github.com/silkgate/silkgate/domain/party"
 )
 
 // Clock tells the time; injected so that tests can hold it still.
@@ -51,48 +59,54 @@ func (g *ULIDs) New(prefix string) string {
 	return prefix + "_" + id.String()
 }
 
-// Ports are the outbound adapters the use cases run on.
-type Ports struct {
-	Orgs           party.OrgRepository
-	Keys           party.APIKeyRepository
-	Authorizations party.AuthorizationRepository
-	Parcels        parcel.Repository
-	Declarations   DeclarationStore
-	Rail           RailStore
-	Notes          ConsignmentNoteRenderer
-	Gateway        CustomsGateway
-	Messages       CustomsMessages
-	Customs        CustomsSettings
-	Outbox         OutboxStore
-	Events         EventPublisher
-	Queue          Queue
-	Clock          Clock
-	IDs            IDs
-	Log            *slog.Logger
-	// RequestTimeout is the longest a request may work; the outbox reactions leave what a
-	// request may still be doing alone for longer than that (0: 30 s).
-	RequestTimeout time.Duration
+// Basics are what every use-case type needs: the time, new ids, a log, and the queue that
+// relays the outboxes of what it changes.
+type Basics struct {
+	Clock Clock
+	IDs   IDs
+	Log   *slog.Logger
+	Queue Queue
 }
 
-// App is the set of use cases.
-type App struct {
-	Ports
-	departureLocks sync.Map // departure id → *sync.Mutex: promotions, one at a time
+// withDefaults fills in the standard clock, id maker and logger where none is given.
+func (b Basics) withDefaults() Basics {
+	if b.Clock == nil {
+		b.Clock = SystemClock{}
+	}
+	if b.IDs == nil {
+		b.IDs = &ULIDs{}
+	}
+	if b.Log == nil {
+		b.Log = slog.Default()
+	}
+	return b
 }
 
-// New returns the use cases over the given ports; a missing clock, id maker or logger gets the
-// standard one.
-func New(p Ports) *App {
-	if p.Clock == nil {
-		p.Clock = SystemClock{}
+// relay asks the queue to publish the outboxes of aggregates a use case changed.
+type relay struct {
+	queue Queue
+	log   *slog.Logger
+}
+
+// relayBatch is the payload of a relay task: aggregates of one kind whose outboxes to publish.
+type relayBatch struct {
+	Aggregate string   `json:"aggregate"`
+	IDs       []string `json:"ids"`
+}
+
+// soon asks for the outboxes of the given aggregates to be published, in one task. A failure
+// here loses nothing: the events are stored, and the reconciler finds them.
+func (r relay) soon(ctx context.Context, aggregate string, ids ...string) {
+	if len(ids) == 0 || r.queue == nil {
+		return
 	}
-	if p.IDs == nil {
-		p.IDs = &ULIDs{}
+	payload, _ := json.Marshal(relayBatch{Aggregate: aggregate, IDs: ids})
+	// Not a unique task: a relay already running may have read the outbox before this change's
+	// events were pushed, and de-duplicating against it would leave them to the reconciler.
+	err := r.queue.Enqueue(context.WithoutCancel(ctx), Task{Type: TaskRelayOutbox, Payload: payload})
+	if err != nil {
+		r.log.Warn("outbox relay not enqueued; the reconciler will publish", "aggregate", aggregate, "count", len(ids), "err", err)
 	}
-	if p.Log == nil {
-		p.Log = slog.Default()
-	}
-	return &App{Ports: p}
 }
 
 // Page is one page of a list.

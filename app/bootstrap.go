@@ -14,10 +14,10 @@ const OperatorOrgID = "org_operator"
 // EnsureOperator makes sure the operator organisation exists and has a key. With key set, a key
 // of exactly that value exists afterwards. With key empty and no operator key yet, one is issued
 // and returned so that it can be printed once; otherwise the result is "".
-func (a *App) EnsureOperator(ctx context.Context, name, key string) (string, error) {
-	now := a.Clock.Now()
-	if _, err := a.Orgs.Get(ctx, OperatorOrgID); isNotFound(err) {
-		if err := a.Orgs.Create(ctx, party.NewOperator(OperatorOrgID, name, now)); err != nil && domain.KindOf(err) != domain.KindConflict {
+func (p *Parties) EnsureOperator(ctx context.Context, name, key string) (string, error) {
+	now := p.clock.Now()
+	if _, err := p.orgs.Get(ctx, OperatorOrgID); isNotFound(err) {
+		if err := p.orgs.Create(ctx, party.NewOperator(OperatorOrgID, name, now)); err != nil && domain.KindOf(err) != domain.KindConflict {
 			return "", fmt.Errorf("create operator: %w", err)
 		}
 	} else if err != nil {
@@ -25,10 +25,10 @@ func (a *App) EnsureOperator(ctx context.Context, name, key string) (string, err
 	}
 	if key != "" {
 		k := party.APIKeyFromValue(OperatorOrgID, "configured operator key", key, now)
-		existing, err := a.Keys.Get(ctx, k.ID)
+		existing, err := p.keys.Get(ctx, k.ID)
 		switch {
 		case isNotFound(err):
-			return "", ignoreConflict(a.Keys.Create(ctx, k))
+			return "", ignoreConflict(p.keys.Create(ctx, k))
 		case err != nil:
 			return "", err
 		case existing.OrgID != OperatorOrgID || !existing.Active():
@@ -36,7 +36,7 @@ func (a *App) EnsureOperator(ctx context.Context, name, key string) (string, err
 		}
 		return "", nil
 	}
-	keys, err := a.Keys.ListByOrg(ctx, OperatorOrgID)
+	keys, err := p.keys.ListByOrg(ctx, OperatorOrgID)
 	if err != nil {
 		return "", err
 	}
@@ -45,8 +45,8 @@ func (a *App) EnsureOperator(ctx context.Context, name, key string) (string, err
 			return "", nil
 		}
 	}
-	k, secret := party.IssueAPIKey(a.IDs.New("key"), OperatorOrgID, "generated at first start", now)
-	return secret, a.Keys.Create(ctx, k)
+	k, secret := party.IssueAPIKey(p.ids.New("key"), OperatorOrgID, "generated at first start", now)
+	return secret, p.keys.Create(ctx, k)
 }
 
 func ignoreConflict(err error) error {

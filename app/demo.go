@@ -40,26 +40,26 @@ var demoOrgs = []struct {
 
 // SeedDemo registers the demo firms, their keys and an active authorisation of the broker by the
 // first exporter. It is idempotent: what exists is left alone.
-func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
-	now := a.Clock.Now()
+func SeedDemo(ctx context.Context, p *Parties, r *Rail) ([]DemoKey, error) {
+	now := p.clock.Now()
 	var keys []DemoKey
 	for _, d := range demoOrgs {
 		org, err := party.NewOrg(d.id, d.kind, d.fields, now)
 		if err != nil {
 			return nil, fmt.Errorf("demo org %s: %w", d.id, err)
 		}
-		if err := a.Orgs.Create(ctx, org); err != nil && domain.KindOf(err) != domain.KindConflict {
+		if err := p.orgs.Create(ctx, org); err != nil && domain.KindOf(err) != domain.KindConflict {
 			return nil, err
 		}
-		if err := ignoreConflict(a.Keys.Create(ctx, party.APIKeyFromValue(d.id, "demo key", d.key, now))); err != nil {
+		if err := ignoreConflict(p.keys.Create(ctx, party.APIKeyFromValue(d.id, "demo key", d.key, now))); err != nil {
 			return nil, err
 		}
 		keys = append(keys, DemoKey{OrgID: d.id, Kind: d.kind, Name: d.fields.Name, Key: d.key})
 	}
-	if err := a.seedDemoTimetable(ctx); err != nil {
+	if err := seedDemoTimetable(ctx, r); err != nil {
 		return nil, err
 	}
-	if _, err := a.Orgs.Update(ctx, "org_demo_exporter_auto", func(o *party.Org) error {
+	if _, err := p.orgs.Update(ctx, "org_demo_exporter_auto", func(o *party.Org) error {
 		if o.AutoConfirmAuthorizations() {
 			return nil
 		}
@@ -68,15 +68,15 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
 	}); err != nil {
 		return nil, err
 	}
-	existing, err := a.Authorizations.Between(ctx, "org_demo_exporter", "org_demo_broker")
+	existing, err := p.auths.Between(ctx, "org_demo_exporter", "org_demo_broker")
 	if err != nil || len(existing) > 0 {
 		return keys, err
 	}
-	exporter, err := a.Orgs.Get(ctx, "org_demo_exporter")
+	exporter, err := p.orgs.Get(ctx, "org_demo_exporter")
 	if err != nil {
 		return nil, err
 	}
-	broker, err := a.Orgs.Get(ctx, "org_demo_broker")
+	broker, err := p.orgs.Get(ctx, "org_demo_broker")
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return keys, ignoreConflict(a.Authorizations.Create(ctx, auth))
+	return keys, ignoreConflict(p.auths.Create(ctx, auth))
 }
 
 // demoTimetableWeeks is how far ahead a demo service plans every line's trains.
@@ -95,14 +95,14 @@ const demoTimetableWeeks = 4
 
 // seedDemoTimetable plans every line's weekly trains for the coming weeks, so that bookings can
 // be tried at once. Planning is idempotent, so every start extends the timetable.
-func (a *App) seedDemoTimetable(ctx context.Context) error {
-	lines, err := a.Rail.Lines.List(ctx)
+func seedDemoTimetable(ctx context.Context, r *Rail) error {
+	lines, err := r.lines.List(ctx)
 	if err != nil {
 		return err
 	}
 	operator := Actor{OrgID: OperatorOrgID, Kind: party.KindOperator}
 	for _, l := range lines {
-		if _, err := a.PlanTimetable(ctx, operator, l.Code, demoTimetableWeeks); err != nil {
+		if _, err := r.PlanTimetable(ctx, operator, l.Code, demoTimetableWeeks); err != nil {
 			return fmt.Errorf("demo timetable of %s: %w", l.Code, err)
 		}
 	}

@@ -14,6 +14,31 @@ const MaxBatch = 1000
 
 var notFoundParcel = domain.NotFound("parcel")
 
+// Parcels are the use cases of cross-border e-commerce parcels: registration (one, a batch or
+// an upload), edits, cancellation, lists and tracking.
+type Parcels struct {
+	parcels parcel.Repository
+	orgs    party.OrgRepository
+	tenancy *Tenancy
+	clock   Clock
+	relay   relay
+}
+
+// ParcelsPorts are what Parcels run on.
+type ParcelsPorts struct {
+	Basics
+	Parcels parcel.Repository
+	Orgs    party.OrgRepository
+	Tenancy *Tenancy
+}
+
+// NewParcels returns the parcel use cases.
+func NewParcels(p ParcelsPorts) *Parcels {
+	b := p.Basics.withDefaults()
+	return &Parcels{parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy, clock: b.Clock,
+		relay: relay{queue: b.Queue, log: b.Log}}
+}
+
 // ItemStatus is what became of one item of a bulk request.
 type ItemStatus string
 
@@ -46,23 +71,23 @@ type BatchResult struct {
 // batch — is a duplicate answered with the existing id and changes nothing. Exporters register
 // their own parcels; the operator registers for any exporter (exporterId required); brokers
 // may not register parcels.
-func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.Draft) (BatchResult, error) {
+func (s *Parcels) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.Draft) (BatchResult, error) {
 	if err := MayRegisterParcels(actor); err != nil {
 		return BatchResult{}, err
 	}
 	if len(drafts) == 0 || len(drafts) > MaxBatch {
 		return BatchResult{}, domain.InvalidField("parcels", "invalid_batch_size", "send 1 to 1000 parcels")
 	}
-	now := a.Clock.Now()
+	now := s.clock.Now()
 	results := make([]ParcelResult, len(drafts))
 	var fresh []*parcel.Parcel
 	var freshIndex []int
 	firstOfKey := map[string]int{}
-	exporters := exporterCache{app: a}
+	exporters := exporterCache{orgs: s.orgs}
 	for i, d := range drafts {
 		results[i].Index = i
 		var v domain.Violations
-		d.ExporterID = a.parcelExporter(ctx, &v, &exporters, actor, d.ExporterID)
+		d.ExporterID = s.parcelExporter(ctx, &v, &exporters, actor, d.ExporterID)
 		fields, err := parcel.Validate(d)
 		if err != nil {
 			v.AddError("", err)
@@ -84,12 +109,12 @@ func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.
 		fresh = append(fresh, p)
 		freshIndex = append(freshIndex, i)
 	}
-	outcomes, err := a.Parcels.Insert(ctx, fresh)
+	outcomes, err := s.parcels.Insert(ctx, fresh)
 	if err != nil {
 		return BatchResult{}, err
 	}
 	var created []string
-	scope, err := a.scopeOf(ctx, actor)
+	visible, err := s.tenancy.Visibility(ctx, actor)
 	if err != nil {
 		return BatchResult{}, err
 	}
@@ -99,7 +124,7 @@ func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.
 		if outcome == parcel.Duplicate {
 			r.Status = ItemDuplicate
 			// The key is taken; say by which parcel only to those who may see it.
-			if existing, err := a.Parcels.Get(ctx, r.ID); err != nil || !scope.covers(existing.ExporterID()) {
+			if existing, err := s.parcels.Get(ctx, r.ID); err != nil || !visible.Covers(existing.ExporterID()) {
 				r.ID = ""
 			}
 			continue
@@ -118,7 +143,7 @@ func (a *App) RegisterParcels(ctx context.Context, actor Actor, drafts []parcel.
 			res.Invalid++
 		}
 	}
-	a.relaySoon(ctx, "parcel", created...)
+	s.relay.soon(ctx, "parcel", created...)
 	return res, nil
 }
 
@@ -133,7 +158,7 @@ func MayRegisterParcels(actor Actor) error {
 
 // parcelExporter decides whose parcel a draft is: an exporter's own (naming another is an
 // error), or, for the operator, the registered exporter the draft names.
-func (a *App) parcelExporter(ctx context.Context, v *domain.Violations, cache *exporterCache, actor Actor, named string) string {
+func (s *Parcels) parcelExporter(ctx context.Context, v *domain.Violations, cache *exporterCache, actor Actor, named string) string {
 	if actor.Kind == party.KindExporter {
 		if named != "" && named != actor.OrgID {
 			v.Add("exporterId", "not_your_org", "an exporter registers only its own parcels; leave exporterId out")
@@ -156,7 +181,7 @@ func (a *App) parcelExporter(ctx context.Context, v *domain.Violations, cache *e
 
 // exporterCache remembers, for one request, which ids name registered exporters.
 type exporterCache struct {
-	app   *App
+	orgs  party.OrgRepository
 	known map[string]bool
 }
 
@@ -164,7 +189,7 @@ func (c *exporterCache) isExporter(ctx context.Context, id string) (bool, error)
 	if ok, seen := c.known[id]; seen {
 		return ok, nil
 	}
-	org, err := c.app.Orgs.Get(ctx, id)
+	org, err := c.orgs.Get(ctx, id)
 	if err != nil && !isNotFound(err) {
 		return false, err
 	}
@@ -179,8 +204,8 @@ func (c *exporterCache) isExporter(ctx context.Context, id string) (bool, error)
 // RegisterParcel registers one parcel. Sending a parcel that exists again is answered with the
 // existing parcel (created false) when it is the caller's; a key taken by a parcel the caller may
 // not see is a Conflict.
-func (a *App) RegisterParcel(ctx context.Context, actor Actor, d parcel.Draft) (p *parcel.Parcel, created bool, err error) {
-	res, err := a.RegisterParcels(ctx, actor, []parcel.Draft{d})
+func (s *Parcels) RegisterParcel(ctx context.Context, actor Actor, d parcel.Draft) (p *parcel.Parcel, created bool, err error) {
+	res, err := s.RegisterParcels(ctx, actor, []parcel.Draft{d})
 	if err != nil {
 		return nil, false, err
 	}
@@ -191,7 +216,7 @@ func (a *App) RegisterParcel(ctx context.Context, actor Actor, d parcel.Draft) (
 	case ItemInvalid:
 		return nil, false, &domain.Error{Kind: domain.KindInvalid, Code: r.Errors[0].Code, Message: r.Errors[0].Message, Fields: r.Errors}
 	}
-	existing, err := a.GetParcel(ctx, actor, r.ID)
+	existing, err := s.GetParcel(ctx, actor, r.ID)
 	if isNotFound(err) {
 		return nil, false, &domain.Error{Kind: domain.KindConflict, Code: "parcel_exists",
 			Message: "a parcel with this logisticsCode and logisticsNo is registered by another exporter",
@@ -200,132 +225,93 @@ func (a *App) RegisterParcel(ctx context.Context, actor Actor, d parcel.Draft) (
 	return existing, false, err
 }
 
-// parcelScope is which exporters' parcels an actor may see: all (the operator), or the listed.
-type parcelScope struct {
-	all       bool
-	exporters []string
-}
-
-func (s parcelScope) covers(exporterID string) bool {
-	return s.all || slices.Contains(s.exporters, exporterID)
-}
-
-// scopeOf finds the exporters whose parcels actor may see: an exporter its own, a broker those
-// of the exporters with an active, currently valid authorisation of it, the operator all.
-func (a *App) scopeOf(ctx context.Context, actor Actor) (parcelScope, error) {
-	switch actor.Kind {
-	case party.KindOperator:
-		return parcelScope{all: true}, nil
-	case party.KindExporter:
-		return parcelScope{exporters: []string{actor.OrgID}}, nil
-	}
-	auths, _, err := a.Authorizations.List(ctx, party.AuthorizationFilter{BrokerID: actor.OrgID, Status: party.AuthActive, Limit: MaxLimit})
-	if err != nil {
-		return parcelScope{}, err
-	}
-	now := a.Clock.Now()
-	scope := parcelScope{exporters: []string{}}
-	for _, auth := range auths {
-		if !now.Before(auth.ValidFrom()) && now.Before(auth.ValidTo()) && !slices.Contains(scope.exporters, auth.ExporterID()) {
-			scope.exporters = append(scope.exporters, auth.ExporterID())
-		}
-	}
-	return scope, nil
-}
-
 // GetParcel returns a parcel the caller may see, with its timeline; others are NotFound.
-func (a *App) GetParcel(ctx context.Context, actor Actor, id string) (*parcel.Parcel, error) {
-	scope, err := a.scopeOf(ctx, actor)
+func (s *Parcels) GetParcel(ctx context.Context, actor Actor, id string) (*parcel.Parcel, error) {
+	visible, err := s.tenancy.Visibility(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	return a.parcelIn(ctx, scope, id)
+	return parcelIn(ctx, s.parcels, visible, id)
 }
 
 // parcelIn returns a parcel within scope; others are NotFound. Bulk use cases work out the
 // scope once and call this per item.
-func (a *App) parcelIn(ctx context.Context, scope parcelScope, id string) (*parcel.Parcel, error) {
-	p, err := a.Parcels.Get(ctx, id)
+func parcelIn(ctx context.Context, parcels parcel.Repository, visible party.Visibility, id string) (*parcel.Parcel, error) {
+	p, err := parcels.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !scope.covers(p.ExporterID()) {
+	if !visible.Covers(p.ExporterID()) {
 		return nil, notFoundParcel
 	}
 	return p, nil
 }
 
 // ListParcels lists the parcels the caller may see, newest first.
-func (a *App) ListParcels(ctx context.Context, actor Actor, f parcel.Filter) (Page[*parcel.Parcel], error) {
+func (s *Parcels) ListParcels(ctx context.Context, actor Actor, f parcel.Filter) (Page[*parcel.Parcel], error) {
 	f.Limit = clampLimit(f.Limit)
-	scope, err := a.scopeOf(ctx, actor)
+	visible, err := s.tenancy.Visibility(ctx, actor)
 	if err != nil {
 		return Page[*parcel.Parcel]{}, err
 	}
-	if !scope.all {
-		if f.ExporterIDs == nil {
-			f.ExporterIDs = scope.exporters
-		} else {
-			f.ExporterIDs = slices.DeleteFunc(f.ExporterIDs, func(id string) bool { return !scope.covers(id) })
-		}
-	}
-	items, next, err := a.Parcels.List(ctx, f)
+	f.ExporterIDs = visible.Restrict(f.ExporterIDs)
+	items, next, err := s.parcels.List(ctx, f)
 	return Page[*parcel.Parcel]{Items: items, NextCursor: next}, err
 }
 
 // changeParcel applies a change the parcel's exporter or the operator may make.
-func (a *App) changeParcel(ctx context.Context, actor Actor, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
-	if _, err := a.GetParcel(ctx, actor, id); err != nil {
+func (s *Parcels) changeParcel(ctx context.Context, actor Actor, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
+	if _, err := s.GetParcel(ctx, actor, id); err != nil {
 		return nil, err
 	}
 	if actor.Kind == party.KindBroker {
 		return nil, forbidden("exporter_or_operator_only", "a parcel is changed by its exporter or the zone operator")
 	}
-	p, err := a.Parcels.Update(ctx, id, change)
+	p, err := s.parcels.Update(ctx, id, change)
 	if err != nil {
 		return nil, err
 	}
-	a.relaySoon(ctx, "parcel", id)
+	s.relay.soon(ctx, "parcel", id)
 	return p, nil
 }
 
 // EditParcel replaces a parcel's contents while it is registered or rejected (else
 // parcel_locked). The natural key and the exporter never change.
-func (a *App) EditParcel(ctx context.Context, actor Actor, id string, d parcel.Draft) (*parcel.Parcel, error) {
-	return a.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
+func (s *Parcels) EditParcel(ctx context.Context, actor Actor, id string, d parcel.Draft) (*parcel.Parcel, error) {
+	return s.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
 		if d.ExporterID == "" {
 			d.ExporterID = p.ExporterID()
 		}
-		return p.Edit(d, a.Clock.Now(), actor.OrgID)
+		return p.Edit(d, s.clock.Now(), actor.OrgID)
 	})
 }
 
 // CancelParcel withdraws a parcel that has not been declared (or was rejected).
-func (a *App) CancelParcel(ctx context.Context, actor Actor, id, reason string) (*parcel.Parcel, error) {
-	return a.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
-		return p.Cancel(a.Clock.Now(), actor.OrgID, reason)
+func (s *Parcels) CancelParcel(ctx context.Context, actor Actor, id, reason string) (*parcel.Parcel, error) {
+	return s.changeParcel(ctx, actor, id, func(p *parcel.Parcel) error {
+		return p.Cancel(s.clock.Now(), actor.OrgID, reason)
 	})
 }
 
 // TrackParcel finds a parcel by its waybill number (and carrier, when given) among those the
 // caller may see.
-func (a *App) TrackParcel(ctx context.Context, actor Actor, logisticsNo, logisticsCode string) (*parcel.Parcel, error) {
+func (s *Parcels) TrackParcel(ctx context.Context, actor Actor, logisticsNo, logisticsCode string) (*parcel.Parcel, error) {
 	if logisticsCode != "" {
-		p, err := a.Parcels.GetByKey(ctx, logisticsCode, logisticsNo)
+		p, err := s.parcels.GetByKey(ctx, logisticsCode, logisticsNo)
 		if err != nil {
 			return nil, err
 		}
-		return a.GetParcel(ctx, actor, p.ID())
+		return s.GetParcel(ctx, actor, p.ID())
 	}
-	found, err := a.Parcels.FindByLogisticsNo(ctx, logisticsNo)
+	found, err := s.parcels.FindByLogisticsNo(ctx, logisticsNo)
 	if err != nil {
 		return nil, err
 	}
-	scope, err := a.scopeOf(ctx, actor)
+	visible, err := s.tenancy.Visibility(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	found = slices.DeleteFunc(found, func(p *parcel.Parcel) bool { return !scope.covers(p.ExporterID()) })
+	found = slices.DeleteFunc(found, func(p *parcel.Parcel) bool { return !visible.Covers(p.ExporterID()) })
 	switch len(found) {
 	case 0:
 		return nil, notFoundParcel

@@ -2,16 +2,72 @@ package app
 
 import (
 	"context"
+	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/silkgate/silkgate/domain/customs"
+	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/party"
 	"github.com/silkgate/silkgate/domain/rail"
 )
 
-// RailStore is what the freight-train use cases need of storage: the domain's repositories.
-type RailStore struct {
-	Lines      rail.LineRepository
-	Departures rail.DepartureRepository
-	Bookings   rail.BookingRepository
+// Rail are the freight-train use cases: lines and the timetable, bookings that never oversell,
+// containers through the customs gate, train movements, cancellations, consignment notes and
+// utilisation figures.
+type Rail struct {
+	lines        rail.LineRepository
+	departures   rail.DepartureRepository
+	bookings     rail.BookingRepository
+	parcels      parcel.Repository
+	declarations customs.Repository // read: the customs gate and the notes' documents
+	orgs         party.OrgRepository
+	tenancy      *Tenancy
+	notes        ConsignmentNoteRenderer
+	filer        DepartureFiler
+	clock        Clock
+	ids          IDs
+	log          *slog.Logger
+	relay        relay
+	// requestTimeout is the longest a request may work; the outbox reactions leave what a
+	// request may still be doing alone for longer than that.
+	requestTimeout time.Duration
+	departureLocks sync.Map // departure id → *sync.Mutex: promotions, one at a time
+}
+
+// RailPorts are what Rail runs on.
+type RailPorts struct {
+	Basics
+	Lines        rail.LineRepository
+	Departures   rail.DepartureRepository
+	Bookings     rail.BookingRepository
+	Parcels      parcel.Repository
+	Declarations customs.Repository
+	Orgs         party.OrgRepository
+	Tenancy      *Tenancy
+	Notes        ConsignmentNoteRenderer
+	// Filer files the customs departure documents (CEB509) of a train that left: Customs.
+	Filer DepartureFiler
+	// RequestTimeout is the longest any request may work (0: 30 s).
+	RequestTimeout time.Duration
+}
+
+// NewRail returns the freight-train use cases.
+func NewRail(p RailPorts) *Rail {
+	b := p.Basics.withDefaults()
+	if p.RequestTimeout <= 0 {
+		p.RequestTimeout = 30 * time.Second
+	}
+	return &Rail{lines: p.Lines, departures: p.Departures, bookings: p.Bookings, parcels: p.Parcels,
+		declarations: p.Declarations, orgs: p.Orgs, tenancy: p.Tenancy, notes: p.Notes, filer: p.Filer,
+		clock: b.Clock, ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log},
+		requestTimeout: p.RequestTimeout}
+}
+
+// DepartureFiler files the customs departure documents (CEB509) of one exporter's parcels on a
+// train that left; filing again for the same train, exporter and parcels changes nothing.
+type DepartureFiler interface {
+	FileDepartureDocuments(ctx context.Context, dep *rail.Departure, e rail.Event, exporterID string, parcelIDs []string) error
 }
 
 // ConsignmentNoteRenderer prints a CIM/SMGS-style consignment note (PDF).

@@ -22,11 +22,12 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	clock := &stillClock{now: time.Now().UTC().Truncate(time.Millisecond)}
 	queue := &lostQueue{}
 	deps, bookings := mongo.NewDepartures(store), mongo.NewBookings(store)
-	a := app.New(app.Ports{
-		Orgs: mongo.NewOrgs(store), Keys: mongo.NewAPIKeys(store), Authorizations: mongo.NewAuthorizations(store),
-		Rail:   app.RailStore{Lines: mongo.NewLines(store), Departures: deps, Bookings: bookings},
-		Outbox: mongo.NewOutbox(store), Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Queue: queue, Clock: clock,
-	})
+	basics := app.Basics{Queue: queue, Clock: clock}
+	orgs, auths := mongo.NewOrgs(store), mongo.NewAuthorizations(store)
+	rl := app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: deps, Bookings: bookings,
+		Orgs: orgs, Tenancy: app.NewTenancy(auths, clock)})
+	a := app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: mongo.NewOutbox(store),
+		Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Rail: rl})
 	line, _ := rail.ValidateLine(rail.SeedLines()[1])
 	at := clock.now.AddDate(0, 0, 10)
 	dep, err := rail.NewDeparture(rail.DepartureIDFor(line.Code, at), line, rail.DepartureInput{DepartsAt: at, CapacityTEU: 6}, clock.now)
@@ -118,10 +119,11 @@ func TestRelayAcknowledgesWhatItCould(t *testing.T) {
 	clock := &stillClock{now: time.Now().UTC().Truncate(time.Millisecond)}
 	bookings := mongo.NewBookings(store)
 	outbox := mongo.NewOutbox(store)
-	a := app.New(app.Ports{
-		Rail:   app.RailStore{Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store), Bookings: bookings},
-		Outbox: outbox, Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Queue: &lostQueue{}, Clock: clock,
-	})
+	basics := app.Basics{Queue: &lostQueue{}, Clock: clock}
+	rl := app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
+		Bookings: bookings})
+	a := app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox,
+		Events: redis.NewEvents(rdb, redistest.Namespace()+":events"), Rail: rl})
 	for _, id := range []string{"bkg_fresh", "bkg_done"} {
 		b, err := rail.NewBooking(id, rail.BookingRequest{DepartureID: "dep_XXO_20991231", BookedBy: "org_x", ExporterID: "org_x",
 			Containers: []rail.ContainerRequest{{Type: rail.Type40HQ, Count: 1}}, GrossKg: 9000, CargoDescription: "parts"}, clock.now, "org_x")

@@ -39,18 +39,19 @@ func TestReconcilerPublishesOutboxesWhoseRelayWasLost(t *testing.T) {
 	stream := redistest.Namespace() + ":events"
 	clock := &stillClock{now: time.Now().UTC().Truncate(time.Millisecond)}
 	queue := &lostQueue{}
-	a := app.New(app.Ports{
-		Orgs: mongo.NewOrgs(store), Keys: mongo.NewAPIKeys(store), Authorizations: mongo.NewAuthorizations(store),
-		Outbox: mongo.NewOutbox(store), Events: redis.NewEvents(rdb, stream), Queue: queue, Clock: clock,
-	})
-	if _, err := a.EnsureOperator(ctx, "operator", "operator-key-for-this-test"); err != nil {
+	basics := app.Basics{Queue: queue, Clock: clock}
+	auths := mongo.NewAuthorizations(store)
+	parties := app.NewParties(app.PartiesPorts{Basics: basics, Orgs: mongo.NewOrgs(store), Keys: mongo.NewAPIKeys(store),
+		Authorizations: auths, Tenancy: app.NewTenancy(auths, clock)})
+	worker := app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: mongo.NewOutbox(store), Events: redis.NewEvents(rdb, stream)})
+	if _, err := parties.EnsureOperator(ctx, "operator", "operator-key-for-this-test"); err != nil {
 		t.Fatal(err)
 	}
-	operator, err := a.Authenticate(ctx, "operator-key-for-this-test")
+	operator, err := parties.Authenticate(ctx, "operator-key-for-this-test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	org, err := a.RegisterOrg(ctx, operator, app.RegisterOrg{Kind: party.KindExporter, Fields: party.OrgFields{
+	org, err := parties.RegisterOrg(ctx, operator, app.RegisterOrg{Kind: party.KindExporter, Fields: party.OrgFields{
 		Name: "甲", USCC: "91420600MA4F2K7Q1L", CustomsCode: "4206360A21"}})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestReconcilerPublishesOutboxesWhoseRelayWasLost(t *testing.T) {
 	}
 
 	// Within the grace period the reconciler leaves the outbox to the relay task it expects.
-	if err := a.Reconcile(ctx); err != nil {
+	if err := worker.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := rdb.XLen(ctx, stream).Val(); n != 0 {
@@ -69,14 +70,14 @@ func TestReconcilerPublishesOutboxesWhoseRelayWasLost(t *testing.T) {
 
 	clock.now = clock.now.Add(time.Minute)
 	queue.tasks = nil
-	if err := a.Reconcile(ctx); err != nil {
+	if err := worker.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// The reconciler hands the stale outbox to a relay task; run it as a worker would.
 	if len(queue.tasks) != 1 || queue.tasks[0].Type != app.TaskRelayOutbox {
 		t.Fatalf("reconcile queued %v", queue.tasks)
 	}
-	if err := a.TaskHandlers()[app.TaskRelayOutbox](ctx, queue.tasks[0].Payload); err != nil {
+	if err := worker.TaskHandlers()[app.TaskRelayOutbox](ctx, queue.tasks[0].Payload); err != nil {
 		t.Fatal(err)
 	}
 	msgs := rdb.XRange(ctx, stream, "-", "+").Val()
@@ -89,7 +90,7 @@ func TestReconcilerPublishesOutboxesWhoseRelayWasLost(t *testing.T) {
 	}
 	// Nothing is published twice: the outbox is empty, so nothing more is owed.
 	queue.tasks = nil
-	if err := a.Reconcile(ctx); err != nil {
+	if err := worker.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if len(queue.tasks) != 0 {

@@ -52,7 +52,7 @@ func (h *handlers) requestAuthorization(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	auth, err := h.app.RequestAuthorization(c.UserContext(), actorOf(c), r)
+	auth, err := h.parties.RequestAuthorization(c.UserContext(), actorOf(c), r)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (h *handlers) requestAuthorization(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getAuthorization(c *fiber.Ctx) error {
-	auth, err := h.app.GetAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
+	auth, err := h.parties.GetAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h *handlers) listAuthorizations(c *fiber.Ctx) error {
 			return queryProblem("status", "invalid_status", "status must be pending, active or revoked")
 		}
 	}
-	p, err := h.app.ListAuthorizations(c.UserContext(), actorOf(c), f)
+	p, err := h.parties.ListAuthorizations(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (h *handlers) listAuthorizations(c *fiber.Ctx) error {
 }
 
 func (h *handlers) confirmAuthorization(c *fiber.Ctx) error {
-	auth, err := h.app.ConfirmAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
+	auth, err := h.parties.ConfirmAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (h *handlers) confirmAuthorization(c *fiber.Ctx) error {
 }
 
 func (h *handlers) revokeAuthorization(c *fiber.Ctx) error {
-	auth, err := h.app.RevokeAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
+	auth, err := h.parties.RevokeAuthorization(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}

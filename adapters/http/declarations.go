@@ -141,7 +141,7 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 	ctx, actor := c.UserContext(), actorOf(c)
 	switch customs.Kind(req.Kind) {
 	case customs.KindInventory:
-		res, err := h.app.CreateInventoryDeclarations(ctx, actor, req.ParcelIDs)
+		res, err := h.customs.CreateInventoryDeclarations(ctx, actor, req.ParcelIDs)
 		if err != nil {
 			return err
 		}
@@ -150,20 +150,20 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 		if req.Entry == nil {
 			return domain.InvalidField("entry", "required", "an entry declaration needs its content in \"entry\"")
 		}
-		d, err := h.app.CreateEntryDeclaration(ctx, actor, req.ExporterID, *req.Entry)
+		d, err := h.customs.CreateEntryDeclaration(ctx, actor, req.ExporterID, *req.Entry)
 		if err != nil {
 			return prefixFields(err, "entry")
 		}
 		c.Location("/v1/declarations/" + d.ID())
 		return c.Status(fiber.StatusCreated).JSON(viewDeclaration(d))
 	case customs.KindSummary:
-		ds, err := h.app.CreateSummaryDeclarations(ctx, actor, req.ExporterID, req.Month)
+		ds, err := h.customs.CreateSummaryDeclarations(ctx, actor, req.ExporterID, req.Month)
 		if err != nil {
 			return err
 		}
 		return c.Status(fiber.StatusCreated).JSON(viewPage(app.Page[*customs.Declaration]{Items: ds}, viewDeclaration))
 	case customs.KindCancel:
-		d, err := h.app.CreateCancelDeclaration(ctx, actor, req.DeclarationID, req.Reason)
+		d, err := h.customs.CreateCancelDeclaration(ctx, actor, req.DeclarationID, req.Reason)
 		if err != nil {
 			return err
 		}
@@ -191,7 +191,7 @@ func prefixFields(err error, prefix string) error {
 }
 
 func (h *handlers) getDeclaration(c *fiber.Ctx) error {
-	d, err := h.app.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	d, err := h.customs.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (h *handlers) getDeclaration(c *fiber.Ctx) error {
 }
 
 func (h *handlers) declarationMessage(c *fiber.Ctx) error {
-	d, err := h.app.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	d, err := h.customs.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (h *handlers) listDeclarations(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	p, err := h.app.ListDeclarations(c.UserContext(), actorOf(c), f)
+	p, err := h.customs.ListDeclarations(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (h *handlers) listDeclarations(c *fiber.Ctx) error {
 }
 
 func (h *handlers) submitDeclaration(c *fiber.Ctx) error {
-	d, err := h.app.SubmitDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	d, err := h.customs.SubmitDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (h *handlers) submitDeclarations(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := h.app.SubmitDeclarations(c.UserContext(), actorOf(c), req.IDs)
+	res, err := h.customs.SubmitDeclarations(c.UserContext(), actorOf(c), req.IDs)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (h *handlers) receiveReceipts(c *fiber.Ctx) error {
 	if err := app.MayReceiveReceipts(actorOf(c)); err != nil {
 		return err
 	}
-	res, err := h.app.ReceiveReceipts(c.UserContext(), c.Body())
+	res, err := h.customs.ReceiveReceipts(c.UserContext(), c.Body())
 	if err != nil {
 		var e *domain.Error
 		if errors.As(err, &e) && e.Kind == domain.KindInvalid {
@@ -304,7 +304,7 @@ func (h *handlers) clearanceStats(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	st, err := h.app.ClearanceStatistics(c.UserContext(), actorOf(c), from, to, c.Query("tradeMode"))
+	st, err := h.customs.ClearanceStatistics(c.UserContext(), actorOf(c), from, to, c.Query("tradeMode"))
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,7 @@ func (m *metrics) handler(c *fiber.Ctx) error {
 }
 
 // authenticate resolves the bearer key to an actor; everything under /v1 needs one.
-func authenticate(a *app.App) fiber.Handler {
+func authenticate(parties *app.Parties) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		h := c.Get(fiber.HeaderAuthorization)
 		scheme, key, ok := strings.Cut(h, " ")
@@ -143,7 +143,7 @@ func authenticate(a *app.App) fiber.Handler {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="silkgate"`)
 			return errMissingKey
 		}
-		actor, err := a.Authenticate(c.UserContext(), strings.TrimSpace(key))
+		actor, err := parties.Authenticate(c.UserContext(), strings.TrimSpace(key))
 		if err != nil {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="silkgate", error="invalid_token"`)
 			return err

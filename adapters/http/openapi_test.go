@@ -9,8 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/silkgate/silkgate/app"
 )
 
 // The OpenAPI document is kept true by these tests: every route the server registers is
@@ -76,7 +74,7 @@ var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 // are left out.
 func servedRoutes(t *testing.T) []string {
 	t.Helper()
-	f := New(app.New(app.Ports{}), Options{})
+	f := New(UseCases{}, Options{})
 	seen := map[string]bool{}
 	for _, r := range f.GetRoutes(true) { // true: without Use and group middleware
 		if r.Method == fiber.MethodHead || r.Method == fiber.MethodConnect || len(r.Handlers) == 0 {

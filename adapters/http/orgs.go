@@ -74,7 +74,7 @@ func (h *handlers) registerOrg(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	org, err := h.app.RegisterOrg(c.UserContext(), actorOf(c), app.RegisterOrg{Kind: party.Kind(req.Kind), Fields: party.OrgFields{
+	org, err := h.parties.RegisterOrg(c.UserContext(), actorOf(c), app.RegisterOrg{Kind: party.Kind(req.Kind), Fields: party.OrgFields{
 		Name: req.Name, NameEn: req.NameEn, USCC: req.USCC, CustomsCode: req.CustomsCode, Contact: req.Contact.domain(),
 	}})
 	if err != nil {
@@ -85,7 +85,7 @@ func (h *handlers) registerOrg(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getOrg(c *fiber.Ctx) error {
-	org, err := h.app.GetOrg(c.UserContext(), actorOf(c), c.Params("id"))
+	org, err := h.parties.GetOrg(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (h *handlers) listOrgs(c *fiber.Ctx) error {
 			return queryProblem("kind", "invalid_kind", "kind must be operator, exporter or broker")
 		}
 	}
-	p, err := h.app.ListOrgs(c.UserContext(), actorOf(c), f)
+	p, err := h.parties.ListOrgs(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (h *handlers) patchOrg(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	org, err := h.app.PatchOrg(c.UserContext(), actorOf(c), c.Params("id"), party.OrgPatch{
+	org, err := h.parties.PatchOrg(c.UserContext(), actorOf(c), c.Params("id"), party.OrgPatch{
 		Name: req.Name, NameEn: req.NameEn, CustomsCode: req.CustomsCode, Contact: req.Contact.domain(),
 		AutoConfirmAuthorizations: req.AutoConfirmAuthorizations,
 	})
@@ -162,7 +162,7 @@ func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	k, secret, err := h.app.IssueAPIKey(c.UserContext(), actorOf(c), c.Params("id"), req.Name, party.Scope(req.Scope))
+	k, secret, err := h.parties.IssueAPIKey(c.UserContext(), actorOf(c), c.Params("id"), req.Name, party.Scope(req.Scope))
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
 }
 
 func (h *handlers) listAPIKeys(c *fiber.Ctx) error {
-	keys, err := h.app.ListAPIKeys(c.UserContext(), actorOf(c), c.Params("id"))
+	keys, err := h.parties.ListAPIKeys(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (h *handlers) listAPIKeys(c *fiber.Ctx) error {
 }
 
 func (h *handlers) revokeAPIKey(c *fiber.Ctx) error {
-	k, err := h.app.RevokeAPIKey(c.UserContext(), actorOf(c), c.Params("keyId"))
+	k, err := h.parties.RevokeAPIKey(c.UserContext(), actorOf(c), c.Params("keyId"))
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (h *handlers) registerParcel(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &d); err != nil {
 		return err
 	}
-	p, created, err := h.app.RegisterParcel(c.UserContext(), actorOf(c), d)
+	p, created, err := h.parcels.RegisterParcel(c.UserContext(), actorOf(c), d)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (h *handlers) registerItems(c *fiber.Ctx, items []batchItem, place func(i i
 	if len(drafts) == 0 {
 		return out, nil
 	}
-	res, err := h.app.RegisterParcels(c.UserContext(), actorOf(c), drafts)
+	res, err := h.parcels.RegisterParcels(c.UserContext(), actorOf(c), drafts)
 	if err != nil {
 		return batchView{}, err
 	}
@@ -163,7 +163,7 @@ func (h *handlers) registerItems(c *fiber.Ctx, items []batchItem, place func(i i
 }
 
 func (h *handlers) getParcel(c *fiber.Ctx) error {
-	p, err := h.app.GetParcel(c.UserContext(), actorOf(c), c.Params("id"))
+	p, err := h.parcels.GetParcel(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (h *handlers) listParcels(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	p, err := h.app.ListParcels(c.UserContext(), actorOf(c), f)
+	p, err := h.parcels.ListParcels(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (h *handlers) editParcel(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &d); err != nil {
 		return err
 	}
-	p, err := h.app.EditParcel(c.UserContext(), actorOf(c), c.Params("id"), d)
+	p, err := h.parcels.EditParcel(c.UserContext(), actorOf(c), c.Params("id"), d)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (h *handlers) cancelParcel(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	p, err := h.app.CancelParcel(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
+	p, err := h.parcels.CancelParcel(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -256,11 +256,11 @@ type trackingView struct {
 }
 
 func (h *handlers) track(c *fiber.Ctx) error {
-	p, err := h.app.TrackParcel(c.UserContext(), actorOf(c), c.Params("logisticsNo"), c.Query("logisticsCode"))
+	p, err := h.parcels.TrackParcel(c.UserContext(), actorOf(c), c.Params("logisticsNo"), c.Query("logisticsCode"))
 	if err != nil {
 		return err
 	}
-	transport, err := h.app.ParcelTransport(c.UserContext(), p)
+	transport, err := h.rail.ParcelTransport(c.UserContext(), p)
 	if err != nil {
 		return err
 	}

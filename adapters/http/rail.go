@@ -11,7 +11,7 @@ import (
 )
 
 func (h *handlers) listRoutes(c *fiber.Ctx) error {
-	lines, err := h.app.ListLines(c.UserContext(), actorOf(c))
+	lines, err := h.rail.ListLines(c.UserContext(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -22,7 +22,7 @@ func (h *handlers) listRoutes(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getRoute(c *fiber.Ctx) error {
-	l, err := h.app.GetLine(c.UserContext(), actorOf(c), c.Params("code"))
+	l, err := h.rail.GetLine(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (h *handlers) putRoute(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &l); err != nil {
 		return err
 	}
-	l, created, err := h.app.PutLine(c.UserContext(), actorOf(c), c.Params("code"), l)
+	l, created, err := h.rail.PutLine(c.UserContext(), actorOf(c), c.Params("code"), l)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (h *handlers) planTimetable(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := h.app.PlanTimetable(c.UserContext(), actorOf(c), c.Params("code"), req.Weeks)
+	t, err := h.rail.PlanTimetable(c.UserContext(), actorOf(c), c.Params("code"), req.Weeks)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ type departureView struct {
 
 func (h *handlers) viewDeparture(d *rail.Departure) departureView {
 	cp := d.Capacity()
-	now := h.app.Now()
+	now := h.rail.Now()
 	v := departureView{
 		ID: d.ID(), RouteCode: d.LineCode(), LineName: d.LineName(), DepartsAt: d.DepartsAt(), TransitDays: d.TransitDays(),
 		BookingOpensAt: d.BookingOpensAt(), CutoffAt: d.CutoffAt(), BookingOpen: d.BookingWindowOpen(now) == nil,
@@ -160,7 +160,7 @@ func (h *handlers) planDeparture(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	d, err := h.app.PlanDeparture(c.UserContext(), actorOf(c), req.RouteCode, in)
+	d, err := h.rail.PlanDeparture(c.UserContext(), actorOf(c), req.RouteCode, in)
 	if err != nil {
 		return renameField(err, "capacityTeu", "capacityTEU")
 	}
@@ -210,7 +210,7 @@ func (h *handlers) listDepartures(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	p, err := h.app.ListDepartures(c.UserContext(), actorOf(c), f)
+	p, err := h.rail.ListDepartures(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (h *handlers) listDepartures(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getDeparture(c *fiber.Ctx) error {
-	d, err := h.app.GetDeparture(c.UserContext(), actorOf(c), c.Params("id"))
+	d, err := h.rail.GetDeparture(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (h *handlers) recordDepartureEvent(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	d, err := h.app.RecordDepartureEvent(c.UserContext(), actorOf(c), c.Params("id"), e)
+	d, err := h.rail.RecordDepartureEvent(c.UserContext(), actorOf(c), c.Params("id"), e)
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func (h *handlers) viewBooking(b *rail.Booking, dep *rail.Departure) bookingView
 		at := dep.DepartsAt()
 		v.RouteCode, v.DepartsAt = dep.LineCode(), &at
 		if b.Status() == rail.BookingConfirmed {
-			d := dep.Delivery(h.app.Now())
+			d := dep.Delivery(h.rail.Now())
 			v.Delivery = &d
 		}
 	}
@@ -315,7 +315,7 @@ func (h *handlers) viewBooking(b *rail.Booking, dep *rail.Departure) bookingView
 
 // departureOf loads a booking's departure for its view; a failure only leaves the delivery out.
 func (h *handlers) departureOf(c *fiber.Ctx, id string) *rail.Departure {
-	d, err := h.app.GetDeparture(c.UserContext(), actorOf(c), id)
+	d, err := h.rail.GetDeparture(c.UserContext(), actorOf(c), id)
 	if err != nil {
 		return nil
 	}
@@ -327,7 +327,7 @@ func (h *handlers) bookSpace(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	b, dep, err := h.app.BookSpace(c.UserContext(), actorOf(c), rail.BookingRequest{
+	b, dep, err := h.rail.BookSpace(c.UserContext(), actorOf(c), rail.BookingRequest{
 		DepartureID: req.DepartureID, ExporterID: req.ExporterID, Containers: req.Containers,
 		GrossKg: req.GrossKg, CargoDescription: req.CargoDescription, HSCodes: req.HSCodes,
 		AllowWaitlist: req.AllowWaitlist, Consignee: req.Consignee,
@@ -340,7 +340,7 @@ func (h *handlers) bookSpace(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getBooking(c *fiber.Ctx) error {
-	b, err := h.app.GetBooking(c.UserContext(), actorOf(c), c.Params("id"))
+	b, err := h.rail.GetBooking(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (h *handlers) listBookings(c *fiber.Ctx) error {
 			return queryProblem("status", "invalid_status", "status must be requested, confirmed, waitlisted or cancelled")
 		}
 	}
-	p, err := h.app.ListBookings(c.UserContext(), actorOf(c), f)
+	p, err := h.rail.ListBookings(c.UserContext(), actorOf(c), f)
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func (h *handlers) cancelBooking(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	b, err := h.app.CancelBooking(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
+	b, err := h.rail.CancelBooking(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -406,7 +406,7 @@ func (h *handlers) loadContainer(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	b, err := h.app.LoadContainer(c.UserContext(), actorOf(c), c.Params("id"), rail.LoadedContainer{
+	b, err := h.rail.LoadContainer(c.UserContext(), actorOf(c), c.Params("id"), rail.LoadedContainer{
 		ContainerNo: req.ContainerNo, Type: req.Type, SealNo: req.SealNo, GrossKg: req.GrossKg,
 		ParcelIDs: req.ParcelIDs, DeclarationIDs: req.DeclarationIDs,
 	})
@@ -417,7 +417,7 @@ func (h *handlers) loadContainer(c *fiber.Ctx) error {
 }
 
 func (h *handlers) consignmentNote(c *fiber.Ctx) error {
-	pdf, err := h.app.ConsignmentNotePDF(c.UserContext(), actorOf(c), c.Params("id"))
+	pdf, err := h.rail.ConsignmentNotePDF(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -461,7 +461,7 @@ func (h *handlers) trainStats(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	st, err := h.app.TrainUtilisation(c.UserContext(), actorOf(c), from, to, c.Query("routeCode"))
+	st, err := h.rail.TrainUtilisation(c.UserContext(), actorOf(c), from, to, c.Query("routeCode"))
 	if err != nil {
 		return err
 	}
@@ -476,7 +476,7 @@ func (h *handlers) cancelDeparture(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	d, err := h.app.CancelDeparture(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
+	d, err := h.rail.CancelDeparture(c.UserContext(), actorOf(c), c.Params("id"), req.Reason)
 	if err != nil {
 		return err
 	}

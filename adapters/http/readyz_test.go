@@ -9,8 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/silkgate/silkgate/app"
 )
 
 func TestReadyzNamesTheDependencyThatIsDown(t *testing.T) {
@@ -26,7 +24,7 @@ func TestReadyzNamesTheDependencyThatIsDown(t *testing.T) {
 		{map[string]Check{"mongo": down, "redis": down}, 503, "mongo, redis not answering"},
 	}
 	for _, c := range cases {
-		f := New(app.New(app.Ports{}), Options{Ready: c.checks, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		f := New(UseCases{}, Options{Ready: c.checks, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		res, err := f.Test(httptest.NewRequest("GET", "/readyz", nil))
 		if err != nil {
 			t.Fatal(err)

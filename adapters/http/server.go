@@ -42,8 +42,8 @@ type Options struct {
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
 
-// New builds the fiber application serving a.
-func New(a *app.App, o Options) *fiber.App {
+// New builds the fiber application serving the use cases.
+func New(uc UseCases, o Options) *fiber.App {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
@@ -84,8 +84,8 @@ func New(a *app.App, o Options) *fiber.App {
 		return c.Send(openAPIDocument)
 	})
 
-	h := &handlers{app: a}
-	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(a))
+	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail}
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
 	v1.Get("/orgs/:id", h.getOrg)
@@ -184,7 +184,20 @@ func readiness(checks map[string]Check) fiber.Handler {
 	}
 }
 
-type handlers struct{ app *app.App }
+// UseCases are the application's use cases the routes call, one value per context.
+type UseCases struct {
+	Parties *app.Parties
+	Parcels *app.Parcels
+	Customs *app.Customs
+	Rail    *app.Rail
+}
+
+type handlers struct {
+	parties *app.Parties
+	parcels *app.Parcels
+	customs *app.Customs
+	rail    *app.Rail
+}
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".
 func marshalJSON(v any) ([]byte, error) {

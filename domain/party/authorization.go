@@ -141,8 +141,7 @@ func (a *Authorization) Revoke(by string, at time.Time) error {
 // Covers reports whether the agreement lets its broker file for its exporter in tradeMode at
 // the given time: active, in scope, and within [validFrom, validTo).
 func (a *Authorization) Covers(tradeMode string, at time.Time) bool {
-	return a.status == AuthActive && slices.Contains(a.tradeModes, tradeMode) &&
-		!at.Before(a.validFrom) && at.Before(a.validTo)
+	return a.InForce(at) && slices.Contains(a.tradeModes, tradeMode)
 }
 
 // Involves reports whether org is one of the two parties.

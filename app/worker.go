@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/silkgate/silkgate/domain"
@@ -72,35 +73,44 @@ const (
 // above the time a relay task normally takes.
 const reconcileGrace = 30 * time.Second
 
-// relayBatch is the payload of a relay task: aggregates of one kind whose outboxes to publish.
-type relayBatch struct {
-	Aggregate string   `json:"aggregate"`
-	IDs       []string `json:"ids"`
+// Worker is the background work that ties the contexts together: it relays the outboxes
+// (publishing their events and carrying out what they oblige), reconciles what crashes and lost
+// tasks left owed, and runs the queue's tasks.
+type Worker struct {
+	outbox  OutboxStore
+	events  EventPublisher
+	queue   Queue
+	customs *Customs
+	rail    *Rail
+	clock   Clock
+	log     *slog.Logger
+	relay   relay
 }
 
-// relaySoon asks the queue to publish the outboxes of the given aggregates, in one task. A
-// failure here loses nothing: the events are stored, and the reconciler finds them.
-func (a *App) relaySoon(ctx context.Context, aggregate string, ids ...string) {
-	if len(ids) == 0 {
-		return
-	}
-	payload, _ := json.Marshal(relayBatch{Aggregate: aggregate, IDs: ids})
-	// Not a unique task: a relay already running may have read the outbox before this change's
-	// events were pushed, and de-duplicating against it would leave them to the reconciler.
-	err := a.Queue.Enqueue(context.WithoutCancel(ctx), Task{Type: TaskRelayOutbox, Payload: payload})
-	if err != nil {
-		a.Log.Warn("outbox relay not enqueued; the reconciler will publish", "aggregate", aggregate, "count", len(ids), "err", err)
-	}
+// WorkerPorts are what the Worker runs on, with the use cases whose reactions it carries out.
+type WorkerPorts struct {
+	Basics
+	Outbox  OutboxStore
+	Events  EventPublisher
+	Customs *Customs // nil: declarations are published, nothing more
+	Rail    *Rail    // nil: bookings and departures are published, nothing more
+}
+
+// NewWorker returns the background work over the given use cases.
+func NewWorker(p WorkerPorts) *Worker {
+	b := p.Basics.withDefaults()
+	return &Worker{outbox: p.Outbox, events: p.Events, queue: b.Queue, customs: p.Customs, rail: p.Rail,
+		clock: b.Clock, log: b.Log, relay: relay{queue: b.Queue, log: b.Log}}
 }
 
 // RelayOutbox publishes the pending events of the given aggregates in one round trip to the
 // publisher, then removes them from each outbox. Delivery is at least once: a crash between
 // the two steps publishes them again, and subscribers de-duplicate by event id.
-func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
+func (w *Worker) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 	var events []domain.Event
 	pending := make([][]PendingEvent, len(refs))
 	for i, ref := range refs {
-		p, err := a.Outbox.Pending(ctx, ref)
+		p, err := w.outbox.Pending(ctx, ref)
 		if err != nil {
 			return err
 		}
@@ -112,19 +122,19 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if err := a.Events.Publish(ctx, events); err != nil {
+	if err := w.events.Publish(ctx, events); err != nil {
 		return fmt.Errorf("publish %d events: %w", len(events), err)
 	}
 	// An aggregate whose reaction fails keeps its events (the task runs again for it, and the
 	// reconciler finds it); the others are acknowledged, so they are not published again.
 	var failed []error
 	for i, ref := range refs {
-		if err := a.react(ctx, ref, pending[i]); err != nil {
+		if err := w.react(ctx, ref, pending[i]); err != nil {
 			failed = append(failed, fmt.Errorf("%s %s: %w", ref.Aggregate, ref.ID, err))
 			continue
 		}
 		if len(pending[i]) > 0 {
-			if err := a.Outbox.Ack(ctx, ref, pending[i]); err != nil {
+			if err := w.outbox.Ack(ctx, ref, pending[i]); err != nil {
 				return err
 			}
 		}
@@ -135,28 +145,28 @@ func (a *App) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 // react carries out what an aggregate's new events oblige the service to do, before they leave
 // the outbox: a submitted declaration is sent, a changed one followed by what depends on it.
 // Every reaction is idempotent, because a crash before the outbox is cleared runs it again.
-func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent) error {
+func (w *Worker) react(ctx context.Context, ref AggregateRef, events []PendingEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
-	switch ref.Aggregate {
-	case "booking":
-		return a.followBooking(ctx, ref.ID, events)
-	case "departure":
-		return a.followDeparture(ctx, ref.ID, events)
-	case "declaration":
+	switch {
+	case ref.Aggregate == "booking" && w.rail != nil:
+		return w.rail.followBooking(ctx, ref.ID, events)
+	case ref.Aggregate == "departure" && w.rail != nil:
+		return w.rail.followDeparture(ctx, ref.ID, events)
+	case ref.Aggregate == "declaration" && w.customs != nil:
 	default:
 		return nil
 	}
 	for _, e := range events {
 		if e.Event.Type == customs.EventSubmitted {
-			if err := a.Queue.Enqueue(ctx, Task{Type: TaskCustomsSend, Payload: []byte(ref.ID)}); err != nil {
+			if err := w.queue.Enqueue(ctx, Task{Type: TaskCustomsSend, Payload: []byte(ref.ID)}); err != nil {
 				return err
 			}
 			break
 		}
 	}
-	return a.followDeclaration(ctx, ref.ID)
+	return w.customs.followDeclaration(ctx, ref.ID)
 }
 
 // Reconcile finishes what a crash or a lost task left owed: filings customs has not answered
@@ -164,9 +174,15 @@ func (a *App) react(ctx context.Context, ref AggregateRef, events []PendingEvent
 // outboxes nobody relayed are handed to relay tasks, a hundred aggregates each, so that the
 // workers share them. It runs periodically; each run looks at a
 // bounded batch, and one part failing does not keep the other from running.
-func (a *App) Reconcile(ctx context.Context) error {
-	resendErr := errors.Join(a.resendStale(ctx), a.settleDepartures(ctx))
-	refs, err := a.Outbox.Stale(ctx, a.Clock.Now().Add(-reconcileGrace), 1000)
+func (w *Worker) Reconcile(ctx context.Context) error {
+	var resendErr error
+	if w.customs != nil {
+		resendErr = w.customs.resendStale(ctx)
+	}
+	if w.rail != nil {
+		resendErr = errors.Join(resendErr, w.rail.settleDepartures(ctx))
+	}
+	refs, err := w.outbox.Stale(ctx, w.clock.Now().Add(-reconcileGrace), 1000)
 	if err != nil {
 		return errors.Join(resendErr, err)
 	}
@@ -176,18 +192,18 @@ func (a *App) Reconcile(ctx context.Context) error {
 	}
 	for aggregate, ids := range byAggregate {
 		for start := 0; start < len(ids); start += 100 {
-			a.relaySoon(ctx, aggregate, ids[start:min(start+100, len(ids))]...)
+			w.relay.soon(ctx, aggregate, ids[start:min(start+100, len(ids))]...)
 		}
 	}
 	if len(refs) > 0 {
-		a.Log.Info("reconciler queued stale outboxes", "count", len(refs))
+		w.log.Info("reconciler queued stale outboxes", "count", len(refs))
 	}
 	return resendErr
 }
 
 // TaskHandlers are the background tasks this application runs, by type.
-func (a *App) TaskHandlers() map[string]TaskHandler {
-	return map[string]TaskHandler{
+func (w *Worker) TaskHandlers() map[string]TaskHandler {
+	handlers := map[string]TaskHandler{
 		TaskRelayOutbox: func(ctx context.Context, payload []byte) error {
 			var batch relayBatch
 			if err := json.Unmarshal(payload, &batch); err != nil {
@@ -197,20 +213,24 @@ func (a *App) TaskHandlers() map[string]TaskHandler {
 			for i, id := range batch.IDs {
 				refs[i] = AggregateRef{Aggregate: batch.Aggregate, ID: id}
 			}
-			return a.RelayOutbox(ctx, refs...)
+			return w.RelayOutbox(ctx, refs...)
 		},
-		TaskReconcile: func(ctx context.Context, _ []byte) error { return a.Reconcile(ctx) },
-		TaskCustomsSend: func(ctx context.Context, payload []byte) error {
-			return a.SendDeclaration(ctx, string(payload))
-		},
-		TaskCustomsReceipts: func(ctx context.Context, payload []byte) error {
-			_, err := a.ReceiveReceipts(ctx, payload)
-			if k := domain.KindOf(err); k == domain.KindInvalid || k == domain.KindNotFound {
-				// Retrying cannot mend a malformed receipt or one for a filing we never made.
-				a.Log.Warn("receipt dropped", "err", err)
-				return nil
-			}
-			return err
-		},
+		TaskReconcile: func(ctx context.Context, _ []byte) error { return w.Reconcile(ctx) },
 	}
+	if w.customs == nil {
+		return handlers
+	}
+	handlers[TaskCustomsSend] = func(ctx context.Context, payload []byte) error {
+		return w.customs.SendDeclaration(ctx, string(payload))
+	}
+	handlers[TaskCustomsReceipts] = func(ctx context.Context, payload []byte) error {
+		_, err := w.customs.ReceiveReceipts(ctx, payload)
+		if k := domain.KindOf(err); k == domain.KindInvalid || k == domain.KindNotFound {
+			// Retrying cannot mend a malformed receipt or one for a filing we never made.
+			w.log.Warn("receipt dropped", "err", err)
+			return nil
+		}
+		return err
+	}
+	return handlers
 }

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"log/slog"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
+	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// Customs are the use cases of the customs single window: declarations drafted, submitted and
+// sent, the receipts customs sends back and what follows from them, and clearance figures.
+type Customs struct {
+	declarations DeclarationStore
+	parcels      parcel.Repository
+	orgs         party.OrgRepository
+	tenancy      *Tenancy
+	gateway      CustomsGateway
+	messages     CustomsMessages
+	settings     CustomsSettings
+	queue        Queue
+	clock        Clock
+	ids          IDs
+	log          *slog.Logger
+	relay        relay
+}
+
+// CustomsPorts are what Customs run on.
+type CustomsPorts struct {
+	Basics
+	Declarations DeclarationStore
+	Parcels      parcel.Repository
+	Orgs         party.OrgRepository
+	Tenancy      *Tenancy
+	Gateway      CustomsGateway
+	Messages     CustomsMessages
+	Settings     CustomsSettings
+}
+
+// NewCustoms returns the customs use cases.
+func NewCustoms(p CustomsPorts) *Customs {
+	b := p.Basics.withDefaults()
+	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, queue: b.Queue, clock: b.Clock,
+		ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log}}
+}
+
+var notFoundDeclaration = domain.NotFound("declaration")
+
+// DeclarationResult is the outcome of one item of a bulk declaration request.
+type DeclarationResult struct {
+	Index       int
+	Ref         string // what the item named: a parcel id, a declaration id
+	ID          string
+	Status      ItemStatus // created, duplicate (exists already), invalid
+	Errors      []domain.FieldError
+	Declaration *customs.Declaration
+}
+
+func itemError(field string, err error) []domain.FieldError {
+	var v domain.Violations
+	v.AddError(field, err)
+	return v.Fields()
+}
+
+// requireFiler refuses the operator, who reads every filing but files none.
+func requireFiler(actor Actor) error {
+	if actor.IsOperator() {
+		return forbidden("filer_only", "declarations are filed by exporters and their brokers")
+	}
+	return nil
+}
+
+// errUnchanged aborts an update that would store nothing new.
+var errUnchanged = domain.Errorf(domain.KindFailedPrecondition, "unchanged", "nothing to store")
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,291 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
+	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// inventoryID is the id of a parcel's inventory list for its n-th filing: derived, so that
+// asking twice for the same parcel's list finds the first one instead of making a second.
+func inventoryID(parcelID string, attempt int) string {
+	return "inv_" + strings.TrimPrefix(parcelID, "pcl_") + "_" + strconv.Itoa(attempt)
+}
+
+// attemptOf counts a parcel's filings: one more than the rejections in its timeline.
+func attemptOf(p *parcel.Parcel) int {
+	n := 1
+	for _, e := range p.Timeline() {
+		if e.Status == parcel.StatusRejected && e.Type == parcel.EventRejected {
+			n++
+		}
+	}
+	return n
+}
+
+// CreateInventoryDeclarations drafts one inventory list (CEB603) per parcel. Each parcel must
+// be one the caller may see and file for (its exporter, or a broker authorised for the trade
+// mode), and registered or rejected. Asking again for a parcel whose list exists answers that
+// list (duplicate). When every item fails for want of an authorisation the request as a whole
+// is Forbidden.
+func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, parcelIDs []string) ([]DeclarationResult, error) {
+	if err := requireFiler(actor); err != nil {
+		return nil, err
+	}
+	if len(parcelIDs) == 0 || len(parcelIDs) > MaxBatch {
+		return nil, domain.InvalidField("parcelIds", "invalid_batch_size", "name 1 to 1000 parcels")
+	}
+	filer, err := c.orgs.Get(ctx, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	now := c.clock.Now()
+	results := make([]DeclarationResult, len(parcelIDs))
+	exporters := map[string]*party.Org{}
+	var drafts []*customs.Declaration
+	var draftIndex []int
+	seen := map[string]int{}
+	denied := 0
+	rights := c.tenancy.rightsOf(ctx, actor)
+	if rights.err != nil {
+		return nil, rights.err
+	}
+	for i, pid := range parcelIDs {
+		r := &results[i]
+		r.Index, r.Ref = i, pid
+		field := "parcelIds[" + strconv.Itoa(i) + "]"
+		p, err := parcelIn(ctx, c.parcels, rights.visible, pid)
+		if isNotFound(err) && actor.Kind == party.KindBroker {
+			// A broker names parcels of exporters it works for; one it may not see yet lacks the
+			// exporter's authorisation, and saying so is what helps it.
+			if _, gerr := c.parcels.Get(ctx, pid); gerr == nil {
+				err = domain.Errorf(domain.KindForbidden, "authorization_required",
+					"filing for this parcel's exporter needs its active authorisation")
+				denied++
+			}
+		}
+		if err != nil {
+			if domain.KindOf(err) == domain.KindInternal {
+				return nil, err
+			}
+			r.Status, r.Errors = ItemInvalid, itemError(field, err)
+			continue
+		}
+		if err := rights.check(ctx, p.ExporterID(), p.TradeMode()); err != nil {
+			if domain.KindOf(err) == domain.KindInternal {
+				return nil, err
+			}
+			denied++
+			r.Status, r.Errors = ItemInvalid, itemError(field, err)
+			continue
+		}
+		id := inventoryID(p.ID(), attemptOf(p))
+		if first, dup := seen[id]; dup {
+			r.Status, r.ID = ItemDuplicate, results[first].ID
+			continue
+		}
+		if !p.Editable() {
+			// Declared already (or cancelled): answer with the list that declared it, if any.
+			if p.DeclarationID() != "" {
+				r.Status, r.ID = ItemDuplicate, p.DeclarationID()
+				continue
+			}
+			r.Status, r.Errors = ItemInvalid, []domain.FieldError{{Field: field, Code: "parcel_not_declarable",
+				Message: "only a registered or rejected parcel can be declared; this one is " + string(p.Status())}}
+			continue
+		}
+		exporter, ok := exporters[p.ExporterID()]
+		if !ok {
+			if exporter, err = c.orgs.Get(ctx, p.ExporterID()); err != nil {
+				return nil, err
+			}
+			exporters[p.ExporterID()] = exporter
+		}
+		d, err := customs.NewInventory(id, customs.InventoryInput{
+			FilerID: actor.OrgID, ExporterID: p.ExporterID(), ParcelID: p.ID(), Parcel: p.Fields(),
+			Parties: customs.FilingParties{
+				AgentCode: filer.CustomsCode(), AgentName: filer.Name(),
+				EbcCode: exporter.CustomsCode(), EbcName: exporter.Name(),
+			},
+			CustomsCode: c.settings.District, PortCode: c.settings.PortCode,
+		}, now, actor.OrgID)
+		if err != nil {
+			r.Status, r.Errors = ItemInvalid, itemError(field, err)
+			continue
+		}
+		seen[id] = i
+		r.ID = id
+		drafts = append(drafts, d)
+		draftIndex = append(draftIndex, i)
+	}
+	if denied == len(parcelIDs) {
+		return nil, domain.Errorf(domain.KindForbidden, "authorization_required",
+			"filing for these exporters needs an active authorisation covering the trade mode")
+	}
+	existing, err := c.declarations.CreateMany(ctx, drafts)
+	if err != nil {
+		return nil, err
+	}
+	for k, d := range drafts {
+		r := &results[draftIndex[k]]
+		if existing[k] {
+			r.Status = ItemDuplicate
+			continue
+		}
+		r.Status, r.Declaration = ItemCreated, d
+	}
+	return results, nil
+}
+
+// CreateEntryDeclaration drafts a full customs declaration (报关单) for 9710 / 9810 / 0110 goods.
+func (c *Customs) CreateEntryDeclaration(ctx context.Context, actor Actor, exporterID string, draft customs.EntryDraft) (*customs.Declaration, error) {
+	if err := requireFiler(actor); err != nil {
+		return nil, err
+	}
+	if exporterID == "" {
+		exporterID = actor.OrgID
+	}
+	if ok, err := c.tenancy.MaySeeOrg(ctx, actor, exporterID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, domain.InvalidField("exporterId", "unknown_exporter", "exporterId names no exporter you work with")
+	}
+	exporter, err := c.orgs.Get(ctx, exporterID)
+	if err != nil || exporter.Kind() != party.KindExporter {
+		return nil, domain.InvalidField("exporterId", "unknown_exporter", "exporterId names no registered exporter")
+	}
+	if slices.Contains(customs.EntryTradeModes, draft.TradeMode) {
+		if err := c.tenancy.requireFilingRight(ctx, actor, exporterID, draft.TradeMode); err != nil {
+			return nil, err
+		}
+	}
+	d, err := customs.NewEntry(c.ids.New("ent"), actor.OrgID, exporterID, draft, c.clock.Now(), actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.declarations.Create(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CreateCancelDeclaration drafts the cancellation (CEB605) of an inventory list that customs
+// accepted or released and that has not left.
+func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targetID, reason string) (*customs.Declaration, error) {
+	if err := requireFiler(actor); err != nil {
+		return nil, err
+	}
+	target, err := c.GetDeclaration(ctx, actor, targetID)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, domain.InvalidField("declarationId", "unknown_declaration", "declarationId names no declaration you may see")
+		}
+		return nil, err
+	}
+	if target.Kind() != customs.KindInventory {
+		return nil, domain.InvalidField("declarationId", "not_an_inventory_list", "only inventory lists are cancelled with CEB605")
+	}
+	if err := c.tenancy.requireFilingRight(ctx, actor, target.ExporterID(), target.TradeMode()); err != nil {
+		return nil, err
+	}
+	d, err := customs.NewCancel(c.ids.New("cnl"), actor.OrgID, target, reason, c.clock.Now(), actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.declarations.Create(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CreateSummaryDeclarations drafts the summary applications (CEB701) of an exporter's released
+// statisticsFlag-B inventory lists of one closed month, one per group the summary rules form,
+// and puts each list into its summary. Asking again answers the summaries made before, with
+// new ones for lists released since.
+func (c *Customs) CreateSummaryDeclarations(ctx context.Context, actor Actor, exporterID, month string) ([]*customs.Declaration, error) {
+	if err := requireFiler(actor); err != nil {
+		return nil, err
+	}
+	if exporterID == "" {
+		exporterID = actor.OrgID
+	}
+	now := c.clock.Now()
+	m, err := customs.ParseMonth(month, now) // its errors name the field "month"
+	if err != nil {
+		return nil, err
+	}
+	if err := c.tenancy.requireFilingRight(ctx, actor, exporterID, parcel.TradeMode9610); err != nil {
+		if err2 := c.tenancy.requireFilingRight(ctx, actor, exporterID, parcel.TradeMode1210); err2 != nil {
+			return nil, err
+		}
+	}
+	filer, err := c.orgs.Get(ctx, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	lists, err := c.declarations.ReleasedInventory(ctx, exporterID, m.Start(), m.End())
+	if err != nil {
+		return nil, err
+	}
+	var out []*customs.Declaration
+	// Summaries asked for before are answered again: their lists are no longer summarisable.
+	var earlier []string
+	for _, l := range lists {
+		if id := l.SummaryID(); id != "" && !slices.Contains(earlier, id) {
+			earlier = append(earlier, id)
+		}
+	}
+	for _, id := range earlier {
+		d, err := c.declarations.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if sm, ok := d.Summary(); ok && sm.Month == m && d.ExporterID() == exporterID {
+			out = append(out, d)
+		}
+	}
+	for _, g := range customs.GroupForSummary(lists, m) {
+		id := summaryID(g)
+		d, err := customs.NewSummary(id, customs.SummaryInput{FilerID: actor.OrgID, Group: g,
+			DeclAgentCode: filer.CustomsCode(), DeclAgentName: filer.Name()}, now, actor.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.declarations.Create(ctx, d); err != nil {
+			if domain.CodeOf(err) != "declaration_exists" {
+				return nil, err
+			}
+			if d, err = c.declarations.Get(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		// Put each list into the summary; a crash here is finished by asking again, since the
+		// summary id is derived from its group and assigning twice is harmless.
+		for _, l := range g.Lists {
+			if _, err := c.declarations.Update(ctx, l.DeclarationID, func(list *customs.Declaration) error {
+				return list.AssignToSummary(id, now, actor.OrgID)
+			}); err != nil && domain.KindOf(err) != domain.KindFailedPrecondition {
+				return nil, err
+			}
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "nothing_to_summarise",
+			"no released statisticsFlag-B inventory lists of %s wait for a summary", month)
+	}
+	return out, nil
+}
+
+// summaryID derives a summary's id from its group, so that the same group is never filed twice.
+func summaryID(g customs.SummaryGroup) string {
+	key := strings.Join([]string{g.ExporterID, g.Month.String(), g.AgentCode, g.TradeMode, g.CustomsCode,
+		g.PortCode, g.Country, g.Currency}, "_")
+	return "sum_" + key
+}

@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/customs"
+	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/rail"
+)
+
+// MaxParcelsPerContainer bounds the parcels one loading request may name.
+const MaxParcelsPerContainer = 5000
+
+// LoadContainer records a container stuffed and sealed for a confirmed booking, with the parcels
+// and customs declarations inside. The customs gate: every parcel must be released by customs
+// and every declaration (an entry declaration or an inventory list) released or cleared, else
+// nothing is loaded and the answer (409 not_released) lists each that is not. The parcels move
+// to loaded. Loading the same container with the same facts again changes nothing.
+//
+// The container is recorded on the booking first: its outbox event loads the parcels even if
+// the service stops half-way (followBooking). A parcel another container took meanwhile undoes
+// the loading: the container comes off the booking and its parcels are unloaded. A train that
+// left meanwhile took the container: its parcels catch up with the train.
+func (r *Rail) LoadContainer(ctx context.Context, actor Actor, bookingID string, c rail.LoadedContainer) (*rail.Booking, error) {
+	b, err := r.GetBooking(ctx, actor, bookingID)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.ParcelIDs) > MaxParcelsPerContainer {
+		return nil, domain.InvalidField("parcelIds", "too_many", "a container takes at most "+strconv.Itoa(MaxParcelsPerContainer)+" parcels per request")
+	}
+	now := r.clock.Now()
+	// The container's own facts first (ISO 6346 number, type, seal, boxes left), on a copy.
+	probe := rail.BookingFromDatabase(b.Snapshot())
+	if err := probe.LoadContainer(c, now, actor.OrgID); err != nil {
+		return nil, err
+	}
+	if len(probe.Loaded()) == len(b.Loaded()) {
+		return b, nil // loaded before with the same facts
+	}
+	c = probe.Loaded()[len(probe.Loaded())-1]
+	if err := r.departureScheduled(ctx, b.DepartureID()); err != nil {
+		return nil, err
+	}
+	if err := r.customsGate(ctx, b, c); err != nil {
+		return nil, err
+	}
+	b, err = r.bookings.Update(ctx, bookingID, func(b *rail.Booking) error { return b.LoadContainer(c, now, actor.OrgID) })
+	if err != nil {
+		return nil, err
+	}
+	claimed, err := r.claimParcels(ctx, b, c, actor.OrgID)
+	if err != nil {
+		if uerr := r.undoLoading(context.WithoutCancel(ctx), b, c, actor.OrgID); uerr != nil {
+			r.log.Error("a failed loading was not undone", "booking", bookingID, "container", c.ContainerNo, "err", uerr)
+		}
+		return nil, err
+	}
+	r.relay.soon(ctx, "parcel", claimed...)
+	r.relay.soon(ctx, "booking", bookingID)
+	// The train may have left while the parcels were being loaded. Its departure was recorded
+	// after this container was (the check above came first), so the container went with it:
+	// parcels loaded after the news reached them catch up with the train's movements.
+	dep, err := r.departures.Get(ctx, b.DepartureID())
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range dep.Events() {
+		for _, id := range c.ParcelIDs {
+			if err := r.moveParcel(ctx, id, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
+}
+
+func (r *Rail) departureScheduled(ctx context.Context, id string) error {
+	dep, err := r.departures.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if dep.Status() != rail.DepartureScheduled {
+		return domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; nothing more is loaded", dep.Status())
+	}
+	return nil
+}
+
+// claimParcels loads the container's parcels and returns those this call moved (to be relayed);
+// a parcel in this very container already is left as it is.
+func (r *Rail) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, actor string) ([]string, error) {
+	var claimed []string
+	for i, id := range c.ParcelIDs {
+		_, err := r.parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			if p.ContainerNo() == c.ContainerNo && p.DepartureID() == b.DepartureID() {
+				return errUnchanged // in this container already (loaded, or gone with the train)
+			}
+			return p.Load(c.LoadedAt, actor, c.ContainerNo, b.DepartureID())
+		})
+		switch {
+		case err == errUnchanged:
+		case domain.CodeOf(err) == "illegal_transition":
+			return claimed, &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded", Message: err.Error(),
+				Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "parcel_loaded", Message: id + " was loaded elsewhere meanwhile"}}}
+		case err != nil:
+			return claimed, err
+		default:
+			claimed = append(claimed, id)
+		}
+	}
+	return claimed, nil
+}
+
+// undoLoading takes a container off its booking and unloads its parcels that are loaded in it
+// (whoever loaded them: the request, or the outbox reaction for a slow one). A parcel loaded
+// elsewhere, or gone with a train, is left alone.
+func (r *Rail) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, actor string) error {
+	now := r.clock.Now()
+	for _, id := range c.ParcelIDs {
+		_, err := r.parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			if p.Status() != parcel.StatusLoaded || p.ContainerNo() != c.ContainerNo || p.DepartureID() != b.DepartureID() {
+				return errUnchanged
+			}
+			return p.Unload(now, actor, "container "+c.ContainerNo+" came off booking "+b.ID())
+		})
+		switch {
+		case err == nil:
+			r.relay.soon(ctx, "parcel", id)
+		case err != errUnchanged && !isNotFound(err):
+			return err
+		}
+	}
+	if _, err := r.bookings.Update(ctx, b.ID(), func(b *rail.Booking) error {
+		b.UnloadContainer(c.ContainerNo, now, actor, "loading undone")
+		return nil
+	}); err != nil {
+		return err
+	}
+	r.relay.soon(ctx, "booking", b.ID())
+	return nil
+}
+
+// customsGate checks that everything going into container c is the booking exporter's and
+// released by customs; it names every item that is not.
+func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) error {
+	var unknown, notReleased domain.Violations
+	seen := map[string]bool{}
+	for i, id := range c.ParcelIDs {
+		field := "parcelIds[" + strconv.Itoa(i) + "]"
+		if seen["p"+id] {
+			unknown.Add(field, "duplicate", "parcel "+id+" is named twice")
+			continue
+		}
+		seen["p"+id] = true
+		p, err := r.parcels.Get(ctx, id)
+		switch {
+		case isNotFound(err) || err == nil && p.ExporterID() != b.ExporterID():
+			unknown.Add(field, "unknown_parcel", "no parcel "+id+" of the booking's exporter")
+		case err != nil:
+			return err
+		case p.Status() == parcel.StatusLoaded && (p.ContainerNo() != c.ContainerNo || p.DepartureID() != b.DepartureID()):
+			return &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded",
+				Message: "parcel " + id + " is loaded in container " + p.ContainerNo() + " already",
+				Fields:  []domain.FieldError{{Field: field, Code: "parcel_loaded", Message: "in container " + p.ContainerNo()}}}
+		case p.Status() != parcel.StatusReleased && p.Status() != parcel.StatusLoaded:
+			notReleased.Add(field, "not_released", "parcel "+id+" is "+string(p.Status())+", not released by customs")
+		}
+	}
+	for i, id := range c.DeclarationIDs {
+		field := "declarationIds[" + strconv.Itoa(i) + "]"
+		if seen["d"+id] {
+			unknown.Add(field, "duplicate", "declaration "+id+" is named twice")
+			continue
+		}
+		seen["d"+id] = true
+		d, err := r.declarations.Get(ctx, id)
+		switch {
+		case isNotFound(err) || err == nil && d.ExporterID() != b.ExporterID():
+			unknown.Add(field, "unknown_declaration", "no declaration "+id+" of the booking's exporter")
+		case err != nil:
+			return err
+		case d.Kind() != customs.KindEntry && d.Kind() != customs.KindInventory:
+			unknown.Add(field, "not_goods_declaration", "a "+string(d.Kind())+" declaration does not clear goods")
+		case !d.Released():
+			notReleased.Add(field, "not_released", "declaration "+id+" is "+string(d.Status())+", not released by customs")
+		}
+	}
+	if err := unknown.Err(); err != nil {
+		return err
+	}
+	if !notReleased.Empty() {
+		fields := notReleased.Fields()
+		return &domain.Error{Kind: domain.KindConflict, Code: "not_released",
+			Message: strconv.Itoa(len(fields)) + " of the goods are not released by customs; nothing was loaded",
+			Fields:  fields}
+	}
+	return nil
+}
+
+// parcelsIn reports whether every parcel of container c is in it (loaded, or gone with it).
+func (r *Rail) parcelsIn(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) (bool, error) {
+	for _, id := range c.ParcelIDs {
+		p, err := r.parcels.Get(ctx, id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if p.ContainerNo() != c.ContainerNo || p.DepartureID() != b.DepartureID() {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// loadParcels makes sure the parcels of a recorded container are loaded (the outbox reaction
+// to a container_loaded event; the loading request did it already unless it crashed).
+func (r *Rail) loadParcels(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) error {
+	for _, id := range c.ParcelIDs {
+		_, err := r.parcels.Update(ctx, id, func(p *parcel.Parcel) error {
+			return p.Load(c.LoadedAt, b.BookedBy(), c.ContainerNo, b.DepartureID())
+		})
+		switch {
+		case domain.CodeOf(err) == "illegal_transition":
+			// departed or arrived already, or (a lost race) loaded elsewhere: nothing to do here
+			r.log.Debug("parcel not loaded again", "parcel", id, "container", c.ContainerNo, "err", err)
+		case isNotFound(err):
+		case err != nil:
+			return err
+		default:
+			r.relay.soon(ctx, "parcel", id)
+		}
+	}
+	return nil
+}
