@@ -47,7 +47,7 @@ func (p *Parties) Authenticate(ctx context.Context, key string) (Actor, error) {
 	return Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID, Scope: k.Scope}, nil
 }
 
-func forbidden(code, msg string) error {
+func forbidden(code domain.Code, msg string) error {
 	return domain.Errorf(domain.KindForbidden, code, "%s", msg)
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -258,7 +259,7 @@ func (c *Customs) CreateSummaryDeclarations(ctx context.Context, actor Actor, ex
 			return nil, err
 		}
 		if err := c.declarations.Create(ctx, d); err != nil {
-			if domain.CodeOf(err) != "declaration_exists" {
+			if !errors.Is(err, domain.ErrDeclarationExists) {
 				return nil, err
 			}
 			if d, err = c.declarations.Get(ctx, id); err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -153,7 +154,7 @@ func (c *Customs) followParcel(ctx context.Context, d *customs.Declaration) erro
 		}
 		return err
 	})
-	if domain.CodeOf(err) == "illegal_transition" {
+	if errors.Is(err, domain.ErrIllegalTransition) {
 		c.log.Debug("parcel left as it is", "parcel", inv.ParcelID, "declaration", d.ID(), "target", target, "err", err)
 		return nil
 	}
@@ -184,7 +185,7 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 		}
 		return nil
 	})
-	if domain.CodeOf(err) == "illegal_transition" {
+	if errors.Is(err, domain.ErrIllegalTransition) {
 		return nil
 	}
 	return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -168,7 +169,7 @@ func (r *Rail) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure,
 	}
 	if held {
 		confirmed, err := r.bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Confirm(now, actor) })
-		if domain.CodeOf(err) == "illegal_transition" {
+		if errors.Is(err, domain.ErrIllegalTransition) {
 			if err := r.overtaken(ctx, id, err); err != nil {
 				return nil, err
 			}
@@ -181,7 +182,7 @@ func (r *Rail) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure,
 	}
 	free, err := r.departures.Waitlist(ctx, dep.ID(), slot)
 	if err != nil {
-		if domain.CodeOf(err) == "booking_closed" {
+		if errors.Is(err, domain.ErrBookingClosed) {
 			if derr := r.bookings.DeleteRequested(ctx, id); derr != nil {
 				return nil, derr
 			}
@@ -191,7 +192,7 @@ func (r *Rail) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure,
 	if b.AllowWaitlist() {
 		waiting, err := r.bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(slot.At, actor) })
 		switch {
-		case domain.CodeOf(err) == "illegal_transition": // promoted meanwhile, or its train is gone
+		case errors.Is(err, domain.ErrIllegalTransition): // promoted meanwhile, or its train is gone
 			if err := r.overtaken(ctx, id, err); err != nil {
 				return nil, err
 			}
@@ -231,7 +232,7 @@ func (r *Rail) overtaken(ctx context.Context, id string, cause error) error {
 	case err != nil:
 		return err
 	case b.Status() == rail.BookingCancelled:
-		return domain.Errorf(domain.KindInvalid, "booking_closed", "the booking was closed while it was being decided: %s",
+		return domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "the booking was closed while it was being decided: %s",
 			orDefault(b.CancelReason(), "its train is gone"))
 	case b.Status() == rail.BookingConfirmed:
 		return nil
@@ -254,8 +255,8 @@ func (r *Rail) refuse(ctx context.Context, dep *rail.Departure, b *rail.Booking)
 	if dep.WaitlistedTEU() > 0 {
 		msg += fmt.Sprintf(", and %d TEU wait before it", dep.WaitlistedTEU())
 	}
-	return nil, &domain.Error{Kind: domain.KindConflict, Code: "departure_full", Message: msg + "; allow the waiting list to queue",
-		Fields: []domain.FieldError{{Field: "containers", Code: "departure_full", Message: msg}}}
+	return nil, &domain.Error{Kind: domain.KindConflict, Code: domain.CodeDepartureFull, Message: msg + "; allow the waiting list to queue",
+		Fields: []domain.FieldError{{Field: "containers", Code: domain.CodeDepartureFull, Message: msg}}}
 }
 
 // promote confirms waiting bookings into free capacity, first come first fit
@@ -403,7 +404,7 @@ func (r *Rail) followBooking(ctx context.Context, id string, events []PendingEve
 			return errBookingUndecided // its request may still be running: later (the task retries)
 		}
 		_, err := r.settleBooking(ctx, id, "reconciler")
-		if domain.CodeOf(err) == "departure_full" || domain.CodeOf(err) == "booking_closed" {
+		if errors.Is(err, domain.ErrDepartureFull) || errors.Is(err, domain.ErrBookingClosed) {
 			return nil // refused now: the request was deleted
 		}
 		return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/silkgate/silkgate/domain"
@@ -101,7 +102,7 @@ func (r *Rail) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedC
 		})
 		switch {
 		case err == errUnchanged:
-		case domain.CodeOf(err) == "illegal_transition":
+		case errors.Is(err, domain.ErrIllegalTransition):
 			return claimed, &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded", Message: err.Error(),
 				Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "parcel_loaded", Message: id + " was loaded elsewhere meanwhile"}}}
 		case err != nil:
@@ -224,7 +225,7 @@ func (r *Rail) loadParcels(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 			return p.Load(c.LoadedAt, b.BookedBy(), c.ContainerNo, b.DepartureID())
 		})
 		switch {
-		case domain.CodeOf(err) == "illegal_transition":
+		case errors.Is(err, domain.ErrIllegalTransition):
 			// departed or arrived already, or (a lost race) loaded elsewhere: nothing to do here
 			r.log.Debug("parcel not loaded again", "parcel", id, "container", c.ContainerNo, "err", err)
 		case isNotFound(err):

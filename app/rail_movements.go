@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/silkgate/silkgate/domain"
@@ -170,7 +171,7 @@ func (r *Rail) moveParcel(ctx context.Context, id string, e rail.Event) error {
 	switch {
 	case err == errUnchanged || isNotFound(err):
 		return nil
-	case domain.CodeOf(err) == "illegal_transition":
+	case errors.Is(err, domain.ErrIllegalTransition):
 		r.log.Warn("parcel did not follow its train", "parcel", id, "event", e.Type, "err", err)
 		return nil
 	case err != nil:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -128,7 +129,7 @@ func (r *Rail) PlanTimetable(ctx context.Context, actor Actor, lineCode string, 
 			return out, err
 		}
 		switch err := r.departures.Create(ctx, d); {
-		case domain.CodeOf(err) == "departure_exists":
+		case errors.Is(err, domain.ErrDepartureExists):
 			out.Existing = append(out.Existing, d.ID())
 		case err != nil:
 			return out, err

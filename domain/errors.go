@@ -25,18 +25,23 @@ const (
 	KindInternal           Kind = "internal"            // a fault of ours; never shown: 500
 )
 
+// Code is an error's stable snake_case identifier ("invalid_uscc", "departure_full") that
+// clients may rely on. The codes the service itself decides on are declared in codes.go, each
+// with a sentinel for errors.Is; the others are named where they are raised.
+type Code string
+
 // FieldError names one offending input field. Field is a JSON path such as "uscc" or
 // "parcels[3].items[0].gcode".
 type FieldError struct {
 	Field   string `json:"field"`
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
 
 // Error is the one error type of the service. Code is a stable snake_case slug clients may rely on.
 type Error struct {
 	Kind    Kind
-	Code    string
+	Code    Code
 	Message string
 	Fields  []FieldError
 	cause   error
@@ -44,7 +49,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Code)
+	b.WriteString(string(e.Code))
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
@@ -59,27 +64,34 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Is lets errors.Is match an error by its code: errors.Is(err, domain.ErrIllegalTransition).
+// A sentinel without a kind matches every kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && (t.Kind == "" || t.Kind == e.Kind)
+}
+
 // Unwrap exposes the underlying cause of an internal error to errors.Is / errors.As.
 func (e *Error) Unwrap() error { return e.cause }
 
 // Errorf builds an Error of the given kind and code.
-func Errorf(kind Kind, code, format string, args ...any) *Error {
+func Errorf(kind Kind, code Code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // NotFound is the error for something that does not exist or that the caller may not see; the two
 // are deliberately indistinguishable.
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: what + "_not_found", Message: what + " not found"}
+	return &Error{Kind: KindNotFound, Code: Code(what + "_not_found"), Message: what + " not found"}
 }
 
 // Internal wraps an unexpected failure; its message is logged, never shown to a client.
 func Internal(cause error, format string, args ...any) *Error {
-	return &Error{Kind: KindInternal, Code: "internal", Message: fmt.Sprintf(format, args...), cause: cause}
+	return &Error{Kind: KindInternal, Code: CodeInternal, Message: fmt.Sprintf(format, args...), cause: cause}
 }
 
 // InvalidField is an Invalid error about one field.
-func InvalidField(field, code, message string) *Error {
+func InvalidField(field string, code Code, message string) *Error {
 	return &Error{Kind: KindInvalid, Code: code, Message: message,
 		Fields: []FieldError{{Field: field, Code: code, Message: message}}}
 }
@@ -93,13 +105,13 @@ func KindOf(err error) Kind {
 	return KindInternal
 }
 
-// CodeOf reports the code of err, "internal" when it is not an *Error.
-func CodeOf(err error) string {
+// CodeOf reports the code of err, CodeInternal when it is not an *Error.
+func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	return "internal"
+	return CodeInternal
 }
 
 // Violations collects field errors while a whole input is checked, so that a client learns of
@@ -109,7 +121,7 @@ type Violations struct {
 }
 
 // Add records a problem with field.
-func (v *Violations) Add(field, code, message string) {
+func (v *Violations) Add(field string, code Code, message string) {
 	v.fields = append(v.fields, FieldError{Field: field, Code: code, Message: message})
 }
 

@@ -17,7 +17,7 @@ type problem struct {
 	Title     string              `json:"title"`
 	Status    int                 `json:"status"`
 	Detail    string              `json:"detail,omitempty"`
-	Code      string              `json:"code"`
+	Code      domain.Code         `json:"code"`
 	Errors    []domain.FieldError `json:"errors,omitempty"`
 	RequestID string              `json:"requestId,omitempty"`
 }
@@ -36,7 +36,8 @@ var statusOf = map[domain.Kind]int{
 // badRequest is an input the HTTP layer cannot read at all (malformed JSON, unknown fields, wrong
 // types): 400, unlike a readable input that breaks a business rule (422).
 type badRequest struct {
-	code, message, field string
+	code           domain.Code
+	message, field string
 }
 
 func (e *badRequest) Error() string { return e.message }
@@ -63,13 +64,13 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 				p.Status = fiber.StatusInternalServerError
 			}
 		case errors.As(err, &fe):
-			p.Status, p.Code, p.Detail = fe.Code, slug(utils.StatusMessage(fe.Code)), fe.Message
+			p.Status, p.Code, p.Detail = fe.Code, domain.Code(slug(utils.StatusMessage(fe.Code))), fe.Message
 		default:
 			p.Status, p.Code, p.Detail = fiber.StatusInternalServerError, "internal", "an internal error occurred; quote the request id"
 			log.Error("internal error", "requestId", p.RequestID, "method", c.Method(), "route", routeOf(c), "err", err)
 		}
 		p.Title = utils.StatusMessage(p.Status)
-		p.Type = "/problems/" + p.Code
+		p.Type = "/problems/" + string(p.Code)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		return c.Status(p.Status).JSON(p, "application/problem+json")
 	}

@@ -44,6 +44,6 @@ func parseTime(v *domain.Violations, field, s string) time.Time {
 	return time.Time{}
 }
 
-func queryProblem(field, code, msg string) error {
+func queryProblem(field string, code domain.Code, msg string) error {
 	return domain.InvalidField(field, code, msg)
 }

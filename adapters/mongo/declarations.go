@@ -141,7 +141,7 @@ func (r *Declarations) Create(ctx context.Context, d *customs.Declaration) error
 	}
 	_, err := r.coll.InsertOne(ctx, declarationToDoc(d))
 	if isDuplicateKey(err) {
-		return domain.Errorf(domain.KindConflict, "declaration_exists", "a declaration with this id exists")
+		return domain.Errorf(domain.KindConflict, domain.CodeDeclarationExists, "a declaration with this id exists")
 	}
 	return internal(err, "create declaration")
 }

@@ -239,7 +239,7 @@ func ignoreNotFound(err error) error {
 func (r *Departures) Create(ctx context.Context, d *rail.Departure) error {
 	_, err := r.coll.InsertOne(ctx, departureToDoc(d))
 	if isDuplicateKey(err) {
-		return domain.Errorf(domain.KindConflict, "departure_exists", "departure %s is planned already", d.ID())
+		return domain.Errorf(domain.KindConflict, domain.CodeDepartureExists, "departure %s is planned already", d.ID())
 	}
 	return internal(err, "insert departure")
 }
@@ -426,7 +426,7 @@ func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Sl
 	case ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking):
 		return d.Capacity(), nil
 	}
-	return rail.Capacity{}, domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.Status())
+	return rail.Capacity{}, domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "the departure is %s", d.Status())
 }
 
 // Unwaitlist takes s's booking off the waiting list.

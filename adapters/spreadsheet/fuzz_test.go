@@ -4,9 +4,11 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/silkgate/silkgate/domain"
 )
 
-var fileErrorCodes = []string{CodeUnknownColumn, CodeMissingColumn, CodeDuplicateColumn, CodeEmptyFile,
+var fileErrorCodes = []domain.Code{CodeUnknownColumn, CodeMissingColumn, CodeDuplicateColumn, CodeEmptyFile,
 	CodeTooManyRows, CodeNotUTF8, CodeUnreadableFile}
 
 // FuzzParseCSV feeds Parse arbitrary CSV bytes: it must never panic, refuse only with a

@@ -35,24 +35,24 @@ const (
 
 // Codes of a FileError: the whole file is refused.
 const (
-	CodeUnknownColumn   = "unknown_column"   // a header that names no column
-	CodeMissingColumn   = "missing_column"   // a required column is absent
-	CodeDuplicateColumn = "duplicate_column" // two headers name the same column
-	CodeEmptyFile       = "empty_file"       // no header, or no rows below it
-	CodeTooManyRows     = "too_many_rows"    // more data rows than allowed
-	CodeNotUTF8         = "not_utf8"         // a CSV in another encoding (GBK, UTF-16)
-	CodeUnreadableFile  = "unreadable_file"  // not a CSV or .xlsx that can be read
+	CodeUnknownColumn   domain.Code = "unknown_column"   // a header that names no column
+	CodeMissingColumn               = "missing_column"   // a required column is absent
+	CodeDuplicateColumn             = "duplicate_column" // two headers name the same column
+	CodeEmptyFile                   = "empty_file"       // no header, or no rows below it
+	CodeTooManyRows                 = "too_many_rows"    // more data rows than allowed
+	CodeNotUTF8                     = "not_utf8"         // a CSV in another encoding (GBK, UTF-16)
+	CodeUnreadableFile              = "unreadable_file"  // not a CSV or .xlsx that can be read
 )
 
 // Codes of a problem in ParcelRows.Problems: the parcel is invalid, the others are not affected.
 // A cell that is not a number has ParseDecimal's code: invalid_number, too_many_decimals or
 // out_of_range.
 const (
-	CodeInvalidNumber    = "invalid_number"    // a number column holds something else
-	CodeConflictingValue = "conflicting_value" // a later row of a parcel disagrees with its first row
-	CodeTooManyCells     = "too_many_cells"    // a CSV row has more cells than the header
-	CodeNoHeader         = "no_header"         // a value in a column whose header is empty
-	CodePrecisionLost    = "precision_lost"    // an Excel number with more than 15 digits
+	CodeInvalidNumber    domain.Code = "invalid_number"    // a number column holds something else
+	CodeConflictingValue             = "conflicting_value" // a later row of a parcel disagrees with its first row
+	CodeTooManyCells                 = "too_many_cells"    // a CSV row has more cells than the header
+	CodeNoHeader                     = "no_header"         // a value in a column whose header is empty
+	CodePrecisionLost                = "precision_lost"    // an Excel number with more than 15 digits
 )
 
 // FileError refuses a whole file: a header that cannot be used, an encoding that is not UTF-8, a
@@ -63,7 +63,7 @@ const (
 type FileError struct {
 	Row     int    // 1-based sheet row (a line for an encoding error); 0 when none
 	Column  string // column letter ("F"); "" when none
-	Code    string
+	Code    domain.Code
 	Message string
 }
 
@@ -246,8 +246,9 @@ type sheetRow struct {
 
 // cellNote is a problem the reader found with one cell.
 type cellNote struct {
-	col           int // 0-based sheet column
-	code, message string
+	col     int // 0-based sheet column
+	code    domain.Code
+	message string
 }
 
 type rowReader interface {
@@ -534,7 +535,7 @@ func sameValue(col column, a, b string) bool {
 	return false
 }
 
-func (p *ParcelRows) problem(at cellRef, where, errCode, message string) {
+func (p *ParcelRows) problem(at cellRef, where string, errCode domain.Code, message string) {
 	p.Problems = append(p.Problems, domain.FieldError{Field: where, Code: errCode, Message: message})
 	p.problemAt = append(p.problemAt, at)
 }

@@ -205,7 +205,7 @@ func TestErrorSamples(t *testing.T) {
 			var manual []string
 			for _, p := range imp.Parcels {
 				for _, fe := range p.Problems {
-					manual = append(manual, fe.Field+" "+fe.Code)
+					manual = append(manual, fe.Field+" "+string(fe.Code))
 				}
 				p.Draft.ExporterID = "exp-1"
 				if _, err := parcel.Validate(p.Draft); err != nil {
@@ -214,12 +214,12 @@ func TestErrorSamples(t *testing.T) {
 						t.Fatal(err)
 					}
 					for _, fe := range de.Fields {
-						manual = append(manual, p.Locate(fe.Field)+" "+fe.Code)
+						manual = append(manual, p.Locate(fe.Field)+" "+string(fe.Code))
 					}
 				}
 			}
 			for _, w := range wantSampleErrors {
-				if !slices.Contains(manual, w.Field+" "+w.Code) {
+				if !slices.Contains(manual, w.Field+" "+string(w.Code)) {
 					t.Errorf("%s %s not found by Problems + Locate: %v", w.Field, w.Code, manual)
 				}
 			}
@@ -333,7 +333,7 @@ func TestConflictingValues(t *testing.T) {
 	}
 	var got []string
 	for _, fe := range imp.Parcels[0].Problems {
-		got = append(got, fe.Field+" "+fe.Code)
+		got = append(got, fe.Field+" "+string(fe.Code))
 	}
 	want := []string{
 		"row 4, column I (consigneeCity) conflicting_value",
@@ -419,7 +419,7 @@ func TestLocate(t *testing.T) {
 	_, errs := p.Validate()
 	var got []string
 	for _, fe := range errs {
-		got = append(got, fe.Field+" "+fe.Code)
+		got = append(got, fe.Field+" "+string(fe.Code))
 	}
 	// exporterId (not set here), then in Validate's order: items before emsNo.
 	want := []string{"row 2 required", "row 2, column itemRecordNo required", "row 2, column emsNo required", "row 3, column itemRecordNo required"}
@@ -554,7 +554,7 @@ func TestEmptyFiles(t *testing.T) {
 func fileCode(err error) string {
 	var fe *FileError
 	if errors.As(err, &fe) {
-		return fe.Code
+		return string(fe.Code)
 	}
 	if err != nil {
 		return "?" + err.Error()
@@ -573,7 +573,7 @@ func TestExtraCells(t *testing.T) {
 	var got []string
 	for _, p := range imp.Parcels {
 		for _, fe := range p.Problems {
-			got = append(got, fe.Field+" "+fe.Code)
+			got = append(got, fe.Field+" "+string(fe.Code))
 		}
 	}
 	want := []string{"row 3, column AF no_header", "row 4, column AG too_many_cells", "row 5, column AG too_many_cells"}

@@ -41,7 +41,7 @@ var (
 
 var decPow10 = [...]int64{1, 10, 100, 1_000, 10_000}
 
-func decimalError(code, message string) error {
+func decimalError(code domain.Code, message string) error {
 	return domain.InvalidField("", code, message)
 }
 

@@ -29,10 +29,10 @@ func assertInvalidCode(t *testing.T, what string, err error, wantCode string) {
 		t.Errorf("%s: error %v is not a *domain.Error", what, err)
 		return
 	}
-	if e.Kind != domain.KindInvalid || e.Code != wantCode {
+	if e.Kind != domain.KindInvalid || string(e.Code) != wantCode {
 		t.Errorf("%s: kind/code = %s/%s, want invalid/%s", what, e.Kind, e.Code, wantCode)
 	}
-	if len(e.Fields) != 1 || e.Fields[0].Field != "" || e.Fields[0].Code != wantCode {
+	if len(e.Fields) != 1 || e.Fields[0].Field != "" || string(e.Fields[0].Code) != wantCode {
 		t.Errorf("%s: fields = %+v, want one with an empty field and code %s", what, e.Fields, wantCode)
 	}
 }

@@ -150,7 +150,7 @@ func inStatus(t testing.TB, s customs.Status) *customs.Declaration {
 func wantErr(t *testing.T, what string, err error, kind domain.Kind, code string) {
 	t.Helper()
 	var e *domain.Error
-	if !errors.As(err, &e) || e.Kind != kind || e.Code != code {
+	if !errors.As(err, &e) || e.Kind != kind || string(e.Code) != code {
 		t.Errorf("%s: error %v, want %s/%s", what, err, kind, code)
 	}
 }
@@ -165,7 +165,7 @@ func fieldCodes(err error) []fieldCode {
 	}
 	out := make([]fieldCode, len(e.Fields))
 	for i, f := range e.Fields {
-		out[i] = fieldCode{f.Field, f.Code}
+		out[i] = fieldCode{f.Field, string(f.Code)}
 	}
 	return out
 }

@@ -64,7 +64,7 @@ func TestFormatCopNo(t *testing.T) {
 		{"中文", 1, "invalid_prefix"}, {"SILKGATE01", 1234567, "too_long"}, {"SG", 1<<63 + 5, "too_long"},
 	} {
 		_, err := customs.FormatCopNo(c.prefix, utc, c.seq)
-		if domain.CodeOf(err) != c.code {
+		if string(domain.CodeOf(err)) != c.code {
 			t.Errorf("FormatCopNo(%q, %d) error %v, want %s", c.prefix, c.seq, err, c.code)
 		}
 	}

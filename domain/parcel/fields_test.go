@@ -85,7 +85,7 @@ func fieldsOf(t *testing.T, err error) []fieldCode {
 	}
 	out := make([]fieldCode, len(e.Fields))
 	for i, f := range e.Fields {
-		out[i] = fieldCode{f.Field, f.Code}
+		out[i] = fieldCode{f.Field, string(f.Code)}
 		if f.Message == "" {
 			t.Errorf("%s/%s has no message", f.Field, f.Code)
 		}

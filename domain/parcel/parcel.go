@@ -258,7 +258,7 @@ func (p *Parcel) illegal(to Status, why string) error {
 	if why != "" {
 		msg += ": " + why
 	}
-	return domain.Errorf(domain.KindFailedPrecondition, "illegal_transition", "%s", msg)
+	return domain.Errorf(domain.KindFailedPrecondition, domain.CodeIllegalTransition, "%s", msg)
 }
 
 func (p *Parcel) moveTo(to Status, at time.Time, actor, detail string, data map[string]any) {

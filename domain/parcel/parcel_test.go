@@ -29,7 +29,7 @@ func newParcel(t *testing.T) *parcel.Parcel {
 func wantKindCode(t *testing.T, what string, err error, kind domain.Kind, code string) {
 	t.Helper()
 	var e *domain.Error
-	if !errors.As(err, &e) || e.Kind != kind || e.Code != code {
+	if !errors.As(err, &e) || e.Kind != kind || string(e.Code) != code {
 		t.Errorf("%s: error %v, want %s/%s", what, err, kind, code)
 	}
 }

@@ -29,7 +29,7 @@ func fieldsOf(err error) map[string]string {
 	out := map[string]string{}
 	if e != nil {
 		for _, f := range e.Fields {
-			out[f.Field] = f.Code
+			out[f.Field] = string(f.Code)
 		}
 	}
 	return out

@@ -398,7 +398,7 @@ func (b *Booking) illegal(to BookingStatus, why string) error {
 	if why != "" {
 		msg += ": " + why
 	}
-	return domain.Errorf(domain.KindFailedPrecondition, "illegal_transition", "%s", msg)
+	return domain.Errorf(domain.KindFailedPrecondition, domain.CodeIllegalTransition, "%s", msg)
 }
 
 func (b *Booking) moveTo(to BookingStatus, at time.Time, actor, typ, detail string) {

@@ -159,7 +159,7 @@ func CheckFits(c Capacity, teu int, kg int64) error {
 	case teu < 0 || kg < 0:
 		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
 	case teu > c.FreeTEU():
-		return domain.Errorf(domain.KindConflict, "departure_full",
+		return domain.Errorf(domain.KindConflict, domain.CodeDepartureFull,
 			"the train has %d TEU free, the booking needs %d", max(c.FreeTEU(), 0), teu)
 	case kg > c.FreeKg():
 		return domain.Errorf(domain.KindConflict, "departure_over_weight",
@@ -275,7 +275,7 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 // BookingWindowOpen reports whether a booking may be made at at: nil from bookingOpensAt up to
 // (not including) cutoffAt while the departure is scheduled; else Invalid booking_closed.
 func (d *Departure) BookingWindowOpen(at time.Time) error {
-	closed := func(msg string) error { return domain.Errorf(domain.KindInvalid, "booking_closed", "%s", msg) }
+	closed := func(msg string) error { return domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "%s", msg) }
 	switch {
 	case d.status != DepartureScheduled:
 		return closed("the departure is " + string(d.status))

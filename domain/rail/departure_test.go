@@ -235,7 +235,7 @@ func TestFits(t *testing.T) {
 		if k.code == "" && err != nil {
 			t.Errorf("%s: %v", k.name, err)
 		}
-		if k.code != "" && domain.CodeOf(err) != k.code {
+		if k.code != "" && string(domain.CodeOf(err)) != k.code {
 			t.Errorf("%s: %v, want %s", k.name, err, k.code)
 		}
 	}

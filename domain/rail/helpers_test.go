@@ -13,7 +13,7 @@ import (
 func wantKindCode(t *testing.T, what string, err error, kind domain.Kind, code string) {
 	t.Helper()
 	var e *domain.Error
-	if !errors.As(err, &e) || e.Kind != kind || e.Code != code {
+	if !errors.As(err, &e) || e.Kind != kind || string(e.Code) != code {
 		t.Errorf("%s: error %v, want %s/%s", what, err, kind, code)
 	}
 }
@@ -26,7 +26,7 @@ func fieldCodes(err error) []string {
 	}
 	var out []string
 	for _, f := range e.Fields {
-		out = append(out, f.Field+":"+f.Code)
+		out = append(out, f.Field+":"+string(f.Code))
 	}
 	return out
 }
