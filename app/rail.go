@@ -683,7 +683,7 @@ func (a *App) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 func (a *App) Now() time.Time { return a.Clock.Now() }
 
 // StandardTrainFEU is how many loaded 40 ft boxes count as one train in the statistics
-// (DOMAIN.md §7: 41 loaded FEU make one train, whatever the train's length).
+// (docs/customs.md §7: 41 loaded FEU make one train, whatever the train's length).
 const StandardTrainFEU = 41
 
 // LineUtilisation sums up one line's departures in a period.
