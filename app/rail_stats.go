@@ -13,7 +13,7 @@ import (
 func (r *Rail) Now() time.Time { return r.clock.Now() }
 
 // StandardTrainFEU is how many loaded 40 ft boxes count as one train in the statistics
-// (DOMAIN.md §7: 41 loaded FEU make one train, whatever the train's length).
+// (docs/customs.md §7: 41 loaded FEU make one train, whatever the train's length).
 const StandardTrainFEU = 41
 
 // LineUtilisation sums up one line's departures in a period.

@@ -7,7 +7,7 @@ import (
 
 // Event is something that happened to an aggregate. Aggregates append events to their outbox in
 // the same single-document write as the state change; a relay publishes and then removes them,
-// so that no event is lost between "state changed" and "event published" (DESIGN.md, Storage).
+// so that no event is lost between "state changed" and "event published" (docs/architecture.md §3).
 type Event struct {
 	ID        string         `json:"id" bson:"id"`
 	Type      string         `json:"type" bson:"type"` // e.g. "org.registered", "parcel.declared"

@@ -16,7 +16,7 @@ import (
 // Embedded is a MongoDB-compatible server running inside this process: FerretDB v1 with its
 // SQLite backend, listening on a loopback address so that any MongoDB client can look in.
 // It serves one process only, and conditional updates on it are atomic only through a single
-// connection (DESIGN.md), so Connect is given MaxPoolSize 1 for it.
+// connection (docs/architecture.md §2), so Connect is given MaxPoolSize 1 for it.
 type Embedded struct {
 	dir    string
 	uri    string
@@ -48,7 +48,7 @@ func StartEmbedded(dir, addr string, logger *slog.Logger) (*Embedded, error) {
 		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a commit survives a crash of this process (the WAL is
 		// written) but is not fsynced one by one; full fsync per write made each write cost
-		// milliseconds. Production durability is real MongoDB's job (DESIGN.md).
+		// milliseconds. Production durability is real MongoDB's job (docs/architecture.md §2).
 		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(NORMAL)",
 		Logger:    quiet(logger),
 	})

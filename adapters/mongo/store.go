@@ -1,7 +1,7 @@
 // Package mongo implements Silkgate's repositories on MongoDB with the official driver
-// (go.mongodb.org/mongo-driver v1), and starts the embedded MongoDB-compatible server used when
-// no MONGO_URI is configured. It relies only on what real MongoDB guarantees and the embedded
-// server honours (DESIGN.md): single-document atomicity, optimistic concurrency on a version
+// (go.mongodb.org/mongo-driver v1), and starts the embedded MongoDB-compatible server used when no
+// MONGO_URI is configured. It relies only on what real MongoDB guarantees and the embedded server
+// honours (docs/architecture.md §2): single-document atomicity, optimistic concurrency on a version
 // field, unique indexes, and _id lookups on hot paths; nothing multi-document.
 package mongo
 

@@ -64,25 +64,15 @@ func buildDeparture(t *testing.T) (*customs.Declaration, app.OutgoingMessage) {
 	return d, out
 }
 
-// sharedSchema finds shared/ceb/xsd-2022-05/export.xsd in the working directory or a folder
-// above it (the shared folder lives beside the repository).
-func sharedSchema(t *testing.T) string {
+// officialSchema returns the official 2022-05 export schema, kept in the repository under
+// ceb/testdata/official (go test runs in the package folder).
+func officialSchema(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	path := filepath.Join("ceb", "testdata", "official", "xsd-2022-05", "export.xsd")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("official CEB schema missing from the repository: %v", err)
 	}
-	for {
-		cand := filepath.Join(dir, "shared", "ceb", "xsd-2022-05", "export.xsd")
-		if _, err := os.Stat(cand); err == nil {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("shared/ceb/xsd-2022-05/export.xsd not found above %s; check out shared/ beside the repository", dir)
-		}
-		dir = parent
-	}
+	return path
 }
 
 // xmllintValidate validates doc against the official schema. A missing xmllint fails the
@@ -97,7 +87,7 @@ func xmllintValidate(t *testing.T, doc []byte) {
 	if err := os.WriteFile(f, doc, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	schema := sharedSchema(t)
+	schema := officialSchema(t)
 	if out, err := exec.Command(bin, "--noout", "--schema", schema, f).CombinedOutput(); err != nil {
 		t.Fatalf("xmllint rejected the message against %s: %v\n%s\n--- message ---\n%s", schema, err, out, doc)
 	}

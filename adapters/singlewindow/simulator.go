@@ -396,8 +396,8 @@ func envelopeGUID(guid, role string) string {
 
 // decResult is the simulated declaration system's receipt for an entry declaration (报关单回执):
 // its channel status (L accepted, E rejected, C inspection, P released, R cleared) and, once
-// accepted, the entry number. The real declaration system's receipt format is not in the
-// shared contract; this one is modelled, like DecMessage itself [U].
+// accepted, the entry number. The real declaration system's receipt format is not among the
+// official files in ceb/testdata/official; this one is modelled, like DecMessage itself [U].
 type decResult struct {
 	XMLName    xml.Name `xml:"http://www.chinaport.gov.cn/dec DecResult"`
 	GUID       string   `xml:"guid"`

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNormalizeCurrencyDomainTable(t *testing.T) {
-	// DOMAIN.md §5
+	// docs/customs.md §5
 	want := map[string]string{
 		"CNY": "142", "USD": "502", "EUR": "300", "HKD": "110", "JPY": "116", "GBP": "303",
 		"SGD": "132", "KRW": "133", "CAD": "501", "AUD": "601",

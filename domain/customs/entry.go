@@ -9,7 +9,7 @@ import (
 	"github.com/silkgate/silkgate/domain/code"
 )
 
-// Trade modes that file a full customs declaration (报关单) here (DOMAIN.md §2).
+// Trade modes that file a full customs declaration (报关单) here (docs/customs.md §2).
 const (
 	TradeMode9710 = "9710" // 跨境电商B2B直接出口
 	TradeMode9810 = "9810" // 跨境电商出口海外仓
@@ -221,7 +221,7 @@ func (e Entry) DeclTotal() map[string]code.Decimal {
 // problem comes back at once in one Invalid error whose field errors carry JSON paths
 // ("customMaster", "lines[2].declTotal"); the error's own code is the first problem's.
 //
-// Rules (DOMAIN.md §4): ieFlag E; customMaster and iePort 4-digit districts; tradeMode 9710,
+// Rules (docs/customs.md §4): ieFlag E; customMaster and iePort 4-digit districts; tradeMode 9710,
 // 9810 or 0110; trafMode a JGS-20 code (2,3,4,5,6,7,9; default 3, railway); tradeCode /
 // agentCode 10-character customs codes with names, the *Scc fields USCCs; tradeCountry an ISO
 // country; distinatePort a customs port code (ISO alpha-3 + 3 digits) when given; transMode

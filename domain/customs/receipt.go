@@ -7,9 +7,9 @@ import (
 	"github.com/silkgate/silkgate/domain"
 )
 
-// Receipt messages (DOMAIN.md §3). An entry declaration's receipts come from the Single Window
-// declaration system, not CEB; any message name other than the CEB receipts of the other kinds
-// is accepted for them.
+// Receipt messages (docs/customs.md §3). An entry declaration's receipts come from the Single
+// Window declaration system, not CEB; any message name other than the CEB receipts of the other
+// kinds is accepted for them.
 const (
 	MessageInventoryReceipt = "CEB604" // answers CEB603
 	MessageCancelReceipt    = "CEB606" // answers CEB605

@@ -123,7 +123,7 @@ func CanMove(from, to Status) bool {
 	return rank[to] > rank[from]
 }
 
-// returnCodes maps the CEB returnStatus values (DOMAIN.md §3) to statuses.
+// returnCodes maps the CEB returnStatus values (docs/customs.md §3) to statuses.
 var returnCodes = map[string]Status{
 	"1":   StatusStaged,
 	"2":   StatusDeclaring,
@@ -164,7 +164,7 @@ func StatusForReturnCode(c string) (Status, error) {
 		"unknown customs return status "+quote(c))
 }
 
-// channelCodes maps the channel statuses of a full customs declaration (报关单, DOMAIN.md §4).
+// channelCodes maps the channel statuses of a full customs declaration (报关单, docs/customs.md §4).
 // T (duties payable) comes after the review and before release, so it counts as
 // review_finished; D (deleted at the filer's request) is the declaration's cancellation.
 var channelCodes = map[string]Status{

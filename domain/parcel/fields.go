@@ -8,7 +8,7 @@ import (
 	"github.com/silkgate/silkgate/domain/code"
 )
 
-// Trade modes (监管方式) a parcel may use (DOMAIN.md §2).
+// Trade modes (监管方式) a parcel may use (docs/customs.md §2).
 const (
 	TradeMode9610 = "9610" // 跨境贸易电子商务: B2B2C retail parcels, "list-verify-release"
 	TradeMode1210 = "1210" // 保税跨境贸易电子商务: e-commerce goods through a bonded zone
@@ -39,8 +39,8 @@ const (
 // noBarCode is what CEB writes in barCode when goods have none; the domain keeps "" instead.
 const noBarCode = "无"
 
-// totalPriceTolerance is how far a given totalPrice may be from qty × price (DOMAIN.md §4: "to
-// rounding"): a cent either way.
+// totalPriceTolerance is how far a given totalPrice may be from qty × price (the rounding rule
+// of docs/customs.md §4): a cent either way.
 var totalPriceTolerance = code.MustDecimal("0.01")
 
 // Consignee is the buyer abroad who receives the parcel.

@@ -5,8 +5,8 @@
 // A Parcel is made by New from a Draft, which Validate checks completely (all problems at once,
 // with JSON paths). Behaviour is methods that refuse illegal moves; ids and times are passed in.
 // Each change appends an entry to the timeline the parcel keeps and a domain.Event to its outbox,
-// which the store writes in the same document update (DESIGN.md, Storage). UnmarshalFromDatabase
-// rebuilds a stored parcel without checking it again.
+// which the store writes in the same document update (docs/architecture.md §3).
+// UnmarshalFromDatabase rebuilds a stored parcel without checking it again.
 package parcel
 
 import (

@@ -31,7 +31,7 @@ const (
 //	rejected   → declared | cancelled
 //	arrived, cancelled: final
 //
-// Customs receipts arrive asynchronously and sometimes out of order (DOMAIN.md §3), so a
+// Customs receipts arrive asynchronously and sometimes out of order (docs/customs.md §3), so a
 // declared parcel may go straight to inspection or released when the "accepted" receipt (120)
 // comes late or not at all: inspection and release both imply acceptance. A receipt older than
 // the state already reached (an "accepted" after "released") is refused as illegal_transition;

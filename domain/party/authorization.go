@@ -20,7 +20,7 @@ const (
 	AuthRevoked AuthorizationStatus = "revoked"
 )
 
-// TradeModes a broker may be authorised for (DOMAIN.md §2).
+// TradeModes a broker may be authorised for (docs/customs.md §2, §6).
 var TradeModes = []string{"9610", "1210", "9710", "9810", "0110"}
 
 // Authorization is an electronic customs-agency agreement (电子代理报关委托): the exporter lets the

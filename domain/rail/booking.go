@@ -25,8 +25,8 @@ type BookingStatus string
 //	confirmed  → cancelled
 //	cancelled: final
 //
-// requested is the recorded state of the booking saga (DESIGN.md: work across documents is a
-// saga): the app stores the booking requested, reserves capacity on the departure
+// requested is the recorded state of the booking saga (docs/architecture.md §3: work across
+// documents is a saga): the app stores the booking requested, reserves capacity on the departure
 // (DepartureRepository.Reserve), then confirms it — or waitlists it when the train is full and
 // the booker allows it. A reconciler finds bookings left requested by a crash and finishes them.
 const (

@@ -19,7 +19,7 @@ const (
 	Type40RF ContainerType = "40RF" // 40 ft reefer: 2 TEU
 )
 
-// Vendor limits (DOMAIN.md §7, [U] official): keep them named, change them here.
+// Vendor limits (docs/customs.md §7, [U] official): keep them named, change them here.
 const (
 	MaxGross20ftKg  int64 = 24_000    // gross mass of one loaded 20 ft box
 	MaxGross40ftKg  int64 = 25_000    // gross mass of one loaded 40 ft box

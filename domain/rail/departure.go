@@ -16,7 +16,7 @@ const departureAggregate = "departure"
 // EventDepartureCancelled is the outbox event of a train called off.
 const EventDepartureCancelled = "departure.cancelled"
 
-// Booking-window defaults (DOMAIN.md §7): bookings open about 14 days before departure and
+// Booking-window defaults (docs/customs.md §7): bookings open about 14 days before departure and
 // close 3 working days before it.
 const (
 	DefaultCapacityTEU        = MaxTrainTEU
@@ -491,10 +491,10 @@ type DepartureFilter struct {
 
 // DepartureRepository stores departures.
 //
-// Capacity is guarded without transactions (DESIGN.md, Storage): every capacity change is ONE
-// single-document conditional update of the departure, atomic on any MongoDB. The document keeps
-// freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside the counters (a
-// plain filter cannot compare two fields), and the slots of the bookings holding capacity
+// Capacity is guarded without transactions (docs/architecture.md §2, §3): every capacity change is
+// ONE single-document conditional update of the departure, atomic on any MongoDB. The document
+// keeps freeTeu = capacityTeu - confirmedTeu and freeKg = maxCargoKg - cargoKg beside the counters
+// (a plain filter cannot compare two fields), and the slots of the bookings holding capacity
 // (holds.<booking>) and waiting for it (waiting.<booking>). Reserve is
 //
 //	filter {_id, status: "scheduled", freeTeu: {$gte: teu}, freeKg: {$gte: kg},

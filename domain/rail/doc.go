@@ -11,7 +11,7 @@
 //     and the movement events in their legal order (RecordEvent, CheckNextEvent).
 //   - Capacity: confirmedTEU ≤ capacityTEU and cargoKg ≤ maxCargoKg at every moment. Fits is the
 //     predicate; DepartureRepository.Reserve / Release apply it as one single-document
-//     conditional update each, so no transaction is needed (DESIGN.md, Storage).
+//     conditional update each, so no transaction is needed (docs/architecture.md §2).
 //   - Booking: requested → confirmed | waitlisted → … ; the containers asked for are checked by
 //     CheckBookingLoad (TEU, pairs of 20 ft boxes, weight limits), the boxes loaded by
 //     LoadContainer (ISO 6346 numbers: CheckContainerNo).

@@ -65,7 +65,8 @@ type Line struct {
 	Version       int64          `json:"version" bson:"version"`
 }
 
-// Border crossings and sea ports a line may use (DOMAIN.md §7). Extend the lists to open a new one.
+// Border crossings and sea ports a line may use (docs/customs.md §7). Extend the lists to open a
+// new one.
 var (
 	BorderCrossings = []string{"ALASHANKOU", "KHORGOS", "ERENHOT", "MANZHOULI"}
 	SeaPorts        = []string{"QINZHOU", "NINGBO", "SHANGHAI", "XIAMEN"}
@@ -359,8 +360,8 @@ func stop(loc string, ev EventType, day int) Stop {
 	return Stop{Location: loc, Name: p.zh, NameEn: p.en, Event: ev, DayOffset: day}
 }
 
-// SeedLines returns the nine scheduled lines of DOMAIN.md §7 as the operator starts with them.
-// Transit days, the weekly departure and Ningbo's 40 boxes are from the sources ([C]); every
+// SeedLines returns the nine scheduled lines of docs/customs.md §7 as the operator starts with
+// them. Transit days, the weekly departure and Ningbo's 40 boxes are from the sources ([C]); every
 // weekday, departure clock and intermediate day offset is a plausible guess ([U]) the operator
 // corrects, as is everything about 襄渝欧 and the two Central Asia / Russia lines.
 func SeedLines() []Line {

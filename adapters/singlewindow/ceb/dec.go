@@ -3,7 +3,7 @@ package ceb
 import "encoding/xml"
 
 // DecNamespace is the namespace used for DecMessage. The official "dec" schema is not in
-// shared/ceb; this value follows the Single Window naming and is unconfirmed [U].
+// testdata/official; this value follows the Single Window naming and is unconfirmed [U].
 const DecNamespace = "http://www.chinaport.gov.cn/dec"
 
 // Customs declaration operation types (DecSign.OperType).
@@ -12,11 +12,11 @@ const (
 	DecOperDeclare = "C" // 申报: declare to customs
 )
 
-// DecMessage is the full customs entry declaration (报关单, the Single Window "dec" message) used
-// for 9710 / 9810 tickets that need one and for 0110 general trade. Its layout is MODELLED from
-// DOMAIN.md §4 with the Single Window field names; it is not checked against an official schema
-// (none is available here). Marshal writes it in DecNamespace without a prefix; Validate checks
-// the presence and shape of the fields described in DOMAIN.md §4. Cross-field rules
+// DecMessage is the full customs entry declaration (报关单, the Single Window "dec" message) used for
+// 9710 / 9810 tickets that need one and for 0110 general trade. Its layout is MODELLED from
+// docs/customs.md §4 with the Single Window field names; it is not checked against an official
+// schema (none is available here). Marshal writes it in DecNamespace without a prefix; Validate
+// checks the presence and shape of the fields described in docs/customs.md §4. Cross-field rules
 // (NetWt ≤ GrossWet, DeclTotal = DeclPrice × GQty) belong to the domain and are not checked here.
 type DecMessage struct {
 	XMLName xml.Name `xml:"http://www.chinaport.gov.cn/dec DecMessage"`

@@ -5,11 +5,11 @@
 //
 // # Contract
 //
-// The official schemas and sample messages in shared/ceb are the contract: xsd-2022-05 (current,
-// what Marshal targets) and xsd-2018, with the 2018 export samples. Every struct lists its
-// elements in the order of the 2022-05 xs:sequence, and the `ceb:"..."` tags carry the schema
-// facets (length, digits, enumerations, cardinality) that Validate checks. The tests validate
-// the output of every builder with xmllint against xsd-2022-05/export.xsd.
+// The official schemas and sample messages in testdata/official are the contract: xsd-2022-05
+// (current, what Marshal targets) and xsd-2018, with the 2018 export samples. Every struct lists
+// its elements in the order of the 2022-05 xs:sequence, and the `ceb:"..."` tags carry the schema
+// facets (length, digits, enumerations, cardinality) that Validate checks. The tests validate the
+// output of every builder with xmllint against xsd-2022-05/export.xsd.
 //
 // What the service builds: CEB303 (order), CEB505 (waybill), CEB509 (departure), CEB603 (export
 // inventory list), CEB605 (cancel a list), CEB701 (summary application), and DecMessage.
@@ -80,8 +80,8 @@
 //
 // # DecMessage
 //
-// The entry declaration (报关单) has no schema in shared/ceb. DecMessage is modelled from
-// DOMAIN.md §4 with the Single Window element names (DecHead, DecLists/DecList, DecSign with
+// The entry declaration (报关单) has no schema in testdata/official. DecMessage is modelled from
+// docs/customs.md §4 with the Single Window element names (DecHead, DecLists/DecList, DecSign with
 // OperType G stage / C declare) in namespace DecNamespace [U]; it is NOT schema-checked. Check it
 // against the official "dec" specification before connecting to the real Single Window.
 //

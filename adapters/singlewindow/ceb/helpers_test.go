@@ -6,59 +6,40 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.xml from the builders")
 
-var (
-	sharedOnce sync.Once
-	sharedDir  string
-)
+// official is the folder of the official CEB schemas and sample messages, kept in the
+// repository byte for byte (see its README.md). go test runs in the package folder, so the path
+// is relative to it.
+var official = filepath.Join("testdata", "official")
 
-// sharedCEB returns the shared/ceb folder (official schemas and samples). It searches upward
-// from the working directory (the package folder under `go test`) for a folder holding
-// shared/ceb, so it works both here (/work/main beside /work/shared) and in CI, wherever the
-// clone lives, as long as shared/ is beside it or above it.
-func sharedCEB(t testing.TB) string {
+// officialFile returns the path of a file under testdata/official and fails the test if it is
+// missing.
+func officialFile(t testing.TB, elem ...string) string {
 	t.Helper()
-	sharedOnce.Do(func() {
-		dir, err := os.Getwd()
-		if err != nil {
-			return
-		}
-		for {
-			cand := filepath.Join(dir, "shared", "ceb")
-			if st, err := os.Stat(filepath.Join(cand, "xsd-2022-05", "export.xsd")); err == nil && !st.IsDir() {
-				sharedDir = cand
-				return
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				return
-			}
-			dir = parent
-		}
-	})
-	if sharedDir == "" {
-		wd, _ := os.Getwd()
-		t.Fatalf("shared/ceb (official CEB schemas and samples) not found in %s or any folder above it; check out shared/ beside the repository", wd)
+	path := filepath.Join(append([]string{official}, elem...)...)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("official CEB file missing from the repository: %v", err)
 	}
-	return sharedDir
+	return path
 }
 
 func schema2022(t testing.TB) string {
-	return filepath.Join(sharedCEB(t), "xsd-2022-05", "export.xsd")
+	t.Helper()
+	return officialFile(t, "xsd-2022-05", "export.xsd")
 }
 
 func schema2018(t testing.TB) string {
-	return filepath.Join(sharedCEB(t), "xsd-2018", "export.xsd")
+	t.Helper()
+	return officialFile(t, "xsd-2018", "export.xsd")
 }
 
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedCEB(t), "samples-2018-export", name))
+	data, err := os.ReadFile(officialFile(t, "samples-2018-export", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -249,9 +249,9 @@ type SummaryResultList struct {
 }
 
 // CEB900Message is the format / schema error receipt (报文格式校验错误回执). It is NOT defined by the
-// official schemas in shared/ceb: the layout (MessageReturn with guid, returnStatus, returnTime,
-// returnInfo and the optional oriCopMsgId, oriMessageType, oriBizMessage) is modelled from public
-// implementations and is not schema-checked [U].
+// official schemas in testdata/official: the layout (MessageReturn with guid, returnStatus,
+// returnTime, returnInfo and the optional oriCopMsgId, oriMessageType, oriBizMessage) is modelled
+// from public implementations and is not schema-checked [U].
 type CEB900Message struct {
 	XMLName        xml.Name        `xml:"http://www.chinaport.gov.cn/ceb CEB900Message"`
 	GUID           string          `xml:"guid,attr" ceb:"len=36"`

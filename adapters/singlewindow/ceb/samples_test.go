@@ -11,7 +11,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
 )
 
-// Values read in shared/ceb/samples-2018-export. Every sample repeats one block ten times.
+// Values read in testdata/official/samples-2018-export. Every sample repeats one block ten times.
 const (
 	sampleMsgGUID   = "311af125-6fed-4603-8c5d-49b1fa4b4b9b" // lower case in the official samples
 	sampleBlockGUID = "4CDE1CFD-EDED-46B1-946C-B8022E42FC94"
@@ -238,7 +238,7 @@ func TestOfficialSampleDeclarations(t *testing.T) {
 // TestSamplesAgainstSchemas records which official 2018 samples pass each schema: all of them
 // pass the 2018 schema and all but CEB792 pass 2022-05 (which added the mandatory gseqno).
 func TestSamplesAgainstSchemas(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sharedCEB(t), "samples-2018-export", "*.xml"))
+	files, err := filepath.Glob(filepath.Join(official, "samples-2018-export", "*.xml"))
 	if err != nil || len(files) != 19 {
 		t.Fatalf("want the 19 official samples, got %d (%v)", len(files), err)
 	}
@@ -288,7 +288,7 @@ func TestSampleReceiptsRemarshalValid(t *testing.T) {
 
 // TestSampleSkipsNothingElse checks that every sample file is covered by a test above.
 func TestSampleCoverage(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedCEB(t), "samples-2018-export", "*.xml"))
+	files, _ := filepath.Glob(filepath.Join(official, "samples-2018-export", "*.xml"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
