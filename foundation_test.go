@@ -61,6 +61,8 @@ func TestOperationalEndpoints(t *testing.T) {
 	for _, want := range []string{
 		`silkgate_http_requests_total{method="GET",route="/v1/orgs",status="200"} 1`,
 		`silkgate_http_request_duration_seconds_bucket{method="GET",route="/v1/orgs",status="200"`,
+		// authentication reads the key by _id
+		`silkgate_store_commands_total{collection="api_keys",command="find",filter="id"}`,
 	} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)

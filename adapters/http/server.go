@@ -35,6 +35,9 @@ type Options struct {
 	BulkBodyLimit int              // bytes, for the bulk routes (batches and uploads)
 	Log           *slog.Logger     // access and error log
 	Ready         map[string]Check // dependencies /readyz asks, by name ("mongo", "redis")
+	// Metrics are the other adapters' figures /metrics exports beside the HTTP ones (store
+	// commands, queue tasks).
+	Metrics []prometheus.Collector
 	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
 	// routes (default 2 min).
 	RequestTimeout, BulkRequestTimeout time.Duration
@@ -71,6 +74,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(o.Metrics...)
 	m := newMetrics(reg)
 
 	f.Use(requestContext(o.RequestTimeout, o.BulkRequestTimeout), m.handler, accessLog(o.Log))

@@ -33,12 +33,16 @@ type Store struct {
 	// at 3,000 documents, growing with the collection). Against MongoDB it is nil and the
 	// version condition guards concurrent processes.
 	local *keyedMutex
+	// commands counts what is sent, by command, collection and filter shape.
+	commands *CommandCounts
 }
 
 // Connect opens the database. singleConnection must be true for the embedded server, whose
 // conditional updates are atomic only through one connection.
 func Connect(ctx context.Context, uri, database string, singleConnection bool) (*Store, error) {
-	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetRegistry(registry)
+	commands := newCommandCounts()
+	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetRegistry(registry).
+		SetMonitor(commands.monitor())
 	if singleConnection {
 		opts.SetMaxPoolSize(1)
 	}
@@ -50,12 +54,15 @@ func Connect(ctx context.Context, uri, database string, singleConnection bool) (
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
 	}
-	st := &Store{client: client, db: client.Database(database)}
+	st := &Store{client: client, db: client.Database(database), commands: commands}
 	if singleConnection {
 		st.local = newKeyedMutex()
 	}
 	return st, nil
 }
+
+// Commands counts the commands this store sent (CommandCounts).
+func (s *Store) Commands() *CommandCounts { return s.commands }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.client.Ping(ctx, nil) }

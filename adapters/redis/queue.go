@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/silkgate/silkgate/adapters/internal/counter"
 	"github.com/silkgate/silkgate/app"
 )
 
@@ -18,6 +20,7 @@ import (
 type Queue struct {
 	client *asynq.Client
 	name   string
+	tasks  *counter.Vec
 }
 
 var _ app.Queue = (*Queue)(nil)
@@ -25,8 +28,15 @@ var _ app.Queue = (*Queue)(nil)
 // NewQueue returns a queue on the shared Redis client. name separates deployments (and tests)
 // that share one Redis.
 func NewQueue(rdb *goredis.Client, name string) *Queue {
-	return &Queue{client: asynq.NewClientFromRedisClient(rdb), name: name}
+	return &Queue{client: asynq.NewClientFromRedisClient(rdb), name: name,
+		tasks: counter.New("silkgate_queue_tasks_total", "Queue tasks enqueued, by type (a duplicate of a unique task still pending is not counted).", "type")}
 }
+
+// Tasks returns how many tasks of each type were enqueued so far.
+func (q *Queue) Tasks() map[string]uint64 { return q.tasks.Snapshot() }
+
+// Collector exports the task counts to Prometheus.
+func (q *Queue) Collector() prometheus.Collector { return q.tasks }
 
 // Enqueue adds a task. A duplicate of a unique task still pending is not an error: the work is
 // already owed.
@@ -44,6 +54,9 @@ func (q *Queue) Enqueue(ctx context.Context, t app.Task) error {
 	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(t.Type, t.Payload), opts...)
 	if errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
+	}
+	if err == nil {
+		q.tasks.Inc(t.Type)
 	}
 	return err
 }
