@@ -22,10 +22,15 @@ func (a Actor) IsOperator() bool { return a.Kind == party.KindOperator }
 var errUnauthorized = domain.Errorf(domain.KindUnauthorized, "unauthorized", "a valid API key is required")
 
 // Authenticate resolves an API key to the organisation it belongs to. An unknown, malformed or
-// revoked key is Unauthorized, with no hint of which.
+// revoked key is Unauthorized, with no hint of which. A key seen in the last few seconds is
+// answered from the key cache, without a store read.
 func (p *Parties) Authenticate(ctx context.Context, key string) (Actor, error) {
 	if key == "" {
 		return Actor{}, errUnauthorized
+	}
+	cached, ok, generation := p.keyCache.get(key)
+	if ok {
+		return cached, nil
 	}
 	k, err := p.keys.Get(ctx, party.KeyID(key))
 	if domain.KindOf(err) == domain.KindNotFound {
@@ -44,7 +49,9 @@ func (p *Parties) Authenticate(ctx context.Context, key string) (Actor, error) {
 		}
 		return Actor{}, err
 	}
-	return Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID, Scope: k.Scope}, nil
+	a := Actor{OrgID: org.ID(), Kind: org.Kind(), KeyID: k.ID, Scope: k.Scope}
+	p.keyCache.put(key, a, generation)
+	return a, nil
 }
 
 func forbidden(code domain.Code, msg string) error {

@@ -73,5 +73,9 @@ func (p *Parties) RevokeAPIKey(ctx context.Context, actor Actor, keyID string) (
 	if !actor.IsOperator() && k.OrgID != actor.OrgID {
 		return nil, domain.NotFound("api_key")
 	}
-	return p.keys.Revoke(ctx, keyID, p.clock.Now())
+	revoked, err := p.keys.Revoke(ctx, keyID, p.clock.Now())
+	if err == nil {
+		p.keyCache.forget(keyID)
+	}
+	return revoked, err
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/silkgate/silkgate/domain/party"
 )
 
@@ -14,6 +16,8 @@ type Parties struct {
 	clock   Clock
 	ids     IDs
 	relay   relay
+	// keyCache answers Authenticate for keys seen in the last few seconds.
+	keyCache *keyCache
 }
 
 // PartiesPorts are what Parties run on.
@@ -23,11 +27,19 @@ type PartiesPorts struct {
 	Keys           party.APIKeyRepository
 	Authorizations party.AuthorizationRepository
 	Tenancy        *Tenancy
+	// KeyCacheTTL is how long an authenticated key is answered without a store read, and so how
+	// long another process may still accept a key revoked elsewhere (0: DefaultKeyCacheTTL;
+	// negative: no cache).
+	KeyCacheTTL time.Duration
 }
 
 // NewParties returns the party use cases.
 func NewParties(p PartiesPorts) *Parties {
 	b := p.Basics.withDefaults()
+	if p.KeyCacheTTL == 0 {
+		p.KeyCacheTTL = DefaultKeyCacheTTL
+	}
 	return &Parties{orgs: p.Orgs, keys: p.Keys, auths: p.Authorizations, tenancy: p.Tenancy,
-		clock: b.Clock, ids: b.IDs, relay: relay{queue: b.Queue, log: b.Log}}
+		clock: b.Clock, ids: b.IDs, relay: relay{queue: b.Queue, log: b.Log},
+		keyCache: newKeyCache(p.KeyCacheTTL, b.Clock)}
 }
