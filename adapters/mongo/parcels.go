@@ -15,16 +15,27 @@ import (
 )
 
 // Parcels stores parcels in "parcels". The _id is derived from the natural key
-// (parcel.IDFor), so the key is unique by construction and tracking is an _id lookup.
+// (parcel.IDFor), so the key is unique by construction and tracking with a carrier is an _id
+// lookup. Tracking by the waybill number alone reads "waybills", whose _id is the number and
+// which lists the parcels that carry it (several carriers may use one number).
 type Parcels struct {
-	store *Store
-	coll  *mongo.Collection
+	store    *Store
+	coll     *mongo.Collection
+	waybills *mongo.Collection
 }
 
 var _ parcel.Repository = (*Parcels)(nil)
 
 // NewParcels returns the parcel repository.
-func NewParcels(s *Store) *Parcels { return &Parcels{store: s, coll: s.db.Collection(collParcels)} }
+func NewParcels(s *Store) *Parcels {
+	return &Parcels{store: s, coll: s.db.Collection(collParcels), waybills: s.db.Collection(collWaybills)}
+}
+
+// waybillDoc lists the parcels that carry one waybill number.
+type waybillDoc struct {
+	LogisticsNo string   `bson:"_id"`
+	ParcelIDs   []string `bson:"parcelIds"`
+}
 
 type parcelDoc struct {
 	ID            string                 `bson:"_id"`
@@ -71,11 +82,20 @@ func parcelFromDoc(d *parcelDoc) *parcel.Parcel {
 var errParcelNotFound = domain.NotFound("parcel")
 
 // Insert stores parcels with one unordered bulk insert: every parcel that can be stored is,
-// and the ones whose _id (natural key) exists come back as duplicates.
+// and the ones whose _id (natural key) exists come back as duplicates. Their waybill numbers
+// are indexed first, in one bulk write: an entry whose parcel was not stored (a crash between
+// the two) is a harmless hint, since a lookup reads the parcels it names.
 func (r *Parcels) Insert(ctx context.Context, ps []*parcel.Parcel) ([]parcel.InsertOutcome, error) {
 	outcomes := make([]parcel.InsertOutcome, len(ps))
 	if len(ps) == 0 {
 		return outcomes, nil
+	}
+	entries := make([]waybillEntry, len(ps))
+	for i, p := range ps {
+		entries[i] = waybillEntry{logisticsNo: p.LogisticsNo(), parcelID: p.ID()}
+	}
+	if err := r.indexWaybills(ctx, entries); err != nil {
+		return nil, err
 	}
 	docs := make([]any, len(ps))
 	for i, p := range ps {
@@ -107,14 +127,96 @@ func (r *Parcels) GetByKey(ctx context.Context, logisticsCode, logisticsNo strin
 	return r.Get(ctx, parcel.IDFor(strings.ToUpper(logisticsCode), logisticsNo))
 }
 
-// FindByLogisticsNo finds a waybill number across carriers. It uses the logisticsNo index; the
-// embedded store scans instead, so clients that know the carrier should name it.
-func (r *Parcels) FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]*parcel.Parcel, error) {
-	docs, err := r.find(ctx, bson.M{"logisticsNo": logisticsNo}, options.Find().SetLimit(20))
-	if err != nil {
-		return nil, err
+// waybillEntry says that a parcel carries a waybill number.
+type waybillEntry struct{ logisticsNo, parcelID string }
+
+// indexWaybills adds each parcel to the entry of its waybill number: one bulk write of _id
+// upserts however many parcels there are.
+func (r *Parcels) indexWaybills(ctx context.Context, entries []waybillEntry) error {
+	byNo := map[string][]string{}
+	var order []string
+	for _, e := range entries {
+		if _, seen := byNo[e.logisticsNo]; !seen {
+			order = append(order, e.logisticsNo)
+		}
+		byNo[e.logisticsNo] = append(byNo[e.logisticsNo], e.parcelID)
 	}
-	return parcelsFromDocs(docs), nil
+	models := make([]mongo.WriteModel, len(order))
+	for i, no := range order {
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": no}).SetUpsert(true).
+			SetUpdate(bson.M{"$addToSet": bson.M{"parcelIds": bson.M{"$each": byNo[no]}}})
+	}
+	_, err := r.waybills.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return internal(err, "index waybills")
+}
+
+// backfillWaybills indexes the waybill numbers of parcels stored before the index existed: once,
+// at the first start that finds parcels and no index, in batches of a thousand.
+func (r *Parcels) backfillWaybills(ctx context.Context) error {
+	if err := r.waybills.FindOne(ctx, bson.M{}).Err(); !errors.Is(err, mongo.ErrNoDocuments) {
+		return internal(err, "look at waybills") // nil: indexed already
+	}
+	cur, err := r.coll.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "logisticsNo": 1}))
+	if err != nil {
+		return internal(err, "read parcels to index their waybills")
+	}
+	defer cur.Close(ctx)
+	var batch []waybillEntry
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := r.indexWaybills(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	for cur.Next(ctx) {
+		var d struct {
+			ID          string `bson:"_id"`
+			LogisticsNo string `bson:"logisticsNo"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return internal(err, "read parcels to index their waybills")
+		}
+		batch = append(batch, waybillEntry{logisticsNo: d.LogisticsNo, parcelID: d.ID})
+		if len(batch) == 1000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return internal(err, "read parcels to index their waybills")
+	}
+	return flush()
+}
+
+// maxWaybillParcels bounds the parcels one waybill number is looked up for.
+const maxWaybillParcels = 20
+
+// FindByLogisticsNo finds a waybill number across carriers: the number's entry by _id, then
+// each parcel it names by _id.
+func (r *Parcels) FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]*parcel.Parcel, error) {
+	var w waybillDoc
+	err := r.waybills.FindOne(ctx, bson.M{"_id": logisticsNo}).Decode(&w)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, internal(err, "find waybill")
+	}
+	var out []*parcel.Parcel
+	for _, id := range w.ParcelIDs[:min(len(w.ParcelIDs), maxWaybillParcels)] {
+		p, err := r.Get(ctx, id)
+		if errors.Is(err, errParcelNotFound) {
+			continue // indexed, then not stored
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Update changes a parcel under optimistic concurrency.

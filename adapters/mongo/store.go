@@ -87,6 +87,7 @@ const (
 	collLines            = "rail_lines"
 	collDepartures       = "departures"
 	collBookings         = "bookings"
+	collWaybills         = "waybills"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -135,7 +136,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)
@@ -165,7 +166,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("indexes of %s: %w", coll, err)
 		}
 	}
-	return nil
+	return NewParcels(s).backfillWaybills(ctx)
 }
 
 // isDuplicateKey recognises a unique-index violation from an insert.

@@ -1,0 +1,104 @@
+package mongo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/domain/code"
+	"github.com/silkgate/silkgate/domain/parcel"
+)
+
+func testParcel(t *testing.T, carrier, no string) *parcel.Parcel {
+	t.Helper()
+	price := code.MustDecimal("19.99")
+	d := parcel.Draft{TradeMode: "9610", ExporterID: "org_exp", OrderNo: "O-" + no, EbpCode: "3301961Q43",
+		EbpName: "平台", LogisticsCode: carrier, LogisticsNo: no,
+		Consignee:          parcel.Consignee{Name: "Anna Kowalska", Country: "PL", City: "Warszawa", Address: "ul. Marszałkowska 1"},
+		DestinationCountry: "PL", Currency: "EUR",
+		Items: []parcel.DraftItem{{ItemNo: "TS-001", Gcode: "6109100022", Gname: "棉制针织T恤衫", Gmodel: "针织|棉100%",
+			Qty: code.MustDecimal("3"), Unit: "011", Price: &price, OriginCountry: "CN", BarCode: "无"}},
+		GrossWeightKg: code.MustDecimal("1.25"), NetWeightKg: code.MustDecimal("1")}
+	p, err := parcel.New(parcel.IDFor(carrier, no), d, time.Now().UTC(), "org_exp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Tracking by the waybill number alone reads the number's entry and the parcels it names, each
+// by _id: nothing scans, however many parcels are stored.
+func TestFindByLogisticsNoReadsByID(t *testing.T) {
+	ctx := context.Background()
+	s := mongotest.New(t)
+	parcels := mongo.NewParcels(s)
+	batch := []*parcel.Parcel{testParcel(t, "4206930001", "XY1"), testParcel(t, "4206930002", "XY1"), testParcel(t, "4206930001", "XY2")}
+	before := s.Commands().Snapshot()
+	if _, err := parcels.Insert(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := commandsSince(s, before); n != 2 {
+		t.Errorf("a batch insert costs %d store commands, want 2 (the waybill index and the parcels)", n)
+	}
+	// the same parcels again: duplicates, and the index is unchanged
+	if out, err := parcels.Insert(ctx, batch[:1]); err != nil || out[0] != parcel.Duplicate {
+		t.Fatalf("insert again: %v %v", out, err)
+	}
+
+	before = s.Commands().Snapshot()
+	found, err := parcels.FindByLogisticsNo(ctx, "XY1")
+	if err != nil || len(found) != 2 {
+		t.Fatalf("XY1: %d parcels, %v", len(found), err)
+	}
+	for k, n := range s.Commands().Snapshot() {
+		if n > before[k] && k.Filter != mongo.FilterID {
+			t.Errorf("tracking sent %s", k)
+		}
+	}
+	if found, err := parcels.FindByLogisticsNo(ctx, "NONE"); err != nil || len(found) != 0 {
+		t.Errorf("an unknown number: %v %v", found, err)
+	}
+
+	// An entry whose parcel was never stored (a crash between the two writes) is skipped.
+	if _, err := s.Database().Collection("waybills").UpdateOne(ctx, bson.M{"_id": "XY2"},
+		bson.M{"$addToSet": bson.M{"parcelIds": "pcl_missing"}}); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := parcels.FindByLogisticsNo(ctx, "XY2"); err != nil || len(found) != 1 {
+		t.Errorf("XY2: %d parcels, %v", len(found), err)
+	}
+}
+
+// Parcels stored before the waybill index existed are indexed at the next start.
+func TestWaybillsAreBackfilled(t *testing.T) {
+	ctx := context.Background()
+	s := mongotest.New(t)
+	if _, err := mongo.NewParcels(s).Insert(ctx, []*parcel.Parcel{testParcel(t, "4206930001", "XB1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Database().Collection("waybills").DeleteMany(ctx, bson.M{}); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := mongo.NewParcels(s).FindByLogisticsNo(ctx, "XB1"); len(found) != 0 {
+		t.Fatal("the index was not emptied")
+	}
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := mongo.NewParcels(s).FindByLogisticsNo(ctx, "XB1"); err != nil || len(found) != 1 {
+		t.Errorf("after the backfill: %d parcels, %v", len(found), err)
+	}
+}
+
+// commandsSince sums the store commands sent since before.
+func commandsSince(s *mongo.Store, before map[mongo.CommandKey]uint64) uint64 {
+	var n uint64
+	for k, c := range s.Commands().Snapshot() {
+		n += c - before[k]
+	}
+	return n
+}
