@@ -2,25 +2,37 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
-// Orgs stores organisations in the "orgs" collection.
+// Orgs stores organisations in the "orgs" collection. "org_codes" finds them by customs code or
+// USCC: its _id is the code, and it lists the organisations that were registered with it.
 type Orgs struct {
 	store *Store
 	coll  *mongo.Collection
+	codes *mongo.Collection
 }
 
 var _ party.OrgRepository = (*Orgs)(nil)
 
 // NewOrgs returns the organisation repository.
-func NewOrgs(s *Store) *Orgs { return &Orgs{store: s, coll: s.db.Collection(collOrgs)} }
+func NewOrgs(s *Store) *Orgs {
+	return &Orgs{store: s, coll: s.db.Collection(collOrgs), codes: s.db.Collection(collOrgCodes)}
+}
+
+// orgCodeDoc lists the organisations registered with one customs code or USCC.
+type orgCodeDoc struct {
+	Code   string   `bson:"_id"`
+	OrgIDs []string `bson:"orgIds"`
+}
 
 type contactDoc struct {
 	Name  string `bson:"name"`
@@ -80,7 +92,51 @@ func (r *Orgs) Create(ctx context.Context, o *party.Org) error {
 			Message: "an organisation with this USCC is already registered",
 			Fields:  []domain.FieldError{{Field: "uscc", Code: "org_exists", Message: "already registered"}}}
 	}
-	return internal(err, "create org")
+	if err != nil {
+		return internal(err, "create org")
+	}
+	return r.indexCodes(ctx, []*party.Org{o})
+}
+
+// indexCodes records the organisations' customs codes and USCCs in org_codes: one bulk write of
+// _id upserts. An entry left behind by a changed code is harmless: RegisteredCode reads the
+// organisations it names.
+func (r *Orgs) indexCodes(ctx context.Context, orgs []*party.Org) error {
+	var models []mongo.WriteModel
+	for _, o := range orgs {
+		for _, code := range []string{o.CustomsCode(), o.USCC()} {
+			if code != "" {
+				models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": code}).SetUpsert(true).
+					SetUpdate(bson.M{"$addToSet": bson.M{"orgIds": o.ID()}}))
+			}
+		}
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	_, err := r.codes.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return internal(err, "index org codes")
+}
+
+// backfillCodes indexes the codes of organisations stored before org_codes existed: once, at
+// the first start that finds organisations and no index.
+func (r *Orgs) backfillCodes(ctx context.Context) error {
+	if err := r.codes.FindOne(ctx, bson.M{}).Err(); !errors.Is(err, mongo.ErrNoDocuments) {
+		return internal(err, "look at org codes") // nil: indexed already
+	}
+	cur, err := r.coll.Find(ctx, bson.M{})
+	if err != nil {
+		return internal(err, "read orgs to index their codes")
+	}
+	var docs []orgDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return internal(err, "read orgs to index their codes")
+	}
+	orgs := make([]*party.Org, len(docs))
+	for i := range docs {
+		orgs[i] = orgFromDoc(&docs[i])
+	}
+	return r.indexCodes(ctx, orgs)
 }
 
 // Get loads one organisation by id.
@@ -88,9 +144,13 @@ func (r *Orgs) Get(ctx context.Context, id string) (*party.Org, error) {
 	return getByID(ctx, r.coll, id, errOrgNotFound, orgFromDoc)
 }
 
-// Update changes an organisation under optimistic concurrency.
+// Update changes an organisation under optimistic concurrency; a new customs code is indexed.
 func (r *Orgs) Update(ctx context.Context, id string, change func(*party.Org) error) (*party.Org, error) {
-	return updateVersioned(ctx, r.store, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
+	o, err := updateVersioned(ctx, r.store, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
+	if err != nil {
+		return nil, err
+	}
+	return o, r.indexCodes(ctx, []*party.Org{o})
 }
 
 // List returns organisations newest first.
@@ -123,11 +183,28 @@ func (r *Orgs) List(ctx context.Context, f party.OrgFilter) ([]*party.Org, strin
 }
 
 // RegisteredCode reports whether an organisation with this customs code or USCC is registered:
-// the simulated customs authority's view of who may appear on a filing.
+// the simulated customs authority's view of who may appear on a filing. It reads the code's
+// entry in org_codes and the organisations it names, each by _id.
 func (r *Orgs) RegisteredCode(ctx context.Context, code string) (bool, error) {
-	n, err := r.coll.CountDocuments(ctx, bson.M{"$or": bson.A{bson.M{"customsCode": code}, bson.M{"uscc": code}}})
+	var entry orgCodeDoc
+	err := r.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&entry)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
 	if err != nil {
 		return false, internal(err, "find org by code")
 	}
-	return n > 0, nil
+	for _, id := range entry.OrgIDs {
+		o, err := r.Get(ctx, id)
+		if errors.Is(err, errOrgNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if o.CustomsCode() == code || o.USCC() == code {
+			return true, nil
+		}
+	}
+	return false, nil
 }

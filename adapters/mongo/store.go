@@ -88,6 +88,7 @@ const (
 	collDepartures       = "departures"
 	collBookings         = "bookings"
 	collWaybills         = "waybills"
+	collOrgCodes         = "org_codes"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -136,7 +137,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)
@@ -165,6 +166,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		if _, err := iv.CreateMany(ctx, missing); err != nil {
 			return fmt.Errorf("indexes of %s: %w", coll, err)
 		}
+	}
+	if err := NewOrgs(s).backfillCodes(ctx); err != nil {
+		return err
 	}
 	return NewParcels(s).backfillWaybills(ctx)
 }

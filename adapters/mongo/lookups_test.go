@@ -11,6 +11,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
 	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/parcel"
+	"github.com/silkgate/silkgate/domain/party"
 )
 
 func testParcel(t *testing.T, carrier, no string) *parcel.Parcel {
@@ -101,4 +102,41 @@ func commandsSince(s *mongo.Store, before map[mongo.CommandKey]uint64) uint64 {
 		n += c - before[k]
 	}
 	return n
+}
+
+// The simulated authority's party check reads by _id only, and follows a changed customs code.
+func TestRegisteredCodeReadsByID(t *testing.T) {
+	ctx := context.Background()
+	s := mongotest.New(t)
+	orgs := mongo.NewOrgs(s)
+	o, err := party.NewOrg("org_exp", party.KindExporter, party.OrgFields{Name: "出口商", USCC: "91420600MA4F2K7Q1L", CustomsCode: "4206360A21"}, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := orgs.Create(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Commands().Snapshot()
+	for code, want := range map[string]bool{"4206360A21": true, "91420600MA4F2K7Q1L": true, "4206360A22": false} {
+		if got, err := orgs.RegisteredCode(ctx, code); err != nil || got != want {
+			t.Errorf("%s: %v %v, want %v", code, got, err, want)
+		}
+	}
+	for k, n := range s.Commands().Snapshot() {
+		if n > before[k] && k.Filter != mongo.FilterID {
+			t.Errorf("the party check sent %s", k)
+		}
+	}
+	newCode := "4206360B99"
+	if _, err := orgs.Update(ctx, o.ID(), func(o *party.Org) error {
+		return o.Patch(party.OrgPatch{CustomsCode: &newCode}, time.Now().UTC())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := orgs.RegisteredCode(ctx, newCode); !got {
+		t.Error("the new customs code is not registered")
+	}
+	if got, _ := orgs.RegisteredCode(ctx, "4206360A21"); got {
+		t.Error("the old customs code is still registered")
+	}
 }
