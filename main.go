@@ -68,6 +68,7 @@ type Main struct {
 	embeddedRedis *redisadapter.Embedded
 	store         *mongo.Store
 	rdb           *goredis.Client
+	queue         *redisadapter.Queue
 	// The use cases, one per context, and the background work that ties them together.
 	Parties  *app.Parties
 	Parcels  *app.Parcels
@@ -137,6 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	queue := redisadapter.NewQueue(m.rdb, cfg.Queue)
+	m.queue = queue
 	orgs := mongo.NewOrgs(store)
 	gateway, err := m.customsGateway(queue, orgs)
 	if err != nil {

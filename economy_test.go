@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+)
+
+// storeCounts is a snapshot of the service's store commands and queue tasks.
+type storeCounts struct {
+	commands map[mongo.CommandKey]uint64
+	tasks    map[string]uint64
+}
+
+func (s *service) counts() storeCounts {
+	return storeCounts{commands: s.main.store.Commands().Snapshot(), tasks: s.main.queue.Tasks()}
+}
+
+// published counts the distinct events of one type on the service's event stream (delivery is
+// at least once: an event may stand there twice): how the economy tests see work finish without
+// sending store commands of their own, as polling the API would.
+func (s *service) published(eventType string) int {
+	s.t.Helper()
+	entries, err := s.main.rdb.XRange(context.Background(), s.main.cfg.Queue+":events", "-", "+").Result()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	seen := map[any]bool{}
+	for _, e := range entries {
+		if e.Values["type"] == eventType {
+			seen[e.Values["id"]] = true
+		}
+	}
+	return len(seen)
+}
+
+// quiet waits until the service has sent no store command for a second: the background work a
+// request started is over.
+func (s *service) quiet() storeCounts {
+	s.t.Helper()
+	last, since := s.counts(), time.Now()
+	eventuallyWithin(s.t, 120, "the service falls quiet", func() bool {
+		now := s.counts()
+		if !maps(now.commands, last.commands) || !maps(now.tasks, last.tasks) {
+			last, since = now, time.Now()
+			return false
+		}
+		return time.Since(since) > time.Second
+	})
+	return last
+}
+
+func maps[K comparable](a, b map[K]uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// costs is what happened between two snapshots, per unit of work.
+type costs struct {
+	units    int
+	commands map[mongo.CommandKey]uint64
+	tasks    map[string]uint64
+}
+
+func costsBetween(before, after storeCounts, units int) costs {
+	c := costs{units: units, commands: map[mongo.CommandKey]uint64{}, tasks: map[string]uint64{}}
+	for k, n := range after.commands {
+		if d := n - before.commands[k]; d > 0 {
+			c.commands[k] = d
+		}
+	}
+	for k, n := range after.tasks {
+		if d := n - before.tasks[k]; d > 0 {
+			c.tasks[k] = d
+		}
+	}
+	return c
+}
+
+func (c costs) perUnit(n uint64) float64 { return float64(n) / float64(c.units) }
+
+func (c costs) storeCommands() (all, scans uint64) {
+	for k, n := range c.commands {
+		all += n
+		if k.Filter == mongo.FilterOther {
+			scans += n
+		}
+	}
+	return all, scans
+}
+
+func (c costs) queueTasks() (all uint64) {
+	for _, n := range c.tasks {
+		all += n
+	}
+	return all
+}
+
+// table prints the costs per unit, most first.
+func (c costs) table() string {
+	var b strings.Builder
+	keys := make([]mongo.CommandKey, 0, len(c.commands))
+	for k := range c.commands {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return c.commands[keys[i]] > c.commands[keys[j]] })
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %-14s %-18s %-5s %7.2f\n", k.Command, k.Collection, k.Filter, c.perUnit(c.commands[k]))
+	}
+	types := make([]string, 0, len(c.tasks))
+	for t := range c.tasks {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		fmt.Fprintf(&b, "  task %-28s %7.2f\n", t, c.perUnit(c.tasks[t]))
+	}
+	return b.String()
+}
+
+// The customs pipeline's store economy: 100 inventory lists from draft to released, parcels
+// following, with the simulated authority answering at once. Every command is counted by the
+// driver's command monitor; the figures per list do not depend on the machine.
+func TestCustomsPipelineStoreEconomy(t *testing.T) {
+	const lists = 100
+	s := startService(t, map[string]string{
+		"SILKGATE_SIM_STEP": "1ms", "SILKGATE_SIM_REVIEW_SHARE": "0", "SILKGATE_SIM_INSPECTION_SHARE": "0",
+		"SILKGATE_SIM_DUPLICATE_RATE": "0", "SILKGATE_SIM_REORDER_RATE": "0",
+		"SILKGATE_RECONCILE_INTERVAL": "1h", // the reconciler is measured on its own
+	})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	batch := make([]any, lists)
+	for i := range batch {
+		batch[i] = parcelBody(fmt.Sprintf("XYE%04d", i))
+	}
+	res := s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+	var parcelIDs []string
+	for _, r := range res["results"].([]any) {
+		parcelIDs = append(parcelIDs, r.(map[string]any)["id"].(string))
+	}
+	before := s.quiet()
+
+	ids := s.declare(exp.key, parcelIDs...)
+	s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": ids}), 202)
+	eventuallyWithin(t, 300, "every list is released and its parcel follows", func() bool {
+		return s.published("parcel.released") == lists
+	})
+	after := s.quiet()
+	c := costsBetween(before, after, lists)
+	all, scans := c.storeCommands()
+	t.Logf("per inventory list, create → released (%d lists): %.2f store commands (%.2f scans), %.2f queue tasks\n%s",
+		lists, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
+	if scans > 0 {
+		t.Errorf("the pipeline scanned: %.2f commands per list with a filter other than an exact _id", c.perUnit(scans))
+	}
+}
