@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
@@ -46,7 +47,15 @@ type Simulator struct {
 	queue      app.Queue
 	registered PartyCheck
 	log        *slog.Logger
+	// known remembers, for a while, the codes found registered: customs' registry of firms
+	// changes rarely, and a filing names the same few parties again and again. A code found
+	// unregistered is asked again every time, so a firm registered a moment ago is not refused.
+	knownMu sync.Mutex
+	known   map[string]time.Time // code → until when it is taken as registered
 }
+
+// registeredFor is how long a code found registered is not asked again.
+const registeredFor = time.Minute
 
 var _ app.CustomsGateway = (*Simulator)(nil)
 
@@ -55,7 +64,29 @@ func NewSimulator(cfg SimulatorConfig, queue app.Queue, registered PartyCheck, l
 	if cfg.District == "" {
 		cfg.District = "4700"
 	}
-	return &Simulator{cfg: cfg, queue: queue, registered: registered, log: log}
+	return &Simulator{cfg: cfg, queue: queue, registered: registered, log: log, known: map[string]time.Time{}}
+}
+
+// isRegistered asks the party check, or remembers its recent yes.
+func (s *Simulator) isRegistered(ctx context.Context, code string) (bool, error) {
+	now := time.Now()
+	s.knownMu.Lock()
+	until, ok := s.known[code]
+	s.knownMu.Unlock()
+	if ok && now.Before(until) {
+		return true, nil
+	}
+	yes, err := s.registered(ctx, code)
+	if err != nil || !yes {
+		return false, err
+	}
+	s.knownMu.Lock()
+	if len(s.known) >= 10_000 {
+		clear(s.known)
+	}
+	s.known[code] = now.Add(registeredFor)
+	s.knownMu.Unlock()
+	return true, nil
 }
 
 // receipt is one planned answer: a whole receipt document and when customs "sends" it.
@@ -229,7 +260,7 @@ func (s *Simulator) judgeInventory(ctx context.Context, h ceb.InventoryHead, lin
 		if s.registered == nil {
 			break
 		}
-		ok, err := s.registered(ctx, party.code)
+		ok, err := s.isRegistered(ctx, party.code)
 		if err != nil {
 			return "", err
 		}

@@ -202,3 +202,41 @@ func TestSimulatorAnswersASchemaErrorWithCEB900(t *testing.T) {
 		t.Errorf("schema error answered with %+v", rs)
 	}
 }
+
+// The simulated authority asks who is registered once for a while per code, but asks again
+// about a code it found unregistered: a firm registered a moment later is not refused.
+func TestSimulatorRemembersRegisteredParties(t *testing.T) {
+	asked := map[string]int{}
+	registered := false
+	check := func(_ context.Context, code string) (bool, error) {
+		asked[code]++
+		return registered, nil
+	}
+	sim := NewSimulator(SimulatorConfig{Seed: 1}, &capture{}, check, nil)
+	send := func() {
+		t.Helper()
+		if err := sim.Send(context.Background(), inventoryMessage(t, "8518300000", "1", "5", "5")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send()
+	send()
+	for code, n := range asked {
+		if n != 2 {
+			t.Errorf("an unregistered code %s was asked %d times in two filings, want 2", code, n)
+		}
+	}
+	registered = true
+	clear(asked)
+	send()
+	send()
+	send()
+	if len(asked) == 0 {
+		t.Fatal("the party check was not asked")
+	}
+	for code, n := range asked {
+		if n != 1 {
+			t.Errorf("a registered code %s was asked %d times in three filings, want 1", code, n)
+		}
+	}
+}
