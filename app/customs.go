@@ -24,6 +24,8 @@ type Customs struct {
 	ids          IDs
 	log          *slog.Logger
 	relay        relay
+	// filedUnder remembers which declaration a guid was filed under.
+	filedUnder *boundedMap[string, string]
 }
 
 // CustomsPorts are what Customs run on.
@@ -43,7 +45,8 @@ func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
 		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, queue: b.Queue, clock: b.Clock,
-		ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log}}
+		ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log},
+		filedUnder: newBoundedMap[string, string](100_000)}
 }
 
 var notFoundDeclaration = domain.NotFound("declaration")

@@ -38,7 +38,7 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 	}
 	ids := make([]string, len(receipts))
 	for i, r := range receipts {
-		d, err := c.declarations.FindByGUID(ctx, strings.ToUpper(r.GUID))
+		id, err := c.declarationOf(ctx, strings.ToUpper(r.GUID))
 		if isNotFound(err) {
 			return nil, &domain.Error{Kind: domain.KindNotFound, Code: "unknown_guid",
 				Message: "no declaration was filed under guid " + r.GUID,
@@ -47,7 +47,7 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 		if err != nil {
 			return nil, err
 		}
-		ids[i] = d.ID()
+		ids[i] = id
 	}
 	now := c.clock.Now()
 	out := make([]ReceiptResult, len(receipts))
@@ -189,4 +189,17 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 		return nil
 	}
 	return err
+}
+
+// declarationOf finds the declaration filed under guid. A guid never changes its declaration,
+// so the answer is remembered: receipts of filings seen lately cost no store read to place.
+func (c *Customs) declarationOf(ctx context.Context, guid string) (string, error) {
+	if id, ok := c.filedUnder.get(guid); ok {
+		return id, nil
+	}
+	id, err := c.declarations.IDByGUID(ctx, guid)
+	if err == nil {
+		c.filedUnder.put(guid, id)
+	}
+	return id, err
 }

@@ -126,6 +126,9 @@ func (c *Customs) SendDeclaration(ctx context.Context, id string) error {
 	if !d.AwaitingCustoms() {
 		return nil
 	}
+	for _, guid := range append(d.HeadGUIDs(), d.GUID()) {
+		c.filedUnder.put(guid, d.ID()) // the receipts will name it
+	}
 	if err := c.gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()}); err != nil {
 		return err
 	}

@@ -222,17 +222,26 @@ func (r *Declarations) Update(ctx context.Context, id string, change func(*custo
 
 // FindByGUID finds the declaration filed under guid: two _id lookups.
 func (r *Declarations) FindByGUID(ctx context.Context, guid string) (*customs.Declaration, error) {
+	id, err := r.IDByGUID(ctx, guid)
+	if err != nil {
+		return nil, err
+	}
+	return r.Get(ctx, id)
+}
+
+// IDByGUID finds the id of the declaration filed under guid: one _id lookup.
+func (r *Declarations) IDByGUID(ctx context.Context, guid string) (string, error) {
 	var m struct {
 		DeclarationID string `bson:"declarationId"`
 	}
 	err := r.guids.FindOne(ctx, bson.M{"_id": guid}).Decode(&m)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errDeclarationNotFound
+		return "", errDeclarationNotFound
 	}
 	if err != nil {
-		return nil, internal(err, "find guid")
+		return "", internal(err, "find guid")
 	}
-	return r.Get(ctx, m.DeclarationID)
+	return m.DeclarationID, nil
 }
 
 // List returns declarations newest first, with the (createdAt, _id) cursor of Parcels.List.

@@ -351,6 +351,9 @@ type Repository interface {
 	// id mapping whose _id is the guid (written, unique, before the declaration is updated with
 	// the guid at Submit), not a scan of the declarations.
 	FindByGUID(ctx context.Context, guid string) (*Declaration, error)
+	// IDByGUID is FindByGUID's first half: the id of the declaration filed under guid, by one
+	// _id lookup of the mapping, without reading the declaration.
+	IDByGUID(ctx context.Context, guid string) (string, error)
 	// ReleasedInventory returns the exporter's inventory lists released (ReleasedAt) in
 	// [from, to) and still released or cleared — the candidates GroupForSummary picks from.
 	ReleasedInventory(ctx context.Context, exporterID string, from, to time.Time) ([]*Declaration, error)
