@@ -42,9 +42,11 @@ func ids(slots []rail.Slot) []string {
 	return out
 }
 
-func TestDepartureCapacityOperations(t *testing.T) {
+func TestDepartureCapacityOperations(t *testing.T) { mongotest.Run(t, testDepartureCapacityOperations) }
+
+func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	deps := mongo.NewDepartures(mongotest.New(t))
+	deps := mongo.NewDepartures(s)
 	d := newDeparture(t, deps, 6)
 	id := d.ID()
 
@@ -148,8 +150,12 @@ func TestDepartureCapacityOperations(t *testing.T) {
 }
 
 func TestConcurrentReservationsNeverOversell(t *testing.T) {
+	mongotest.Run(t, testConcurrentReservationsNeverOversell)
+}
+
+func testConcurrentReservationsNeverOversell(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	deps := mongo.NewDepartures(mongotest.New(t))
+	deps := mongo.NewDepartures(s)
 	d := newDeparture(t, deps, 110)
 	var wg sync.WaitGroup
 	granted := make([]bool, 200)
@@ -186,9 +192,10 @@ func TestConcurrentReservationsNeverOversell(t *testing.T) {
 	}
 }
 
-func TestBookingsRepository(t *testing.T) {
+func TestBookingsRepository(t *testing.T) { mongotest.Run(t, testBookingsRepository) }
+
+func testBookingsRepository(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	s := mongotest.New(t)
 	bookings := mongo.NewBookings(s)
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	mk := func(id, exporter string) *rail.Booking {
