@@ -312,26 +312,28 @@ func (r *Departures) find(ctx context.Context, filter bson.M, opts *options.Find
 }
 
 // capacityOp runs one conditional single-document update of a departure's capacity fields and
-// reports whether it matched. cond is the filter's condition in Go: the embedded store answers
-// a filter on anything besides _id by scanning the collection, so there the departure's lock
-// (held by every read-change-write of the document in this, its only, process) guards a read,
-// cond, and a write by _id instead; the document read is returned too (nil on MongoDB), as it
-// stood before the update, so that callers need not read it again.
-func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*departureDoc) bool) (bool, *departureDoc, error) {
+// reports whether it matched. filter is the condition as MongoDB applies it, in the update;
+// cond is the same condition as the domain states it (rail.Departure.CanReserve and the like),
+// applied instead on the embedded store, which answers a filter on anything besides _id by
+// scanning the collection: there the departure's lock (held by every read-change-write of the
+// document in this, its only, process) guards a read, cond, and a write by _id. The departure
+// read is returned too (nil on MongoDB), as it stood before the update, so that callers need
+// not read it again.
+func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*rail.Departure) bool) (bool, *rail.Departure, error) {
 	set, _ := update["$set"].(bson.M)
 	if set == nil {
 		set = bson.M{}
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
-	var before *departureDoc
+	var before *rail.Departure
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
-		var err error
-		if before, err = loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound); err != nil {
+		doc, err := loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound)
+		if err != nil {
 			return false, nil, err
 		}
-		if !cond(before) {
+		if before = departureFromDoc(doc); !cond(before) {
 			return false, before, nil
 		}
 		filter = bson.M{}
@@ -345,17 +347,18 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 }
 
 // current is the departure as capacityOp read it, or as it is now when it read nothing.
-func (r *Departures) current(ctx context.Context, id string, read *departureDoc) (*rail.Departure, error) {
+func (r *Departures) current(ctx context.Context, id string, read *rail.Departure) (*rail.Departure, error) {
 	if read != nil {
-		return departureFromDoc(read), nil
+		return read, nil
 	}
 	return r.Get(ctx, id)
 }
 
-// Reserve makes s's booking a holder if its load fits (rail.DepartureRepository).
+// Reserve makes s's booking a holder if the departure admits it (rail.Departure.CanReserve;
+// rail.DepartureRepository spells the filter out).
 func (r *Departures) Reserve(ctx context.Context, departureID string, s rail.Slot, fromWaitlist bool) (bool, error) {
-	if s.TEU < 0 || s.Kg < 0 {
-		return false, domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	if err := rail.CheckAmount(s.TEU, s.Kg); err != nil {
+		return false, err // the filter below would take a negative amount as fitting
 	}
 	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	filter := bson.M{
@@ -373,14 +376,8 @@ func (r *Departures) Reserve(ctx context.Context, departureID string, s rail.Slo
 	} else {
 		filter["waitlistedTeu"] = 0
 	}
-	ok, read, err := r.capacityOp(ctx, departureID, filter, update, func(d *departureDoc) bool {
-		_, isHeld := d.Holds[s.Booking]
-		_, isWaiting := d.Waiting[s.Booking]
-		queued := d.WaitlistedTEU == 0
-		if fromWaitlist {
-			queued = isWaiting
-		}
-		return d.Status == rail.DepartureScheduled && d.FreeTEU >= s.TEU && d.FreeKg >= s.Kg && !isHeld && queued
+	ok, read, err := r.capacityOp(ctx, departureID, filter, update, func(d *rail.Departure) bool {
+		return d.CanReserve(s, fromWaitlist)
 	})
 	if err != nil || ok {
 		return ok, err
@@ -398,26 +395,22 @@ func (r *Departures) Release(ctx context.Context, departureID string, s rail.Slo
 	_, _, err := r.capacityOp(ctx, departureID, bson.M{held: bson.M{"$exists": true}}, bson.M{
 		"$inc":   bson.M{"confirmedTeu": -s.TEU, "freeTeu": s.TEU, "cargoKg": -s.Kg, "freeKg": s.Kg},
 		"$unset": bson.M{held: ""},
-	}, func(d *departureDoc) bool { _, ok := d.Holds[s.Booking]; return ok })
+	}, func(d *rail.Departure) bool { return d.HeldBy(s.Booking) })
 	return err
 }
 
-// Waitlist queues s and returns the capacity as it stood.
+// Waitlist queues s (rail.Departure.CanWaitlist) and returns the capacity as it stood.
 func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (rail.Capacity, error) {
 	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	ok, read, err := r.capacityOp(ctx, departureID,
 		bson.M{"status": rail.DepartureScheduled, waiting: bson.M{"$exists": false}, held: bson.M{"$exists": false}},
 		bson.M{"$inc": bson.M{"waitlistedTeu": s.TEU}, "$set": bson.M{waiting: slotText(s)}},
-		func(d *departureDoc) bool {
-			_, isHeld := d.Holds[s.Booking]
-			_, isWaiting := d.Waiting[s.Booking]
-			return d.Status == rail.DepartureScheduled && !isHeld && !isWaiting
-		})
+		func(d *rail.Departure) bool { return d.CanWaitlist(s) })
 	if err != nil {
 		return rail.Capacity{}, err
 	}
 	if ok && read != nil {
-		return departureFromDoc(read).Capacity(), nil // joining the list changes no capacity
+		return read.Capacity(), nil // joining the list changes no capacity
 	}
 	d, err := r.current(ctx, departureID, read)
 	switch {
@@ -435,7 +428,7 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.
 	_, _, err := r.capacityOp(ctx, departureID, bson.M{waiting: bson.M{"$exists": true}}, bson.M{
 		"$inc":   bson.M{"waitlistedTeu": -s.TEU},
 		"$unset": bson.M{waiting: ""},
-	}, func(d *departureDoc) bool { _, ok := d.Waiting[s.Booking]; return ok })
+	}, func(d *rail.Departure) bool { return d.Waiting(s.Booking) })
 	return err
 }
 

@@ -153,11 +153,12 @@ func (c Capacity) FreeKg() int64 { return c.MaxCargoKg - c.CargoKg }
 func Fits(c Capacity, teu int, kg int64) bool { return CheckFits(c, teu, kg) == nil }
 
 // CheckFits is Fits with the reason: Conflict departure_full (TEU) or departure_over_weight
-// (cargo mass); Invalid for a negative amount.
+// (cargo mass); Invalid for a negative amount (CheckAmount).
 func CheckFits(c Capacity, teu int, kg int64) error {
+	if err := CheckAmount(teu, kg); err != nil {
+		return err
+	}
 	switch {
-	case teu < 0 || kg < 0:
-		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
 	case teu > c.FreeTEU():
 		return domain.Errorf(domain.KindConflict, "departure_full",
 			"the train has %d TEU free, the booking needs %d", max(c.FreeTEU(), 0), teu)
@@ -166,6 +167,35 @@ func CheckFits(c Capacity, teu int, kg int64) error {
 			"the train can take %d kg more, the booking weighs %d kg", max(c.FreeKg(), 0), kg)
 	}
 	return nil
+}
+
+// CheckAmount refuses a negative amount of capacity (Invalid invalid_amount): a slot's TEU and
+// kg are what it takes, never what it gives back.
+func CheckAmount(teu int, kg int64) error {
+	if teu < 0 || kg < 0 {
+		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	}
+	return nil
+}
+
+// CanReserve reports whether s's booking may become a holder of the departure now: the departure
+// is scheduled, the booking holds nothing yet, its load fits what is free (Fits), and it keeps
+// its turn — a new booking (fromWaitlist false) only while nobody waits, a promotion only for a
+// booking on the waiting list. It is the rule DepartureRepository.Reserve applies in one atomic
+// step.
+func (d *Departure) CanReserve(s Slot, fromWaitlist bool) bool {
+	inTurn := d.waitlistedTEU == 0
+	if fromWaitlist {
+		inTurn = d.Waiting(s.Booking)
+	}
+	return d.status == DepartureScheduled && !d.HeldBy(s.Booking) && inTurn && Fits(d.capacity, s.TEU, s.Kg)
+}
+
+// CanWaitlist reports whether s's booking may join the waiting list: the departure is scheduled
+// and the booking neither holds capacity nor waits already. It is the rule
+// DepartureRepository.Waitlist applies in one atomic step.
+func (d *Departure) CanWaitlist(s Slot) bool {
+	return d.status == DepartureScheduled && !d.HeldBy(s.Booking) && !d.Waiting(s.Booking)
 }
 
 // DepartureInput is what the operator gives for a departure; zero fields take the defaults:
@@ -505,7 +535,10 @@ type DepartureFilter struct {
 //	        $set: {"holds.<booking>": slot}
 //	        (promotion: $unset: {"waiting.<booking>"}, $inc: {waitlistedTeu: -teu})}
 //
-// so the filter is Fits(capacity, teu, kg), the invariant of Capacity holds at every moment, and
+// so the filter is Departure.CanReserve (and Fits(capacity, teu, kg) within it) spelled for the
+// store, which applies no other rule: a store that checks the condition itself (the embedded
+// one, under a lock) calls CanReserve and CanWaitlist. The invariant of Capacity holds at every
+// moment, and
 // each booking is counted at most once: every operation is idempotent by booking id, which makes
 // the booking saga (booking document, then departure, then booking again) safe to repeat after a
 // crash. Each operation also stamps capacityChangedAt, which the reconciler uses to find
