@@ -357,15 +357,17 @@ func (a *App) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure, 
 	if !waiting && !b.AllowWaitlist() && !rail.Fits(dep.Capacity(), b.TEU(), b.GrossKg()) {
 		return a.refuse(ctx, dep, b) // it cannot be had now, and the booker does not wait
 	}
-	free, err := a.Rail.Departures.Waitlist(ctx, dep.ID(), slot)
+	stood, queued, err := a.Rail.Departures.Waitlist(ctx, dep.ID(), slot)
 	if err != nil {
-		if domain.CodeOf(err) == "booking_closed" {
-			if derr := a.Rail.Bookings.DeleteRequested(ctx, id); derr != nil {
-				return nil, derr
-			}
-		}
 		return nil, err
 	}
+	if !queued { // the departure takes no one now
+		if err := a.Rail.Bookings.DeleteRequested(ctx, id); err != nil {
+			return nil, err
+		}
+		return nil, stood.ErrClosed()
+	}
+	free := stood.Capacity()
 	if b.AllowWaitlist() {
 		waiting, err := a.Rail.Bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(slot.At, actor) })
 		switch {

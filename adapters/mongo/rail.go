@@ -399,27 +399,21 @@ func (r *Departures) Release(ctx context.Context, departureID string, s rail.Slo
 	return err
 }
 
-// Waitlist queues s (rail.Departure.CanWaitlist) and returns the capacity as it stood.
-func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (rail.Capacity, error) {
+// Waitlist queues s (rail.Departure.CanWaitlist); see rail.DepartureRepository.
+func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (*rail.Departure, bool, error) {
 	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	ok, read, err := r.capacityOp(ctx, departureID,
 		bson.M{"status": rail.DepartureScheduled, waiting: bson.M{"$exists": false}, held: bson.M{"$exists": false}},
 		bson.M{"$inc": bson.M{"waitlistedTeu": s.TEU}, "$set": bson.M{waiting: slotText(s)}},
 		func(d *rail.Departure) bool { return d.CanWaitlist(s) })
 	if err != nil {
-		return rail.Capacity{}, err
-	}
-	if ok && read != nil {
-		return read.Capacity(), nil // joining the list changes no capacity
+		return nil, false, err
 	}
 	d, err := r.current(ctx, departureID, read)
-	switch {
-	case err != nil:
-		return rail.Capacity{}, err
-	case ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking):
-		return d.Capacity(), nil
+	if err != nil {
+		return nil, false, err
 	}
-	return rail.Capacity{}, domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.Status())
+	return d, ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking), nil
 }
 
 // Unwaitlist takes s's booking off the waiting list.

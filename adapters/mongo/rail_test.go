@@ -84,10 +84,10 @@ func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 		t.Fatal("4 TEU reserved with 2 free")
 	}
 	for range 2 {
-		free, err := deps.Waitlist(ctx, id, b2)
+		stood, queued, err := deps.Waitlist(ctx, id, b2)
 		must(err)
-		if free.FreeTEU() != 2 {
-			t.Fatalf("waitlisting reports %d TEU free, want 2", free.FreeTEU())
+		if free := stood.Capacity().FreeTEU(); free != 2 || !queued {
+			t.Fatalf("waitlisting reports %d TEU free, queued %v; want 2, true", free, queued)
 		}
 	}
 	check("b2 waits", 4, 4, []string{"b1"}, []string{"b2"})
@@ -106,8 +106,9 @@ func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 	check("b2 promoted", 4, 0, []string{"b2"}, nil)
 	must(deps.Unwaitlist(ctx, id, b2))
 	check("unwaitlisting a holder changes nothing", 4, 0, []string{"b2"}, nil)
-	_, err := deps.Waitlist(ctx, id, b2)
-	must(err)
+	if _, queued, err := deps.Waitlist(ctx, id, b2); err != nil || !queued {
+		t.Fatalf("a holder waitlisted: queued %v, %v", queued, err)
+	}
 	check("waitlisting a holder changes nothing", 4, 0, []string{"b2"}, nil)
 	got, _ := deps.Get(ctx, id)
 	if h := got.Holders()[0]; h.TEU != 4 || h.Kg != 40_000 || h.At.IsZero() {
@@ -127,8 +128,8 @@ func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 	if reserve(slot("b5", 0), false) {
 		t.Fatal("reserved on a departed train")
 	}
-	if _, err := deps.Waitlist(ctx, id, slot("b5", 2)); err == nil {
-		t.Fatal("waitlisted on a departed train")
+	if stood, queued, err := deps.Waitlist(ctx, id, slot("b5", 2)); err != nil || queued || stood.Status() != rail.DepartureDeparted {
+		t.Fatalf("waitlisting on a departed train: queued %v, %v", queued, err)
 	}
 
 	// The reconciler's mark: set by every capacity change, cleared only if nothing moved since.

@@ -308,13 +308,19 @@ func (d *Departure) BookingWindowOpen(at time.Time) error {
 	closed := func(msg string) error { return domain.Errorf(domain.KindInvalid, "booking_closed", "%s", msg) }
 	switch {
 	case d.status != DepartureScheduled:
-		return closed("the departure is " + string(d.status))
+		return d.ErrClosed()
 	case at.Before(d.bookingOpensAt):
 		return closed("booking opens at " + d.bookingOpensAt.Format(time.RFC3339))
 	case !at.Before(d.cutoffAt):
 		return closed("booking closed at " + d.cutoffAt.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// ErrClosed is the answer to a booking the departure no longer takes because of its status
+// (Invalid booking_closed, "the departure is departed").
+func (d *Departure) ErrClosed() error {
+	return domain.Errorf(domain.KindInvalid, "booking_closed", "the departure is %s", d.status)
 }
 
 // RecordEvent adds a reported movement (see CheckNextEvent for the legal order). departed
@@ -562,10 +568,11 @@ type DepartureRepository interface {
 	Reserve(ctx context.Context, departureID string, s Slot, fromWaitlist bool) (bool, error)
 	// Release gives back what s's booking holds; nothing happens if it holds nothing.
 	Release(ctx context.Context, departureID string, s Slot) error
-	// Waitlist puts s on the waiting list and returns the capacity as it stood then; nothing
-	// happens if its booking is on the list or holds capacity already. A departure that is not
-	// scheduled takes no one (booking_closed).
-	Waitlist(ctx context.Context, departureID string, s Slot) (Capacity, error)
+	// Waitlist puts s on the waiting list if the departure takes it (CanWaitlist). It returns the
+	// departure as it stood then (joining the list changes no capacity) and whether s's booking
+	// is queued or holds capacity, now or already; false: the departure takes no one (it is not
+	// scheduled) and nothing changed. A missing departure is a NotFound error.
+	Waitlist(ctx context.Context, departureID string, s Slot) (*Departure, bool, error)
 	// Unwaitlist takes s's booking off the waiting list; nothing happens if it is not on it.
 	Unwaitlist(ctx context.Context, departureID string, s Slot) error
 	// Unsettled lists departures whose capacity changed before the given time and that were not

@@ -209,6 +209,9 @@ func TestBookingWindowOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantKindCode(t, "cancelled", d.BookingWindowOpen(cst(2024, 6, 12, 0, 0)), domain.KindInvalid, "booking_closed")
+	if err := d.ErrClosed(); err == nil || err.Error() != "booking_closed: the departure is cancelled" {
+		t.Errorf("ErrClosed: %v", err)
+	}
 }
 
 func TestFits(t *testing.T) {
