@@ -32,7 +32,7 @@ var errLineNotFound = domain.NotFound("line")
 // Create stores a new line (version 1).
 func (r *Lines) Create(ctx context.Context, l rail.Line) error {
 	l.Version = 1
-	_, err := r.coll.InsertOne(ctx, l)
+	_, err := r.coll.InsertOne(ctx, lineToDoc(l))
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "line_exists", "line %s exists", l.Code)
 	}
@@ -41,11 +41,7 @@ func (r *Lines) Create(ctx context.Context, l rail.Line) error {
 
 // Get loads a line by code.
 func (r *Lines) Get(ctx context.Context, code string) (rail.Line, error) {
-	l, err := loadDoc[rail.Line](ctx, r.coll, code, errLineNotFound)
-	if err != nil {
-		return rail.Line{}, err
-	}
-	return *l, nil
+	return getByID(ctx, r.coll, code, errLineNotFound, (*lineDoc).line)
 }
 
 // Update changes a line under optimistic concurrency (the embedded store: a lock per line).
@@ -67,7 +63,7 @@ func (r *Lines) Update(ctx context.Context, code string, change func(*rail.Line)
 		if r.store.local != nil {
 			filter = bson.M{"_id": code}
 		}
-		res, err := r.coll.ReplaceOne(ctx, filter, l)
+		res, err := r.coll.ReplaceOne(ctx, filter, lineToDoc(l))
 		if err != nil {
 			return rail.Line{}, internal(err, "update line")
 		}
@@ -84,9 +80,13 @@ func (r *Lines) List(ctx context.Context) ([]rail.Line, error) {
 	if err != nil {
 		return nil, internal(err, "list lines")
 	}
-	var out []rail.Line
-	if err := cur.All(ctx, &out); err != nil {
+	var docs []lineDoc
+	if err := cur.All(ctx, &docs); err != nil {
 		return nil, internal(err, "list lines")
+	}
+	out := make([]rail.Line, len(docs))
+	for i := range docs {
+		out[i] = docs[i].line()
 	}
 	return out, nil
 }
@@ -109,7 +109,7 @@ type departureDoc struct {
 	ID                string               `bson:"_id"`
 	LineCode          string               `bson:"lineCode"`
 	LineName          string               `bson:"lineName"`
-	Itinerary         []rail.Stop          `bson:"itinerary"`
+	Itinerary         []stopDoc            `bson:"itinerary"`
 	TransitDays       int                  `bson:"transitDays"`
 	DepartsAt         time.Time            `bson:"departsAt"`
 	CapacityTEU       int                  `bson:"capacityTeu"`
@@ -125,16 +125,16 @@ type departureDoc struct {
 	BookingOpensAt    time.Time            `bson:"bookingOpensAt"`
 	CutoffAt          time.Time            `bson:"cutoffAt"`
 	Status            rail.DepartureStatus `bson:"status"`
-	Events            []rail.Event         `bson:"events"`
+	Events            []movementDoc        `bson:"events"`
 	CancelReason      string               `bson:"cancelReason,omitempty"`
 	CreatedAt         time.Time            `bson:"createdAt"`
 	UpdatedAt         time.Time            `bson:"updatedAt"`
 	Version           int64                `bson:"version"`
-	Outbox            []domain.Event       `bson:"outbox"`
+	Outbox            []eventDoc           `bson:"outbox"`
 }
 
-func (d departureDoc) version() int64         { return d.Version }
-func (d departureDoc) outbox() []domain.Event { return d.Outbox }
+func (d departureDoc) version() int64     { return d.Version }
+func (d departureDoc) outbox() []eventDoc { return d.Outbox }
 
 // managed: the capacity fields belong to Reserve, Release, Waitlist, Unwaitlist and Settle.
 func (d departureDoc) managed() []string {
@@ -145,34 +145,31 @@ func (d departureDoc) managed() []string {
 func departureToDoc(d *rail.Departure) departureDoc {
 	r := d.Snapshot()
 	doc := departureDoc{
-		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: r.Itinerary, TransitDays: r.TransitDays,
+		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: eachOf(r.Itinerary, stopToDoc), TransitDays: r.TransitDays,
 		DepartsAt: r.DepartsAt, CapacityTEU: r.Capacity.CapacityTEU, ConfirmedTEU: r.Capacity.ConfirmedTEU,
 		FreeTEU: r.Capacity.FreeTEU(), MaxCargoKg: r.Capacity.MaxCargoKg, CargoKg: r.Capacity.CargoKg,
 		FreeKg: r.Capacity.FreeKg(), WaitlistedTEU: r.WaitlistedTEU, Holds: slotMap(r.Holders), Waiting: slotMap(r.Waitlist),
-		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: r.Events,
+		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: eachOf(r.Events, movementToDoc),
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Version: r.Version + 1, Outbox: d.Outbox(),
+		Version: r.Version + 1, Outbox: outboxDocs(d.Outbox()),
 	}
 	if !r.CapacityChangedAt.IsZero() {
 		doc.CapacityChangedAt = &r.CapacityChangedAt
 	}
 	if doc.Events == nil {
-		doc.Events = []rail.Event{}
-	}
-	if doc.Outbox == nil {
-		doc.Outbox = []domain.Event{}
+		doc.Events = []movementDoc{}
 	}
 	return doc
 }
 
 func departureFromDoc(d *departureDoc) *rail.Departure {
 	r := rail.DepartureRecord{
-		ID: d.ID, LineCode: d.LineCode, LineName: d.LineName, Itinerary: d.Itinerary, TransitDays: d.TransitDays,
+		ID: d.ID, LineCode: d.LineCode, LineName: d.LineName, Itinerary: eachOf(d.Itinerary, stopDoc.stop), TransitDays: d.TransitDays,
 		DepartsAt: d.DepartsAt,
 		Capacity: rail.Capacity{CapacityTEU: d.CapacityTEU, ConfirmedTEU: d.ConfirmedTEU,
 			MaxCargoKg: d.MaxCargoKg, CargoKg: d.CargoKg},
 		WaitlistedTEU: d.WaitlistedTEU, Holders: slotList(d.Holds), Waitlist: slotList(d.Waiting),
-		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: d.Events,
+		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: eachOf(d.Events, movementDoc.event),
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
 	if d.CapacityChangedAt != nil {
@@ -466,48 +463,45 @@ var _ rail.BookingRepository = (*Bookings)(nil)
 func NewBookings(s *Store) *Bookings { return &Bookings{store: s, coll: s.db.Collection(collBookings)} }
 
 type bookingDoc struct {
-	ID               string                  `bson:"_id"`
-	DepartureID      string                  `bson:"departureId"`
-	BookedBy         string                  `bson:"bookedBy"`
-	ExporterID       string                  `bson:"exporterId"`
-	Containers       []rail.ContainerRequest `bson:"containers"`
-	TEU              int                     `bson:"teu"`
-	GrossKg          int64                   `bson:"grossKg"`
-	CargoDescription string                  `bson:"cargoDescription"`
-	HSCodes          []string                `bson:"hsCodes,omitempty"`
-	AllowWaitlist    bool                    `bson:"allowWaitlist"`
-	Consignee        *rail.Consignee         `bson:"consignee,omitempty"`
-	Status           rail.BookingStatus      `bson:"status"`
-	WaitlistedAt     *time.Time              `bson:"waitlistedAt,omitempty"`
-	ConfirmedAt      *time.Time              `bson:"confirmedAt,omitempty"`
-	CancelledAt      *time.Time              `bson:"cancelledAt,omitempty"`
-	CancelReason     string                  `bson:"cancelReason,omitempty"`
-	Loaded           []rail.LoadedContainer  `bson:"loaded"`
-	CreatedAt        time.Time               `bson:"createdAt"`
-	UpdatedAt        time.Time               `bson:"updatedAt"`
-	Timeline         []rail.TimelineEntry    `bson:"timeline"`
-	Version          int64                   `bson:"version"`
-	Outbox           []domain.Event          `bson:"outbox"`
+	ID               string                `bson:"_id"`
+	DepartureID      string                `bson:"departureId"`
+	BookedBy         string                `bson:"bookedBy"`
+	ExporterID       string                `bson:"exporterId"`
+	Containers       []containerRequestDoc `bson:"containers"`
+	TEU              int                   `bson:"teu"`
+	GrossKg          int64                 `bson:"grossKg"`
+	CargoDescription string                `bson:"cargoDescription"`
+	HSCodes          []string              `bson:"hsCodes,omitempty"`
+	AllowWaitlist    bool                  `bson:"allowWaitlist"`
+	Consignee        *consigneeDoc         `bson:"consignee,omitempty"`
+	Status           rail.BookingStatus    `bson:"status"`
+	WaitlistedAt     *time.Time            `bson:"waitlistedAt,omitempty"`
+	ConfirmedAt      *time.Time            `bson:"confirmedAt,omitempty"`
+	CancelledAt      *time.Time            `bson:"cancelledAt,omitempty"`
+	CancelReason     string                `bson:"cancelReason,omitempty"`
+	Loaded           []loadedContainerDoc  `bson:"loaded"`
+	CreatedAt        time.Time             `bson:"createdAt"`
+	UpdatedAt        time.Time             `bson:"updatedAt"`
+	Timeline         []bookingEntryDoc     `bson:"timeline"`
+	Version          int64                 `bson:"version"`
+	Outbox           []eventDoc            `bson:"outbox"`
 }
 
-func (d bookingDoc) version() int64         { return d.Version }
-func (d bookingDoc) outbox() []domain.Event { return d.Outbox }
+func (d bookingDoc) version() int64     { return d.Version }
+func (d bookingDoc) outbox() []eventDoc { return d.Outbox }
 
 func bookingToDoc(b *rail.Booking) bookingDoc {
 	r := b.Snapshot()
 	d := bookingDoc{
 		ID: r.ID, DepartureID: r.DepartureID, BookedBy: r.BookedBy, ExporterID: r.ExporterID,
-		Containers: r.Containers, TEU: r.TEU, GrossKg: r.GrossKg, CargoDescription: r.CargoDescription,
-		HSCodes: r.HSCodes, AllowWaitlist: r.AllowWaitlist, Consignee: r.Consignee, Status: r.Status,
+		Containers: eachOf(r.Containers, containerRequestToDoc), TEU: r.TEU, GrossKg: r.GrossKg, CargoDescription: r.CargoDescription,
+		HSCodes: r.HSCodes, AllowWaitlist: r.AllowWaitlist, Consignee: consigneeToDoc(r.Consignee), Status: r.Status,
 		WaitlistedAt: r.WaitlistedAt, ConfirmedAt: r.ConfirmedAt, CancelledAt: r.CancelledAt,
-		CancelReason: r.CancelReason, Loaded: r.Loaded, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Timeline: r.Timeline, Version: r.Version + 1, Outbox: b.Outbox(),
+		CancelReason: r.CancelReason, Loaded: eachOf(r.Loaded, loadedContainerToDoc), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Timeline: eachOf(r.Timeline, bookingEntryToDoc), Version: r.Version + 1, Outbox: outboxDocs(b.Outbox()),
 	}
 	if d.Loaded == nil {
-		d.Loaded = []rail.LoadedContainer{}
-	}
-	if d.Outbox == nil {
-		d.Outbox = []domain.Event{}
+		d.Loaded = []loadedContainerDoc{}
 	}
 	return d
 }
@@ -515,11 +509,11 @@ func bookingToDoc(b *rail.Booking) bookingDoc {
 func bookingFromDoc(d *bookingDoc) *rail.Booking {
 	return rail.BookingFromDatabase(rail.BookingRecord{
 		ID: d.ID, DepartureID: d.DepartureID, BookedBy: d.BookedBy, ExporterID: d.ExporterID,
-		Containers: d.Containers, TEU: d.TEU, GrossKg: d.GrossKg, CargoDescription: d.CargoDescription,
-		HSCodes: d.HSCodes, AllowWaitlist: d.AllowWaitlist, Consignee: d.Consignee, Status: d.Status,
+		Containers: eachOf(d.Containers, containerRequestDoc.request), TEU: d.TEU, GrossKg: d.GrossKg, CargoDescription: d.CargoDescription,
+		HSCodes: d.HSCodes, AllowWaitlist: d.AllowWaitlist, Consignee: d.Consignee.consignee(), Status: d.Status,
 		WaitlistedAt: d.WaitlistedAt, ConfirmedAt: d.ConfirmedAt, CancelledAt: d.CancelledAt,
-		CancelReason: d.CancelReason, Loaded: d.Loaded, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		Timeline: d.Timeline, Version: d.Version,
+		CancelReason: d.CancelReason, Loaded: eachOf(d.Loaded, loadedContainerDoc.container), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Timeline: eachOf(d.Timeline, bookingEntryDoc.entry), Version: d.Version,
 	})
 }
 

@@ -230,7 +230,7 @@ const maxUpdateAttempts = 20
 // version 1.
 type versioned interface {
 	version() int64
-	outbox() []domain.Event
+	outbox() []eventDoc
 }
 
 // updateVersioned is the read-change-write cycle of every aggregate: load the document by _id,

@@ -82,10 +82,10 @@ func DepartureIDFor(lineCode string, departsAt time.Time) string {
 // The departure keeps the slots of its holders and of its waiting list, so that the waiting
 // list can be ordered and promoted, and a place given back, without reading the bookings.
 type Slot struct {
-	Booking string    `json:"booking" bson:"booking"`
-	TEU     int       `json:"teu" bson:"teu"`
-	Kg      int64     `json:"kg" bson:"kg"`
-	At      time.Time `json:"at" bson:"at"`
+	Booking string    `json:"booking"`
+	TEU     int       `json:"teu"`
+	Kg      int64     `json:"kg"`
+	At      time.Time `json:"at"`
 }
 
 // SlotOf is the place booking b asks for, since at.
@@ -135,10 +135,10 @@ func PromotionOrder(waiting []Slot, c Capacity) []Slot {
 // 0 ≤ CargoKg ≤ MaxCargoKg. Only DepartureRepository.Reserve and Release change ConfirmedTEU
 // and CargoKg in a store, each as one single-document conditional update (see there).
 type Capacity struct {
-	CapacityTEU  int   `json:"capacityTeu" bson:"capacityTeu"`
-	ConfirmedTEU int   `json:"confirmedTeu" bson:"confirmedTeu"`
-	MaxCargoKg   int64 `json:"maxCargoKg" bson:"maxCargoKg"`
-	CargoKg      int64 `json:"cargoKg" bson:"cargoKg"`
+	CapacityTEU  int   `json:"capacityTeu"`
+	ConfirmedTEU int   `json:"confirmedTeu"`
+	MaxCargoKg   int64 `json:"maxCargoKg"`
+	CargoKg      int64 `json:"cargoKg"`
 }
 
 // FreeTEU is the TEU still to be had.

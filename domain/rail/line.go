@@ -27,11 +27,11 @@ const (
 // expected there (empty at a hub the train passes without a report) and the planned day offset
 // from departure.
 type Stop struct {
-	Location  string    `json:"location" bson:"location"`
-	Name      string    `json:"name" bson:"name"`
-	NameEn    string    `json:"nameEn" bson:"nameEn"`
-	Event     EventType `json:"event,omitempty" bson:"event,omitempty"`
-	DayOffset int       `json:"dayOffset" bson:"dayOffset"`
+	Location  string    `json:"location"`
+	Name      string    `json:"name"`
+	NameEn    string    `json:"nameEn"`
+	Event     EventType `json:"event,omitempty"`
+	DayOffset int       `json:"dayOffset"`
 }
 
 // Line is a scheduled freight-train route (班列线路), seed data the operator edits: identified by a
@@ -46,23 +46,23 @@ type Stop struct {
 // operator's edit. Departures copy what they need of it, so editing a line never changes a
 // train already scheduled.
 type Line struct {
-	Code          string         `json:"code" bson:"_id"`
-	Name          string         `json:"name" bson:"name"`
-	NameEn        string         `json:"nameEn" bson:"nameEn"`
-	Origin        string         `json:"origin" bson:"origin"`
-	Via           string         `json:"via,omitempty" bson:"via,omitempty"`
-	Border        string         `json:"border,omitempty" bson:"border,omitempty"`
-	Port          string         `json:"port,omitempty" bson:"port,omitempty"`
-	Destination   string         `json:"destination" bson:"destination"`
-	TransitDays   int            `json:"transitDays" bson:"transitDays"`
-	Mode          Mode           `json:"mode" bson:"mode"`
-	Weekdays      []time.Weekday `json:"weekdays" bson:"weekdays"`
-	DepartureTime string         `json:"departureTime" bson:"departureTime"`
-	CapacityTEU   int            `json:"capacityTeu,omitempty" bson:"capacityTeu,omitempty"`
-	Itinerary     []Stop         `json:"itinerary" bson:"itinerary"`
-	Note          string         `json:"note,omitempty" bson:"note,omitempty"`
-	UpdatedAt     time.Time      `json:"updatedAt" bson:"updatedAt"`
-	Version       int64          `json:"version" bson:"version"`
+	Code          string         `json:"code"`
+	Name          string         `json:"name"`
+	NameEn        string         `json:"nameEn"`
+	Origin        string         `json:"origin"`
+	Via           string         `json:"via,omitempty"`
+	Border        string         `json:"border,omitempty"`
+	Port          string         `json:"port,omitempty"`
+	Destination   string         `json:"destination"`
+	TransitDays   int            `json:"transitDays"`
+	Mode          Mode           `json:"mode"`
+	Weekdays      []time.Weekday `json:"weekdays"`
+	DepartureTime string         `json:"departureTime"`
+	CapacityTEU   int            `json:"capacityTeu,omitempty"`
+	Itinerary     []Stop         `json:"itinerary"`
+	Note          string         `json:"note,omitempty"`
+	UpdatedAt     time.Time      `json:"updatedAt"`
+	Version       int64          `json:"version"`
 }
 
 // Border crossings and sea ports a line may use (DOMAIN.md §7). Extend the lists to open a new one.
