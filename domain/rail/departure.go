@@ -135,10 +135,10 @@ func PromotionOrder(waiting []Slot, c Capacity) []Slot {
 // 0 ≤ CargoKg ≤ MaxCargoKg. Only DepartureRepository.Reserve and Release change ConfirmedTEU
 // and CargoKg in a store, each as one single-document conditional update (see there).
 type Capacity struct {
-	CapacityTEU  int   `json:"capacityTeu"`
-	ConfirmedTEU int   `json:"confirmedTeu"`
-	MaxCargoKg   int64 `json:"maxCargoKg"`
-	CargoKg      int64 `json:"cargoKg"`
+	CapacityTEU  int
+	ConfirmedTEU int
+	MaxCargoKg   int64
+	CargoKg      int64
 }
 
 // FreeTEU is the TEU still to be had.
@@ -243,7 +243,7 @@ type Departure struct {
 
 // NewDeparture plans a departure of line. It checks:
 //   - departsAt: required, after at (in_the_past);
-//   - capacityTeu: 1..110 (invalid_capacity); maxCargoKg: 1..1,300,000 (invalid_max_cargo);
+//   - capacityTEU: 1..110 (invalid_capacity); maxCargoKg: 1..1,300,000 (invalid_max_cargo);
 //   - bookingOpensAt < cutoffAt ≤ departsAt (invalid_booking_window).
 //
 // A departure on a day the line does not usually run is allowed (an extra train).
@@ -262,7 +262,7 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 		in.MaxCargoKg = DefaultMaxCargoKg
 	}
 	if in.CapacityTEU < 1 || in.CapacityTEU > MaxTrainTEU {
-		v.Add("capacityTeu", "invalid_capacity", "capacityTeu is between 1 and "+strconv.Itoa(MaxTrainTEU))
+		v.Add("capacityTEU", "invalid_capacity", "capacityTEU is between 1 and "+strconv.Itoa(MaxTrainTEU))
 	}
 	if in.MaxCargoKg < 1 || in.MaxCargoKg > MaxTrainCargoKg {
 		v.Add("maxCargoKg", "invalid_max_cargo", "maxCargoKg is between 1 and "+strconv.FormatInt(MaxTrainCargoKg, 10))

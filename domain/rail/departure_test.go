@@ -152,8 +152,8 @@ func TestNewDepartureRejects(t *testing.T) {
 	}{
 		{"no time", rail.DepartureInput{}, now, []string{"departsAt:required"}},
 		{"past", rail.DepartureInput{DepartsAt: dep}, dep, []string{"departsAt:in_the_past"}},
-		{"capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: 111}, now, []string{"capacityTeu:invalid_capacity"}},
-		{"negative capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: -2}, now, []string{"capacityTeu:invalid_capacity"}},
+		{"capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: 111}, now, []string{"capacityTEU:invalid_capacity"}},
+		{"negative capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: -2}, now, []string{"capacityTEU:invalid_capacity"}},
 		{"cargo", rail.DepartureInput{DepartsAt: dep, MaxCargoKg: 1_300_001}, now, []string{"maxCargoKg:invalid_max_cargo"}},
 		{"cutoff after departure", rail.DepartureInput{DepartsAt: dep, CutoffAt: dep.Add(time.Minute)}, now,
 			[]string{"cutoffAt:invalid_booking_window"}},

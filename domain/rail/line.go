@@ -46,23 +46,23 @@ type Stop struct {
 // operator's edit. Departures copy what they need of it, so editing a line never changes a
 // train already scheduled.
 type Line struct {
-	Code          string         `json:"code"`
-	Name          string         `json:"name"`
-	NameEn        string         `json:"nameEn"`
-	Origin        string         `json:"origin"`
-	Via           string         `json:"via,omitempty"`
-	Border        string         `json:"border,omitempty"`
-	Port          string         `json:"port,omitempty"`
-	Destination   string         `json:"destination"`
-	TransitDays   int            `json:"transitDays"`
-	Mode          Mode           `json:"mode"`
-	Weekdays      []time.Weekday `json:"weekdays"`
-	DepartureTime string         `json:"departureTime"`
-	CapacityTEU   int            `json:"capacityTeu,omitempty"`
-	Itinerary     []Stop         `json:"itinerary"`
-	Note          string         `json:"note,omitempty"`
-	UpdatedAt     time.Time      `json:"updatedAt"`
-	Version       int64          `json:"version"`
+	Code          string
+	Name          string
+	NameEn        string
+	Origin        string
+	Via           string
+	Border        string
+	Port          string
+	Destination   string
+	TransitDays   int
+	Mode          Mode
+	Weekdays      []time.Weekday
+	DepartureTime string
+	CapacityTEU   int
+	Itinerary     []Stop
+	Note          string
+	UpdatedAt     time.Time
+	Version       int64
 }
 
 // Border crossings and sea ports a line may use (DOMAIN.md §7). Extend the lists to open a new one.
@@ -143,7 +143,7 @@ func validLocation(s string) bool {
 //     border one of BorderCrossings (unknown_border), port one of SeaPorts (unknown_port);
 //   - transitDays: 1..60 (invalid_transit_days);
 //   - weekdays: at least one, each 0 (Sunday) .. 6 (invalid_weekday);
-//   - departureTime: HH:MM (invalid_departure_time); capacityTeu: 0..110 (invalid_capacity);
+//   - departureTime: HH:MM (invalid_departure_time); capacityTEU: 0..110 (invalid_capacity);
 //   - itinerary: at least origin and destination, distinct locations; the first stop is the
 //     origin with event departed at day 0, the last the destination with arrived at day
 //     transitDays; stops between expect border_crossed, transshipped or nothing, at day offsets
@@ -219,7 +219,7 @@ func ValidateLine(l Line) (Line, error) {
 		v.Add("departureTime", "invalid_departure_time", "departureTime is HH:MM, China time")
 	}
 	if l.CapacityTEU < 0 || l.CapacityTEU > MaxTrainTEU {
-		v.Add("capacityTeu", "invalid_capacity", "capacityTeu is between 1 and "+strconv.Itoa(MaxTrainTEU)+" (0 for the default)")
+		v.Add("capacityTEU", "invalid_capacity", "capacityTEU is between 1 and "+strconv.Itoa(MaxTrainTEU)+" (0 for the default)")
 	}
 	checkItinerary(&v, &l, transitOK)
 	if err := v.Err(); err != nil {
