@@ -9,6 +9,7 @@ import (
 
 	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/rail"
 )
 
@@ -80,6 +81,11 @@ func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 		t.Fatal("b1 not reserved")
 	}
 	check("b1 twice", 4, 0, []string{"b1"}, nil)
+	// A negative amount would pass the conditional filter ($gte) and hand capacity out: refused.
+	if _, err := deps.Reserve(ctx, id, slot("b0", -2), false); domain.CodeOf(err) != "invalid_amount" {
+		t.Fatalf("a negative reservation: %v", err)
+	}
+	check("after a negative reservation", 4, 0, []string{"b1"}, nil)
 	if reserve(b2, false) {
 		t.Fatal("4 TEU reserved with 2 free")
 	}
