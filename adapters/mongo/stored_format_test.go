@@ -135,6 +135,7 @@ func TestStoredFormat(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// outbox[].data is an event's payload, spelled as the event stream publishes it.
 	wantPaths(t, "a departure", storedPaths(t, s, "departures", d.ID()), `
 		_id string  bookingOpensAt datetime  capacityChangedAt datetime
 		capacityTeu int32  cargoKg int64  confirmedTeu int32
@@ -145,7 +146,7 @@ func TestStoredFormat(t *testing.T) {
 		itinerary[].event string  itinerary[].location string  itinerary[].name string
 		itinerary[].nameEn string  lineCode string  lineName string
 		maxCargoKg int64  outbox[].aggregate string  outbox[].at datetime
-		outbox[].data.capacityTeu int32  outbox[].data.departsAt datetime  outbox[].data.lineCode string
+		outbox[].data.capacityTEU int32  outbox[].data.departsAt datetime  outbox[].data.lineCode string
 		outbox[].data.location string  outbox[].data.misdirected bool  outbox[].data.status string
 		outbox[].id string  outbox[].subjectId string  outbox[].type string
 		status string  transitDays int32  updatedAt datetime

@@ -297,7 +297,7 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 		status: DepartureScheduled, createdAt: at.UTC(),
 	}
 	d.record(at, "departure.scheduled", map[string]any{
-		"lineCode": d.lineCode, "departsAt": d.departsAt, "capacityTeu": d.capacity.CapacityTEU,
+		"lineCode": d.lineCode, "departsAt": d.departsAt, "capacityTEU": d.capacity.CapacityTEU,
 	})
 	return d, nil
 }
