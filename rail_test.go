@@ -70,6 +70,11 @@ func TestRoutesAndTimetable(t *testing.T) {
 	}
 	bad["border"] = "PARIS"
 	s.expectProblem(s.do("PUT", "/v1/routes/XXO", testOperatorKey, bad), 422, "unknown_border", "border")
+	bad["border"], bad["capacityTEU"] = "ALASHANKOU", 111
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", testOperatorKey, bad), 422, "invalid_capacity", "capacityTEU")
+	if xnb := s.expect(s.do("GET", "/v1/routes/XNB", exp.key, nil), 200); num(xnb["capacityTEU"]) != 80 {
+		t.Errorf("XNB capacity %v, want capacityTEU 80", xnb)
+	}
 	// A restart keeps the operator's edit: seeding fills in missing lines only.
 	s.restart()
 	if l := s.expect(s.do("GET", "/v1/routes/XXO", exp.key, nil), 200); num(l["transitDays"]) != 19 {

@@ -180,15 +180,17 @@ func (r *Rail) settle(ctx context.Context, b *rail.Booking, dep *rail.Departure,
 	if !waiting && !b.AllowWaitlist() && !rail.Fits(dep.Capacity(), b.TEU(), b.GrossKg()) {
 		return r.refuse(ctx, dep, b) // it cannot be had now, and the booker does not wait
 	}
-	free, err := r.departures.Waitlist(ctx, dep.ID(), slot)
+	stood, queued, err := r.departures.Waitlist(ctx, dep.ID(), slot)
 	if err != nil {
-		if errors.Is(err, domain.ErrBookingClosed) {
-			if derr := r.bookings.DeleteRequested(ctx, id); derr != nil {
-				return nil, derr
-			}
-		}
 		return nil, err
 	}
+	if !queued { // the departure takes no one now
+		if err := r.bookings.DeleteRequested(ctx, id); err != nil {
+			return nil, err
+		}
+		return nil, stood.ErrClosed()
+	}
+	free := stood.Capacity()
 	if b.AllowWaitlist() {
 		waiting, err := r.bookings.Update(ctx, id, func(b *rail.Booking) error { return b.Waitlist(slot.At, actor) })
 		switch {

@@ -77,12 +77,12 @@ func TestReconcilerFinishesBookingSagas(t *testing.T) {
 	reserve("bkg_gone")
 	// bkg_2 joined the waiting list, and the crash came before the booking said so.
 	book("bkg_2")
-	_, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_2"))
+	_, _, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_2"))
 	must(err)
 	// bkg_4 was stored, and the crash came before anything else.
 	book("bkg_4")
 	// A request that joined the queue only to be promoted at once was deleted: its slot outlived it.
-	_, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_ghost"))
+	_, _, err = deps.Waitlist(ctx, dep.ID(), slot("bkg_ghost"))
 	must(err)
 
 	// Minutes later (past every grace) the reconciler runs, then the relay tasks it queued.

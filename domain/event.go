@@ -9,12 +9,12 @@ import (
 // the same single-document write as the state change; a relay publishes and then removes them,
 // so that no event is lost between "state changed" and "event published" (docs/architecture.md §3).
 type Event struct {
-	ID        string         `json:"id" bson:"id"`
-	Type      string         `json:"type" bson:"type"` // e.g. "org.registered", "parcel.declared"
-	Aggregate string         `json:"aggregate" bson:"aggregate"`
-	SubjectID string         `json:"subjectId" bson:"subjectId"`
-	At        time.Time      `json:"at" bson:"at"`
-	Data      map[string]any `json:"data,omitempty" bson:"data,omitempty"`
+	ID        string         `json:"id"`
+	Type      string         `json:"type"` // e.g. "org.registered", "parcel.declared"
+	Aggregate string         `json:"aggregate"`
+	SubjectID string         `json:"subjectId"`
+	At        time.Time      `json:"at"`
+	Data      map[string]any `json:"data,omitempty"`
 }
 
 // NewEvent makes the event an aggregate records. Its id is derived from the aggregate, the

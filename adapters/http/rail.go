@@ -15,10 +15,11 @@ func (h *handlers) listRoutes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if lines == nil {
-		lines = []rail.Line{}
+	items := make([]routeView, len(lines))
+	for i, l := range lines {
+		items[i] = viewRoute(l)
 	}
-	return c.JSON(fiber.Map{"items": lines})
+	return c.JSON(fiber.Map{"items": items})
 }
 
 func (h *handlers) getRoute(c *fiber.Ctx) error {
@@ -26,7 +27,46 @@ func (h *handlers) getRoute(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(l)
+	return c.JSON(viewRoute(l))
+}
+
+// routeView is a line as the API shows it and takes it: a route.
+type routeView struct {
+	Code          string         `json:"code"`
+	Name          string         `json:"name"`
+	NameEn        string         `json:"nameEn"`
+	Origin        string         `json:"origin"`
+	Via           string         `json:"via,omitempty"`
+	Border        string         `json:"border,omitempty"`
+	Port          string         `json:"port,omitempty"`
+	Destination   string         `json:"destination"`
+	TransitDays   int            `json:"transitDays"`
+	Mode          rail.Mode      `json:"mode"`
+	Weekdays      []time.Weekday `json:"weekdays"`
+	DepartureTime string         `json:"departureTime"`
+	CapacityTEU   int            `json:"capacityTEU,omitempty"`
+	Itinerary     []rail.Stop    `json:"itinerary"`
+	Note          string         `json:"note,omitempty"`
+	UpdatedAt     time.Time      `json:"updatedAt"`
+	Version       int64          `json:"version"`
+}
+
+func viewRoute(l rail.Line) routeView {
+	return routeView{
+		Code: l.Code, Name: l.Name, NameEn: l.NameEn, Origin: l.Origin, Via: l.Via, Border: l.Border, Port: l.Port,
+		Destination: l.Destination, TransitDays: l.TransitDays, Mode: l.Mode, Weekdays: l.Weekdays,
+		DepartureTime: l.DepartureTime, CapacityTEU: l.CapacityTEU, Itinerary: l.Itinerary, Note: l.Note,
+		UpdatedAt: l.UpdatedAt, Version: l.Version,
+	}
+}
+
+func (v routeView) line() rail.Line {
+	return rail.Line{
+		Code: v.Code, Name: v.Name, NameEn: v.NameEn, Origin: v.Origin, Via: v.Via, Border: v.Border, Port: v.Port,
+		Destination: v.Destination, TransitDays: v.TransitDays, Mode: v.Mode, Weekdays: v.Weekdays,
+		DepartureTime: v.DepartureTime, CapacityTEU: v.CapacityTEU, Itinerary: v.Itinerary, Note: v.Note,
+		UpdatedAt: v.UpdatedAt, Version: v.Version,
+	}
 }
 
 // putRoute replaces (or adds) a line. updatedAt and version in the body are ignored: a client
@@ -35,19 +75,19 @@ func (h *handlers) putRoute(c *fiber.Ctx) error {
 	if err := requireOperatorEarly(c); err != nil {
 		return err
 	}
-	var l rail.Line
-	if err := decodeJSON(c, &l); err != nil {
+	var body routeView
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	l, created, err := h.rail.PutLine(c.UserContext(), actorOf(c), c.Params("code"), l)
+	l, created, err := h.rail.PutLine(c.UserContext(), actorOf(c), c.Params("code"), body.line())
 	if err != nil {
 		return err
 	}
 	if created {
 		c.Location("/v1/routes/" + l.Code)
-		return c.Status(fiber.StatusCreated).JSON(l)
+		return c.Status(fiber.StatusCreated).JSON(viewRoute(l))
 	}
-	return c.JSON(l)
+	return c.JSON(viewRoute(l))
 }
 
 type timetableRequest struct {
@@ -162,7 +202,7 @@ func (h *handlers) planDeparture(c *fiber.Ctx) error {
 	}
 	d, err := h.rail.PlanDeparture(c.UserContext(), actorOf(c), req.RouteCode, in)
 	if err != nil {
-		return renameField(err, "capacityTeu", "capacityTEU")
+		return err
 	}
 	c.Location("/v1/departures/" + d.ID())
 	return c.Status(fiber.StatusCreated).JSON(h.viewDeparture(d))
@@ -175,20 +215,6 @@ func requireOperatorEarly(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindForbidden, "operator_only", "only the zone operator may do this")
 	}
 	return nil
-}
-
-// renameField puts the API's spelling on a domain field name.
-func renameField(err error, from, to string) error {
-	de, ok := err.(*domain.Error)
-	if !ok {
-		return err
-	}
-	for i := range de.Fields {
-		if de.Fields[i].Field == from {
-			de.Fields[i].Field = to
-		}
-	}
-	return de
 }
 
 func (h *handlers) listDepartures(c *fiber.Ctx) error {

@@ -25,34 +25,31 @@ func NewAuthorizations(s *Store) *Authorizations {
 }
 
 type authorizationDoc struct {
-	ID          string         `bson:"_id"`
-	ExporterID  string         `bson:"exporterId"`
-	BrokerID    string         `bson:"brokerId"`
-	TradeModes  []string       `bson:"tradeModes"`
-	ValidFrom   time.Time      `bson:"validFrom"`
-	ValidTo     time.Time      `bson:"validTo"`
-	Status      string         `bson:"status"`
-	InitiatedBy string         `bson:"initiatedBy"`
-	CreatedAt   time.Time      `bson:"createdAt"`
-	ConfirmedAt *time.Time     `bson:"confirmedAt,omitempty"`
-	RevokedAt   *time.Time     `bson:"revokedAt,omitempty"`
-	RevokedBy   string         `bson:"revokedBy,omitempty"`
-	Version     int64          `bson:"version"`
-	Outbox      []domain.Event `bson:"outbox"`
+	ID          string     `bson:"_id"`
+	ExporterID  string     `bson:"exporterId"`
+	BrokerID    string     `bson:"brokerId"`
+	TradeModes  []string   `bson:"tradeModes"`
+	ValidFrom   time.Time  `bson:"validFrom"`
+	ValidTo     time.Time  `bson:"validTo"`
+	Status      string     `bson:"status"`
+	InitiatedBy string     `bson:"initiatedBy"`
+	CreatedAt   time.Time  `bson:"createdAt"`
+	ConfirmedAt *time.Time `bson:"confirmedAt,omitempty"`
+	RevokedAt   *time.Time `bson:"revokedAt,omitempty"`
+	RevokedBy   string     `bson:"revokedBy,omitempty"`
+	Version     int64      `bson:"version"`
+	Outbox      []eventDoc `bson:"outbox"`
 }
 
-func (d authorizationDoc) version() int64         { return d.Version }
-func (d authorizationDoc) outbox() []domain.Event { return d.Outbox }
+func (d authorizationDoc) version() int64     { return d.Version }
+func (d authorizationDoc) outbox() []eventDoc { return d.Outbox }
 
 func authorizationToDoc(a *party.Authorization) authorizationDoc {
 	d := authorizationDoc{
 		ID: a.ID(), ExporterID: a.ExporterID(), BrokerID: a.BrokerID(), TradeModes: a.TradeModes(),
 		ValidFrom: a.ValidFrom(), ValidTo: a.ValidTo(), Status: string(a.Status()), InitiatedBy: a.InitiatedBy(),
 		CreatedAt: a.CreatedAt(), ConfirmedAt: a.ConfirmedAt(), RevokedAt: a.RevokedAt(), RevokedBy: a.RevokedBy(),
-		Version: a.Version() + 1, Outbox: a.Outbox(),
-	}
-	if d.Outbox == nil {
-		d.Outbox = []domain.Event{}
+		Version: a.Version() + 1, Outbox: outboxDocs(a.Outbox()),
 	}
 	return d
 }

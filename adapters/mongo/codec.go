@@ -14,8 +14,10 @@ import (
 )
 
 // registry is how documents are encoded: struct fields take their names from bson tags, else
-// from json tags (domain value types carry camelCase json tags, the names the API and the CEB
-// messages use), and code.Decimal is stored as its exact decimal string, never a float.
+// from json tags, and code.Decimal is stored as its exact decimal string, never a float. The
+// adapter's own document types (docs.go and the *Doc types) name every field with bson tags;
+// the customs and parcel value types embedded in declarations and parcels are still stored
+// under their camelCase json tags, the names the API and the CEB messages use.
 var registry = newRegistry()
 
 func newRegistry() *bsoncodec.Registry {

@@ -77,11 +77,11 @@ type declarationDoc struct {
 	UpdatedAt       time.Time               `bson:"updatedAt"`
 	Timeline        []customs.TimelineEntry `bson:"timeline"`
 	Version         int64                   `bson:"version"`
-	Outbox          []domain.Event          `bson:"outbox"`
+	Outbox          []eventDoc              `bson:"outbox"`
 }
 
-func (d declarationDoc) version() int64         { return d.Version }
-func (d declarationDoc) outbox() []domain.Event { return d.Outbox }
+func (d declarationDoc) version() int64     { return d.Version }
+func (d declarationDoc) outbox() []eventDoc { return d.Outbox }
 
 func declarationToDoc(d *customs.Declaration) declarationDoc {
 	r := d.Snapshot()
@@ -93,7 +93,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
 		SummaryID: r.SummaryID, SummarisedAt: r.SummarisedAt, SummaryEntryIDs: r.SummaryEntryIDs,
 		Receipts: r.Receipts, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
-		Version: r.Version + 1, Outbox: d.Outbox(),
+		Version: r.Version + 1, Outbox: outboxDocs(d.Outbox()),
 	}
 	if r.Inventory != nil {
 		doc.ParcelID = r.Inventory.ParcelID
@@ -101,9 +101,6 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	for _, f := range r.Filings {
 		doc.Filings = append(doc.Filings, filingDoc{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
 			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo, Message: string(f.Message)})
-	}
-	if doc.Outbox == nil {
-		doc.Outbox = []domain.Event{}
 	}
 	if doc.Receipts == nil {
 		doc.Receipts = []customs.ReceiptRecord{}

@@ -41,34 +41,31 @@ type contactDoc struct {
 }
 
 type orgDoc struct {
-	ID          string         `bson:"_id"`
-	Kind        string         `bson:"kind"`
-	Name        string         `bson:"name"`
-	NameEn      string         `bson:"nameEn,omitempty"`
-	USCC        string         `bson:"uscc,omitempty"` // sparse unique: the operator has none
-	CustomsCode string         `bson:"customsCode,omitempty"`
-	Contact     *contactDoc    `bson:"contact,omitempty"`
-	AutoConfirm bool           `bson:"autoConfirmAuthorizations"`
-	CreatedAt   time.Time      `bson:"createdAt"`
-	UpdatedAt   time.Time      `bson:"updatedAt"`
-	Version     int64          `bson:"version"`
-	Outbox      []domain.Event `bson:"outbox"`
+	ID          string      `bson:"_id"`
+	Kind        string      `bson:"kind"`
+	Name        string      `bson:"name"`
+	NameEn      string      `bson:"nameEn,omitempty"`
+	USCC        string      `bson:"uscc,omitempty"` // sparse unique: the operator has none
+	CustomsCode string      `bson:"customsCode,omitempty"`
+	Contact     *contactDoc `bson:"contact,omitempty"`
+	AutoConfirm bool        `bson:"autoConfirmAuthorizations"`
+	CreatedAt   time.Time   `bson:"createdAt"`
+	UpdatedAt   time.Time   `bson:"updatedAt"`
+	Version     int64       `bson:"version"`
+	Outbox      []eventDoc  `bson:"outbox"`
 }
 
-func (d orgDoc) version() int64         { return d.Version }
-func (d orgDoc) outbox() []domain.Event { return d.Outbox }
+func (d orgDoc) version() int64     { return d.Version }
+func (d orgDoc) outbox() []eventDoc { return d.Outbox }
 
 func orgToDoc(o *party.Org) orgDoc {
 	d := orgDoc{
 		ID: o.ID(), Kind: string(o.Kind()), Name: o.Name(), NameEn: o.NameEn(), USCC: o.USCC(),
 		CustomsCode: o.CustomsCode(), AutoConfirm: o.AutoConfirmAuthorizations(),
-		CreatedAt: o.CreatedAt(), UpdatedAt: o.UpdatedAt(), Version: o.Version() + 1, Outbox: o.Outbox(),
+		CreatedAt: o.CreatedAt(), UpdatedAt: o.UpdatedAt(), Version: o.Version() + 1, Outbox: outboxDocs(o.Outbox()),
 	}
 	if c := o.Contact(); c != nil {
 		d.Contact = &contactDoc{Name: c.Name, Phone: c.Phone, Email: c.Email}
-	}
-	if d.Outbox == nil {
-		d.Outbox = []domain.Event{}
 	}
 	return d
 }

@@ -61,11 +61,11 @@ func (o *Outbox) Pending(ctx context.Context, ref app.AggregateRef) ([]app.Pendi
 	}
 	out := make([]app.PendingEvent, 0, len(doc.Outbox))
 	for _, raw := range doc.Outbox {
-		var e domain.Event
+		var e eventDoc
 		if err := bson.Unmarshal(raw, &e); err != nil {
 			return nil, internal(fmt.Errorf("%s %s: %w", ref.Aggregate, ref.ID, err), "decode outbox event")
 		}
-		out = append(out, app.PendingEvent{Event: e, Raw: raw})
+		out = append(out, app.PendingEvent{Event: e.event(), Raw: raw})
 	}
 	return out, nil
 }

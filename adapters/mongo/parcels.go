@@ -38,23 +38,23 @@ type waybillDoc struct {
 }
 
 type parcelDoc struct {
-	ID            string                 `bson:"_id"`
-	Fields        parcel.Fields          `bson:",inline"`
-	Status        string                 `bson:"status"`
-	DeclarationID string                 `bson:"declarationId,omitempty"`
-	ContainerNo   string                 `bson:"containerNo,omitempty"`
-	DepartureID   string                 `bson:"departureId,omitempty"`
-	RejectReason  string                 `bson:"rejectReason,omitempty"`
-	CancelReason  string                 `bson:"cancelReason,omitempty"`
-	CreatedAt     time.Time              `bson:"createdAt"`
-	UpdatedAt     time.Time              `bson:"updatedAt"`
-	Timeline      []parcel.TimelineEntry `bson:"timeline"`
-	Version       int64                  `bson:"version"`
-	Outbox        []domain.Event         `bson:"outbox"`
+	ID            string           `bson:"_id"`
+	Fields        parcel.Fields    `bson:",inline"`
+	Status        string           `bson:"status"`
+	DeclarationID string           `bson:"declarationId,omitempty"`
+	ContainerNo   string           `bson:"containerNo,omitempty"`
+	DepartureID   string           `bson:"departureId,omitempty"`
+	RejectReason  string           `bson:"rejectReason,omitempty"`
+	CancelReason  string           `bson:"cancelReason,omitempty"`
+	CreatedAt     time.Time        `bson:"createdAt"`
+	UpdatedAt     time.Time        `bson:"updatedAt"`
+	Timeline      []parcelEntryDoc `bson:"timeline"`
+	Version       int64            `bson:"version"`
+	Outbox        []eventDoc       `bson:"outbox"`
 }
 
-func (d parcelDoc) version() int64         { return d.Version }
-func (d parcelDoc) outbox() []domain.Event { return d.Outbox }
+func (d parcelDoc) version() int64     { return d.Version }
+func (d parcelDoc) outbox() []eventDoc { return d.Outbox }
 
 func parcelToDoc(p *parcel.Parcel) parcelDoc {
 	r := p.Snapshot()
@@ -62,10 +62,7 @@ func parcelToDoc(p *parcel.Parcel) parcelDoc {
 		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID,
 		ContainerNo: r.ContainerNo, DepartureID: r.DepartureID, RejectReason: r.RejectReason,
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Timeline: r.Timeline, Version: r.Version + 1, Outbox: p.Outbox(),
-	}
-	if d.Outbox == nil {
-		d.Outbox = []domain.Event{}
+		Timeline: eachOf(r.Timeline, parcelEntryToDoc), Version: r.Version + 1, Outbox: outboxDocs(p.Outbox()),
 	}
 	return d
 }
@@ -75,7 +72,7 @@ func parcelFromDoc(d *parcelDoc) *parcel.Parcel {
 		ID: d.ID, Fields: d.Fields, Status: parcel.Status(d.Status), DeclarationID: d.DeclarationID,
 		ContainerNo: d.ContainerNo, DepartureID: d.DepartureID, RejectReason: d.RejectReason,
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		Timeline: d.Timeline, Version: d.Version,
+		Timeline: eachOf(d.Timeline, parcelEntryDoc.entry), Version: d.Version,
 	})
 }
 

@@ -32,7 +32,7 @@ var errLineNotFound = domain.NotFound("line")
 // Create stores a new line (version 1).
 func (r *Lines) Create(ctx context.Context, l rail.Line) error {
 	l.Version = 1
-	_, err := r.coll.InsertOne(ctx, l)
+	_, err := r.coll.InsertOne(ctx, lineToDoc(l))
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "line_exists", "line %s exists", l.Code)
 	}
@@ -41,11 +41,7 @@ func (r *Lines) Create(ctx context.Context, l rail.Line) error {
 
 // Get loads a line by code.
 func (r *Lines) Get(ctx context.Context, code string) (rail.Line, error) {
-	l, err := loadDoc[rail.Line](ctx, r.coll, code, errLineNotFound)
-	if err != nil {
-		return rail.Line{}, err
-	}
-	return *l, nil
+	return getByID(ctx, r.coll, code, errLineNotFound, (*lineDoc).line)
 }
 
 // Update changes a line under optimistic concurrency (the embedded store: a lock per line).
@@ -67,7 +63,7 @@ func (r *Lines) Update(ctx context.Context, code string, change func(*rail.Line)
 		if r.store.local != nil {
 			filter = bson.M{"_id": code}
 		}
-		res, err := r.coll.ReplaceOne(ctx, filter, l)
+		res, err := r.coll.ReplaceOne(ctx, filter, lineToDoc(l))
 		if err != nil {
 			return rail.Line{}, internal(err, "update line")
 		}
@@ -84,9 +80,13 @@ func (r *Lines) List(ctx context.Context) ([]rail.Line, error) {
 	if err != nil {
 		return nil, internal(err, "list lines")
 	}
-	var out []rail.Line
-	if err := cur.All(ctx, &out); err != nil {
+	var docs []lineDoc
+	if err := cur.All(ctx, &docs); err != nil {
 		return nil, internal(err, "list lines")
+	}
+	out := make([]rail.Line, len(docs))
+	for i := range docs {
+		out[i] = docs[i].line()
 	}
 	return out, nil
 }
@@ -109,7 +109,7 @@ type departureDoc struct {
 	ID                string               `bson:"_id"`
 	LineCode          string               `bson:"lineCode"`
 	LineName          string               `bson:"lineName"`
-	Itinerary         []rail.Stop          `bson:"itinerary"`
+	Itinerary         []stopDoc            `bson:"itinerary"`
 	TransitDays       int                  `bson:"transitDays"`
 	DepartsAt         time.Time            `bson:"departsAt"`
 	CapacityTEU       int                  `bson:"capacityTeu"`
@@ -125,16 +125,16 @@ type departureDoc struct {
 	BookingOpensAt    time.Time            `bson:"bookingOpensAt"`
 	CutoffAt          time.Time            `bson:"cutoffAt"`
 	Status            rail.DepartureStatus `bson:"status"`
-	Events            []rail.Event         `bson:"events"`
+	Events            []movementDoc        `bson:"events"`
 	CancelReason      string               `bson:"cancelReason,omitempty"`
 	CreatedAt         time.Time            `bson:"createdAt"`
 	UpdatedAt         time.Time            `bson:"updatedAt"`
 	Version           int64                `bson:"version"`
-	Outbox            []domain.Event       `bson:"outbox"`
+	Outbox            []eventDoc           `bson:"outbox"`
 }
 
-func (d departureDoc) version() int64         { return d.Version }
-func (d departureDoc) outbox() []domain.Event { return d.Outbox }
+func (d departureDoc) version() int64     { return d.Version }
+func (d departureDoc) outbox() []eventDoc { return d.Outbox }
 
 // managed: the capacity fields belong to Reserve, Release, Waitlist, Unwaitlist and Settle.
 func (d departureDoc) managed() []string {
@@ -145,34 +145,31 @@ func (d departureDoc) managed() []string {
 func departureToDoc(d *rail.Departure) departureDoc {
 	r := d.Snapshot()
 	doc := departureDoc{
-		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: r.Itinerary, TransitDays: r.TransitDays,
+		ID: r.ID, LineCode: r.LineCode, LineName: r.LineName, Itinerary: eachOf(r.Itinerary, stopToDoc), TransitDays: r.TransitDays,
 		DepartsAt: r.DepartsAt, CapacityTEU: r.Capacity.CapacityTEU, ConfirmedTEU: r.Capacity.ConfirmedTEU,
 		FreeTEU: r.Capacity.FreeTEU(), MaxCargoKg: r.Capacity.MaxCargoKg, CargoKg: r.Capacity.CargoKg,
 		FreeKg: r.Capacity.FreeKg(), WaitlistedTEU: r.WaitlistedTEU, Holds: slotMap(r.Holders), Waiting: slotMap(r.Waitlist),
-		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: r.Events,
+		BookingOpensAt: r.BookingOpensAt, CutoffAt: r.CutoffAt, Status: r.Status, Events: eachOf(r.Events, movementToDoc),
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Version: r.Version + 1, Outbox: d.Outbox(),
+		Version: r.Version + 1, Outbox: outboxDocs(d.Outbox()),
 	}
 	if !r.CapacityChangedAt.IsZero() {
 		doc.CapacityChangedAt = &r.CapacityChangedAt
 	}
 	if doc.Events == nil {
-		doc.Events = []rail.Event{}
-	}
-	if doc.Outbox == nil {
-		doc.Outbox = []domain.Event{}
+		doc.Events = []movementDoc{}
 	}
 	return doc
 }
 
 func departureFromDoc(d *departureDoc) *rail.Departure {
 	r := rail.DepartureRecord{
-		ID: d.ID, LineCode: d.LineCode, LineName: d.LineName, Itinerary: d.Itinerary, TransitDays: d.TransitDays,
+		ID: d.ID, LineCode: d.LineCode, LineName: d.LineName, Itinerary: eachOf(d.Itinerary, stopDoc.stop), TransitDays: d.TransitDays,
 		DepartsAt: d.DepartsAt,
 		Capacity: rail.Capacity{CapacityTEU: d.CapacityTEU, ConfirmedTEU: d.ConfirmedTEU,
 			MaxCargoKg: d.MaxCargoKg, CargoKg: d.CargoKg},
 		WaitlistedTEU: d.WaitlistedTEU, Holders: slotList(d.Holds), Waitlist: slotList(d.Waiting),
-		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: d.Events,
+		BookingOpensAt: d.BookingOpensAt, CutoffAt: d.CutoffAt, Status: d.Status, Events: eachOf(d.Events, movementDoc.event),
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
 	if d.CapacityChangedAt != nil {
@@ -312,26 +309,28 @@ func (r *Departures) find(ctx context.Context, filter bson.M, opts *options.Find
 }
 
 // capacityOp runs one conditional single-document update of a departure's capacity fields and
-// reports whether it matched. cond is the filter's condition in Go: the embedded store answers
-// a filter on anything besides _id by scanning the collection, so there the departure's lock
-// (held by every read-change-write of the document in this, its only, process) guards a read,
-// cond, and a write by _id instead; the document read is returned too (nil on MongoDB), as it
-// stood before the update, so that callers need not read it again.
-func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*departureDoc) bool) (bool, *departureDoc, error) {
+// reports whether it matched. filter is the condition as MongoDB applies it, in the update;
+// cond is the same condition as the domain states it (rail.Departure.CanReserve and the like),
+// applied instead on the embedded store, which answers a filter on anything besides _id by
+// scanning the collection: there the departure's lock (held by every read-change-write of the
+// document in this, its only, process) guards a read, cond, and a write by _id. The departure
+// read is returned too (nil on MongoDB), as it stood before the update, so that callers need
+// not read it again.
+func (r *Departures) capacityOp(ctx context.Context, id string, filter, update bson.M, cond func(*rail.Departure) bool) (bool, *rail.Departure, error) {
 	set, _ := update["$set"].(bson.M)
 	if set == nil {
 		set = bson.M{}
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
-	var before *departureDoc
+	var before *rail.Departure
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
-		var err error
-		if before, err = loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound); err != nil {
+		doc, err := loadDoc[departureDoc](ctx, r.coll, id, errDepartureNotFound)
+		if err != nil {
 			return false, nil, err
 		}
-		if !cond(before) {
+		if before = departureFromDoc(doc); !cond(before) {
 			return false, before, nil
 		}
 		filter = bson.M{}
@@ -345,17 +344,18 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 }
 
 // current is the departure as capacityOp read it, or as it is now when it read nothing.
-func (r *Departures) current(ctx context.Context, id string, read *departureDoc) (*rail.Departure, error) {
+func (r *Departures) current(ctx context.Context, id string, read *rail.Departure) (*rail.Departure, error) {
 	if read != nil {
-		return departureFromDoc(read), nil
+		return read, nil
 	}
 	return r.Get(ctx, id)
 }
 
-// Reserve makes s's booking a holder if its load fits (rail.DepartureRepository).
+// Reserve makes s's booking a holder if the departure admits it (rail.Departure.CanReserve;
+// rail.DepartureRepository spells the filter out).
 func (r *Departures) Reserve(ctx context.Context, departureID string, s rail.Slot, fromWaitlist bool) (bool, error) {
-	if s.TEU < 0 || s.Kg < 0 {
-		return false, domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	if err := rail.CheckAmount(s.TEU, s.Kg); err != nil {
+		return false, err // the filter below would take a negative amount as fitting
 	}
 	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	filter := bson.M{
@@ -373,14 +373,8 @@ func (r *Departures) Reserve(ctx context.Context, departureID string, s rail.Slo
 	} else {
 		filter["waitlistedTeu"] = 0
 	}
-	ok, read, err := r.capacityOp(ctx, departureID, filter, update, func(d *departureDoc) bool {
-		_, isHeld := d.Holds[s.Booking]
-		_, isWaiting := d.Waiting[s.Booking]
-		queued := d.WaitlistedTEU == 0
-		if fromWaitlist {
-			queued = isWaiting
-		}
-		return d.Status == rail.DepartureScheduled && d.FreeTEU >= s.TEU && d.FreeKg >= s.Kg && !isHeld && queued
+	ok, read, err := r.capacityOp(ctx, departureID, filter, update, func(d *rail.Departure) bool {
+		return d.CanReserve(s, fromWaitlist)
 	})
 	if err != nil || ok {
 		return ok, err
@@ -398,35 +392,25 @@ func (r *Departures) Release(ctx context.Context, departureID string, s rail.Slo
 	_, _, err := r.capacityOp(ctx, departureID, bson.M{held: bson.M{"$exists": true}}, bson.M{
 		"$inc":   bson.M{"confirmedTeu": -s.TEU, "freeTeu": s.TEU, "cargoKg": -s.Kg, "freeKg": s.Kg},
 		"$unset": bson.M{held: ""},
-	}, func(d *departureDoc) bool { _, ok := d.Holds[s.Booking]; return ok })
+	}, func(d *rail.Departure) bool { return d.HeldBy(s.Booking) })
 	return err
 }
 
-// Waitlist queues s and returns the capacity as it stood.
-func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (rail.Capacity, error) {
+// Waitlist queues s (rail.Departure.CanWaitlist); see rail.DepartureRepository.
+func (r *Departures) Waitlist(ctx context.Context, departureID string, s rail.Slot) (*rail.Departure, bool, error) {
 	held, waiting := "holds."+s.Booking, "waiting."+s.Booking
 	ok, read, err := r.capacityOp(ctx, departureID,
 		bson.M{"status": rail.DepartureScheduled, waiting: bson.M{"$exists": false}, held: bson.M{"$exists": false}},
 		bson.M{"$inc": bson.M{"waitlistedTeu": s.TEU}, "$set": bson.M{waiting: slotText(s)}},
-		func(d *departureDoc) bool {
-			_, isHeld := d.Holds[s.Booking]
-			_, isWaiting := d.Waiting[s.Booking]
-			return d.Status == rail.DepartureScheduled && !isHeld && !isWaiting
-		})
+		func(d *rail.Departure) bool { return d.CanWaitlist(s) })
 	if err != nil {
-		return rail.Capacity{}, err
-	}
-	if ok && read != nil {
-		return departureFromDoc(read).Capacity(), nil // joining the list changes no capacity
+		return nil, false, err
 	}
 	d, err := r.current(ctx, departureID, read)
-	switch {
-	case err != nil:
-		return rail.Capacity{}, err
-	case ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking):
-		return d.Capacity(), nil
+	if err != nil {
+		return nil, false, err
 	}
-	return rail.Capacity{}, domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "the departure is %s", d.Status())
+	return d, ok || d.Waiting(s.Booking) || d.HeldBy(s.Booking), nil
 }
 
 // Unwaitlist takes s's booking off the waiting list.
@@ -435,7 +419,7 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.
 	_, _, err := r.capacityOp(ctx, departureID, bson.M{waiting: bson.M{"$exists": true}}, bson.M{
 		"$inc":   bson.M{"waitlistedTeu": -s.TEU},
 		"$unset": bson.M{waiting: ""},
-	}, func(d *departureDoc) bool { _, ok := d.Waiting[s.Booking]; return ok })
+	}, func(d *rail.Departure) bool { return d.Waiting(s.Booking) })
 	return err
 }
 
@@ -479,48 +463,45 @@ var _ rail.BookingRepository = (*Bookings)(nil)
 func NewBookings(s *Store) *Bookings { return &Bookings{store: s, coll: s.db.Collection(collBookings)} }
 
 type bookingDoc struct {
-	ID               string                  `bson:"_id"`
-	DepartureID      string                  `bson:"departureId"`
-	BookedBy         string                  `bson:"bookedBy"`
-	ExporterID       string                  `bson:"exporterId"`
-	Containers       []rail.ContainerRequest `bson:"containers"`
-	TEU              int                     `bson:"teu"`
-	GrossKg          int64                   `bson:"grossKg"`
-	CargoDescription string                  `bson:"cargoDescription"`
-	HSCodes          []string                `bson:"hsCodes,omitempty"`
-	AllowWaitlist    bool                    `bson:"allowWaitlist"`
-	Consignee        *rail.Consignee         `bson:"consignee,omitempty"`
-	Status           rail.BookingStatus      `bson:"status"`
-	WaitlistedAt     *time.Time              `bson:"waitlistedAt,omitempty"`
-	ConfirmedAt      *time.Time              `bson:"confirmedAt,omitempty"`
-	CancelledAt      *time.Time              `bson:"cancelledAt,omitempty"`
-	CancelReason     string                  `bson:"cancelReason,omitempty"`
-	Loaded           []rail.LoadedContainer  `bson:"loaded"`
-	CreatedAt        time.Time               `bson:"createdAt"`
-	UpdatedAt        time.Time               `bson:"updatedAt"`
-	Timeline         []rail.TimelineEntry    `bson:"timeline"`
-	Version          int64                   `bson:"version"`
-	Outbox           []domain.Event          `bson:"outbox"`
+	ID               string                `bson:"_id"`
+	DepartureID      string                `bson:"departureId"`
+	BookedBy         string                `bson:"bookedBy"`
+	ExporterID       string                `bson:"exporterId"`
+	Containers       []containerRequestDoc `bson:"containers"`
+	TEU              int                   `bson:"teu"`
+	GrossKg          int64                 `bson:"grossKg"`
+	CargoDescription string                `bson:"cargoDescription"`
+	HSCodes          []string              `bson:"hsCodes,omitempty"`
+	AllowWaitlist    bool                  `bson:"allowWaitlist"`
+	Consignee        *consigneeDoc         `bson:"consignee,omitempty"`
+	Status           rail.BookingStatus    `bson:"status"`
+	WaitlistedAt     *time.Time            `bson:"waitlistedAt,omitempty"`
+	ConfirmedAt      *time.Time            `bson:"confirmedAt,omitempty"`
+	CancelledAt      *time.Time            `bson:"cancelledAt,omitempty"`
+	CancelReason     string                `bson:"cancelReason,omitempty"`
+	Loaded           []loadedContainerDoc  `bson:"loaded"`
+	CreatedAt        time.Time             `bson:"createdAt"`
+	UpdatedAt        time.Time             `bson:"updatedAt"`
+	Timeline         []bookingEntryDoc     `bson:"timeline"`
+	Version          int64                 `bson:"version"`
+	Outbox           []eventDoc            `bson:"outbox"`
 }
 
-func (d bookingDoc) version() int64         { return d.Version }
-func (d bookingDoc) outbox() []domain.Event { return d.Outbox }
+func (d bookingDoc) version() int64     { return d.Version }
+func (d bookingDoc) outbox() []eventDoc { return d.Outbox }
 
 func bookingToDoc(b *rail.Booking) bookingDoc {
 	r := b.Snapshot()
 	d := bookingDoc{
 		ID: r.ID, DepartureID: r.DepartureID, BookedBy: r.BookedBy, ExporterID: r.ExporterID,
-		Containers: r.Containers, TEU: r.TEU, GrossKg: r.GrossKg, CargoDescription: r.CargoDescription,
-		HSCodes: r.HSCodes, AllowWaitlist: r.AllowWaitlist, Consignee: r.Consignee, Status: r.Status,
+		Containers: eachOf(r.Containers, containerRequestToDoc), TEU: r.TEU, GrossKg: r.GrossKg, CargoDescription: r.CargoDescription,
+		HSCodes: r.HSCodes, AllowWaitlist: r.AllowWaitlist, Consignee: consigneeToDoc(r.Consignee), Status: r.Status,
 		WaitlistedAt: r.WaitlistedAt, ConfirmedAt: r.ConfirmedAt, CancelledAt: r.CancelledAt,
-		CancelReason: r.CancelReason, Loaded: r.Loaded, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Timeline: r.Timeline, Version: r.Version + 1, Outbox: b.Outbox(),
+		CancelReason: r.CancelReason, Loaded: eachOf(r.Loaded, loadedContainerToDoc), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Timeline: eachOf(r.Timeline, bookingEntryToDoc), Version: r.Version + 1, Outbox: outboxDocs(b.Outbox()),
 	}
 	if d.Loaded == nil {
-		d.Loaded = []rail.LoadedContainer{}
-	}
-	if d.Outbox == nil {
-		d.Outbox = []domain.Event{}
+		d.Loaded = []loadedContainerDoc{}
 	}
 	return d
 }
@@ -528,11 +509,11 @@ func bookingToDoc(b *rail.Booking) bookingDoc {
 func bookingFromDoc(d *bookingDoc) *rail.Booking {
 	return rail.BookingFromDatabase(rail.BookingRecord{
 		ID: d.ID, DepartureID: d.DepartureID, BookedBy: d.BookedBy, ExporterID: d.ExporterID,
-		Containers: d.Containers, TEU: d.TEU, GrossKg: d.GrossKg, CargoDescription: d.CargoDescription,
-		HSCodes: d.HSCodes, AllowWaitlist: d.AllowWaitlist, Consignee: d.Consignee, Status: d.Status,
+		Containers: eachOf(d.Containers, containerRequestDoc.request), TEU: d.TEU, GrossKg: d.GrossKg, CargoDescription: d.CargoDescription,
+		HSCodes: d.HSCodes, AllowWaitlist: d.AllowWaitlist, Consignee: d.Consignee.consignee(), Status: d.Status,
 		WaitlistedAt: d.WaitlistedAt, ConfirmedAt: d.ConfirmedAt, CancelledAt: d.CancelledAt,
-		CancelReason: d.CancelReason, Loaded: d.Loaded, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		Timeline: d.Timeline, Version: d.Version,
+		CancelReason: d.CancelReason, Loaded: eachOf(d.Loaded, loadedContainerDoc.container), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		Timeline: eachOf(d.Timeline, bookingEntryDoc.entry), Version: d.Version,
 	})
 }
 

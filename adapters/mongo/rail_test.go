@@ -9,6 +9,7 @@ import (
 
 	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/rail"
 )
 
@@ -42,9 +43,11 @@ func ids(slots []rail.Slot) []string {
 	return out
 }
 
-func TestDepartureCapacityOperations(t *testing.T) {
+func TestDepartureCapacityOperations(t *testing.T) { mongotest.Run(t, testDepartureCapacityOperations) }
+
+func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	deps := mongo.NewDepartures(mongotest.New(t))
+	deps := mongo.NewDepartures(s)
 	d := newDeparture(t, deps, 6)
 	id := d.ID()
 
@@ -78,14 +81,19 @@ func TestDepartureCapacityOperations(t *testing.T) {
 		t.Fatal("b1 not reserved")
 	}
 	check("b1 twice", 4, 0, []string{"b1"}, nil)
+	// A negative amount would pass the conditional filter ($gte) and hand capacity out: refused.
+	if _, err := deps.Reserve(ctx, id, slot("b0", -2), false); domain.CodeOf(err) != "invalid_amount" {
+		t.Fatalf("a negative reservation: %v", err)
+	}
+	check("after a negative reservation", 4, 0, []string{"b1"}, nil)
 	if reserve(b2, false) {
 		t.Fatal("4 TEU reserved with 2 free")
 	}
 	for range 2 {
-		free, err := deps.Waitlist(ctx, id, b2)
+		stood, queued, err := deps.Waitlist(ctx, id, b2)
 		must(err)
-		if free.FreeTEU() != 2 {
-			t.Fatalf("waitlisting reports %d TEU free, want 2", free.FreeTEU())
+		if free := stood.Capacity().FreeTEU(); free != 2 || !queued {
+			t.Fatalf("waitlisting reports %d TEU free, queued %v; want 2, true", free, queued)
 		}
 	}
 	check("b2 waits", 4, 4, []string{"b1"}, []string{"b2"})
@@ -104,8 +112,9 @@ func TestDepartureCapacityOperations(t *testing.T) {
 	check("b2 promoted", 4, 0, []string{"b2"}, nil)
 	must(deps.Unwaitlist(ctx, id, b2))
 	check("unwaitlisting a holder changes nothing", 4, 0, []string{"b2"}, nil)
-	_, err := deps.Waitlist(ctx, id, b2)
-	must(err)
+	if _, queued, err := deps.Waitlist(ctx, id, b2); err != nil || !queued {
+		t.Fatalf("a holder waitlisted: queued %v, %v", queued, err)
+	}
 	check("waitlisting a holder changes nothing", 4, 0, []string{"b2"}, nil)
 	got, _ := deps.Get(ctx, id)
 	if h := got.Holders()[0]; h.TEU != 4 || h.Kg != 40_000 || h.At.IsZero() {
@@ -125,8 +134,8 @@ func TestDepartureCapacityOperations(t *testing.T) {
 	if reserve(slot("b5", 0), false) {
 		t.Fatal("reserved on a departed train")
 	}
-	if _, err := deps.Waitlist(ctx, id, slot("b5", 2)); err == nil {
-		t.Fatal("waitlisted on a departed train")
+	if stood, queued, err := deps.Waitlist(ctx, id, slot("b5", 2)); err != nil || queued || stood.Status() != rail.DepartureDeparted {
+		t.Fatalf("waitlisting on a departed train: queued %v, %v", queued, err)
 	}
 
 	// The reconciler's mark: set by every capacity change, cleared only if nothing moved since.
@@ -148,8 +157,12 @@ func TestDepartureCapacityOperations(t *testing.T) {
 }
 
 func TestConcurrentReservationsNeverOversell(t *testing.T) {
+	mongotest.Run(t, testConcurrentReservationsNeverOversell)
+}
+
+func testConcurrentReservationsNeverOversell(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	deps := mongo.NewDepartures(mongotest.New(t))
+	deps := mongo.NewDepartures(s)
 	d := newDeparture(t, deps, 110)
 	var wg sync.WaitGroup
 	granted := make([]bool, 200)
@@ -186,9 +199,10 @@ func TestConcurrentReservationsNeverOversell(t *testing.T) {
 	}
 }
 
-func TestBookingsRepository(t *testing.T) {
+func TestBookingsRepository(t *testing.T) { mongotest.Run(t, testBookingsRepository) }
+
+func testBookingsRepository(t *testing.T, s *mongo.Store) {
 	ctx := context.Background()
-	s := mongotest.New(t)
 	bookings := mongo.NewBookings(s)
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	mk := func(id, exporter string) *rail.Booking {

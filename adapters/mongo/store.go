@@ -31,19 +31,38 @@ type Store struct {
 	// condition in the update filter, because the embedded server answers an update filtered
 	// on anything besides _id by scanning the whole collection (measured: 79 ms against 18 ms
 	// at 3,000 documents, growing with the collection). Against MongoDB it is nil and the
-	// version condition guards concurrent processes.
+	// version condition guards concurrent processes (Options.LocalLocks).
 	local *keyedMutex
 	// commands counts what is sent, by command, collection and filter shape.
 	commands *CommandCounts
 }
 
 // Connect opens the database. singleConnection must be true for the embedded server, whose
-// conditional updates are atomic only through one connection.
+// conditional updates are atomic only through one connection; it also guards read-change-write
+// cycles with the in-process lock (Options.LocalLocks).
 func Connect(ctx context.Context, uri, database string, singleConnection bool) (*Store, error) {
+	return Open(ctx, uri, database, Options{SingleConnection: singleConnection, LocalLocks: singleConnection})
+}
+
+// Options says how Open talks to the database.
+type Options struct {
+	// SingleConnection keeps one connection to the server: the embedded server's conditional
+	// updates are atomic only through one.
+	SingleConnection bool
+	// LocalLocks serialises read-change-write cycles per document inside this process and writes
+	// by _id alone, checking conditions in Go (see Store.local). Right only when this process is
+	// the database's one user. Without it every write carries its condition in the update filter
+	// (the version, the capacity guards), as MongoDB needs: correct on the embedded server too,
+	// only slower there, so the tests run both.
+	LocalLocks bool
+}
+
+// Open connects to the database with the given options.
+func Open(ctx context.Context, uri, database string, o Options) (*Store, error) {
 	commands := newCommandCounts()
 	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetRegistry(registry).
 		SetMonitor(commands.monitor())
-	if singleConnection {
+	if o.SingleConnection {
 		opts.SetMaxPoolSize(1)
 	}
 	client, err := mongo.Connect(ctx, opts)
@@ -55,7 +74,7 @@ func Connect(ctx context.Context, uri, database string, singleConnection bool) (
 		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
 	}
 	st := &Store{client: client, db: client.Database(database), commands: commands}
-	if singleConnection {
+	if o.LocalLocks {
 		st.local = newKeyedMutex()
 	}
 	return st, nil
@@ -223,7 +242,7 @@ const maxUpdateAttempts = 20
 // version 1.
 type versioned interface {
 	version() int64
-	outbox() []domain.Event
+	outbox() []eventDoc
 }
 
 // updateVersioned is the read-change-write cycle of every aggregate: load the document by _id,

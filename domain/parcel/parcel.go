@@ -27,11 +27,11 @@ const aggregateName = "parcel"
 // (Type, one of the Event… constants), the status it left the parcel in, when, by whom (an
 // organisation, user or "customs"), and a human-readable detail.
 type TimelineEntry struct {
-	At     time.Time `json:"at" bson:"at"`
-	Type   string    `json:"type" bson:"type"`
-	Status Status    `json:"status" bson:"status"`
-	Detail string    `json:"detail,omitempty" bson:"detail,omitempty"`
-	Actor  string    `json:"actor" bson:"actor"`
+	At     time.Time `json:"at"`
+	Type   string    `json:"type"`
+	Status Status    `json:"status"`
+	Detail string    `json:"detail,omitempty"`
+	Actor  string    `json:"actor"`
 }
 
 // Parcel is a registered parcel. Its natural key, unique across the zone, is (logisticsCode,

@@ -60,9 +60,9 @@ const (
 
 // Consignee is who receives the goods at the destination, as the consignment note names it.
 type Consignee struct {
-	Name    string `json:"name" bson:"name"`
-	Address string `json:"address,omitempty" bson:"address,omitempty"`
-	Country string `json:"country" bson:"country"` // ISO 3166-1 alpha-2
+	Name    string `json:"name"`
+	Address string `json:"address,omitempty"`
+	Country string `json:"country"` // ISO 3166-1 alpha-2
 }
 
 // BookingRequest is what a trade firm asks for.
@@ -81,13 +81,13 @@ type BookingRequest struct {
 // LoadedContainer is one box stuffed and sealed for a booking: its ISO 6346 number, type, seal,
 // optional gross mass, and the parcels and declarations inside.
 type LoadedContainer struct {
-	ContainerNo    string        `json:"containerNo" bson:"containerNo"`
-	Type           ContainerType `json:"type" bson:"type"`
-	SealNo         string        `json:"sealNo" bson:"sealNo"`
-	GrossKg        int64         `json:"grossKg,omitempty" bson:"grossKg,omitempty"`
-	ParcelIDs      []string      `json:"parcelIds,omitempty" bson:"parcelIds,omitempty"`
-	DeclarationIDs []string      `json:"declarationIds,omitempty" bson:"declarationIds,omitempty"`
-	LoadedAt       time.Time     `json:"loadedAt" bson:"loadedAt"`
+	ContainerNo    string        `json:"containerNo"`
+	Type           ContainerType `json:"type"`
+	SealNo         string        `json:"sealNo"`
+	GrossKg        int64         `json:"grossKg,omitempty"`
+	ParcelIDs      []string      `json:"parcelIds,omitempty"`
+	DeclarationIDs []string      `json:"declarationIds,omitempty"`
+	LoadedAt       time.Time     `json:"loadedAt"`
 }
 
 func (c LoadedContainer) clone() LoadedContainer {
@@ -103,11 +103,11 @@ func (c LoadedContainer) sameAs(o LoadedContainer) bool {
 
 // TimelineEntry is one thing that happened to a booking.
 type TimelineEntry struct {
-	At     time.Time     `json:"at" bson:"at"`
-	Type   string        `json:"type" bson:"type"`
-	Status BookingStatus `json:"status" bson:"status"`
-	Detail string        `json:"detail,omitempty" bson:"detail,omitempty"`
-	Actor  string        `json:"actor" bson:"actor"`
+	At     time.Time     `json:"at"`
+	Type   string        `json:"type"`
+	Status BookingStatus `json:"status"`
+	Detail string        `json:"detail,omitempty"`
+	Actor  string        `json:"actor"`
 }
 
 // Booking is a request for space on one departure. Its load (containers, TEU, gross mass) is

@@ -67,8 +67,8 @@ func (t ContainerType) MaxGrossKg() int64 {
 
 // ContainerRequest asks for Count boxes of one Type.
 type ContainerRequest struct {
-	Type  ContainerType `json:"type" bson:"type"`
-	Count int           `json:"count" bson:"count"`
+	Type  ContainerType `json:"type"`
+	Count int           `json:"count"`
 }
 
 // TEUOf is the TEU the requests take together (unknown types and non-positive counts add

@@ -82,10 +82,10 @@ func DepartureIDFor(lineCode string, departsAt time.Time) string {
 // The departure keeps the slots of its holders and of its waiting list, so that the waiting
 // list can be ordered and promoted, and a place given back, without reading the bookings.
 type Slot struct {
-	Booking string    `json:"booking" bson:"booking"`
-	TEU     int       `json:"teu" bson:"teu"`
-	Kg      int64     `json:"kg" bson:"kg"`
-	At      time.Time `json:"at" bson:"at"`
+	Booking string    `json:"booking"`
+	TEU     int       `json:"teu"`
+	Kg      int64     `json:"kg"`
+	At      time.Time `json:"at"`
 }
 
 // SlotOf is the place booking b asks for, since at.
@@ -135,10 +135,10 @@ func PromotionOrder(waiting []Slot, c Capacity) []Slot {
 // 0 ≤ CargoKg ≤ MaxCargoKg. Only DepartureRepository.Reserve and Release change ConfirmedTEU
 // and CargoKg in a store, each as one single-document conditional update (see there).
 type Capacity struct {
-	CapacityTEU  int   `json:"capacityTeu" bson:"capacityTeu"`
-	ConfirmedTEU int   `json:"confirmedTeu" bson:"confirmedTeu"`
-	MaxCargoKg   int64 `json:"maxCargoKg" bson:"maxCargoKg"`
-	CargoKg      int64 `json:"cargoKg" bson:"cargoKg"`
+	CapacityTEU  int
+	ConfirmedTEU int
+	MaxCargoKg   int64
+	CargoKg      int64
 }
 
 // FreeTEU is the TEU still to be had.
@@ -153,11 +153,12 @@ func (c Capacity) FreeKg() int64 { return c.MaxCargoKg - c.CargoKg }
 func Fits(c Capacity, teu int, kg int64) bool { return CheckFits(c, teu, kg) == nil }
 
 // CheckFits is Fits with the reason: Conflict departure_full (TEU) or departure_over_weight
-// (cargo mass); Invalid for a negative amount.
+// (cargo mass); Invalid for a negative amount (CheckAmount).
 func CheckFits(c Capacity, teu int, kg int64) error {
+	if err := CheckAmount(teu, kg); err != nil {
+		return err
+	}
 	switch {
-	case teu < 0 || kg < 0:
-		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
 	case teu > c.FreeTEU():
 		return domain.Errorf(domain.KindConflict, domain.CodeDepartureFull,
 			"the train has %d TEU free, the booking needs %d", max(c.FreeTEU(), 0), teu)
@@ -166,6 +167,35 @@ func CheckFits(c Capacity, teu int, kg int64) error {
 			"the train can take %d kg more, the booking weighs %d kg", max(c.FreeKg(), 0), kg)
 	}
 	return nil
+}
+
+// CheckAmount refuses a negative amount of capacity (Invalid invalid_amount): a slot's TEU and
+// kg are what it takes, never what it gives back.
+func CheckAmount(teu int, kg int64) error {
+	if teu < 0 || kg < 0 {
+		return domain.Errorf(domain.KindInvalid, "invalid_amount", "cannot reserve a negative amount")
+	}
+	return nil
+}
+
+// CanReserve reports whether s's booking may become a holder of the departure now: the departure
+// is scheduled, the booking holds nothing yet, its load fits what is free (Fits), and it keeps
+// its turn — a new booking (fromWaitlist false) only while nobody waits, a promotion only for a
+// booking on the waiting list. It is the rule DepartureRepository.Reserve applies in one atomic
+// step.
+func (d *Departure) CanReserve(s Slot, fromWaitlist bool) bool {
+	inTurn := d.waitlistedTEU == 0
+	if fromWaitlist {
+		inTurn = d.Waiting(s.Booking)
+	}
+	return d.status == DepartureScheduled && !d.HeldBy(s.Booking) && inTurn && Fits(d.capacity, s.TEU, s.Kg)
+}
+
+// CanWaitlist reports whether s's booking may join the waiting list: the departure is scheduled
+// and the booking neither holds capacity nor waits already. It is the rule
+// DepartureRepository.Waitlist applies in one atomic step.
+func (d *Departure) CanWaitlist(s Slot) bool {
+	return d.status == DepartureScheduled && !d.HeldBy(s.Booking) && !d.Waiting(s.Booking)
 }
 
 // DepartureInput is what the operator gives for a departure; zero fields take the defaults:
@@ -213,7 +243,7 @@ type Departure struct {
 
 // NewDeparture plans a departure of line. It checks:
 //   - departsAt: required, after at (in_the_past);
-//   - capacityTeu: 1..110 (invalid_capacity); maxCargoKg: 1..1,300,000 (invalid_max_cargo);
+//   - capacityTEU: 1..110 (invalid_capacity); maxCargoKg: 1..1,300,000 (invalid_max_cargo);
 //   - bookingOpensAt < cutoffAt ≤ departsAt (invalid_booking_window).
 //
 // A departure on a day the line does not usually run is allowed (an extra train).
@@ -232,7 +262,7 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 		in.MaxCargoKg = DefaultMaxCargoKg
 	}
 	if in.CapacityTEU < 1 || in.CapacityTEU > MaxTrainTEU {
-		v.Add("capacityTeu", "invalid_capacity", "capacityTeu is between 1 and "+strconv.Itoa(MaxTrainTEU))
+		v.Add("capacityTEU", "invalid_capacity", "capacityTEU is between 1 and "+strconv.Itoa(MaxTrainTEU))
 	}
 	if in.MaxCargoKg < 1 || in.MaxCargoKg > MaxTrainCargoKg {
 		v.Add("maxCargoKg", "invalid_max_cargo", "maxCargoKg is between 1 and "+strconv.FormatInt(MaxTrainCargoKg, 10))
@@ -267,7 +297,7 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 		status: DepartureScheduled, createdAt: at.UTC(),
 	}
 	d.record(at, "departure.scheduled", map[string]any{
-		"lineCode": d.lineCode, "departsAt": d.departsAt, "capacityTeu": d.capacity.CapacityTEU,
+		"lineCode": d.lineCode, "departsAt": d.departsAt, "capacityTEU": d.capacity.CapacityTEU,
 	})
 	return d, nil
 }
@@ -278,13 +308,19 @@ func (d *Departure) BookingWindowOpen(at time.Time) error {
 	closed := func(msg string) error { return domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "%s", msg) }
 	switch {
 	case d.status != DepartureScheduled:
-		return closed("the departure is " + string(d.status))
+		return d.ErrClosed()
 	case at.Before(d.bookingOpensAt):
 		return closed("booking opens at " + d.bookingOpensAt.Format(time.RFC3339))
 	case !at.Before(d.cutoffAt):
 		return closed("booking closed at " + d.cutoffAt.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// ErrClosed is the answer to a booking the departure no longer takes because of its status
+// (Invalid booking_closed, "the departure is departed").
+func (d *Departure) ErrClosed() error {
+	return domain.Errorf(domain.KindInvalid, domain.CodeBookingClosed, "the departure is %s", d.status)
 }
 
 // RecordEvent adds a reported movement (see CheckNextEvent for the legal order). departed
@@ -505,7 +541,10 @@ type DepartureFilter struct {
 //	        $set: {"holds.<booking>": slot}
 //	        (promotion: $unset: {"waiting.<booking>"}, $inc: {waitlistedTeu: -teu})}
 //
-// so the filter is Fits(capacity, teu, kg), the invariant of Capacity holds at every moment, and
+// so the filter is Departure.CanReserve (and Fits(capacity, teu, kg) within it) spelled for the
+// store, which applies no other rule: a store that checks the condition itself (the embedded
+// one, under a lock) calls CanReserve and CanWaitlist. The invariant of Capacity holds at every
+// moment, and
 // each booking is counted at most once: every operation is idempotent by booking id, which makes
 // the booking saga (booking document, then departure, then booking again) safe to repeat after a
 // crash. Each operation also stamps capacityChangedAt, which the reconciler uses to find
@@ -529,10 +568,11 @@ type DepartureRepository interface {
 	Reserve(ctx context.Context, departureID string, s Slot, fromWaitlist bool) (bool, error)
 	// Release gives back what s's booking holds; nothing happens if it holds nothing.
 	Release(ctx context.Context, departureID string, s Slot) error
-	// Waitlist puts s on the waiting list and returns the capacity as it stood then; nothing
-	// happens if its booking is on the list or holds capacity already. A departure that is not
-	// scheduled takes no one (booking_closed).
-	Waitlist(ctx context.Context, departureID string, s Slot) (Capacity, error)
+	// Waitlist puts s on the waiting list if the departure takes it (CanWaitlist). It returns the
+	// departure as it stood then (joining the list changes no capacity) and whether s's booking
+	// is queued or holds capacity, now or already; false: the departure takes no one (it is not
+	// scheduled) and nothing changed. A missing departure is a NotFound error.
+	Waitlist(ctx context.Context, departureID string, s Slot) (*Departure, bool, error)
 	// Unwaitlist takes s's booking off the waiting list; nothing happens if it is not on it.
 	Unwaitlist(ctx context.Context, departureID string, s Slot) error
 	// Unsettled lists departures whose capacity changed before the given time and that were not

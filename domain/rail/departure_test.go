@@ -152,8 +152,8 @@ func TestNewDepartureRejects(t *testing.T) {
 	}{
 		{"no time", rail.DepartureInput{}, now, []string{"departsAt:required"}},
 		{"past", rail.DepartureInput{DepartsAt: dep}, dep, []string{"departsAt:in_the_past"}},
-		{"capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: 111}, now, []string{"capacityTeu:invalid_capacity"}},
-		{"negative capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: -2}, now, []string{"capacityTeu:invalid_capacity"}},
+		{"capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: 111}, now, []string{"capacityTEU:invalid_capacity"}},
+		{"negative capacity", rail.DepartureInput{DepartsAt: dep, CapacityTEU: -2}, now, []string{"capacityTEU:invalid_capacity"}},
 		{"cargo", rail.DepartureInput{DepartsAt: dep, MaxCargoKg: 1_300_001}, now, []string{"maxCargoKg:invalid_max_cargo"}},
 		{"cutoff after departure", rail.DepartureInput{DepartsAt: dep, CutoffAt: dep.Add(time.Minute)}, now,
 			[]string{"cutoffAt:invalid_booking_window"}},
@@ -209,6 +209,9 @@ func TestBookingWindowOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantKindCode(t, "cancelled", d.BookingWindowOpen(cst(2024, 6, 12, 0, 0)), domain.KindInvalid, "booking_closed")
+	if err := d.ErrClosed(); err == nil || err.Error() != "booking_closed: the departure is cancelled" {
+		t.Errorf("ErrClosed: %v", err)
+	}
 }
 
 func TestFits(t *testing.T) {
@@ -346,3 +349,56 @@ func TestDepartureSnapshotRoundTrip(t *testing.T) {
 }
 
 const day = 24 * time.Hour
+
+func TestCanReserveAndCanWaitlist(t *testing.T) {
+	base := newDeparture(t, seedLine(t, "XXO"), cst(2024, 6, 28, 10, 0)).Snapshot()
+	at := cst(2024, 6, 1, 0, 0)
+	slot := func(id string, teu int) rail.Slot {
+		return rail.Slot{Booking: id, TEU: teu, Kg: int64(teu) * 10_000, At: at}
+	}
+	dep := func(change func(r *rail.DepartureRecord)) *rail.Departure {
+		r := base
+		r.Capacity.CapacityTEU, r.Capacity.ConfirmedTEU = 10, 4
+		r.Holders = []rail.Slot{slot("held", 4)}
+		change(&r)
+		return rail.DepartureFromDatabase(r)
+	}
+	open := func(*rail.DepartureRecord) {}
+	queue := func(r *rail.DepartureRecord) { r.Waitlist, r.WaitlistedTEU = []rail.Slot{slot("waits", 2)}, 2 }
+	status := func(s rail.DepartureStatus) func(*rail.DepartureRecord) {
+		return func(r *rail.DepartureRecord) { r.Status = s }
+	}
+	cases := []struct {
+		name         string
+		d            *rail.Departure
+		s            rail.Slot
+		fromWaitlist bool
+		reserve      bool
+		waitlist     bool
+	}{
+		{"fits exactly", dep(open), slot("new", 6), false, true, true},
+		{"one TEU too many", dep(open), slot("new", 7), false, false, true},
+		{"too heavy", dep(open), rail.Slot{Booking: "new", TEU: 1, Kg: base.Capacity.MaxCargoKg + 1}, false, false, true},
+		{"negative amount", dep(open), slot("new", -1), false, false, true},
+		{"holds already", dep(open), slot("held", 4), false, false, false},
+		{"a new booking does not jump the queue", dep(queue), slot("new", 1), false, false, true},
+		{"a waiting booking is promoted", dep(queue), slot("waits", 2), true, true, false},
+		{"a booking that does not wait is not promoted", dep(queue), slot("new", 1), true, false, true},
+		{"a promotion still has to fit", dep(func(r *rail.DepartureRecord) { queue(r); r.Capacity.ConfirmedTEU = 9 }),
+			slot("waits", 2), true, false, false},
+		{"departed", dep(status(rail.DepartureDeparted)), slot("new", 1), false, false, false},
+		{"cancelled", dep(status(rail.DepartureCancelled)), slot("new", 1), false, false, false},
+	}
+	for _, c := range cases {
+		if got := c.d.CanReserve(c.s, c.fromWaitlist); got != c.reserve {
+			t.Errorf("%s: CanReserve %v", c.name, got)
+		}
+		if got := c.d.CanWaitlist(c.s); got != c.waitlist {
+			t.Errorf("%s: CanWaitlist %v", c.name, got)
+		}
+	}
+	if err := rail.CheckAmount(0, 0); err != nil {
+		t.Error(err)
+	}
+	wantKindCode(t, "negative kg", rail.CheckAmount(1, -1), domain.KindInvalid, "invalid_amount")
+}

@@ -27,11 +27,11 @@ const (
 // expected there (empty at a hub the train passes without a report) and the planned day offset
 // from departure.
 type Stop struct {
-	Location  string    `json:"location" bson:"location"`
-	Name      string    `json:"name" bson:"name"`
-	NameEn    string    `json:"nameEn" bson:"nameEn"`
-	Event     EventType `json:"event,omitempty" bson:"event,omitempty"`
-	DayOffset int       `json:"dayOffset" bson:"dayOffset"`
+	Location  string    `json:"location"`
+	Name      string    `json:"name"`
+	NameEn    string    `json:"nameEn"`
+	Event     EventType `json:"event,omitempty"`
+	DayOffset int       `json:"dayOffset"`
 }
 
 // Line is a scheduled freight-train route (班列线路), seed data the operator edits: identified by a
@@ -46,23 +46,23 @@ type Stop struct {
 // operator's edit. Departures copy what they need of it, so editing a line never changes a
 // train already scheduled.
 type Line struct {
-	Code          string         `json:"code" bson:"_id"`
-	Name          string         `json:"name" bson:"name"`
-	NameEn        string         `json:"nameEn" bson:"nameEn"`
-	Origin        string         `json:"origin" bson:"origin"`
-	Via           string         `json:"via,omitempty" bson:"via,omitempty"`
-	Border        string         `json:"border,omitempty" bson:"border,omitempty"`
-	Port          string         `json:"port,omitempty" bson:"port,omitempty"`
-	Destination   string         `json:"destination" bson:"destination"`
-	TransitDays   int            `json:"transitDays" bson:"transitDays"`
-	Mode          Mode           `json:"mode" bson:"mode"`
-	Weekdays      []time.Weekday `json:"weekdays" bson:"weekdays"`
-	DepartureTime string         `json:"departureTime" bson:"departureTime"`
-	CapacityTEU   int            `json:"capacityTeu,omitempty" bson:"capacityTeu,omitempty"`
-	Itinerary     []Stop         `json:"itinerary" bson:"itinerary"`
-	Note          string         `json:"note,omitempty" bson:"note,omitempty"`
-	UpdatedAt     time.Time      `json:"updatedAt" bson:"updatedAt"`
-	Version       int64          `json:"version" bson:"version"`
+	Code          string
+	Name          string
+	NameEn        string
+	Origin        string
+	Via           string
+	Border        string
+	Port          string
+	Destination   string
+	TransitDays   int
+	Mode          Mode
+	Weekdays      []time.Weekday
+	DepartureTime string
+	CapacityTEU   int
+	Itinerary     []Stop
+	Note          string
+	UpdatedAt     time.Time
+	Version       int64
 }
 
 // Border crossings and sea ports a line may use (docs/customs.md §7). Extend the lists to open a
@@ -144,7 +144,7 @@ func validLocation(s string) bool {
 //     border one of BorderCrossings (unknown_border), port one of SeaPorts (unknown_port);
 //   - transitDays: 1..60 (invalid_transit_days);
 //   - weekdays: at least one, each 0 (Sunday) .. 6 (invalid_weekday);
-//   - departureTime: HH:MM (invalid_departure_time); capacityTeu: 0..110 (invalid_capacity);
+//   - departureTime: HH:MM (invalid_departure_time); capacityTEU: 0..110 (invalid_capacity);
 //   - itinerary: at least origin and destination, distinct locations; the first stop is the
 //     origin with event departed at day 0, the last the destination with arrived at day
 //     transitDays; stops between expect border_crossed, transshipped or nothing, at day offsets
@@ -220,7 +220,7 @@ func ValidateLine(l Line) (Line, error) {
 		v.Add("departureTime", "invalid_departure_time", "departureTime is HH:MM, China time")
 	}
 	if l.CapacityTEU < 0 || l.CapacityTEU > MaxTrainTEU {
-		v.Add("capacityTeu", "invalid_capacity", "capacityTeu is between 1 and "+strconv.Itoa(MaxTrainTEU)+" (0 for the default)")
+		v.Add("capacityTEU", "invalid_capacity", "capacityTEU is between 1 and "+strconv.Itoa(MaxTrainTEU)+" (0 for the default)")
 	}
 	checkItinerary(&v, &l, transitOK)
 	if err := v.Err(); err != nil {

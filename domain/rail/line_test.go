@@ -109,7 +109,7 @@ func TestValidateLineRejects(t *testing.T) {
 		{"bad weekday", func(l *rail.Line) { l.Weekdays = []time.Weekday{7} }, []string{"weekdays[0]:invalid_weekday"}},
 		{"bad time", func(l *rail.Line) { l.DepartureTime = "25:00" }, []string{"departureTime:invalid_departure_time"}},
 		{"bad time form", func(l *rail.Line) { l.DepartureTime = "9:00" }, []string{"departureTime:invalid_departure_time"}},
-		{"capacity", func(l *rail.Line) { l.CapacityTEU = 111 }, []string{"capacityTeu:invalid_capacity"}},
+		{"capacity", func(l *rail.Line) { l.CapacityTEU = 111 }, []string{"capacityTEU:invalid_capacity"}},
 		{"bad mode", func(l *rail.Line) { l.Mode = "air" }, []string{"mode:invalid_mode"}},
 		{"unknown border", func(l *rail.Line) { l.Border = "BREST" }, []string{"border:unknown_border", "border:itinerary_mismatch"}},
 		{"rail with port", func(l *rail.Line) { l.Port = "NINGBO" }, []string{"port:not_allowed", "port:itinerary_mismatch"}},

@@ -26,11 +26,11 @@ func (t EventType) Valid() bool {
 // Event is one reported movement of a departure: what, when, where (a location code), and who
 // reported it.
 type Event struct {
-	Type       EventType `json:"type" bson:"type"`
-	At         time.Time `json:"at" bson:"at"`
-	Location   string    `json:"location" bson:"location"`
-	Note       string    `json:"note,omitempty" bson:"note,omitempty"`
-	ReportedBy string    `json:"reportedBy,omitempty" bson:"reportedBy,omitempty"`
+	Type       EventType `json:"type"`
+	At         time.Time `json:"at"`
+	Location   string    `json:"location"`
+	Note       string    `json:"note,omitempty"`
+	ReportedBy string    `json:"reportedBy,omitempty"`
 }
 
 // same reports whether e repeats r: the same movement at the same place and time.

@@ -56,13 +56,49 @@ func DatabaseName() string {
 	return "test_" + hex.EncodeToString(b)
 }
 
-// New connects to a fresh database with indexes in place, dropped when the test ends.
+// New connects to a fresh database with indexes in place, dropped when the test ends. On the
+// embedded server it guards writes as the service does there, with in-process locks.
 func New(t testing.TB) *mongo.Store {
+	t.Helper()
+	_, embedded := URI(t)
+	return NewWith(t, Options{Conditional: !embedded})
+}
+
+// Options choose how the store guards its writes.
+type Options struct {
+	// Conditional: every write carries its condition in the update filter (versions, capacity
+	// guards), the path the service takes on MongoDB; otherwise the store checks conditions in
+	// Go under in-process locks, the path it takes on the embedded server (mongo.Options).
+	Conditional bool
+}
+
+// Mode is one way of guarding writes, named for subtests.
+type Mode struct {
+	Name    string
+	Options Options
+}
+
+// Modes are the two write paths of the store: "locked" (the embedded server's) and
+// "conditional" (MongoDB's). Repository contract tests run under both.
+func Modes() []Mode {
+	return []Mode{{Name: "locked"}, {Name: "conditional", Options: Options{Conditional: true}}}
+}
+
+// Run runs test once per mode of Modes, each as a subtest with a fresh database.
+func Run(t *testing.T, test func(t *testing.T, s *mongo.Store)) {
+	t.Helper()
+	for _, m := range Modes() {
+		t.Run(m.Name, func(t *testing.T) { test(t, NewWith(t, m.Options)) })
+	}
+}
+
+// NewWith is New with the given options.
+func NewWith(t testing.TB, o Options) *mongo.Store {
 	t.Helper()
 	u, single := URI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := mongo.Connect(ctx, u, DatabaseName(), single)
+	s, err := mongo.Open(ctx, u, DatabaseName(), mongo.Options{SingleConnection: single, LocalLocks: !o.Conditional})
 	if err != nil {
 		t.Fatalf("mongotest: %v", err)
 	}
