@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +21,16 @@ import (
 // testOperatorKey is the operator key every test service is configured with.
 const testOperatorKey = "test-operator-key-0123456789"
 
-// service is the real Silkgate started for one test: HTTP on a free port, a fresh database
-// (on MONGO_URI when set, else its own embedded server in a temporary folder), and queues in a
-// namespace of their own on the real Redis at REDIS_URL.
+// TestMain stops the embedded store the tests share once they are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	mongotest.Close()
+	os.Exit(code)
+}
+
+// service is the real Silkgate started for one test: HTTP on a free port, a fresh database of
+// its own on the test binary's one store (MONGO_URI when set, else the embedded server
+// mongotest shares), and queues in a namespace of their own on the real Redis at REDIS_URL.
 type service struct {
 	t       testing.TB
 	main    *Main
@@ -31,20 +39,23 @@ type service struct {
 	banner  *bytes.Buffer
 }
 
+// testEnviron is the configuration of a test's service; extra adds to it or overrides it
+// ("MONGO_URI": "" makes the service start an embedded server of its own in its data folder).
+// The database is dropped when the test ends.
 func testEnviron(t testing.TB, extra map[string]string) map[string]string {
+	uri, embedded, db := mongotest.Database(t)
 	env := map[string]string{
-		"SILKGATE_HTTP_ADDR":           "127.0.0.1:0",
-		"SILKGATE_DATA_DIR":            t.TempDir(),
-		"SILKGATE_EMBEDDED_MONGO_ADDR": "127.0.0.1:0",
-		"REDIS_URL":                    redistest.URL(t),
-		"SILKGATE_QUEUE":               redistest.Namespace(),
-		"SILKGATE_OPERATOR_KEY":        testOperatorKey,
-		"SILKGATE_DEMO":                "false",
-		"SILKGATE_LOG_LEVEL":           "warn",
-	}
-	if uri := os.Getenv("MONGO_URI"); uri != "" {
-		env["MONGO_URI"] = uri
-		env["MONGO_DB"] = mongotest.DatabaseName()
+		"SILKGATE_HTTP_ADDR":               "127.0.0.1:0",
+		"SILKGATE_DATA_DIR":                t.TempDir(),
+		"SILKGATE_EMBEDDED_MONGO_ADDR":     "127.0.0.1:0",
+		"MONGO_URI":                        uri,
+		"MONGO_DB":                         db,
+		"SILKGATE_MONGO_SINGLE_CONNECTION": strconv.FormatBool(embedded),
+		"REDIS_URL":                        redistest.URL(t),
+		"SILKGATE_QUEUE":                   redistest.Namespace(),
+		"SILKGATE_OPERATOR_KEY":            testOperatorKey,
+		"SILKGATE_DEMO":                    "false",
+		"SILKGATE_LOG_LEVEL":               "warn",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -71,6 +82,10 @@ func startWith(t testing.TB, environ map[string]string) *service {
 	}
 	s := &service{t: t, main: m, url: m.URL(), environ: environ, banner: banner}
 	t.Cleanup(s.stop)
+	if environ["MONGO_URI"] != "" && environ["SILKGATE_MONGO_SINGLE_CONNECTION"] == "true" {
+		// The shared embedded server: what the service does for a server of its own.
+		mongotest.IndexIDs(t, environ["MONGO_DB"])
+	}
 	return s
 }
 
