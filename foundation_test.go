@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +46,7 @@ func (s *service) authorize(by firm, exporter, broker firm, modes ...string) map
 }
 
 func TestOperationalEndpoints(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	if r := s.do("GET", "/healthz", "", nil); r.Status != 200 || r.JSON(t)["status"] != "ok" {
 		t.Fatalf("healthz: %d %s", r.Status, r.Body)
@@ -83,6 +86,7 @@ func TestOperationalEndpoints(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	s.expectProblem(s.do("GET", "/v1/orgs", "", nil), 401, "unauthorized", "")
 	s.expectProblem(s.do("GET", "/v1/orgs", "not-a-key", nil), 401, "unauthorized", "")
@@ -106,6 +110,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestRegisterOrg(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	body := orgBody("exporter", "襄阳丝路跨境电商有限公司", usccA, "4206360A21")
 	body["nameEn"] = "Silk Road & Co."
@@ -177,6 +182,7 @@ func TestRegisterOrg(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	// A small configured limit keeps the oversize body within the socket buffers: the server
 	// answers 413 without reading it, and a body of megabytes could meet a reset connection
 	// before the client reads that answer.
@@ -188,6 +194,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestConcurrentRegistrationOfOneUSCC(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	const n = 20
 	statuses := make(chan int, n)
@@ -215,6 +222,7 @@ func TestConcurrentRegistrationOfOneUSCC(t *testing.T) {
 }
 
 func TestOrgTenancy(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -266,6 +274,7 @@ func TestOrgTenancy(t *testing.T) {
 }
 
 func TestListOrgsPagination(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	uscc := []string{usccA, usccB, usccC, usccD, usccE}
 	for i, u := range uscc {
@@ -306,6 +315,7 @@ func TestListOrgsPagination(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -344,6 +354,7 @@ func keyIDOf(key string) string {
 }
 
 func TestAuthorizations(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	other := s.register("exporter", "乙", usccB, "4206340017")
@@ -420,6 +431,7 @@ func TestAuthorizations(t *testing.T) {
 }
 
 func TestCanFile(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -459,6 +471,7 @@ func TestCanFile(t *testing.T) {
 }
 
 func TestConcurrentConfirmAndRevoke(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -519,6 +532,7 @@ func streamEvents(t testing.TB, s *service, id string) map[string]int {
 }
 
 func TestOutboxIsRelayedToTheEventStream(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -531,6 +545,7 @@ func TestOutboxIsRelayedToTheEventStream(t *testing.T) {
 }
 
 func TestDataSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.restart()
@@ -541,7 +556,32 @@ func TestDataSurvivesRestart(t *testing.T) {
 	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, orgBody("exporter", "again", usccA, "4206360A21")), 409, "org_exists", "uscc")
 }
 
+// TestOwnEmbeddedStore runs the service as it runs with nothing configured: on an embedded
+// server of its own, with its files in the data folder, which keeps the data across a restart.
+// (The other tests share one server, mongotest's, a database each.)
+func TestOwnEmbeddedStore(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"MONGO_URI": "", "SILKGATE_MONGO_SINGLE_CONNECTION": "false"})
+	dir := filepath.Join(s.environ["SILKGATE_DATA_DIR"], "mongo")
+	line := "Embedded Mongo: mongodb://"
+	if b := s.banner.String(); !strings.Contains(b, line) || !strings.Contains(b, "/"+s.environ["MONGO_DB"]) || !strings.Contains(b, "(data in "+dir+")") {
+		t.Errorf("the banner does not name the embedded server, its database and %s:\n%s", dir, b)
+	}
+	a := s.register("exporter", "甲", usccA, "4206360A21")
+	if _, err := os.Stat(filepath.Join(dir, s.environ["MONGO_DB"]+".sqlite")); err != nil {
+		t.Errorf("the database is not stored in the data folder: %v", err)
+	}
+	s.restart()
+	if !strings.Contains(s.banner.String(), line) {
+		t.Errorf("after the restart the banner names no embedded server:\n%s", s.banner.String())
+	}
+	if got := s.expect(s.do("GET", "/v1/orgs/"+a.id, a.key, nil), 200); got["uscc"] != usccA {
+		t.Errorf("after restart: %v", got)
+	}
+}
+
 func TestOperatorKeyIsGeneratedOnceWhenNotConfigured(t *testing.T) {
+	t.Parallel()
 	env := testEnviron(t, nil)
 	delete(env, "SILKGATE_OPERATOR_KEY")
 	s := startWith(t, env)
@@ -558,6 +598,7 @@ func TestOperatorKeyIsGeneratedOnceWhenNotConfigured(t *testing.T) {
 }
 
 func TestDemoData(t *testing.T) {
+	t.Parallel()
 	s := startService(t, map[string]string{"SILKGATE_DEMO": "true"})
 	if len(s.main.DemoKeys) != 3 {
 		t.Fatalf("demo keys %v", s.main.DemoKeys)

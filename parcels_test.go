@@ -31,6 +31,7 @@ func parcelBody(logisticsNo string) map[string]any {
 }
 
 func TestRegisterParcel(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	p := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XY000001")), 201)
@@ -64,6 +65,7 @@ func TestRegisterParcel(t *testing.T) {
 }
 
 func TestParcelRights(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -113,6 +115,7 @@ func TestParcelRights(t *testing.T) {
 }
 
 func TestEditAndCancelParcel(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	id := s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYE1")), 201)["id"].(string)
@@ -140,6 +143,7 @@ func TestEditAndCancelParcel(t *testing.T) {
 }
 
 func TestParcelBatch(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYB0")), 201)
@@ -176,6 +180,7 @@ func TestParcelBatch(t *testing.T) {
 }
 
 func TestConcurrentOverlappingBatches(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	const workers, perBatch, keys = 20, 50, 200
@@ -232,6 +237,7 @@ func TestConcurrentOverlappingBatches(t *testing.T) {
 }
 
 func TestParcelListPaginationAndFilters(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	var batch []any
@@ -291,6 +297,7 @@ func TestParcelListPaginationAndFilters(t *testing.T) {
 }
 
 func TestTracking(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYT1")), 201)
@@ -338,6 +345,7 @@ func (s *service) upload(key, path string) response {
 }
 
 func TestImportSpreadsheets(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	for _, file := range []string{"parcels.csv", "parcels.xlsx"} {

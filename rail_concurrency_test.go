@@ -132,6 +132,7 @@ func checkBooks(t *testing.T, s *service, departureID string) (confirmed, waitin
 }
 
 func TestConcurrentBookingsNeverOversell(t *testing.T) {
+	t.Parallel()
 	// 300 requests at once queue on one departure of the embedded store, whose single
 	// connection serves them one by one; under the race detector the last may wait longer than
 	// the default 30 s request timeout. This test is about what is stored, not how fast.
