@@ -233,6 +233,9 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 	if v := over.Load(); v != nil {
 		t.Fatalf("oversold while cancelling: %v", v)
 	}
+	if samples.Load() == 0 {
+		t.Fatal("the capacity was never read while cancelling: nothing was watched")
+	}
 	t.Logf("the capacity was read %d times while cancelling", samples.Load())
 
 	confirmed, waiting = checkBooks(t, s, dep)

@@ -286,9 +286,12 @@ func TestSampleReceiptsRemarshalValid(t *testing.T) {
 	}
 }
 
-// TestSampleSkipsNothingElse checks that every sample file is covered by a test above.
+// TestSampleCoverage checks that every sample file is covered by a test above.
 func TestSampleCoverage(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(sharedCEB(t), "samples-2018-export", "*.xml"))
+	files, err := filepath.Glob(filepath.Join(sharedCEB(t), "samples-2018-export", "*.xml"))
+	if err != nil || len(files) != 19 {
+		t.Fatalf("want the 19 official samples, got %d (%v)", len(files), err)
+	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
