@@ -74,13 +74,8 @@ func TestOperationalEndpoints(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", s.url+"/healthz", nil)
 	req.Header.Set("X-Request-Id", "trace-123")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.Header.Get("X-Request-Id") != "trace-123" {
-		t.Errorf("a caller's request id should be kept, got %q", res.Header.Get("X-Request-Id"))
+	if got := s.send(req).Header.Get("X-Request-Id"); got != "trace-123" {
+		t.Errorf("a caller's request id should be kept, got %q", got)
 	}
 	s.expectProblem(s.do("GET", "/v1/nothing-here", testOperatorKey, nil), 404, "route_not_found", "")
 }
@@ -93,13 +88,8 @@ func TestAuthentication(t *testing.T) {
 	s.expectProblem(s.do("GET", "/v1/orgs", "sg_key_nothing.secret", nil), 401, "unauthorized", "")
 	req, _ := http.NewRequest("GET", s.url+"/v1/orgs", nil)
 	req.Header.Set("Authorization", "Basic "+testOperatorKey)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") == "" {
-		t.Errorf("basic auth: %d %q", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+	if res := s.send(req); res.Status != 401 || res.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("basic auth: %d %q", res.Status, res.Header.Get("WWW-Authenticate"))
 	}
 
 	a := s.register("exporter", "甲公司", usccA, "4206360A21")
@@ -161,14 +151,7 @@ func TestRegisterOrg(t *testing.T) {
 	req, _ := http.NewRequest("POST", s.url+"/v1/orgs", strings.NewReader("kind=exporter"))
 	req.Header.Set("Authorization", "Bearer "+testOperatorKey)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 415 {
-		t.Errorf("form body: %d, want 415", res.StatusCode)
-	}
+	s.expectProblem(s.send(req), 415, "unsupported_media_type", "") // as openapi.yaml names it
 
 	// Nothing half-written: only the one good registration (and the operator) exist.
 	list := s.expect(s.do("GET", "/v1/orgs", testOperatorKey, nil), 200)

@@ -140,7 +140,7 @@ func (r response) decode(t testing.TB, v any) {
 }
 
 // do sends a request with key as bearer (none when empty); body is marshalled unless it is
-// already []byte or a string.
+// already []byte or a string. The answer is checked against the OpenAPI document (spec_test.go).
 func (s *service) do(method, path, key string, body any) response {
 	s.t.Helper()
 	var rd io.Reader
@@ -167,14 +167,24 @@ func (s *service) do(method, path, key string, body any) response {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	return s.send(req)
+}
+
+// send sends a request made by the test and checks the answer against the OpenAPI document.
+func (s *service) send(req *http.Request) response {
+	s.t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		s.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	// Errorf, not Fatalf: some tests call do from goroutines of their own.
+	if err := checkAgainstSpec(req, res.StatusCode, res.Header, raw); err != nil {
+		s.t.Errorf("openapi: %v", err)
 	}
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }

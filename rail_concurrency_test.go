@@ -22,7 +22,8 @@ type bookingOutcome struct {
 	code   string
 }
 
-// postJSON is a goroutine-safe request: it reports failures instead of failing the test.
+// postJSON is a goroutine-safe request: it reports failures, answers the OpenAPI document does
+// not allow included, instead of failing the test.
 func postJSON(url, key string, body any) (int, map[string]any, error) {
 	raw, _ := json.Marshal(body)
 	req, err := http.NewRequest("POST", url, bytes.NewReader(raw))
@@ -39,6 +40,9 @@ func postJSON(url, key string, body any) (int, map[string]any, error) {
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		return 0, nil, err
+	}
+	if err := checkAgainstSpec(req, res.StatusCode, res.Header, b); err != nil {
+		return res.StatusCode, nil, fmt.Errorf("openapi: %w", err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
