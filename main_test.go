@@ -237,13 +237,20 @@ func eventually(t testing.TB, what string, cond func() bool) {
 // eventuallyWithin is eventually with a bound of the given seconds; it returns how long it took.
 func eventuallyWithin(t testing.TB, seconds int, what string, cond func() bool) time.Duration {
 	t.Helper()
+	return pollWithin(t, seconds, 50*time.Millisecond, what, cond)
+}
+
+// pollWithin is eventuallyWithin asking cond every interval: a cond that costs the service
+// real work (listing hundreds of documents) must not crowd out the work it waits for.
+func pollWithin(t testing.TB, seconds int, interval time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(interval)
 	}
 	return time.Since(start)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+	"time"
 )
 
 // TestNothingLostAcrossAWorkerAndRedisRestart files 1,000 inventory lists with a simulated
@@ -72,7 +73,8 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 		}
 		return c
 	}
-	eventuallyWithin(t, 10*60, "lists are being released before the restart", func() bool { return counts()["released"] >= 1 })
+	// counts lists every list: asked once a second, it leaves the service its time.
+	pollWithin(t, 10*60, time.Second, "lists are being released before the restart", func() bool { return counts()["released"] >= 1 })
 	before := counts()
 	if before["released"]+before["rejected"] == n {
 		t.Fatalf("every list was final before the restart (%v): the restart met nothing in flight", before)
@@ -80,7 +82,7 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	s.restart() // the worker stops; the in-memory Redis and all it held are gone
 	t.Logf("restarted with %v", before)
 
-	took := eventuallyWithin(t, 30*60, "every list reaches its final status", func() bool {
+	took := pollWithin(t, 30*60, time.Second, "every list reaches its final status", func() bool {
 		c := counts()
 		return c["released"]+c["rejected"] == n
 	})
