@@ -15,12 +15,12 @@ import (
 func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	t.Parallel()
 	// 1,000 lists take minutes on two cores; under the race detector, ten times as long. So the
-	// race-enabled run (go test -race ./...) files 50 — enough for the restart to meet lists in
+	// race-enabled run (go test -race ./...) files 30 — enough for the restart to meet lists in
 	// flight, duplicates and reorderings — and .ci/run runs this test once more without the race
 	// detector with the full 1,000.
 	n := 1000
 	if raceDetector {
-		n = 50
+		n = 30
 	}
 	s := startService(t, map[string]string{
 		"REDIS_URL":                     "",      // the embedded Redis: a restart forgets everything queued
@@ -117,18 +117,26 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 			t.Fatalf("%s: release applied %d times: %v", id, applied["800"], d["receipts"])
 		}
 	}
-	parcelsReleased := 0
-	cursor := ""
-	for {
-		page := s.expect(s.do("GET", "/v1/parcels?limit=500&status=released&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
-		parcelsReleased += len(arr(page["items"]))
-		next, _ := page["nextCursor"].(string)
-		if next == "" {
-			break
+	// A parcel follows its list through the list's outbox and a task of its own, after the list:
+	// it is waited for, as in the other tests, not expected at the instant the last list is final.
+	parcelsReleased := func() int {
+		released, cursor := 0, ""
+		for {
+			page := s.expect(s.do("GET", "/v1/parcels?limit=500&status=released&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
+			released += len(arr(page["items"]))
+			next, _ := page["nextCursor"].(string)
+			if next == "" {
+				return released
+			}
+			cursor = next
 		}
-		cursor = next
 	}
-	if parcelsReleased != n {
-		t.Errorf("%d parcels released, want %d", parcelsReleased, n)
+	got := 0
+	deadline := time.Now().Add(10 * time.Minute) // bounds a failing test only
+	for got = parcelsReleased(); got != n && time.Now().Before(deadline); got = parcelsReleased() {
+		time.Sleep(time.Second)
+	}
+	if got != n {
+		t.Errorf("%d parcels released, want %d", got, n)
 	}
 }
