@@ -70,6 +70,7 @@ func isOneShot(p *types.Project, name string) bool {
 }
 
 func TestComposeLoads(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	for _, name := range []string{"mongo", "redis", "api", "worker"} {
 		composeService(t, p, name)
@@ -80,6 +81,7 @@ func TestComposeLoads(t *testing.T) {
 }
 
 func TestComposeRequiresOperatorKey(t *testing.T) {
+	t.Parallel()
 	_, err := loader.LoadWithContext(context.Background(), composeDetails(t, types.Mapping{}))
 	if err == nil || !strings.Contains(err.Error(), "SILKGATE_OPERATOR_KEY") {
 		t.Fatalf("loading without SILKGATE_OPERATOR_KEY: err = %v, want an error naming the variable", err)
@@ -87,6 +89,7 @@ func TestComposeRequiresOperatorKey(t *testing.T) {
 }
 
 func TestComposeHealthchecks(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	for name, s := range p.Services {
 		if isOneShot(p, name) {
@@ -111,6 +114,7 @@ func TestComposeHealthchecks(t *testing.T) {
 }
 
 func TestComposeMongoReplicaSet(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	mongo := composeService(t, p, "mongo")
 	if !strings.HasPrefix(mongo.Image, "mongo:7") {
@@ -136,6 +140,7 @@ func TestComposeMongoReplicaSet(t *testing.T) {
 }
 
 func TestComposeRedisAppendOnly(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	redis := composeService(t, p, "redis")
 	if !strings.HasPrefix(redis.Image, "redis:7") {
@@ -147,6 +152,7 @@ func TestComposeRedisAppendOnly(t *testing.T) {
 }
 
 func TestComposeSilkgateServices(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	wd, _ := os.Getwd()
 	for name, role := range map[string]string{"api": "api", "worker": "worker"} {
@@ -234,6 +240,7 @@ func checkStoreURL(t *testing.T, p *types.Project, service, variable, raw, schem
 }
 
 func TestComposeNamedVolumes(t *testing.T) {
+	t.Parallel()
 	p := loadCompose(t)
 	for service, mount := range map[string]struct{ volume, target string }{
 		"mongo": {"mongo-data", "/data/db"},
@@ -269,6 +276,7 @@ func argAfter(cmd []string, flag string) string {
 }
 
 func TestDockerfileGoVersion(t *testing.T) {
+	t.Parallel()
 	gomod, err := os.ReadFile("go.mod")
 	if err != nil {
 		t.Fatal(err)
@@ -293,6 +301,7 @@ func TestDockerfileGoVersion(t *testing.T) {
 }
 
 func TestDockerfileRuntime(t *testing.T) {
+	t.Parallel()
 	df, err := os.ReadFile("Dockerfile")
 	if err != nil {
 		t.Fatalf("Dockerfile: %v", err)

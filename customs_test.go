@@ -38,6 +38,7 @@ func (s *service) waitForStatus(key, declarationID, status string) map[string]an
 }
 
 func TestInventoryListToRelease(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYD1")), 201)["id"].(string)
@@ -86,6 +87,7 @@ func TestInventoryListToRelease(t *testing.T) {
 }
 
 func TestRejectionThenResubmissionAfterEdit(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	body := parcelBody("XYR1")
@@ -118,6 +120,7 @@ func TestRejectionThenResubmissionAfterEdit(t *testing.T) {
 }
 
 func TestBrokerFilingNeedsAuthorisation(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -162,6 +165,7 @@ func entryBody() map[string]any {
 }
 
 func TestEntryDeclaration(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -197,6 +201,7 @@ func TestEntryDeclaration(t *testing.T) {
 }
 
 func TestCancelAnInventoryList(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYX1")), 201)["id"].(string)
@@ -221,6 +226,7 @@ func TestCancelAnInventoryList(t *testing.T) {
 }
 
 func TestClearanceStatistics(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	var ids []string

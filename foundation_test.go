@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +46,7 @@ func (s *service) authorize(by firm, exporter, broker firm, modes ...string) map
 }
 
 func TestOperationalEndpoints(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	if r := s.do("GET", "/healthz", "", nil); r.Status != 200 || r.JSON(t)["status"] != "ok" {
 		t.Fatalf("healthz: %d %s", r.Status, r.Body)
@@ -73,31 +76,22 @@ func TestOperationalEndpoints(t *testing.T) {
 	}
 	req, _ := http.NewRequest("GET", s.url+"/healthz", nil)
 	req.Header.Set("X-Request-Id", "trace-123")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.Header.Get("X-Request-Id") != "trace-123" {
-		t.Errorf("a caller's request id should be kept, got %q", res.Header.Get("X-Request-Id"))
+	if got := s.send(req).Header.Get("X-Request-Id"); got != "trace-123" {
+		t.Errorf("a caller's request id should be kept, got %q", got)
 	}
 	s.expectProblem(s.do("GET", "/v1/nothing-here", testOperatorKey, nil), 404, "route_not_found", "")
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	s.expectProblem(s.do("GET", "/v1/orgs", "", nil), 401, "unauthorized", "")
 	s.expectProblem(s.do("GET", "/v1/orgs", "not-a-key", nil), 401, "unauthorized", "")
 	s.expectProblem(s.do("GET", "/v1/orgs", "sg_key_nothing.secret", nil), 401, "unauthorized", "")
 	req, _ := http.NewRequest("GET", s.url+"/v1/orgs", nil)
 	req.Header.Set("Authorization", "Basic "+testOperatorKey)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") == "" {
-		t.Errorf("basic auth: %d %q", res.StatusCode, res.Header.Get("WWW-Authenticate"))
+	if res := s.send(req); res.Status != 401 || res.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("basic auth: %d %q", res.Status, res.Header.Get("WWW-Authenticate"))
 	}
 
 	a := s.register("exporter", "甲公司", usccA, "4206360A21")
@@ -108,6 +102,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestRegisterOrg(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	body := orgBody("exporter", "襄阳丝路跨境电商有限公司", usccA, "4206360A21")
 	body["nameEn"] = "Silk Road & Co."
@@ -158,14 +153,7 @@ func TestRegisterOrg(t *testing.T) {
 	req, _ := http.NewRequest("POST", s.url+"/v1/orgs", strings.NewReader("kind=exporter"))
 	req.Header.Set("Authorization", "Bearer "+testOperatorKey)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 415 {
-		t.Errorf("form body: %d, want 415", res.StatusCode)
-	}
+	s.expectProblem(s.send(req), 415, "unsupported_media_type", "") // as openapi.yaml names it
 
 	// Nothing half-written: only the one good registration (and the operator) exist.
 	list := s.expect(s.do("GET", "/v1/orgs", testOperatorKey, nil), 200)
@@ -179,6 +167,7 @@ func TestRegisterOrg(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	// A small configured limit keeps the oversize body within the socket buffers: the server
 	// answers 413 without reading it, and a body of megabytes could meet a reset connection
 	// before the client reads that answer.
@@ -190,6 +179,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestConcurrentRegistrationOfOneUSCC(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	const n = 20
 	statuses := make(chan int, n)
@@ -217,6 +207,7 @@ func TestConcurrentRegistrationOfOneUSCC(t *testing.T) {
 }
 
 func TestOrgTenancy(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -268,6 +259,7 @@ func TestOrgTenancy(t *testing.T) {
 }
 
 func TestListOrgsPagination(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	uscc := []string{usccA, usccB, usccC, usccD, usccE}
 	for i, u := range uscc {
@@ -308,6 +300,7 @@ func TestListOrgsPagination(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -346,6 +339,7 @@ func keyIDOf(key string) string {
 }
 
 func TestAuthorizations(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	other := s.register("exporter", "乙", usccB, "4206340017")
@@ -422,6 +416,7 @@ func TestAuthorizations(t *testing.T) {
 }
 
 func TestCanFile(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -461,6 +456,7 @@ func TestCanFile(t *testing.T) {
 }
 
 func TestConcurrentConfirmAndRevoke(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -521,6 +517,7 @@ func streamEvents(t testing.TB, s *service, id string) map[string]int {
 }
 
 func TestOutboxIsRelayedToTheEventStream(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	brk := s.register("broker", "丙报关", usccC, "4206380015")
@@ -533,6 +530,7 @@ func TestOutboxIsRelayedToTheEventStream(t *testing.T) {
 }
 
 func TestDataSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.restart()
@@ -543,7 +541,32 @@ func TestDataSurvivesRestart(t *testing.T) {
 	s.expectProblem(s.do("POST", "/v1/orgs", testOperatorKey, orgBody("exporter", "again", usccA, "4206360A21")), 409, "org_exists", "uscc")
 }
 
+// TestOwnEmbeddedStore runs the service as it runs with nothing configured: on an embedded
+// server of its own, with its files in the data folder, which keeps the data across a restart.
+// (The other tests share one server, mongotest's, a database each.)
+func TestOwnEmbeddedStore(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"MONGO_URI": "", "SILKGATE_MONGO_SINGLE_CONNECTION": "false"})
+	dir := filepath.Join(s.environ["SILKGATE_DATA_DIR"], "mongo")
+	line := "Embedded Mongo: mongodb://"
+	if b := s.banner.String(); !strings.Contains(b, line) || !strings.Contains(b, "/"+s.environ["MONGO_DB"]) || !strings.Contains(b, "(data in "+dir+")") {
+		t.Errorf("the banner does not name the embedded server, its database and %s:\n%s", dir, b)
+	}
+	a := s.register("exporter", "甲", usccA, "4206360A21")
+	if _, err := os.Stat(filepath.Join(dir, s.environ["MONGO_DB"]+".sqlite")); err != nil {
+		t.Errorf("the database is not stored in the data folder: %v", err)
+	}
+	s.restart()
+	if !strings.Contains(s.banner.String(), line) {
+		t.Errorf("after the restart the banner names no embedded server:\n%s", s.banner.String())
+	}
+	if got := s.expect(s.do("GET", "/v1/orgs/"+a.id, a.key, nil), 200); got["uscc"] != usccA {
+		t.Errorf("after restart: %v", got)
+	}
+}
+
 func TestOperatorKeyIsGeneratedOnceWhenNotConfigured(t *testing.T) {
+	t.Parallel()
 	env := testEnviron(t, nil)
 	delete(env, "SILKGATE_OPERATOR_KEY")
 	s := startWith(t, env)
@@ -560,6 +583,7 @@ func TestOperatorKeyIsGeneratedOnceWhenNotConfigured(t *testing.T) {
 }
 
 func TestDemoData(t *testing.T) {
+	t.Parallel()
 	s := startService(t, map[string]string{"SILKGATE_DEMO": "true"})
 	if len(s.main.DemoKeys) != 3 {
 		t.Fatalf("demo keys %v", s.main.DemoKeys)

@@ -111,7 +111,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.embeddedMongo, mongoURI = e, e.URI()
 	}
-	store, err := mongo.Connect(startCtx, mongoURI, cfg.MongoDB, m.embeddedMongo != nil)
+	store, err := mongo.Connect(startCtx, mongoURI, cfg.MongoDB, m.embeddedMongo != nil || cfg.MongoSingleConnection)
 	if err != nil {
 		return err
 	}

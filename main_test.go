@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +21,16 @@ import (
 // testOperatorKey is the operator key every test service is configured with.
 const testOperatorKey = "test-operator-key-0123456789"
 
-// service is the real Silkgate started for one test: HTTP on a free port, a fresh database
-// (on MONGO_URI when set, else its own embedded server in a temporary folder), and queues in a
-// namespace of their own on the real Redis at REDIS_URL.
+// TestMain stops the embedded store the tests share once they are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	mongotest.Close()
+	os.Exit(code)
+}
+
+// service is the real Silkgate started for one test: HTTP on a free port, a fresh database of
+// its own on the test binary's one store (MONGO_URI when set, else the embedded server
+// mongotest shares), and queues in a namespace of their own on the real Redis at REDIS_URL.
 type service struct {
 	t       testing.TB
 	main    *Main
@@ -31,20 +39,23 @@ type service struct {
 	banner  *bytes.Buffer
 }
 
+// testEnviron is the configuration of a test's service; extra adds to it or overrides it
+// ("MONGO_URI": "" makes the service start an embedded server of its own in its data folder).
+// The database is dropped when the test ends.
 func testEnviron(t testing.TB, extra map[string]string) map[string]string {
+	uri, embedded, db := mongotest.Database(t)
 	env := map[string]string{
-		"SILKGATE_HTTP_ADDR":           "127.0.0.1:0",
-		"SILKGATE_DATA_DIR":            t.TempDir(),
-		"SILKGATE_EMBEDDED_MONGO_ADDR": "127.0.0.1:0",
-		"REDIS_URL":                    redistest.URL(t),
-		"SILKGATE_QUEUE":               redistest.Namespace(),
-		"SILKGATE_OPERATOR_KEY":        testOperatorKey,
-		"SILKGATE_DEMO":                "false",
-		"SILKGATE_LOG_LEVEL":           "warn",
-	}
-	if uri := os.Getenv("MONGO_URI"); uri != "" {
-		env["MONGO_URI"] = uri
-		env["MONGO_DB"] = mongotest.DatabaseName()
+		"SILKGATE_HTTP_ADDR":               "127.0.0.1:0",
+		"SILKGATE_DATA_DIR":                t.TempDir(),
+		"SILKGATE_EMBEDDED_MONGO_ADDR":     "127.0.0.1:0",
+		"MONGO_URI":                        uri,
+		"MONGO_DB":                         db,
+		"SILKGATE_MONGO_SINGLE_CONNECTION": strconv.FormatBool(embedded),
+		"REDIS_URL":                        redistest.URL(t),
+		"SILKGATE_QUEUE":                   redistest.Namespace(),
+		"SILKGATE_OPERATOR_KEY":            testOperatorKey,
+		"SILKGATE_DEMO":                    "false",
+		"SILKGATE_LOG_LEVEL":               "warn",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -71,6 +82,10 @@ func startWith(t testing.TB, environ map[string]string) *service {
 	}
 	s := &service{t: t, main: m, url: m.URL(), environ: environ, banner: banner}
 	t.Cleanup(s.stop)
+	if environ["MONGO_URI"] != "" && environ["SILKGATE_MONGO_SINGLE_CONNECTION"] == "true" {
+		// The shared embedded server: what the service does for a server of its own.
+		mongotest.IndexIDs(t, environ["MONGO_DB"])
+	}
 	return s
 }
 
@@ -125,7 +140,7 @@ func (r response) decode(t testing.TB, v any) {
 }
 
 // do sends a request with key as bearer (none when empty); body is marshalled unless it is
-// already []byte or a string.
+// already []byte or a string. The answer is checked against the OpenAPI document (spec_test.go).
 func (s *service) do(method, path, key string, body any) response {
 	s.t.Helper()
 	var rd io.Reader
@@ -152,14 +167,24 @@ func (s *service) do(method, path, key string, body any) response {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	return s.send(req)
+}
+
+// send sends a request made by the test and checks the answer against the OpenAPI document.
+func (s *service) send(req *http.Request) response {
+	s.t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		s.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	// Errorf, not Fatalf: some tests call do from goroutines of their own.
+	if err := checkAgainstSpec(req, res.StatusCode, res.Header, raw); err != nil {
+		s.t.Errorf("openapi: %v", err)
 	}
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
@@ -212,13 +237,20 @@ func eventually(t testing.TB, what string, cond func() bool) {
 // eventuallyWithin is eventually with a bound of the given seconds; it returns how long it took.
 func eventuallyWithin(t testing.TB, seconds int, what string, cond func() bool) time.Duration {
 	t.Helper()
+	return pollWithin(t, seconds, 50*time.Millisecond, what, cond)
+}
+
+// pollWithin is eventuallyWithin asking cond every interval: a cond that costs the service
+// real work (listing hundreds of documents) must not crowd out the work it waits for.
+func pollWithin(t testing.TB, seconds int, interval time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(interval)
 	}
 	return time.Since(start)
 }

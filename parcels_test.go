@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -31,6 +30,7 @@ func parcelBody(logisticsNo string) map[string]any {
 }
 
 func TestRegisterParcel(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	p := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XY000001")), 201)
@@ -64,6 +64,7 @@ func TestRegisterParcel(t *testing.T) {
 }
 
 func TestParcelRights(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	b := s.register("exporter", "乙", usccB, "4206340017")
@@ -113,6 +114,7 @@ func TestParcelRights(t *testing.T) {
 }
 
 func TestEditAndCancelParcel(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	id := s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYE1")), 201)["id"].(string)
@@ -140,6 +142,7 @@ func TestEditAndCancelParcel(t *testing.T) {
 }
 
 func TestParcelBatch(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYB0")), 201)
@@ -176,6 +179,7 @@ func TestParcelBatch(t *testing.T) {
 }
 
 func TestConcurrentOverlappingBatches(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	const workers, perBatch, keys = 20, 50, 200
@@ -232,6 +236,7 @@ func TestConcurrentOverlappingBatches(t *testing.T) {
 }
 
 func TestParcelListPaginationAndFilters(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	var batch []any
@@ -291,6 +296,7 @@ func TestParcelListPaginationAndFilters(t *testing.T) {
 }
 
 func TestTracking(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	s.expect(s.do("POST", "/v1/parcels", a.key, parcelBody("XYT1")), 201)
@@ -328,16 +334,11 @@ func (s *service) upload(key, path string) response {
 	req, _ := http.NewRequest("POST", s.url+"/v1/parcels/import", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+key)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	return s.send(req)
 }
 
 func TestImportSpreadsheets(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	a := s.register("exporter", "甲", usccA, "4206360A21")
 	for _, file := range []string{"parcels.csv", "parcels.xlsx"} {

@@ -22,7 +22,8 @@ type bookingOutcome struct {
 	code   string
 }
 
-// postJSON is a goroutine-safe request: it reports failures instead of failing the test.
+// postJSON is a goroutine-safe request: it reports failures, answers the OpenAPI document does
+// not allow included, instead of failing the test.
 func postJSON(url, key string, body any) (int, map[string]any, error) {
 	raw, _ := json.Marshal(body)
 	req, err := http.NewRequest("POST", url, bytes.NewReader(raw))
@@ -39,6 +40,9 @@ func postJSON(url, key string, body any) (int, map[string]any, error) {
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		return 0, nil, err
+	}
+	if err := checkAgainstSpec(req, res.StatusCode, res.Header, b); err != nil {
+		return res.StatusCode, nil, fmt.Errorf("openapi: %w", err)
 	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -132,6 +136,7 @@ func checkBooks(t *testing.T, s *service, departureID string) (confirmed, waitin
 }
 
 func TestConcurrentBookingsNeverOversell(t *testing.T) {
+	t.Parallel()
 	// 300 requests at once queue on one departure of the embedded store, whose single
 	// connection serves them one by one; under the race detector the last may wait longer than
 	// the default 30 s request timeout. This test is about what is stored, not how fast.
@@ -231,6 +236,9 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 	}
 	if v := over.Load(); v != nil {
 		t.Fatalf("oversold while cancelling: %v", v)
+	}
+	if samples.Load() == 0 {
+		t.Fatal("the capacity was never read while cancelling: nothing was watched")
 	}
 	t.Logf("the capacity was read %d times while cancelling", samples.Load())
 

@@ -41,6 +41,7 @@ func capacityOf(s *service, departureID string) map[string]any {
 func num(v any) int { f, _ := v.(float64); return int(f) }
 
 func TestRoutesAndTimetable(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 
@@ -138,6 +139,7 @@ func TestRoutesAndTimetable(t *testing.T) {
 }
 
 func TestBookingWaitlistAndCancel(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 8)
@@ -232,6 +234,7 @@ func TestBookingWaitlistAndCancel(t *testing.T) {
 }
 
 func TestBookingTenancy(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	other := s.register("exporter", "乙", usccB, "4206340017")
@@ -293,6 +296,7 @@ func (s *service) releasedParcel(key, logisticsNo string) string {
 }
 
 func TestContainersCustomsGateAndMovements(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 110)
@@ -417,6 +421,7 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 }
 
 func TestMisdirectedTrain(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 2)
@@ -452,6 +457,7 @@ func TestMisdirectedTrain(t *testing.T) {
 }
 
 func TestTrainUtilisation(t *testing.T) {
+	t.Parallel()
 	s := startService(t, nil)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	first := s.planDeparture(10, 110)
@@ -484,6 +490,7 @@ func TestTrainUtilisation(t *testing.T) {
 }
 
 func TestCancelDeparture(t *testing.T) {
+	t.Parallel()
 	s := startService(t, quietCustoms)
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	dep := s.planDeparture(10, 4)

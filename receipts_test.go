@@ -51,6 +51,7 @@ func (s *service) postReceipts(key string, docs ...[]byte) response {
 }
 
 func TestReceiptsEndpoint(t *testing.T) {
+	t.Parallel()
 	s := startService(t, dxpCustoms(t))
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	id, guid := s.submitted(exp.key, "XYE1")
@@ -88,6 +89,7 @@ func TestReceiptsEndpoint(t *testing.T) {
 }
 
 func TestConcurrentReceiptsForOneDeclaration(t *testing.T) {
+	t.Parallel()
 	s := startService(t, dxpCustoms(t))
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	id, guid := s.submitted(exp.key, "XYC1")
@@ -136,6 +138,7 @@ func dxpFiles(t *testing.T, dir string, want int) map[string][]byte {
 }
 
 func TestDXPFolderAndMonthlySummary(t *testing.T) {
+	t.Parallel()
 	env := dxpCustoms(t)
 	dir := env["SILKGATE_DXP_DIR"]
 	s := startService(t, env)
@@ -234,6 +237,7 @@ func TestDXPFolderAndMonthlySummary(t *testing.T) {
 }
 
 func TestCustomsGatewayKey(t *testing.T) {
+	t.Parallel()
 	s := startService(t, dxpCustoms(t))
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	s.expectProblem(s.do("POST", "/v1/orgs/"+exp.id+"/api-keys", exp.key, map[string]any{"scope": "customs-gateway"}), 422, "invalid_scope", "scope")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"testing"
+	"time"
 )
 
 // TestNothingLostAcrossAWorkerAndRedisRestart files 1,000 inventory lists with a simulated
@@ -12,12 +13,14 @@ import (
 // receipt not yet delivered — and starts it again on the same data. Every list must still reach
 // its final status with each receipt kept once, and every parcel must follow its list.
 func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
+	t.Parallel()
 	// 1,000 lists take minutes on two cores; under the race detector, ten times as long. So the
-	// race-enabled run (go test -race ./...) files 200, and .ci/run runs this test once more
-	// without the race detector with the full 1,000.
+	// race-enabled run (go test -race ./...) files 30 — enough for the restart to meet lists in
+	// flight, duplicates and reorderings — and .ci/run runs this test once more without the race
+	// detector with the full 1,000.
 	n := 1000
 	if raceDetector {
-		n = 200
+		n = 30
 	}
 	s := startService(t, map[string]string{
 		"REDIS_URL":                     "",      // the embedded Redis: a restart forgets everything queued
@@ -46,10 +49,10 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	// call can outlast the request timeout on the embedded store under the race detector.
 	var ids []string
 	for i := 0; i < n; i += 100 {
-		chunk := s.declare(exp.key, pids[i:i+100]...)
+		chunk := s.declare(exp.key, pids[i:min(i+100, n)]...)
 		sub := s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": chunk}), 202)
-		if sub["submitted"] != 100.0 {
-			t.Fatalf("submitted %v of 100", sub["submitted"])
+		if sub["submitted"] != float64(len(chunk)) {
+			t.Fatalf("submitted %v of %d", sub["submitted"], len(chunk))
 		}
 		ids = append(ids, chunk...)
 	}
@@ -70,12 +73,16 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 		}
 		return c
 	}
-	eventuallyWithin(t, 10*60, "lists are being released before the restart", func() bool { return counts()["released"] >= 1 })
+	// counts lists every list: asked once a second, it leaves the service its time.
+	pollWithin(t, 10*60, time.Second, "lists are being released before the restart", func() bool { return counts()["released"] >= 1 })
 	before := counts()
+	if before["released"]+before["rejected"] == n {
+		t.Fatalf("every list was final before the restart (%v): the restart met nothing in flight", before)
+	}
 	s.restart() // the worker stops; the in-memory Redis and all it held are gone
 	t.Logf("restarted with %v", before)
 
-	took := eventuallyWithin(t, 30*60, "every list reaches its final status", func() bool {
+	took := pollWithin(t, 30*60, time.Second, "every list reaches its final status", func() bool {
 		c := counts()
 		return c["released"]+c["rejected"] == n
 	})
@@ -110,18 +117,26 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 			t.Fatalf("%s: release applied %d times: %v", id, applied["800"], d["receipts"])
 		}
 	}
-	parcelsReleased := 0
-	cursor := ""
-	for {
-		page := s.expect(s.do("GET", "/v1/parcels?limit=500&status=released&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
-		parcelsReleased += len(arr(page["items"]))
-		next, _ := page["nextCursor"].(string)
-		if next == "" {
-			break
+	// A parcel follows its list through the list's outbox and a task of its own, after the list:
+	// it is waited for, as in the other tests, not expected at the instant the last list is final.
+	parcelsReleased := func() int {
+		released, cursor := 0, ""
+		for {
+			page := s.expect(s.do("GET", "/v1/parcels?limit=500&status=released&cursor="+url.QueryEscape(cursor), exp.key, nil), 200)
+			released += len(arr(page["items"]))
+			next, _ := page["nextCursor"].(string)
+			if next == "" {
+				return released
+			}
+			cursor = next
 		}
-		cursor = next
 	}
-	if parcelsReleased != n {
-		t.Errorf("%d parcels released, want %d", parcelsReleased, n)
+	got := 0
+	deadline := time.Now().Add(10 * time.Minute) // bounds a failing test only
+	for got = parcelsReleased(); got != n && time.Now().Before(deadline); got = parcelsReleased() {
+		time.Sleep(time.Second)
+	}
+	if got != n {
+		t.Errorf("%d parcels released, want %d", got, n)
 	}
 }

@@ -46,6 +46,12 @@ type Config struct {
 	BulkRequestTimeout time.Duration `env:"SILKGATE_BULK_REQUEST_TIMEOUT" envDefault:"2m"`
 	LogLevel           string        `env:"SILKGATE_LOG_LEVEL" envDefault:"info"`
 
+	// MongoSingleConnection says that MONGO_URI names an embedded MongoDB-compatible server this
+	// process did not start (the test suites share one): its conditional updates are atomic only
+	// through one connection, so the service uses it as it uses its own embedded server — one
+	// connection, with the in-process lock per document. One process only, so role all only.
+	MongoSingleConnection bool `env:"SILKGATE_MONGO_SINGLE_CONNECTION"`
+
 	// Customs: the Single Window gateway and the zone's customs facts.
 	CustomsGateway     string        `env:"SILKGATE_CUSTOMS_GATEWAY" envDefault:"simulator"` // simulator | dxp-folder
 	DXPDir             string        `env:"SILKGATE_DXP_DIR"`                                // default $SILKGATE_DATA_DIR/dxp
@@ -112,6 +118,9 @@ func (c Config) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		bad("SILKGATE_HTTP_ADDR", "must be host:port (e.g. :8080): %v", err)
+	}
+	if c.MongoSingleConnection && c.Role != RoleAll {
+		bad("SILKGATE_MONGO_SINGLE_CONNECTION", "needs SILKGATE_ROLE all: the store's lock is held inside one process")
 	}
 	if c.MongoURI == "" {
 		if _, _, err := net.SplitHostPort(c.EmbeddedMongoAddr); err != nil {

@@ -35,6 +35,16 @@ func (e *Embedded) IndexIDs(ctx context.Context) error {
 	return nil
 }
 
+// IndexDatabaseIDs is IndexIDs for one database only, for a server shared by others whose
+// databases come and go meanwhile (the test suites').
+func (e *Embedded) IndexDatabaseIDs(ctx context.Context, database string) error {
+	f := filepath.Join(e.dir, database+".sqlite")
+	if err := indexIDsIn(ctx, f); err != nil {
+		return fmt.Errorf("embedded mongo: index _id in %s: %w", filepath.Base(f), err)
+	}
+	return nil
+}
+
 func indexIDsIn(ctx context.Context, file string) error {
 	if _, err := os.Stat(file); err != nil {
 		return err

@@ -715,8 +715,13 @@ func markdownTable() string {
 	return b.String()
 }
 
-func TestPrintMarkdownTable(t *testing.T) {
-	if testing.Verbose() {
-		t.Log("\n" + markdownTable())
+// TestREADMEColumnTable keeps the README's spreadsheet table what Columns says.
+func TestREADMEColumnTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := markdownTable(); !strings.Contains(string(readme), want+"\n") {
+		t.Errorf("README.md lacks the spreadsheet columns table or has a stale one; it should read:\n%s", want)
 	}
 }

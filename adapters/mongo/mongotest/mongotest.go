@@ -17,6 +17,7 @@ import (
 var (
 	once     sync.Once
 	server   *mongo.Embedded
+	dir      string
 	uri      string
 	embedded bool
 	startErr error
@@ -30,18 +31,19 @@ func URI(t testing.TB) (string, bool) {
 		if uri = os.Getenv("MONGO_URI"); uri != "" {
 			return
 		}
-		dir, err := os.MkdirTemp("", "silkgate-mongotest-")
+		d, err := os.MkdirTemp("", "silkgate-mongotest-")
 		if err != nil {
 			startErr = err
 			return
 		}
-		// The server lives as long as the test binary; its folder is in the system temp dir.
-		e, err := mongo.StartEmbedded(dir, "127.0.0.1:0", nil)
+		// The server lives as long as the test binary; Close (from TestMain) removes its folder.
+		e, err := mongo.StartEmbedded(d, "127.0.0.1:0", nil)
 		if err != nil {
 			startErr = err
+			_ = os.RemoveAll(d)
 			return
 		}
-		server, uri, embedded = e, e.URI(), true
+		server, dir, uri, embedded = e, d, e.URI(), true
 	})
 	if startErr != nil {
 		t.Fatalf("mongotest: cannot start the embedded server: %v", startErr)
@@ -49,11 +51,59 @@ func URI(t testing.TB) (string, bool) {
 	return uri, embedded
 }
 
+// Close stops the embedded server, if one was started, and removes its folder. Call it from
+// TestMain after m.Run; without it the folder stays in the system temp dir.
+func Close() {
+	if server != nil {
+		server.Close()
+		_ = os.RemoveAll(dir)
+	}
+}
+
 // DatabaseName returns a new unique database name.
 func DatabaseName() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return "test_" + hex.EncodeToString(b)
+}
+
+// Database names a new database on the test server for a service under test to create, and
+// drops it when the test ends (after the cleanups registered later, such as the service's
+// stop). It returns the server's address and whether it is the embedded one, which the service
+// must use through a single connection (SILKGATE_MONGO_SINGLE_CONNECTION).
+func Database(t testing.TB) (uri string, embedded bool, name string) {
+	t.Helper()
+	uri, embedded = URI(t)
+	name = DatabaseName()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s, err := mongo.Connect(ctx, uri, name, embedded)
+		if err != nil {
+			t.Errorf("mongotest: dropping %s: %v", name, err)
+			return
+		}
+		if err := s.Drop(ctx); err != nil {
+			t.Errorf("mongotest: dropping %s: %v", name, err)
+		}
+		_ = s.Close(ctx)
+	})
+	return uri, embedded, name
+}
+
+// IndexIDs gives the collections of database on the embedded server the _id index its writes
+// need (mongo.Embedded.IndexIDs); a service does that itself only for a server it started. Call
+// it once the collections exist. On MONGO_URI it does nothing.
+func IndexIDs(t testing.TB, database string) {
+	t.Helper()
+	if server == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := server.IndexDatabaseIDs(ctx, database); err != nil {
+		t.Fatalf("mongotest: %v", err)
+	}
 }
 
 // New connects to a fresh database with indexes in place, dropped when the test ends. On the
@@ -98,18 +148,15 @@ func NewWith(t testing.TB, o Options) *mongo.Store {
 	u, single := URI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := mongo.Open(ctx, u, DatabaseName(), mongo.Options{SingleConnection: single, LocalLocks: !o.Conditional})
+	name := DatabaseName()
+	s, err := mongo.Open(ctx, u, name, mongo.Options{SingleConnection: single, LocalLocks: !o.Conditional})
 	if err != nil {
 		t.Fatalf("mongotest: %v", err)
 	}
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatalf("mongotest: %v", err)
 	}
-	if server != nil {
-		if err := server.IndexIDs(ctx); err != nil {
-			t.Fatalf("mongotest: %v", err)
-		}
-	}
+	IndexIDs(t, name)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -15,6 +15,7 @@ import (
 // TestBuildersValidateAgainstSchema marshals every builder and validates the output with
 // xmllint against the official 2022-05 schema.
 func TestBuildersValidateAgainstSchema(t *testing.T) {
+	t.Parallel() // xmllint runs as a process of its own
 	schema := schema2022(t)
 	for _, b := range builders() {
 		if !b.schema {
@@ -58,6 +59,7 @@ func TestGolden(t *testing.T) {
 
 // TestGoldenFilesValidate keeps the checked-in golden files honest on their own.
 func TestGoldenFilesValidate(t *testing.T) {
+	t.Parallel() // xmllint runs as a process of its own
 	schema := schema2022(t)
 	for _, b := range builders() {
 		if !b.schema {
