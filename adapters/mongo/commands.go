@@ -55,6 +55,26 @@ func (c *CommandCounts) Snapshot() map[CommandKey]uint64 {
 	return out
 }
 
+// Since returns the commands sent after before (an earlier Snapshot), by key.
+func (c *CommandCounts) Since(before map[CommandKey]uint64) map[CommandKey]uint64 {
+	out := map[CommandKey]uint64{}
+	for k, n := range c.Snapshot() {
+		if d := n - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+// Total adds up counts.
+func Total(counts map[CommandKey]uint64) uint64 {
+	var n uint64
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
 // Collector exports the counts to Prometheus.
 func (c *CommandCounts) Collector() prometheus.Collector { return c.vec }
 

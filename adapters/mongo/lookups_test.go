@@ -42,7 +42,7 @@ func TestFindByLogisticsNoReadsByID(t *testing.T) {
 	if _, err := parcels.Insert(ctx, batch); err != nil {
 		t.Fatal(err)
 	}
-	if n := commandsSince(s, before); n != 2 {
+	if n := mongo.Total(s.Commands().Since(before)); n != 2 {
 		t.Errorf("a batch insert costs %d store commands, want 2 (the waybill index and the parcels)", n)
 	}
 	// the same parcels again: duplicates, and the index is unchanged
@@ -93,15 +93,6 @@ func TestWaybillsAreBackfilled(t *testing.T) {
 	if found, err := mongo.NewParcels(s).FindByLogisticsNo(ctx, "XB1"); err != nil || len(found) != 1 {
 		t.Errorf("after the backfill: %d parcels, %v", len(found), err)
 	}
-}
-
-// commandsSince sums the store commands sent since before.
-func commandsSince(s *mongo.Store, before map[mongo.CommandKey]uint64) uint64 {
-	var n uint64
-	for k, c := range s.Commands().Snapshot() {
-		n += c - before[k]
-	}
-	return n
 }
 
 // The simulated authority's party check reads by _id only, and follows a changed customs code.
