@@ -244,6 +244,9 @@ func TestClearanceStatistics(t *testing.T) {
 	if n := s.expect(s.do("GET", "/v1/stats/clearance?tradeMode=1210", testOperatorKey, nil), 200)["count"]; n != 0.0 {
 		t.Errorf("1210 count %v", n)
 	}
+	if n := s.expect(s.do("GET", "/v1/stats/clearance?from=2020-01-01&tradeMode=9610", exp.key, nil), 200)["count"]; n != 5.0 {
+		t.Errorf("the exporter's own lists released since 2020: %v, want 5", n)
+	}
 	if n := s.expect(s.do("GET", "/v1/stats/clearance?to=2020-01-01", exp.key, nil), 200)["count"]; n != 0.0 {
 		t.Errorf("released before 2020: %v", n)
 	}

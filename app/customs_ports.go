@@ -69,9 +69,20 @@ type DeclarationStore interface {
 	// Unfinished lists submitted declarations, not yet released or final, neither changed nor
 	// sent since before.
 	Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error)
+	// ClearanceTimes returns how long each inventory list released in [from, to) (a zero bound:
+	// open) took from its submission to its release, of the given exporters (nil: all) and
+	// trade mode (""; all), reading only those lists and only those two times.
+	ClearanceTimes(ctx context.Context, f ClearanceFilter) ([]time.Duration, error)
 	// MarkSent records when a declaration's message was last handed to the gateway, so that the
 	// reconciler re-sends a silent filing once per period rather than at every run.
 	MarkSent(ctx context.Context, id string, at time.Time) error
+}
+
+// ClearanceFilter selects the inventory lists of a clearance statistic.
+type ClearanceFilter struct {
+	ExporterIDs []string // nil: every exporter
+	TradeMode   string
+	From, To    time.Time // releasedAt in [From, To); zero: open
 }
 
 // CustomsSettings are the facts of the zone's customs set-up.

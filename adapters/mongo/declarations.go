@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
 )
@@ -259,6 +260,44 @@ func (r *Declarations) List(ctx context.Context, f customs.Filter) ([]*customs.D
 		return nil, "", err
 	}
 	return declarationsFromDocs(docs), next, nil
+}
+
+// ClearanceTimes reads the submission and release times of the inventory lists released in the
+// period: a statistics query (it filters beyond _id, so the embedded store reads the collection;
+// on MongoDB the "kind_released" index, or "released" for one exporter's lists, serves it).
+func (r *Declarations) ClearanceTimes(ctx context.Context, f app.ClearanceFilter) ([]time.Duration, error) {
+	released := bson.M{"$gt": time.Time{}}
+	if !f.From.IsZero() {
+		released["$gte"] = f.From
+	}
+	if !f.To.IsZero() {
+		released["$lt"] = f.To
+	}
+	filter := bson.M{"kind": string(customs.KindInventory), "releasedAt": released}
+	if f.ExporterIDs != nil {
+		filter["exporterId"] = bson.M{"$in": f.ExporterIDs}
+	}
+	if f.TradeMode != "" {
+		filter["tradeMode"] = f.TradeMode
+	}
+	cur, err := r.coll.Find(ctx, filter, options.Find().SetProjection(bson.M{"submittedAt": 1, "releasedAt": 1}))
+	if err != nil {
+		return nil, internal(err, "find clearance times")
+	}
+	var docs []struct {
+		SubmittedAt time.Time `bson:"submittedAt"`
+		ReleasedAt  time.Time `bson:"releasedAt"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, internal(err, "find clearance times")
+	}
+	out := make([]time.Duration, 0, len(docs))
+	for _, d := range docs {
+		if !d.SubmittedAt.IsZero() && !d.ReleasedAt.IsZero() {
+			out = append(out, max(d.ReleasedAt.Sub(d.SubmittedAt), 0))
+		}
+	}
+	return out, nil
 }
 
 // ReleasedInventory returns an exporter's inventory lists released in [from, to) and still

@@ -134,6 +134,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("created")},
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "updatedAt", Value: 1}}, Options: options.Index().SetName("status_updated")},
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "kind", Value: 1}, {Key: "releasedAt", Value: 1}}, Options: options.Index().SetName("released")},
+			{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "releasedAt", Value: 1}}, Options: options.Index().SetName("kind_released")},
 			{Keys: bson.D{{Key: "parcelId", Value: 1}}, Options: options.Index().SetName("parcel")},
 		},
 		collDepartures: {
