@@ -62,6 +62,7 @@ func (r *APIKeys) Revoke(ctx context.Context, id string, at time.Time) (*party.A
 
 // ListByOrg returns an organisation's keys, newest first.
 func (r *APIKeys) ListByOrg(ctx context.Context, orgID string) ([]*party.APIKey, error) {
+	// MongoDB: index "org".
 	cur, err := r.coll.Find(ctx, bson.M{"orgId": orgID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}))
 	if err != nil {
 		return nil, internal(err, "list api keys")

@@ -99,6 +99,8 @@ func (r *Authorizations) List(ctx context.Context, f party.AuthorizationFilter) 
 	if f.Party != "" {
 		filter["$or"] = bson.A{bson.M{"exporterId": f.Party}, bson.M{"brokerId": f.Party}}
 	}
+	// MongoDB: index "pair" for an exporter (and Party's first half), "broker" for a broker (and
+	// the second), _id for the operator's whole list, newest first.
 	docs, next, err := page(ctx, r.coll, filter, f.Limit, f.Cursor, func(d *authorizationDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err
@@ -108,11 +110,12 @@ func (r *Authorizations) List(ctx context.Context, f party.AuthorizationFilter) 
 
 // Between returns every authorisation of one exporter–broker pair.
 func (r *Authorizations) Between(ctx context.Context, exporterID, brokerID string) ([]*party.Authorization, error) {
-	return r.find(ctx, bson.M{"exporterId": exporterID, "brokerId": brokerID})
+	return r.find(ctx, bson.M{"exporterId": exporterID, "brokerId": brokerID}) // MongoDB: index "pair"
 }
 
 // Counterparties returns the organisations org has a pending or active authorisation with.
 func (r *Authorizations) Counterparties(ctx context.Context, orgID string) ([]string, error) {
+	// MongoDB: indexes "pair" (exporterId first) and "broker", one per branch of the $or.
 	auths, err := r.find(ctx, bson.M{
 		"$or":    bson.A{bson.M{"exporterId": orgID}, bson.M{"brokerId": orgID}},
 		"status": bson.M{"$in": bson.A{string(party.AuthPending), string(party.AuthActive)}},

@@ -253,6 +253,8 @@ func (r *Declarations) List(ctx context.Context, f customs.Filter) ([]*customs.D
 			and = append(and, bson.M{field: v})
 		}
 	}
+	// MongoDB: index "exporter_created" for an exporter's (or a broker's exporters') lists,
+	// "created" for the operator's.
 	docs, next, err := pageByCreated(ctx, r.coll, and, f.Limit, f.Cursor, func(d *declarationDoc) (time.Time, string) {
 		return d.CreatedAt, d.ID
 	})
@@ -303,6 +305,7 @@ func (r *Declarations) ClearanceTimes(ctx context.Context, f app.ClearanceFilter
 // ReleasedInventory returns an exporter's inventory lists released in [from, to) and still
 // released or cleared.
 func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string, from, to time.Time) ([]*customs.Declaration, error) {
+	// MongoDB: index "released" (exporterId, kind, releasedAt).
 	docs, err := r.find(ctx, bson.M{
 		"kind": string(customs.KindInventory), "exporterId": exporterID,
 		"status":     bson.M{"$in": bson.A{string(customs.StatusReleased), string(customs.StatusCleared)}},
@@ -318,6 +321,8 @@ func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string,
 // final, and have not changed since before: the reconciler re-sends them (customs answers a repeat with the same
 // receipts, which are recognised as duplicates).
 func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error) {
+	// MongoDB: index "status_updated". The embedded store reads the collection: the reconciler's
+	// cost there grows with the declarations (see README, "Measured here").
 	docs, err := r.find(ctx, bson.M{
 		"status": bson.M{"$in": bson.A{string(customs.StatusSubmitted), string(customs.StatusStaged),
 			string(customs.StatusDeclaring), string(customs.StatusSent), string(customs.StatusAccepted),

@@ -168,6 +168,7 @@ func (r *Orgs) List(ctx context.Context, f party.OrgFilter) ([]*party.Org, strin
 		filter = bson.M{"$and": bson.A{filter, bson.M{"_id": bson.M{"$lt": after}}}}
 		f.Cursor = ""
 	}
+	// MongoDB: index "kind_id" for one kind, _id otherwise (and for IDs).
 	docs, next, err := page(ctx, r.coll, filter, f.Limit, f.Cursor, func(d *orgDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err

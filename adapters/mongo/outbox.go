@@ -91,7 +91,10 @@ func (o *Outbox) Stale(ctx context.Context, before time.Time, limit int) ([]app.
 		if len(refs) >= limit {
 			break
 		}
-		cur, err := o.db.Collection(name).Find(ctx, bson.M{"outbox.0.at": bson.M{"$lt": before}},
+		// MongoDB: index "outbox_at" of each aggregate collection (events are kept oldest first,
+		// so an event older than before means the oldest is). The embedded store reads the
+		// collection: there the reconciler's cost grows with the aggregates.
+		cur, err := o.db.Collection(name).Find(ctx, bson.M{"outbox.at": bson.M{"$lt": before}},
 			options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(int64(limit-len(refs))))
 		if err != nil {
 			return nil, internal(err, "find stale outboxes")

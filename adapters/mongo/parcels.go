@@ -239,6 +239,9 @@ func (r *Parcels) List(ctx context.Context, f parcel.Filter) ([]*parcel.Parcel, 
 	if !f.CreatedTo.IsZero() {
 		and = append(and, bson.M{"createdAt": bson.M{"$lt": f.CreatedTo}})
 	}
+	// MongoDB: index "exporter_created" for an exporter's (or a broker's exporters') parcels,
+	// "created" for the operator's, "status_created", "logistics_no" or "order_no" when those
+	// filters are given.
 	docs, next, err := pageByCreated(ctx, r.coll, and, f.Limit, f.Cursor, func(d *parcelDoc) (time.Time, string) {
 		return d.CreatedAt, d.ID
 	})

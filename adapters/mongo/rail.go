@@ -280,6 +280,7 @@ func (r *Departures) List(ctx context.Context, f rail.DepartureFilter) ([]*rail.
 	if len(and) > 0 {
 		filter["$and"] = and
 	}
+	// MongoDB: index "line_departs" for one line, "departs" otherwise.
 	docs, more, err := findPage[departureDoc](ctx, r.coll, filter, bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}, f.Limit)
 	if err != nil {
 		return nil, "", err
@@ -425,6 +426,7 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.
 
 // Unsettled lists departures whose capacity changed before the given time and was not settled.
 func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int) ([]*rail.Departure, error) {
+	// MongoDB: index "capacity_changed". The embedded store reads the collection.
 	docs, err := r.find(ctx, bson.M{"capacityChangedAt": bson.M{"$lt": before}}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
 		return nil, err
@@ -556,6 +558,8 @@ func (r *Bookings) List(ctx context.Context, f rail.BookingFilter) ([]*rail.Book
 			bson.M{"bookedBy": bson.M{"$in": f.Parties}},
 		}
 	}
+	// MongoDB: index "departure_status" for a departure's bookings; "exporter" and "booked_by",
+	// one per branch of Parties' $or; _id for the operator's whole list.
 	docs, next, err := page(ctx, r.coll, filter, f.Limit, f.Cursor, func(d *bookingDoc) string { return d.ID })
 	if err != nil {
 		return nil, "", err

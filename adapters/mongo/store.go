@@ -140,6 +140,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		collDepartures: {
 			{Keys: bson.D{{Key: "departsAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("departs")},
 			{Keys: bson.D{{Key: "lineCode", Value: 1}, {Key: "departsAt", Value: 1}}, Options: options.Index().SetName("line_departs")},
+			{Keys: bson.D{{Key: "capacityChangedAt", Value: 1}}, Options: options.Index().SetName("capacity_changed").SetSparse(true)},
 		},
 		collBookings: {
 			{Keys: bson.D{{Key: "departureId", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("departure_status")},
@@ -150,6 +151,11 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
 		},
+	}
+	// Every aggregate collection carries an outbox: the reconciler finds stale ones by "outbox_at".
+	for _, coll := range aggregateCollections {
+		indexes[coll] = append(indexes[coll], mongo.IndexModel{Keys: bson.D{{Key: "outbox.at", Value: 1}},
+			Options: options.Index().SetName("outbox_at")})
 	}
 	// Collections without indexes of their own are created too, so that they exist for
 	// Embedded.IndexIDs.
