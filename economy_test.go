@@ -167,3 +167,27 @@ func TestCustomsPipelineStoreEconomy(t *testing.T) {
 		t.Errorf("the pipeline scanned: %.2f commands per list with a filter other than an exact _id", c.perUnit(scans))
 	}
 }
+
+// The booking request's store economy: 20 requests one after another on one departure, each
+// confirmed, with everything the request and its outbox reaction send. Counted, not timed.
+func TestBookingStoreEconomy(t *testing.T) {
+	t.Parallel()
+	const requests = 20
+	s := startService(t, map[string]string{"SILKGATE_RECONCILE_INTERVAL": "1h"})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 110)
+	before := s.quiet()
+	for range requests {
+		if got := s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201); got["status"] != "confirmed" {
+			t.Fatalf("booking %v", got)
+		}
+	}
+	after := s.quiet()
+	c := costsBetween(before, after, requests)
+	all, scans := c.storeCommands()
+	t.Logf("per booking request (%d in a row on one departure): %.2f store commands (%.2f scans), %.2f queue tasks\n%s",
+		requests, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
+	if scans > 0 {
+		t.Errorf("booking scanned: %.2f commands per request with a filter other than an exact _id", c.perUnit(scans))
+	}
+}
