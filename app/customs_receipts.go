@@ -78,10 +78,10 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 	return out, nil
 }
 
-// followDeclaration carries a declaration's change over to what depends on it: the parcel of
-// an inventory list follows its status; an approved cancellation cancels its target; a finished
-// summary marks its lists. Each step is idempotent, so the relay may run it again after a crash.
-func (c *Customs) followDeclaration(ctx context.Context, id string) error {
+// react carries out what a declaration's new events oblige the service to do, in the relay task
+// that found them: a submitted declaration is sent to customs at once (not through a send task of
+// its own), and what depends on the declaration follows it. One read serves both.
+func (c *Customs) react(ctx context.Context, id string, submitted bool) error {
 	d, err := c.declarations.Get(ctx, id)
 	if isNotFound(err) {
 		return nil
@@ -89,6 +89,18 @@ func (c *Customs) followDeclaration(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if submitted {
+		if err := c.send(ctx, d); err != nil {
+			return err
+		}
+	}
+	return c.followDeclaration(ctx, d)
+}
+
+// followDeclaration carries a declaration's change over to what depends on it: the parcel of
+// an inventory list follows its status; an approved cancellation cancels its target; a finished
+// summary marks its lists. Each step is idempotent, so the relay may run it again after a crash.
+func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration) error {
 	now := c.clock.Now()
 	switch d.Kind() {
 	case customs.KindInventory:

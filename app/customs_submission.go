@@ -113,8 +113,9 @@ func (c *Customs) file(d *customs.Declaration, now time.Time) error {
 	return d.Submit(f.GUID, f.CopNo, msg.XML, now)
 }
 
-// SendDeclaration hands a submitted declaration's message to the gateway (the send task). A
-// declaration that is not waiting for customs any more is left alone.
+// SendDeclaration hands a submitted declaration's message to the gateway (the send task, which
+// the reconciler enqueues for a filing customs has not answered). A declaration that is not
+// waiting for customs any more is left alone.
 func (c *Customs) SendDeclaration(ctx context.Context, id string) error {
 	d, err := c.declarations.Get(ctx, id)
 	if isNotFound(err) {
@@ -123,6 +124,11 @@ func (c *Customs) SendDeclaration(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	return c.send(ctx, d)
+}
+
+// send hands d's message to the gateway, if d still waits for customs, and notes when.
+func (c *Customs) send(ctx context.Context, d *customs.Declaration) error {
 	if !d.AwaitingCustoms() {
 		return nil
 	}
@@ -135,7 +141,7 @@ func (c *Customs) SendDeclaration(ctx context.Context, id string) error {
 	return c.declarations.MarkSent(ctx, d.ID(), c.clock.Now())
 }
 
-// resendStale re-sends declarations that made no progress for ResendAfter: their send task or
+// resendStale re-sends declarations that made no progress for ResendAfter: their relay or
 // their receipts were lost. Customs (and the simulated authority) answer a repeated guid with
 // the same receipts, which the declarations recognise as duplicates.
 func (c *Customs) resendStale(ctx context.Context) error {

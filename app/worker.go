@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/silkgate/silkgate/domain"
@@ -158,15 +159,8 @@ func (w *Worker) react(ctx context.Context, ref AggregateRef, events []PendingEv
 	default:
 		return nil
 	}
-	for _, e := range events {
-		if e.Event.Type == customs.EventSubmitted {
-			if err := w.queue.Enqueue(ctx, Task{Type: TaskCustomsSend, Payload: []byte(ref.ID)}); err != nil {
-				return err
-			}
-			break
-		}
-	}
-	return w.customs.followDeclaration(ctx, ref.ID)
+	submitted := slices.ContainsFunc(events, func(e PendingEvent) bool { return e.Event.Type == customs.EventSubmitted })
+	return w.customs.react(ctx, ref.ID, submitted)
 }
 
 // Reconcile finishes what a crash or a lost task left owed: filings customs has not answered
