@@ -124,6 +124,13 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	// Filling the lookup collections from older data happens once, and may take a while.
+	backfillCtx, cancelBackfill := context.WithTimeout(ctx, 30*time.Minute)
+	err = store.Backfill(backfillCtx)
+	cancelBackfill()
+	if err != nil {
+		return err
+	}
 
 	redisURL := cfg.RedisURL
 	if redisURL == "" {

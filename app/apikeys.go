@@ -74,8 +74,6 @@ func (p *Parties) RevokeAPIKey(ctx context.Context, actor Actor, keyID string) (
 		return nil, domain.NotFound("api_key")
 	}
 	revoked, err := p.keys.Revoke(ctx, keyID, p.clock.Now())
-	if err == nil {
-		p.keyCache.forget(keyID)
-	}
+	p.keyCache.forget(keyID) // also on an error: the revocation may have been written
 	return revoked, err
 }

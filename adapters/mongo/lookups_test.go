@@ -74,24 +74,52 @@ func TestFindByLogisticsNoReadsByID(t *testing.T) {
 	}
 }
 
-// Parcels stored before the waybill index existed are indexed at the next start.
-func TestWaybillsAreBackfilled(t *testing.T) {
+// Parcels and organisations stored before their lookup collections existed are indexed at the
+// next start, and a backfill cut short (its marker not written) is run again until it is.
+func TestLookupsAreBackfilled(t *testing.T) {
 	ctx := context.Background()
 	s := mongotest.New(t)
 	if _, err := mongo.NewParcels(s).Insert(ctx, []*parcel.Parcel{testParcel(t, "4206930001", "XB1")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Database().Collection("waybills").DeleteMany(ctx, bson.M{}); err != nil {
+	o, err := party.NewOrg("org_old", party.KindExporter, party.OrgFields{Name: "老企业", USCC: "91420600MA4F2K7Q1L", CustomsCode: "4206360A21"}, time.Now().UTC())
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := mongo.NewOrgs(s).Create(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	// As a database from before the lookups: empty, and no markers.
+	for _, c := range []string{"waybills", "org_codes", "silkgate_meta"} {
+		if _, err := s.Database().Collection(c).DeleteMany(ctx, bson.M{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if found, _ := mongo.NewParcels(s).FindByLogisticsNo(ctx, "XB1"); len(found) != 0 {
 		t.Fatal("the index was not emptied")
 	}
-	if err := s.EnsureIndexes(ctx); err != nil {
+	// A backfill that wrote part of its entries but not its marker is finished next time.
+	if _, err := s.Database().Collection("waybills").InsertOne(ctx, bson.M{"_id": "XB9", "parcelIds": bson.A{"pcl_x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backfill(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if found, err := mongo.NewParcels(s).FindByLogisticsNo(ctx, "XB1"); err != nil || len(found) != 1 {
 		t.Errorf("after the backfill: %d parcels, %v", len(found), err)
+	}
+	if ok, err := mongo.NewOrgs(s).RegisteredCode(ctx, "4206360A21"); err != nil || !ok {
+		t.Errorf("after the backfill the old organisation's code is unknown: %v %v", ok, err)
+	}
+	// Done once: a start after that reads the markers only.
+	before := s.Commands().Snapshot()
+	if err := s.Backfill(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for k, n := range s.Commands().Since(before) {
+		if k.Collection != "silkgate_meta" {
+			t.Errorf("a second backfill sent %d %s", n, k)
+		}
 	}
 }
 

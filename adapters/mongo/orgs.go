@@ -81,18 +81,20 @@ func orgFromDoc(d *orgDoc) *party.Org {
 var errOrgNotFound = domain.NotFound("org")
 
 // Create stores a new organisation; the unique USCC index turns a second registration into a
-// Conflict even when two arrive at once.
+// Conflict even when two arrive at once. Its codes are indexed first: an entry whose
+// organisation was not stored is a harmless hint, a stored organisation without one would be
+// unknown to the party check.
 func (r *Orgs) Create(ctx context.Context, o *party.Org) error {
+	if err := r.indexCodes(ctx, []*party.Org{o}); err != nil {
+		return err
+	}
 	_, err := r.coll.InsertOne(ctx, orgToDoc(o))
 	if isDuplicateKey(err) {
 		return &domain.Error{Kind: domain.KindConflict, Code: "org_exists",
 			Message: "an organisation with this USCC is already registered",
 			Fields:  []domain.FieldError{{Field: "uscc", Code: "org_exists", Message: "already registered"}}}
 	}
-	if err != nil {
-		return internal(err, "create org")
-	}
-	return r.indexCodes(ctx, []*party.Org{o})
+	return internal(err, "create org")
 }
 
 // indexCodes records the organisations' customs codes and USCCs in org_codes: one bulk write of
@@ -115,12 +117,8 @@ func (r *Orgs) indexCodes(ctx context.Context, orgs []*party.Org) error {
 	return internal(err, "index org codes")
 }
 
-// backfillCodes indexes the codes of organisations stored before org_codes existed: once, at
-// the first start that finds organisations and no index.
+// backfillCodes indexes the codes of every organisation (Store.Backfill runs it once).
 func (r *Orgs) backfillCodes(ctx context.Context) error {
-	if err := r.codes.FindOne(ctx, bson.M{}).Err(); !errors.Is(err, mongo.ErrNoDocuments) {
-		return internal(err, "look at org codes") // nil: indexed already
-	}
 	cur, err := r.coll.Find(ctx, bson.M{})
 	if err != nil {
 		return internal(err, "read orgs to index their codes")
@@ -141,13 +139,15 @@ func (r *Orgs) Get(ctx context.Context, id string) (*party.Org, error) {
 	return getByID(ctx, r.coll, id, errOrgNotFound, orgFromDoc)
 }
 
-// Update changes an organisation under optimistic concurrency; a new customs code is indexed.
+// Update changes an organisation under optimistic concurrency. A new customs code is indexed
+// before the change is written (again on a retry: the index write is idempotent).
 func (r *Orgs) Update(ctx context.Context, id string, change func(*party.Org) error) (*party.Org, error) {
-	o, err := updateVersioned(ctx, r.store, r.coll, id, errOrgNotFound, orgFromDoc, change, orgToDoc)
-	if err != nil {
-		return nil, err
-	}
-	return o, r.indexCodes(ctx, []*party.Org{o})
+	return updateVersioned(ctx, r.store, r.coll, id, errOrgNotFound, orgFromDoc, func(o *party.Org) error {
+		if err := change(o); err != nil {
+			return err
+		}
+		return r.indexCodes(ctx, []*party.Org{o})
+	}, orgToDoc)
 }
 
 // List returns organisations newest first.

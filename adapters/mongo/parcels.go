@@ -147,12 +147,9 @@ func (r *Parcels) indexWaybills(ctx context.Context, entries []waybillEntry) err
 	return internal(err, "index waybills")
 }
 
-// backfillWaybills indexes the waybill numbers of parcels stored before the index existed: once,
-// at the first start that finds parcels and no index, in batches of a thousand.
+// backfillWaybills indexes the waybill number of every parcel, in batches of a thousand
+// (Store.Backfill runs it once).
 func (r *Parcels) backfillWaybills(ctx context.Context) error {
-	if err := r.waybills.FindOne(ctx, bson.M{}).Err(); !errors.Is(err, mongo.ErrNoDocuments) {
-		return internal(err, "look at waybills") // nil: indexed already
-	}
 	cur, err := r.coll.Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"_id": 1, "logisticsNo": 1}))
 	if err != nil {
 		return internal(err, "read parcels to index their waybills")

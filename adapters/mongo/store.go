@@ -108,6 +108,7 @@ const (
 	collBookings         = "bookings"
 	collWaybills         = "waybills"
 	collOrgCodes         = "org_codes"
+	collMeta             = "silkgate_meta"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -163,7 +164,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)
@@ -193,10 +194,39 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return fmt.Errorf("indexes of %s: %w", coll, err)
 		}
 	}
-	if err := NewOrgs(s).backfillCodes(ctx); err != nil {
-		return err
+	return nil
+}
+
+// Backfill fills the _id-keyed lookup collections (org_codes, waybills) from the records stored
+// before they existed. Each is done once: a marker is written in silkgate_meta when it is
+// complete, and one cut short (a crash, a timeout) runs again, whole, at the next start — its
+// writes are idempotent upserts. On the embedded store call it after Embedded.IndexIDs, without
+// which every one of those writes scans its collection.
+func (s *Store) Backfill(ctx context.Context) error {
+	meta := s.db.Collection(collMeta)
+	for _, b := range []struct {
+		marker string
+		run    func(context.Context) error
+	}{
+		{"org_codes_backfilled", NewOrgs(s).backfillCodes},
+		{"waybills_backfilled", NewParcels(s).backfillWaybills},
+	} {
+		err := meta.FindOne(ctx, bson.M{"_id": b.marker}).Err()
+		if err == nil {
+			continue // done before
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("backfill %s: %w", b.marker, err)
+		}
+		if err := b.run(ctx); err != nil {
+			return fmt.Errorf("backfill %s: %w", b.marker, err)
+		}
+		if _, err := meta.UpdateOne(ctx, bson.M{"_id": b.marker}, bson.M{"$set": bson.M{"at": time.Now().UTC()}},
+			options.Update().SetUpsert(true)); err != nil {
+			return fmt.Errorf("backfill %s: %w", b.marker, err)
+		}
 	}
-	return NewParcels(s).backfillWaybills(ctx)
+	return nil
 }
 
 // isDuplicateKey recognises a unique-index violation from an insert.

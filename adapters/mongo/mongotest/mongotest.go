@@ -157,6 +157,9 @@ func NewWith(t testing.TB, o Options) *mongo.Store {
 		t.Fatalf("mongotest: %v", err)
 	}
 	IndexIDs(t, name)
+	if err := s.Backfill(ctx); err != nil {
+		t.Fatalf("mongotest: %v", err)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
