@@ -109,6 +109,18 @@ func (c costs) queueTasks() (all uint64) {
 	return all
 }
 
+// report logs the costs per unit of work and fails the test on any scan: every command must be
+// an exact _id lookup or update, or a filterless insert.
+func (c costs) report(t *testing.T, unit string) {
+	t.Helper()
+	all, scans := c.storeCommands()
+	t.Logf("per %s: %.3f store commands (%.3f scans), %.3f queue tasks\n%s",
+		unit, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
+	if scans > 0 {
+		t.Errorf("per %s: %.3f store commands with a filter other than an exact _id", unit, c.perUnit(scans))
+	}
+}
+
 // table prints the costs per unit, most first.
 func (c costs) table() string {
 	var b strings.Builder
@@ -160,12 +172,7 @@ func TestCustomsPipelineStoreEconomy(t *testing.T) {
 	})
 	after := s.quiet()
 	c := costsBetween(before, after, lists)
-	all, scans := c.storeCommands()
-	t.Logf("per inventory list, create → released (%d lists): %.2f store commands (%.2f scans), %.2f queue tasks\n%s",
-		lists, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
-	if scans > 0 {
-		t.Errorf("the pipeline scanned: %.2f commands per list with a filter other than an exact _id", c.perUnit(scans))
-	}
+	c.report(t, fmt.Sprintf("inventory list, create → released (%d lists)", lists))
 }
 
 // The booking request's store economy: 20 requests one after another on one departure, each
@@ -184,12 +191,7 @@ func TestBookingStoreEconomy(t *testing.T) {
 	}
 	after := s.quiet()
 	c := costsBetween(before, after, requests)
-	all, scans := c.storeCommands()
-	t.Logf("per booking request (%d in a row on one departure): %.2f store commands (%.2f scans), %.2f queue tasks\n%s",
-		requests, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
-	if scans > 0 {
-		t.Errorf("booking scanned: %.2f commands per request with a filter other than an exact _id", c.perUnit(scans))
-	}
+	c.report(t, fmt.Sprintf("booking request (%d in a row on one departure)", requests))
 }
 
 // A parcel's store economy in a batch of 1,000, with everything its registration sets off
@@ -209,10 +211,5 @@ func TestParcelBatchStoreEconomy(t *testing.T) {
 	}
 	after := s.quiet()
 	c := costsBetween(before, after, parcels)
-	all, scans := c.storeCommands()
-	t.Logf("per parcel in a batch of %d: %.3f store commands (%.3f scans), %.3f queue tasks\n%s",
-		parcels, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
-	if scans > 0 {
-		t.Errorf("parcel intake scanned: %.3f commands per parcel with a filter other than an exact _id", c.perUnit(scans))
-	}
+	c.report(t, fmt.Sprintf("parcel in a batch of %d", parcels))
 }
