@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -47,25 +48,13 @@ func (s *service) quiet() storeCounts {
 	last, since := s.counts(), time.Now()
 	eventuallyWithin(s.t, 120, "the service falls quiet", func() bool {
 		now := s.counts()
-		if !maps(now.commands, last.commands) || !maps(now.tasks, last.tasks) {
+		if !maps.Equal(now.commands, last.commands) || !maps.Equal(now.tasks, last.tasks) {
 			last, since = now, time.Now()
 			return false
 		}
 		return time.Since(since) > 3*time.Second // an idle queue worker polls once a second
 	})
 	return last
-}
-
-func maps[K comparable](a, b map[K]uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // costs is what happened between two snapshots, per unit of work.

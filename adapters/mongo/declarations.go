@@ -218,15 +218,6 @@ func (r *Declarations) Update(ctx context.Context, id string, change func(*custo
 	}, declarationToDoc)
 }
 
-// FindByGUID finds the declaration filed under guid: two _id lookups.
-func (r *Declarations) FindByGUID(ctx context.Context, guid string) (*customs.Declaration, error) {
-	id, err := r.IDByGUID(ctx, guid)
-	if err != nil {
-		return nil, err
-	}
-	return r.Get(ctx, id)
-}
-
 // IDByGUID finds the id of the declaration filed under guid: one _id lookup.
 func (r *Declarations) IDByGUID(ctx context.Context, guid string) (string, error) {
 	var m struct {

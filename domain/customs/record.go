@@ -98,7 +98,7 @@ func (d *Declaration) ParcelStatus() (parcel.Status, bool) {
 func (d *Declaration) GUID() string { return d.guid }
 
 // GUIDs are every guid the declaration was filed under, current first: what a store indexes
-// for FindByGUID. A departure document lists every head guid of each filing (HeadGUIDs; the
+// for IDByGUID. A departure document lists every head guid of each filing (HeadGUIDs; the
 // filing's guid first), since customs answers each head under its own guid.
 func (d *Declaration) GUIDs() []string {
 	if d.guid == "" {
@@ -345,14 +345,11 @@ type Repository interface {
 	Update(ctx context.Context, id string, change func(*Declaration) error) (*Declaration, error)
 	// List returns declarations, newest first, and the cursor of the next page.
 	List(ctx context.Context, f Filter) ([]*Declaration, string, error)
-	// FindByGUID returns the declaration filed under guid — its current guid or an earlier
-	// filing's (GUIDs) — or a NotFound error. A receipt arrives with nothing but a guid, at
-	// national peak rates, so this must be an _id lookup: the store keeps a guid → declaration
-	// id mapping whose _id is the guid (written, unique, before the declaration is updated with
-	// the guid at Submit), not a scan of the declarations.
-	FindByGUID(ctx context.Context, guid string) (*Declaration, error)
-	// IDByGUID is FindByGUID's first half: the id of the declaration filed under guid, by one
-	// _id lookup of the mapping, without reading the declaration.
+	// IDByGUID returns the id of the declaration filed under guid — its current guid or an
+	// earlier filing's (GUIDs) — or a NotFound error. A receipt arrives with nothing but a guid,
+	// at national peak rates, so this must be one _id lookup: the store keeps a guid →
+	// declaration id mapping whose _id is the guid (written, unique, before the declaration is
+	// updated with the guid at Submit), not a scan of the declarations.
 	IDByGUID(ctx context.Context, guid string) (string, error)
 	// ReleasedInventory returns the exporter's inventory lists released (ReleasedAt) in
 	// [from, to) and still released or cleared — the candidates GroupForSummary picks from.
