@@ -207,7 +207,8 @@ func (m *Main) Run(ctx context.Context) error {
 // wire builds the use cases on the stores, the queue and the customs gateway: each context gets
 // only the ports it uses.
 func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
-	basics := app.Basics{Queue: queue, Log: m.log}
+	outbox, events := mongo.NewOutbox(store), redisadapter.NewEvents(m.rdb, cfg.Queue+":events")
+	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	auths := mongo.NewAuthorizations(store)
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
@@ -224,8 +225,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Notes: consignment.New(), Filer: m.Customs,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
-	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: mongo.NewOutbox(store),
-		Events: redisadapter.NewEvents(m.rdb, cfg.Queue+":events"), Customs: m.Customs, Rail: m.Rail})
+	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
 }
 
 // customsGateway builds the configured Single Window gateway: the simulated customs authority,

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+	"github.com/silkgate/silkgate/domain"
 )
 
 // Clock tells the time; injected so that tests can hold it still.
@@ -59,13 +60,18 @@ func (g *ULIDs) New(prefix string) string {
 	return prefix + "_" + id.String()
 }
 
-// Basics are what every use-case type needs: the time, new ids, a log, and the queue that
-// relays the outboxes of what it changes.
+// Basics are what every use-case type needs: the time, new ids, a log, the queue, and the way
+// it publishes the outboxes of what it changes.
 type Basics struct {
 	Clock Clock
 	IDs   IDs
 	Log   *slog.Logger
 	Queue Queue
+	// Events and Outbox, when both are set, let a use case publish the events it has just
+	// written from its own memory and clear them from their outboxes in bulk, in the request or
+	// task that wrote them. Without them every change is relayed by a task of its own.
+	Events EventPublisher
+	Outbox OutboxStore
 }
 
 // withDefaults fills in the standard clock, id maker and logger where none is given.
@@ -82,10 +88,19 @@ func (b Basics) withDefaults() Basics {
 	return b
 }
 
-// relay asks the queue to publish the outboxes of aggregates a use case changed.
+// relayOf is the relay of a use-case type built on b.
+func relayOf(b Basics) relay {
+	return relay{queue: b.Queue, log: b.Log, events: b.Events, outbox: b.Outbox}
+}
+
+// relay hands the outboxes of aggregates a use case changed to the event publisher: at once,
+// from the use case's memory (now), or through a relay task (soon). Events are stored with the
+// change they record, so a relay that fails loses nothing: the reconciler finds them.
 type relay struct {
-	queue Queue
-	log   *slog.Logger
+	queue  Queue
+	log    *slog.Logger
+	events EventPublisher
+	outbox OutboxStore
 }
 
 // relayBatch is the payload of a relay task: aggregates of one kind whose outboxes to publish.
@@ -94,8 +109,7 @@ type relayBatch struct {
 	IDs       []string `json:"ids"`
 }
 
-// soon asks for the outboxes of the given aggregates to be published, in one task. A failure
-// here loses nothing: the events are stored, and the reconciler finds them.
+// soon asks for the outboxes of the given aggregates to be published, in one task.
 func (r relay) soon(ctx context.Context, aggregate string, ids ...string) {
 	if len(ids) == 0 || r.queue == nil {
 		return
@@ -106,6 +120,78 @@ func (r relay) soon(ctx context.Context, aggregate string, ids ...string) {
 	err := r.queue.Enqueue(context.WithoutCancel(ctx), Task{Type: TaskRelayOutbox, Payload: payload})
 	if err != nil {
 		r.log.Warn("outbox relay not enqueued; the reconciler will publish", "aggregate", aggregate, "count", len(ids), "err", err)
+	}
+}
+
+// Written is an aggregate a use case has just stored, with the events that write added to its
+// outbox.
+type Written struct {
+	Ref    AggregateRef
+	Events []domain.Event
+}
+
+// written lists the aggregates of one kind that a write gave new events.
+func written[A interface {
+	ID() string
+	Outbox() []domain.Event
+}](aggregate string, aggs ...A) []Written {
+	var out []Written
+	for _, a := range aggs {
+		if events := a.Outbox(); len(events) > 0 {
+			out = append(out, Written{Ref: AggregateRef{Aggregate: aggregate, ID: a.ID()}, Events: events})
+		}
+	}
+	return out
+}
+
+// now publishes the new events of aggregates just written, in one round trip to the publisher,
+// and removes them from their outboxes in bulk: no relay task, no outbox read. The caller has
+// carried out what the events oblige already (or they oblige nothing). What cannot be published
+// now is left to a relay task.
+func (r relay) now(ctx context.Context, ws ...Written) {
+	if len(ws) == 0 {
+		return
+	}
+	if r.events == nil || r.outbox == nil {
+		r.later(ctx, ws)
+		return
+	}
+	ctx = context.WithoutCancel(ctx) // what is written is published even if the caller has gone
+	var events []domain.Event
+	published := make([]Published, 0, len(ws))
+	for _, w := range ws {
+		pending := make([]PendingEvent, len(w.Events))
+		for i, e := range w.Events {
+			pending[i] = PendingEvent{Event: e}
+			events = append(events, e)
+		}
+		published = append(published, Published{Ref: w.Ref, Events: pending})
+	}
+	if err := r.events.Publish(ctx, events); err != nil {
+		r.log.Warn("events not published at once; relaying them", "count", len(events), "err", err)
+		r.later(ctx, ws)
+		return
+	}
+	if err := r.outbox.Ack(ctx, published); err != nil {
+		// Published but still in the outboxes: a relay publishes them again (subscribers
+		// de-duplicate by event id) and clears them.
+		r.log.Warn("published events not cleared from their outboxes; relaying them", "count", len(events), "err", err)
+		r.later(ctx, ws)
+	}
+}
+
+// later relays the given aggregates through relay tasks, one per kind.
+func (r relay) later(ctx context.Context, ws []Written) {
+	byAggregate := map[string][]string{}
+	var kinds []string
+	for _, w := range ws {
+		if _, ok := byAggregate[w.Ref.Aggregate]; !ok {
+			kinds = append(kinds, w.Ref.Aggregate)
+		}
+		byAggregate[w.Ref.Aggregate] = append(byAggregate[w.Ref.Aggregate], w.Ref.ID)
+	}
+	for _, k := range kinds {
+		r.soon(ctx, k, byAggregate[k]...)
 	}
 }
 
@@ -130,4 +216,11 @@ func clampLimit(n int) int {
 		return MaxLimit
 	}
 	return n
+}
+
+// Updated is what became of one aggregate of a bulk update: its value as written — or as found,
+// when Err says why it was left unchanged — and that error.
+type Updated[A any] struct {
+	Value A
+	Err   error
 }

@@ -45,7 +45,7 @@ func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
 		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, queue: b.Queue, clock: b.Clock,
-		ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log},
+		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }
 

@@ -36,7 +36,7 @@ type ParcelsPorts struct {
 func NewParcels(p ParcelsPorts) *Parcels {
 	b := p.Basics.withDefaults()
 	return &Parcels{parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy, clock: b.Clock,
-		relay: relay{queue: b.Queue, log: b.Log}}
+		relay: relayOf(b)}
 }
 
 // ItemStatus is what became of one item of a bulk request.
@@ -113,7 +113,7 @@ func (s *Parcels) RegisterParcels(ctx context.Context, actor Actor, drafts []par
 	if err != nil {
 		return BatchResult{}, err
 	}
-	var created []string
+	var created []*parcel.Parcel
 	visible, err := s.tenancy.Visibility(ctx, actor)
 	if err != nil {
 		return BatchResult{}, err
@@ -130,7 +130,7 @@ func (s *Parcels) RegisterParcels(ctx context.Context, actor Actor, drafts []par
 			continue
 		}
 		r.Status, r.Parcel = ItemCreated, fresh[k]
-		created = append(created, r.ID)
+		created = append(created, fresh[k])
 	}
 	res := BatchResult{Results: results}
 	for _, r := range results {
@@ -143,7 +143,7 @@ func (s *Parcels) RegisterParcels(ctx context.Context, actor Actor, drafts []par
 			res.Invalid++
 		}
 	}
-	s.relay.soon(ctx, "parcel", created...)
+	s.relay.now(ctx, written("parcel", created...)...)
 	return res, nil
 }
 
@@ -271,7 +271,7 @@ func (s *Parcels) changeParcel(ctx context.Context, actor Actor, id string, chan
 	if err != nil {
 		return nil, err
 	}
-	s.relay.soon(ctx, "parcel", id)
+	s.relay.now(ctx, written("parcel", p)...)
 	return p, nil
 }
 

@@ -40,6 +40,6 @@ func NewParties(p PartiesPorts) *Parties {
 		p.KeyCacheTTL = DefaultKeyCacheTTL
 	}
 	return &Parties{orgs: p.Orgs, keys: p.Keys, auths: p.Authorizations, tenancy: p.Tenancy,
-		clock: b.Clock, ids: b.IDs, relay: relay{queue: b.Queue, log: b.Log},
+		clock: b.Clock, ids: b.IDs, relay: relayOf(b),
 		keyCache: newKeyCache(p.KeyCacheTTL, b.Clock)}
 }

@@ -60,7 +60,7 @@ func NewRail(p RailPorts) *Rail {
 	}
 	return &Rail{lines: p.Lines, departures: p.Departures, bookings: p.Bookings, parcels: p.Parcels,
 		declarations: p.Declarations, orgs: p.Orgs, tenancy: p.Tenancy, notes: p.Notes, filer: p.Filer,
-		clock: b.Clock, ids: b.IDs, log: b.Log, relay: relay{queue: b.Queue, log: b.Log},
+		clock: b.Clock, ids: b.IDs, log: b.Log, relay: relayOf(b),
 		requestTimeout: p.RequestTimeout}
 }
 

@@ -53,12 +53,20 @@ type PendingEvent struct {
 	Raw   any
 }
 
+// Published is events of one aggregate that have reached the publisher.
+type Published struct {
+	Ref    AggregateRef
+	Events []PendingEvent
+}
+
 // OutboxStore reads and clears the outboxes that aggregates carry in their own documents.
 type OutboxStore interface {
 	// Pending returns the unpublished events of one aggregate, oldest first.
 	Pending(ctx context.Context, ref AggregateRef) ([]PendingEvent, error)
-	// Ack removes published events from the aggregate's outbox; other events stay.
-	Ack(ctx context.Context, ref AggregateRef, events []PendingEvent) error
+	// Ack removes published events from their aggregates' outboxes, in bulk; other events
+	// stay. An event read by Pending is removed as read; one straight from the memory of the
+	// use case that wrote it (Raw nil), as that write stored it.
+	Ack(ctx context.Context, published []Published) error
 	// Stale lists aggregates whose outbox holds an event older than before: their relay task
 	// was lost (a crash, an embedded Redis restarted) and the reconciler owes them one.
 	Stale(ctx context.Context, before time.Time, limit int) ([]AggregateRef, error)
@@ -101,7 +109,7 @@ type WorkerPorts struct {
 func NewWorker(p WorkerPorts) *Worker {
 	b := p.Basics.withDefaults()
 	return &Worker{outbox: p.Outbox, events: p.Events, queue: b.Queue, customs: p.Customs, rail: p.Rail,
-		clock: b.Clock, log: b.Log, relay: relay{queue: b.Queue, log: b.Log}}
+		clock: b.Clock, log: b.Log, relay: relayOf(b)}
 }
 
 // RelayOutbox publishes the pending events of the given aggregates in one round trip to the
@@ -129,16 +137,16 @@ func (w *Worker) RelayOutbox(ctx context.Context, refs ...AggregateRef) error {
 	// An aggregate whose reaction fails keeps its events (the task runs again for it, and the
 	// reconciler finds it); the others are acknowledged, so they are not published again.
 	var failed []error
+	var done []Published
 	for i, ref := range refs {
 		if err := w.react(ctx, ref, pending[i]); err != nil {
 			failed = append(failed, fmt.Errorf("%s %s: %w", ref.Aggregate, ref.ID, err))
 			continue
 		}
-		if len(pending[i]) > 0 {
-			if err := w.outbox.Ack(ctx, ref, pending[i]); err != nil {
-				return err
-			}
-		}
+		done = append(done, Published{Ref: ref, Events: pending[i]})
+	}
+	if err := w.outbox.Ack(ctx, done); err != nil {
+		return err
 	}
 	return errors.Join(failed...)
 }

@@ -218,6 +218,52 @@ func (r *Declarations) Update(ctx context.Context, id string, change func(*custo
 	}, declarationToDoc)
 }
 
+// UpdateMany changes declarations in bulk (updateManyVersioned): one read each, the new guids
+// of all of them mapped in one insert before the declarations are written, the writes together.
+func (r *Declarations) UpdateMany(ctx context.Context, ids []string, change func(*customs.Declaration) error) ([]app.Updated[*customs.Declaration], error) {
+	before := map[string][]string{}
+	return updateManyVersioned(ctx, r.store, r.coll, ids, errDeclarationNotFound, declarationFromDoc,
+		func(d *customs.Declaration) error {
+			before[d.ID()] = d.GUIDs()
+			return change(d)
+		}, declarationToDoc,
+		func(changed []*customs.Declaration) error {
+			var mappings []any
+			for _, d := range changed {
+				for _, g := range d.GUIDs() {
+					if !slices.Contains(before[d.ID()], g) {
+						mappings = append(mappings, bson.M{"_id": g, "declarationId": d.ID()})
+					}
+				}
+			}
+			return r.insertGUIDs(ctx, mappings)
+		},
+		func(id string) (*customs.Declaration, error) { return r.Update(ctx, id, change) })
+}
+
+// insertGUIDs stores guid mappings in one unordered insert; a guid mapped already is checked on
+// its own (mapGUIDs), which tells a repeat from a guid of another declaration.
+func (r *Declarations) insertGUIDs(ctx context.Context, mappings []any) error {
+	if len(mappings) == 0 {
+		return nil
+	}
+	_, err := r.guids.InsertMany(ctx, mappings, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
+		return internal(err, "map guids")
+	}
+	for _, we := range bwe.WriteErrors {
+		if !isDuplicateKeyCode(we.Code) {
+			return internal(err, "map guids")
+		}
+		m := mappings[we.Index].(bson.M)
+		if err := r.mapGUIDs(ctx, m["declarationId"].(string), []string{m["_id"].(string)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // IDByGUID finds the id of the declaration filed under guid: one _id lookup.
 func (r *Declarations) IDByGUID(ctx context.Context, guid string) (string, error) {
 	var m struct {

@@ -1,7 +1,11 @@
 package mongo
 
 import (
+	"maps"
+	"slices"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/parcel"
@@ -24,22 +28,81 @@ func eachOf[A, B any](xs []A, f func(A) B) []B {
 	return out
 }
 
-// eventDoc is an outbox entry (domain.Event).
+// eventDoc is an outbox entry (domain.Event). Its data is stored with its keys in order, so that
+// the same event always encodes to the same bytes: a use case that has just written an event
+// removes it again after publishing it by exact value ($pullAll, the removal both MongoDB and the
+// embedded store honour) from the copy in its memory, without reading the document back.
 type eventDoc struct {
-	ID        string         `bson:"id"`
-	Type      string         `bson:"type"`
-	Aggregate string         `bson:"aggregate"`
-	SubjectID string         `bson:"subjectId"`
-	At        time.Time      `bson:"at"`
-	Data      map[string]any `bson:"data,omitempty"`
+	ID        string    `bson:"id"`
+	Type      string    `bson:"type"`
+	Aggregate string    `bson:"aggregate"`
+	SubjectID string    `bson:"subjectId"`
+	At        time.Time `bson:"at"`
+	Data      bson.D    `bson:"data,omitempty"`
 }
 
 func eventToDoc(e domain.Event) eventDoc {
-	return eventDoc{ID: e.ID, Type: e.Type, Aggregate: e.Aggregate, SubjectID: e.SubjectID, At: e.At, Data: e.Data}
+	return eventDoc{ID: e.ID, Type: e.Type, Aggregate: e.Aggregate, SubjectID: e.SubjectID, At: e.At, Data: orderedDoc(e.Data)}
 }
 
 func (d eventDoc) event() domain.Event {
-	return domain.Event{ID: d.ID, Type: d.Type, Aggregate: d.Aggregate, SubjectID: d.SubjectID, At: d.At, Data: d.Data}
+	var data map[string]any
+	if d.Data != nil {
+		data = plainValue(d.Data).(map[string]any)
+	}
+	return domain.Event{ID: d.ID, Type: d.Type, Aggregate: d.Aggregate, SubjectID: d.SubjectID, At: d.At, Data: data}
+}
+
+// orderedDoc is m as a document with its keys sorted, nested maps likewise.
+func orderedDoc(m map[string]any) bson.D {
+	if m == nil {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	d := make(bson.D, len(keys))
+	for i, k := range keys {
+		d[i] = bson.E{Key: k, Value: orderedValue(m[k])}
+	}
+	return d
+}
+
+func orderedValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return orderedDoc(v)
+	case []any:
+		out := make(bson.A, len(v))
+		for i, x := range v {
+			out[i] = orderedValue(x)
+		}
+		return out
+	}
+	return v
+}
+
+// plainValue turns decoded documents and arrays back into the maps and slices events carry.
+func plainValue(v any) any {
+	switch v := v.(type) {
+	case bson.D:
+		m := make(map[string]any, len(v))
+		for _, e := range v {
+			m[e.Key] = plainValue(e.Value)
+		}
+		return m
+	case bson.M:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[k] = plainValue(x)
+		}
+		return m
+	case bson.A:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = plainValue(x)
+		}
+		return out
+	}
+	return v
 }
 
 // outboxDocs is an aggregate's new events as stored; never nil (an outbox is an array).

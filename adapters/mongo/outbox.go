@@ -70,18 +70,39 @@ func (o *Outbox) Pending(ctx context.Context, ref app.AggregateRef) ([]app.Pendi
 	return out, nil
 }
 
-// Ack removes exactly the given entries.
-func (o *Outbox) Ack(ctx context.Context, ref app.AggregateRef, events []app.PendingEvent) error {
-	coll, err := o.collection(ref.Aggregate)
-	if err != nil {
-		return err
+// Ack removes exactly the given entries, in bulk writes by _id (one per fifty aggregates of a
+// kind). An entry read by Pending is removed as it was read; one its writer still holds in memory
+// (Raw nil) as that write stored it, which eventDoc's ordered encoding makes the same bytes.
+func (o *Outbox) Ack(ctx context.Context, published []app.Published) error {
+	byCollection := map[string][]mongo.WriteModel{}
+	for _, p := range published {
+		if len(p.Events) == 0 {
+			continue
+		}
+		name, ok := aggregateCollections[p.Ref.Aggregate]
+		if !ok {
+			return domain.Internal(nil, "no collection for aggregate %q", p.Ref.Aggregate)
+		}
+		raws := make(bson.A, len(p.Events))
+		for i, e := range p.Events {
+			raws[i] = e.Raw
+			if e.Raw == nil {
+				raw, err := bson.MarshalWithRegistry(registry, eventToDoc(e.Event))
+				if err != nil {
+					return internal(err, "encode outbox event")
+				}
+				raws[i] = bson.Raw(raw)
+			}
+		}
+		byCollection[name] = append(byCollection[name], mongo.NewUpdateOneModel().
+			SetFilter(bson.M{"_id": p.Ref.ID}).SetUpdate(bson.M{"$pullAll": bson.M{"outbox": raws}}))
 	}
-	raws := make(bson.A, len(events))
-	for i, e := range events {
-		raws[i] = e.Raw
+	for name, models := range byCollection {
+		if _, err := bulkWrite(ctx, o.db.Collection(name), models); err != nil {
+			return err
+		}
 	}
-	_, err = coll.UpdateOne(ctx, bson.M{"_id": ref.ID}, bson.M{"$pullAll": bson.M{"outbox": raws}})
-	return internal(err, "ack outbox")
+	return nil
 }
 
 // Stale lists aggregates whose oldest unpublished event is older than before.

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/parcel"
 )
@@ -216,6 +217,12 @@ func (r *Parcels) FindByLogisticsNo(ctx context.Context, logisticsNo string) ([]
 // Update changes a parcel under optimistic concurrency.
 func (r *Parcels) Update(ctx context.Context, id string, change func(*parcel.Parcel) error) (*parcel.Parcel, error) {
 	return updateVersioned(ctx, r.store, r.coll, id, errParcelNotFound, parcelFromDoc, change, parcelToDoc)
+}
+
+// UpdateMany changes parcels in bulk (updateManyVersioned): one read each, the writes together.
+func (r *Parcels) UpdateMany(ctx context.Context, ids []string, change func(*parcel.Parcel) error) ([]app.Updated[*parcel.Parcel], error) {
+	return updateManyVersioned(ctx, r.store, r.coll, ids, errParcelNotFound, parcelFromDoc, change, parcelToDoc, nil,
+		func(id string) (*parcel.Parcel, error) { return r.Update(ctx, id, change) })
 }
 
 // List returns parcels newest first (see pageByCreated).

@@ -80,6 +80,9 @@ func Open(ctx context.Context, uri, database string, o Options) (*Store, error) 
 	return st, nil
 }
 
+// LocalLocks tells whether writes are guarded by this process's locks (Options.LocalLocks).
+func (s *Store) LocalLocks() bool { return s.local != nil }
+
 // Commands counts the commands this store sent (CommandCounts).
 func (s *Store) Commands() *CommandCounts { return s.commands }
 
@@ -303,27 +306,9 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		if err := change(agg); err != nil {
 			return zero, err
 		}
-		next := toDoc(agg)
-		set, err := setFor(next)
+		update, err := updateFor(*stored, toDoc(agg))
 		if err != nil {
 			return zero, internal(err, "encode "+coll.Name())
-		}
-		set["version"] = doc.version() + 1
-		update := bson.M{"$set": set}
-		// A field the change emptied is left out of $set (omitempty); it must go, not linger.
-		if prev, err := setFor(*stored); err == nil {
-			unset := bson.M{}
-			for k := range prev {
-				if _, kept := set[k]; !kept {
-					unset[k] = ""
-				}
-			}
-			if len(unset) > 0 {
-				update["$unset"] = unset
-			}
-		}
-		if events := next.outbox(); len(events) > 0 {
-			update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
 		}
 		filter := bson.M{"_id": id, "version": doc.version()}
 		if s.local != nil {
@@ -341,6 +326,35 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		}
 	}
 	return zero, domain.Errorf(domain.KindConflict, "concurrent_update", "the record is being changed by others; try again")
+}
+
+// updateFor is the update that turns the stored document into next: every field set, the
+// version moved on, fields the change emptied unset, and next's new events pushed onto the
+// outbox in the same single-document write (so a relay's removal of published events is never
+// undone).
+func updateFor[D versioned](stored, next D) (bson.M, error) {
+	set, err := setFor(next)
+	if err != nil {
+		return nil, err
+	}
+	set["version"] = stored.version() + 1
+	update := bson.M{"$set": set}
+	// A field the change emptied is left out of $set (omitempty); it must go, not linger.
+	if prev, err := setFor(stored); err == nil {
+		unset := bson.M{}
+		for k := range prev {
+			if _, kept := set[k]; !kept {
+				unset[k] = ""
+			}
+		}
+		if len(unset) > 0 {
+			update["$unset"] = unset
+		}
+	}
+	if events := next.outbox(); len(events) > 0 {
+		update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
+	}
+	return update, nil
 }
 
 // managedFields is implemented by documents some of whose fields are changed only by dedicated

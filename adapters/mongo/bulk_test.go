@@ -1,0 +1,221 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/parcel"
+)
+
+// published turns aggregates' new events, as their writer holds them in memory, into what
+// Outbox.Ack takes.
+func published(ps ...*parcel.Parcel) []app.Published {
+	var out []app.Published
+	for _, p := range ps {
+		var events []app.PendingEvent
+		for _, e := range p.Outbox() {
+			events = append(events, app.PendingEvent{Event: e})
+		}
+		out = append(out, app.Published{Ref: app.AggregateRef{Aggregate: "parcel", ID: p.ID()}, Events: events})
+	}
+	return out
+}
+
+func pendingCount(t *testing.T, o *mongo.Outbox, id string) int {
+	t.Helper()
+	pending, err := o.Pending(context.Background(), app.AggregateRef{Aggregate: "parcel", ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(pending)
+}
+
+// A writer clears the events it has published from the copy in its memory: encoded again they
+// are the very bytes its write stored, so the exact-value removal finds them, data with several
+// keys included, without reading the outbox back.
+func TestOutboxAckFromTheWritersMemory(t *testing.T) {
+	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
+		ctx := context.Background()
+		parcels, outbox := mongo.NewParcels(s), mongo.NewOutbox(s)
+		batch := []*parcel.Parcel{testParcel(t, "4206930001", "AK1"), testParcel(t, "4206930001", "AK2")}
+		if _, err := parcels.Insert(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := outbox.Ack(ctx, published(batch[0])); err != nil {
+			t.Fatal(err)
+		}
+		if n, m := pendingCount(t, outbox, batch[0].ID()), pendingCount(t, outbox, batch[1].ID()); n != 0 || m != 1 {
+			t.Fatalf("after acknowledging the first parcel's events: %d and %d pending, want 0 and 1", n, m)
+		}
+		now := time.Now().UTC()
+		res, err := parcels.UpdateMany(ctx, []string{batch[0].ID(), batch[1].ID()}, func(p *parcel.Parcel) error {
+			if err := p.Declare(now, "org_broker", "dcl_"+p.ID()); err != nil {
+				return err
+			}
+			return p.Reject(now, "customs", "缺少必填项 missing mandatory fields") // data: reason; the move's from/to
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := outbox.Ack(ctx, published(res[0].Value, res[1].Value)); err != nil {
+			t.Fatal(err)
+		}
+		// The second still holds its registration event, which nobody acknowledged.
+		if n, m := pendingCount(t, outbox, batch[0].ID()), pendingCount(t, outbox, batch[1].ID()); n != 0 || m != 1 {
+			t.Fatalf("after acknowledging both changes: %d and %d pending, want 0 and 1", n, m)
+		}
+	})
+}
+
+// A bulk update reads each document by _id and writes them in bulk commands of at most fifty
+// (on the embedded store, where a longer command exhausts its connection pool); a missing
+// document and one the change refuses come back with their errors and nothing of theirs is
+// written.
+func TestUpdateManyReadsByIDAndWritesInBulk(t *testing.T) {
+	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
+		ctx := context.Background()
+		parcels := mongo.NewParcels(s)
+		var batch []*parcel.Parcel
+		var ids []string
+		for i := range 120 {
+			p := testParcel(t, "4206930001", fmt.Sprintf("UM%03d", i))
+			batch, ids = append(batch, p), append(ids, p.ID())
+		}
+		if _, err := parcels.Insert(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, parcel.IDFor("4206930001", "MISSING"))
+		refused := domain.Errorf(domain.KindFailedPrecondition, "refused", "refused")
+		before := s.Commands().Snapshot()
+		res, err := parcels.UpdateMany(ctx, ids, func(p *parcel.Parcel) error {
+			if p.ID() == ids[7] {
+				return refused
+			}
+			return p.Declare(time.Now().UTC(), "org_broker", "dcl_"+p.ID())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := s.Commands().Since(before)
+		for k, n := range counts {
+			if k.Filter == mongo.FilterOther && k.Command != "update" {
+				t.Errorf("%d %s commands on %s scan", n, k.Command, k.Collection)
+			}
+		}
+		finds := counts[mongo.CommandKey{Command: "find", Collection: "parcels", Filter: mongo.FilterID}]
+		updates := mongo.Total(counts) - finds
+		if finds != 121 {
+			t.Errorf("%d reads, want one per parcel (121)", finds)
+		}
+		if s.LocalLocks() && updates != 3 {
+			t.Errorf("%d write commands for 119 parcels, want 3 bulk writes of at most 50", updates)
+		}
+		if res[7].Err != refused || domain.KindOf(res[120].Err) != domain.KindNotFound {
+			t.Fatalf("errors: %v, %v", res[7].Err, res[120].Err)
+		}
+		for i, id := range ids[:120] {
+			p, err := parcels.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := parcel.StatusDeclared; i != 7 && p.Status() != want || i == 7 && p.Status() != parcel.StatusRegistered {
+				t.Fatalf("parcel %d is %s", i, p.Status())
+			}
+		}
+	})
+}
+
+// Bulk updates over the same documents in opposite orders, and single updates among them, lose
+// no change and never wait for each other crosswise.
+func TestUpdateManyConcurrently(t *testing.T) {
+	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
+		ctx := context.Background()
+		parcels := mongo.NewParcels(s)
+		var batch []*parcel.Parcel
+		var ids []string
+		for i := range 10 {
+			p := testParcel(t, "4206930001", fmt.Sprintf("UC%03d", i))
+			batch, ids = append(batch, p), append(ids, p.ID())
+		}
+		if _, err := parcels.Insert(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		reversed := slices.Clone(ids)
+		slices.Reverse(reversed)
+		var moves atomic.Int64
+		touch := func(p *parcel.Parcel) error {
+			p.RecordMovement(time.Now().UTC(), "operator", "border_crossed", fmt.Sprintf("station %d", moves.Add(1)))
+			return nil
+		}
+		const rounds = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, 3*rounds)
+		for r := range rounds {
+			wg.Add(3)
+			go func() {
+				defer wg.Done()
+				order := ids
+				if r%2 == 1 {
+					order = reversed
+				}
+				res, err := parcels.UpdateMany(ctx, order, touch)
+				errs <- errors(res, err)
+			}()
+			go func() {
+				defer wg.Done()
+				_, err := parcels.Update(ctx, ids[r%len(ids)], touch)
+				errs <- err
+			}()
+			go func() {
+				defer wg.Done()
+				res, err := parcels.UpdateMany(ctx, ids[:5], touch)
+				errs <- errors(res, err)
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, id := range ids {
+			p, err := parcels.Get(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := int64(1 + rounds) // inserted, then every full batch
+			if i < 5 {
+				want += rounds
+			}
+			want += int64(rounds / len(ids))
+			if i < rounds%len(ids) {
+				want++
+			}
+			if p.Version() != want {
+				t.Errorf("parcel %d at version %d, want %d: a change was lost", i, p.Version(), want)
+			}
+		}
+	})
+}
+
+func errors(res []app.Updated[*parcel.Parcel], err error) error {
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			return r.Err
+		}
+	}
+	return nil
+}
