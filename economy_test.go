@@ -57,6 +57,19 @@ func (s *service) quiet() storeCounts {
 	return last
 }
 
+// outboxesCleared fails the test if any aggregate still holds an event in its outbox: what was
+// published must also have been cleared, or the reconciler would publish it again.
+func (s *service) outboxesCleared() {
+	s.t.Helper()
+	left, err := mongo.NewOutbox(s.main.store).Stale(context.Background(), time.Now().Add(time.Hour), 10)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if len(left) > 0 {
+		s.t.Errorf("events left in the outboxes of %v", left)
+	}
+}
+
 // costs is what happened between two snapshots, per unit of work.
 type costs struct {
 	units    int
@@ -107,6 +120,19 @@ func (c costs) report(t *testing.T, unit string) {
 		unit, c.perUnit(all), c.perUnit(scans), c.perUnit(c.queueTasks()), c.table())
 	if scans > 0 {
 		t.Errorf("per %s: %.3f store commands with a filter other than an exact _id", unit, c.perUnit(scans))
+	}
+}
+
+// atMost fails the test if a unit of work cost more store commands or queue tasks than the
+// targets the service is built to (README, "Measured here").
+func (c costs) atMost(t *testing.T, unit string, commands, tasks float64) {
+	t.Helper()
+	all, _ := c.storeCommands()
+	if got := c.perUnit(all); got > commands {
+		t.Errorf("per %s: %.3f store commands, want at most %.1f", unit, got, commands)
+	}
+	if got := c.perUnit(c.queueTasks()); got > tasks {
+		t.Errorf("per %s: %.3f queue tasks, want at most %.1f", unit, got, tasks)
 	}
 }
 
@@ -162,6 +188,8 @@ func TestCustomsPipelineStoreEconomy(t *testing.T) {
 	after := s.quiet()
 	c := costsBetween(before, after, lists)
 	c.report(t, fmt.Sprintf("inventory list, create → released (%d lists)", lists))
+	c.atMost(t, "inventory list", 8, 3)
+	s.outboxesCleared()
 }
 
 // The booking request's store economy: 20 requests one after another on one departure, each
@@ -201,4 +229,6 @@ func TestParcelBatchStoreEconomy(t *testing.T) {
 	after := s.quiet()
 	c := costsBetween(before, after, parcels)
 	c.report(t, fmt.Sprintf("parcel in a batch of %d", parcels))
+	c.atMost(t, "parcel", 0.5, 0.5)
+	s.outboxesCleared()
 }

@@ -247,7 +247,7 @@ func (m *Main) customsGateway(queue app.Queue, orgs *mongo.Orgs) (app.CustomsGat
 	return singlewindow.NewSimulator(singlewindow.SimulatorConfig{
 		Seed: cfg.SimSeed, Step: cfg.SimStep, ReviewShare: cfg.SimReviewShare, InspectionShare: cfg.SimInspectionShare,
 		HighRiskHeadings: cfg.SimHighRisk, DuplicateRate: cfg.SimDuplicateRate, ReorderRate: cfg.SimReorderRate,
-		District: cfg.CustomsDistrict,
+		District: cfg.CustomsDistrict, Delivery: cfg.SimDelivery,
 	}, queue, orgs.RegisteredCode, m.log), nil
 }
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
-	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
@@ -13,7 +12,7 @@ import (
 // sent, the receipts customs sends back and what follows from them, and clearance figures.
 type Customs struct {
 	declarations DeclarationStore
-	parcels      parcel.Repository
+	parcels      ParcelStore
 	orgs         party.OrgRepository
 	tenancy      *Tenancy
 	gateway      CustomsGateway
@@ -32,7 +31,7 @@ type Customs struct {
 type CustomsPorts struct {
 	Basics
 	Declarations DeclarationStore
-	Parcels      parcel.Repository
+	Parcels      ParcelStore
 	Orgs         party.OrgRepository
 	Tenancy      *Tenancy
 	Gateway      CustomsGateway

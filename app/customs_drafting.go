@@ -133,6 +133,7 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 	if err != nil {
 		return nil, err
 	}
+	var created []*customs.Declaration
 	for k, d := range drafts {
 		r := &results[draftIndex[k]]
 		if existing[k] {
@@ -140,7 +141,9 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 			continue
 		}
 		r.Status, r.Declaration = ItemCreated, d
+		created = append(created, d)
 	}
+	c.relay.now(ctx, written("declaration", created...)...)
 	return results, nil
 }
 
@@ -173,6 +176,7 @@ func (c *Customs) CreateEntryDeclaration(ctx context.Context, actor Actor, expor
 	if err := c.declarations.Create(ctx, d); err != nil {
 		return nil, err
 	}
+	c.relay.now(ctx, written("declaration", d)...)
 	return d, nil
 }
 
@@ -202,6 +206,7 @@ func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targ
 	if err := c.declarations.Create(ctx, d); err != nil {
 		return nil, err
 	}
+	c.relay.now(ctx, written("declaration", d)...)
 	return d, nil
 }
 
@@ -265,14 +270,20 @@ func (c *Customs) CreateSummaryDeclarations(ctx context.Context, actor Actor, ex
 			if d, err = c.declarations.Get(ctx, id); err != nil {
 				return nil, err
 			}
+		} else {
+			c.relay.now(ctx, written("declaration", d)...)
 		}
 		// Put each list into the summary; a crash here is finished by asking again, since the
 		// summary id is derived from its group and assigning twice is harmless.
 		for _, l := range g.Lists {
-			if _, err := c.declarations.Update(ctx, l.DeclarationID, func(list *customs.Declaration) error {
+			list, err := c.declarations.Update(ctx, l.DeclarationID, func(list *customs.Declaration) error {
 				return list.AssignToSummary(id, now, actor.OrgID)
-			}); err != nil && domain.KindOf(err) != domain.KindFailedPrecondition {
+			})
+			if err != nil && domain.KindOf(err) != domain.KindFailedPrecondition {
 				return nil, err
+			}
+			if err == nil {
+				c.relay.now(ctx, written("declaration", list)...)
 			}
 		}
 		out = append(out, d)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/domain/customs"
+	"github.com/silkgate/silkgate/domain/parcel"
 )
 
 // OutgoingMessage is one message for the Single Window: the exact bytes the declaration keeps
@@ -18,9 +19,9 @@ type OutgoingMessage struct {
 
 // CustomsGateway hands messages to customs. Answers come back later, asynchronously, as
 // receipt documents enqueued as TaskCustomsReceipts tasks (or posted to the receipts endpoint).
-// Sending the same message (same guid) twice must be harmless.
+// Sending the same message (same guid) twice must be harmless. A batch is sent in one call.
 type CustomsGateway interface {
-	Send(ctx context.Context, m OutgoingMessage) error
+	Send(ctx context.Context, ms ...OutgoingMessage) error
 }
 
 // Task types of the customs exchange.
@@ -64,6 +65,9 @@ type CustomsMessages interface {
 // use cases need besides the domain's port.
 type DeclarationStore interface {
 	customs.Repository
+	// UpdateMany is Update for many declarations: one read each, the writes in bulk. A
+	// declaration change refuses, or that is missing, comes back with its error, unwritten.
+	UpdateMany(ctx context.Context, ids []string, change func(*customs.Declaration) error) ([]Updated[*customs.Declaration], error)
 	// CreateMany stores drafts in one bulk write; existing[i] reports that ds[i]'s id existed.
 	CreateMany(ctx context.Context, ds []*customs.Declaration) (existing []bool, err error)
 	// Unfinished lists submitted declarations, not yet released or final, neither changed nor
@@ -76,6 +80,14 @@ type DeclarationStore interface {
 	// MarkSent records when a declaration's message was last handed to the gateway, so that the
 	// reconciler re-sends a silent filing once per period rather than at every run.
 	MarkSent(ctx context.Context, id string, at time.Time) error
+}
+
+// ParcelStore is the parcel repository with the bulk update the customs pipeline moves
+// parcels with.
+type ParcelStore interface {
+	parcel.Repository
+	// UpdateMany is Update for many parcels (see DeclarationStore.UpdateMany).
+	UpdateMany(ctx context.Context, ids []string, change func(*parcel.Parcel) error) ([]Updated[*parcel.Parcel], error)
 }
 
 // ClearanceFilter selects the inventory lists of a clearance statistic.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -49,33 +49,91 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 		}
 		ids[i] = id
 	}
+	// One read-modify-write per declaration, for all its receipts in the body, in their order;
+	// the writes go out in bulk.
 	now := c.clock.Now()
 	out := make([]ReceiptResult, len(receipts))
-	var changed []string
-	for i, r := range receipts {
-		r.ReceivedAt = now
-		var outcome customs.Outcome
-		d, err := c.declarations.Update(ctx, ids[i], func(d *customs.Declaration) error {
-			var err error
-			outcome, err = d.ApplyReceipt(r, now)
-			if outcome == customs.Duplicate {
-				return errUnchanged
+	byDeclaration := map[string][]int{}
+	var order []string
+	for i, id := range ids {
+		if _, ok := byDeclaration[id]; !ok {
+			order = append(order, id)
+		}
+		byDeclaration[id] = append(byDeclaration[id], i)
+	}
+	// The statuses each list's parcel is to go through, in order.
+	parcelSteps := map[string][]parcel.Status{}
+	updated, err := c.declarations.UpdateMany(ctx, order, func(d *customs.Declaration) error {
+		steps, changed := []parcel.Status(nil), false
+		for _, i := range byDeclaration[d.ID()] {
+			r := receipts[i]
+			r.ReceivedAt = now
+			outcome, err := d.ApplyReceipt(r, now)
+			if err != nil {
+				return err
 			}
-			return err
-		})
-		if err == errUnchanged {
-			d, err = c.declarations.Get(ctx, ids[i])
+			out[i] = ReceiptResult{GUID: r.GUID, ReturnStatus: r.ReturnStatus, DeclarationID: d.ID(), Outcome: outcome, Status: d.Status()}
+			if outcome == customs.Duplicate {
+				continue
+			}
+			changed = true
+			if st, ok := d.ParcelStatus(); ok && (len(steps) == 0 || steps[len(steps)-1] != st) {
+				steps = append(steps, st)
+			}
 		}
-		if err != nil {
-			return nil, err
+		parcelSteps[d.ID()] = steps
+		if !changed {
+			return errUnchanged
 		}
-		out[i] = ReceiptResult{GUID: r.GUID, ReturnStatus: r.ReturnStatus, DeclarationID: ids[i], Outcome: outcome, Status: d.Status()}
-		if outcome != customs.Duplicate && !slices.Contains(changed, ids[i]) {
-			changed = append(changed, ids[i])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var changed []*customs.Declaration
+	for _, u := range updated {
+		switch {
+		case u.Err == nil:
+			changed = append(changed, u.Value)
+		case u.Err != errUnchanged:
+			return nil, u.Err
 		}
 	}
-	c.relay.soon(ctx, "declaration", changed...)
+	c.followed(ctx, changed, parcelSteps)
 	return out, nil
+}
+
+// followed carries the declarations just written over to what depends on them — the parcels of
+// inventory lists in one bulk update, the rest one by one (followDeclaration) — and publishes the
+// events of both from memory. steps, when given, are the statuses each list's parcel is to go
+// through (else the one its list stands for now). A declaration whose reaction fails keeps its
+// events, and a relay task does it again.
+func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps map[string][]parcel.Status) {
+	var lists, others []*customs.Declaration
+	for _, d := range ds {
+		if d.Kind() == customs.KindInventory {
+			lists = append(lists, d)
+		} else {
+			others = append(others, d)
+		}
+	}
+	var done []*customs.Declaration
+	parcels, err := c.followParcels(ctx, lists, steps)
+	if err != nil {
+		c.log.Warn("parcels not moved with their lists; relaying the lists", "count", len(lists), "err", err)
+		c.relay.later(ctx, written("declaration", lists...))
+	} else {
+		done = lists
+	}
+	for _, d := range others {
+		if err := c.followDeclaration(ctx, d); err != nil {
+			c.log.Warn("declaration not followed; relaying it", "declaration", d.ID(), "err", err)
+			c.relay.later(ctx, written("declaration", d))
+			continue
+		}
+		done = append(done, d)
+	}
+	c.relay.now(ctx, append(written("parcel", parcels...), written("declaration", done...)...)...)
 }
 
 // react carries out what a declaration's new events oblige the service to do, in the relay task
@@ -117,6 +175,7 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 			return err
 		}
 		if target != nil {
+			c.relay.now(ctx, written("declaration", target)...)
 			return c.cancelParcel(ctx, target)
 		}
 	case customs.KindSummary:
@@ -125,55 +184,125 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 			return nil
 		}
 		for _, l := range res.Lists {
-			if _, err := c.declarations.Update(ctx, l.DeclarationID, func(list *customs.Declaration) error {
+			list, err := c.declarations.Update(ctx, l.DeclarationID, func(list *customs.Declaration) error {
 				return list.MarkSummarised(d.ID(), res.EntryIDs, now, "customs")
-			}); err != nil && domain.KindOf(err) != domain.KindFailedPrecondition {
+			})
+			if err != nil && domain.KindOf(err) != domain.KindFailedPrecondition {
 				return err
+			}
+			if err == nil {
+				c.relay.now(ctx, written("declaration", list)...)
 			}
 		}
 	}
 	return nil
 }
 
-// followParcel drives an inventory list's parcel to the status the list stands for. A move the
-// parcel refuses as stale (a late "accepted" after "released") is left alone.
+// followParcel drives an inventory list's parcel to the status the list stands for, and
+// publishes the parcel's events.
 func (c *Customs) followParcel(ctx context.Context, d *customs.Declaration) error {
-	target, ok := d.ParcelStatus()
-	inv, _ := d.Inventory()
-	if !ok || inv.ParcelID == "" {
-		return nil
+	parcels, err := c.followParcels(ctx, []*customs.Declaration{d}, nil)
+	if err == nil {
+		c.relay.now(ctx, written("parcel", parcels...)...)
+	}
+	return err
+}
+
+// followParcels moves the parcels of inventory lists through the statuses their lists went
+// through (steps by list id; without, the one each list stands for now), one read each and the
+// writes in bulk, and returns the parcels it changed. A move a parcel refuses as stale (a late
+// "accepted" after "released") is skipped; a parcel that is gone is left alone.
+func (c *Customs) followParcels(ctx context.Context, lists []*customs.Declaration, steps map[string][]parcel.Status) ([]*parcel.Parcel, error) {
+	type follow struct {
+		list  *customs.Declaration
+		steps []parcel.Status
+	}
+	byParcel := map[string]follow{}
+	var ids []string
+	var again []*customs.Declaration // a second list of a parcel in this batch: followed after
+	for _, d := range lists {
+		inv, _ := d.Inventory()
+		current, ok := d.ParcelStatus()
+		if !ok || inv.ParcelID == "" {
+			continue
+		}
+		f := follow{list: d, steps: []parcel.Status{current}}
+		if s, given := steps[d.ID()]; given {
+			f.steps = s
+		}
+		if len(f.steps) == 0 {
+			continue
+		}
+		if _, taken := byParcel[inv.ParcelID]; taken {
+			again = append(again, d)
+			continue
+		}
+		byParcel[inv.ParcelID] = f
+		ids = append(ids, inv.ParcelID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	now := c.clock.Now()
-	_, err := c.parcels.Update(ctx, inv.ParcelID, func(p *parcel.Parcel) error {
-		if p.DeclarationID() != d.ID() || p.Status() == parcel.StatusRejected && target != parcel.StatusRejected {
-			// Not (yet) declared under this list: declare it first, as the list was filed.
-			if err := p.Declare(now, d.FilerID(), d.ID()); err != nil {
+	updated, err := c.parcels.UpdateMany(ctx, ids, func(p *parcel.Parcel) error {
+		f := byParcel[p.ID()]
+		for _, st := range f.steps {
+			err := moveParcel(p, f.list, st, now)
+			if errors.Is(err, domain.ErrIllegalTransition) {
+				c.log.Debug("parcel left as it is", "parcel", p.ID(), "declaration", f.list.ID(), "target", st, "err", err)
+				continue
+			}
+			if err != nil {
 				return err
 			}
 		}
-		var err error
-		switch target {
-		case parcel.StatusDeclared:
-			return nil
-		case parcel.StatusAccepted:
-			err = p.Accept(now, "customs")
-		case parcel.StatusInspection:
-			err = p.Inspect(now, "customs")
-		case parcel.StatusReleased:
-			err = p.Release(now, "customs")
-		case parcel.StatusRejected:
-			err = p.Reject(now, "customs", orDefault(d.FailReason(), "rejected by customs"))
+		if len(p.Outbox()) == 0 {
+			return errUnchanged
 		}
-		return err
-	})
-	if errors.Is(err, domain.ErrIllegalTransition) {
-		c.log.Debug("parcel left as it is", "parcel", inv.ParcelID, "declaration", d.ID(), "target", target, "err", err)
 		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err == nil {
-		c.relay.soon(ctx, "parcel", inv.ParcelID)
+	var changed []*parcel.Parcel
+	for _, u := range updated {
+		switch {
+		case u.Err == nil:
+			changed = append(changed, u.Value)
+		case u.Err == errUnchanged || isNotFound(u.Err):
+		default:
+			return nil, u.Err
+		}
 	}
-	return err
+	if len(again) > 0 {
+		more, err := c.followParcels(ctx, again, steps)
+		if err != nil {
+			return nil, err
+		}
+		changed = append(changed, more...)
+	}
+	return changed, nil
+}
+
+// moveParcel moves p to the status target that its list d stands for.
+func moveParcel(p *parcel.Parcel, d *customs.Declaration, target parcel.Status, now time.Time) error {
+	if p.DeclarationID() != d.ID() || p.Status() == parcel.StatusRejected && target != parcel.StatusRejected {
+		// Not (yet) declared under this list: declare it first, as the list was filed.
+		if err := p.Declare(now, d.FilerID(), d.ID()); err != nil {
+			return err
+		}
+	}
+	switch target {
+	case parcel.StatusAccepted:
+		return p.Accept(now, "customs")
+	case parcel.StatusInspection:
+		return p.Inspect(now, "customs")
+	case parcel.StatusReleased:
+		return p.Release(now, "customs")
+	case parcel.StatusRejected:
+		return p.Reject(now, "customs", orDefault(d.FailReason(), "rejected by customs"))
+	}
+	return nil
 }
 
 // cancelParcel withdraws the parcel of a cancelled inventory list where the parcel machine
@@ -185,7 +314,7 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 		return nil
 	}
 	now := c.clock.Now()
-	_, err := c.parcels.Update(ctx, inv.ParcelID, func(p *parcel.Parcel) error {
+	p, err := c.parcels.Update(ctx, inv.ParcelID, func(p *parcel.Parcel) error {
 		switch p.Status() {
 		case parcel.StatusDeclared, parcel.StatusAccepted, parcel.StatusInspection:
 			if err := p.Reject(now, "customs", "inventory list cancelled by "+list.CancelledByID()); err != nil {
@@ -199,6 +328,9 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 	})
 	if errors.Is(err, domain.ErrIllegalTransition) {
 		return nil
+	}
+	if err == nil {
+		c.relay.now(ctx, written("parcel", p)...)
 	}
 	return err
 }

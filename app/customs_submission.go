@@ -29,9 +29,10 @@ func copSeq() uint64 {
 }
 
 // SubmitDeclarations files drafts with customs: each gets its message (guid, copNo, the exact
-// XML) in the same write that marks it submitted, with an event whose relay sends it. Submitting
-// one that is already under way is harmless; a send failure or processing error is filed again
-// under a new guid. Only the filer submits.
+// XML) in the same write that marks it submitted — one read each, the writes in bulk — and the
+// request then sends them all to customs at once and declares their parcels (dispatch).
+// Submitting one that is already under way is harmless; a send failure or processing error is
+// filed again under a new guid. Only the filer submits.
 func (c *Customs) SubmitDeclarations(ctx context.Context, actor Actor, ids []string) ([]DeclarationResult, error) {
 	if err := requireFiler(actor); err != nil {
 		return nil, err
@@ -39,25 +40,28 @@ func (c *Customs) SubmitDeclarations(ctx context.Context, actor Actor, ids []str
 	if len(ids) == 0 || len(ids) > MaxBatch {
 		return nil, domain.InvalidField("ids", "invalid_batch_size", "name 1 to 1000 declarations")
 	}
+	updated, err := c.declarations.UpdateMany(ctx, ids, c.submitChange(ctx, actor, c.tenancy.rightsOf(ctx, actor)))
+	if err != nil {
+		return nil, err
+	}
 	results := make([]DeclarationResult, len(ids))
-	var submitted []string
-	rights := c.tenancy.rightsOf(ctx, actor)
-	for i, id := range ids {
+	var submitted []*customs.Declaration
+	for i, u := range updated {
 		r := &results[i]
-		r.Index, r.Ref, r.ID = i, id, id
-		field := "ids[" + strconv.Itoa(i) + "]"
-		d, err := c.submit(ctx, actor, id, rights)
+		r.Index, r.Ref, r.ID = i, ids[i], ids[i]
 		switch {
-		case err == nil:
-			r.Status, r.Declaration = ItemCreated, d
-			submitted = append(submitted, id)
-		case domain.KindOf(err) == domain.KindInternal:
-			return nil, err
+		case u.Err == nil:
+			r.Status, r.Declaration = ItemCreated, u.Value
+			submitted = append(submitted, u.Value)
+		case u.Err == errUnchanged: // under way already
+			r.Status, r.Declaration = ItemCreated, u.Value
+		case domain.KindOf(u.Err) == domain.KindInternal:
+			return nil, u.Err
 		default:
-			r.Status, r.Errors = ItemInvalid, itemError(field, err)
+			r.Status, r.Errors = ItemInvalid, itemError("ids["+strconv.Itoa(i)+"]", u.Err)
 		}
 	}
-	c.relay.soon(ctx, "declaration", submitted...)
+	c.dispatch(ctx, submitted)
 	return results, nil
 }
 
@@ -66,15 +70,19 @@ func (c *Customs) SubmitDeclaration(ctx context.Context, actor Actor, id string)
 	if err := requireFiler(actor); err != nil {
 		return nil, err
 	}
-	d, err := c.submit(ctx, actor, id, c.tenancy.rightsOf(ctx, actor))
+	d, err := c.declarations.Update(ctx, id, c.submitChange(ctx, actor, c.tenancy.rightsOf(ctx, actor)))
+	if err == errUnchanged {
+		return c.declarations.Get(ctx, id)
+	}
 	if err == nil {
-		c.relay.soon(ctx, "declaration", id)
+		c.dispatch(ctx, []*customs.Declaration{d})
 	}
 	return d, err
 }
 
-func (c *Customs) submit(ctx context.Context, actor Actor, id string, rights *filingRights) (*customs.Declaration, error) {
-	d, err := c.declarations.Update(ctx, id, func(d *customs.Declaration) error {
+// submitChange is the change that submits a declaration for actor, who must be its filer.
+func (c *Customs) submitChange(ctx context.Context, actor Actor, rights *filingRights) func(*customs.Declaration) error {
+	return func(d *customs.Declaration) error {
 		if d.FilerID() != actor.OrgID {
 			ok, err := rights.covers(d.ExporterID())
 			if err != nil {
@@ -92,11 +100,46 @@ func (c *Customs) submit(ctx context.Context, actor Actor, id string, rights *fi
 			return err
 		}
 		return c.file(d, c.clock.Now())
-	})
-	if err == errUnchanged {
-		return c.declarations.Get(ctx, id)
 	}
-	return d, err
+}
+
+// dispatch carries out, in the request that submitted them, what submitted declarations oblige:
+// their messages go to customs in one send, their parcels are declared, and the events of both
+// are published, all from memory. Whatever fails here stays in the outboxes and goes to a relay
+// task, which does it again (the reconciler, should that be lost too).
+func (c *Customs) dispatch(ctx context.Context, ds []*customs.Declaration) {
+	if len(ds) == 0 {
+		return
+	}
+	ctx = context.WithoutCancel(ctx) // submitted is submitted, even if the caller has gone
+	if err := c.sendAll(ctx, ds); err != nil {
+		c.log.Warn("submitted declarations not sent at once; relaying them", "count", len(ds), "err", err)
+		c.relay.later(ctx, written("declaration", ds...))
+		return
+	}
+	c.followed(ctx, ds, nil)
+}
+
+// sendAll hands the messages of the declarations still waiting for customs to the gateway, in
+// one call. The write that submitted them is their last change, so the reconciler's clock for a
+// silent filing starts there: no separate note of the send.
+func (c *Customs) sendAll(ctx context.Context, ds []*customs.Declaration) error {
+	var ms []OutgoingMessage
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if !d.AwaitingCustoms() || seen[d.ID()] {
+			continue
+		}
+		seen[d.ID()] = true
+		for _, guid := range append(d.HeadGUIDs(), d.GUID()) {
+			c.filedUnder.put(guid, d.ID()) // the receipts will name it
+		}
+		ms = append(ms, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()})
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	return c.gateway.Send(ctx, ms...)
 }
 
 // file gives d a new filing — a guid, a copNo and the message built for them — and submits it.

@@ -69,6 +69,9 @@ type Config struct {
 	SimHighRisk        []string      `env:"SILKGATE_SIM_HIGH_RISK" envDefault:"8507" envSeparator:","`
 	SimDuplicateRate   float64       `env:"SILKGATE_SIM_DUPLICATE_RATE" envDefault:"0.05"`
 	SimReorderRate     float64       `env:"SILKGATE_SIM_REORDER_RATE" envDefault:"0.05"`
+	// How often receipts are fetched from the simulated authority: those due within one window
+	// arrive together.
+	SimDelivery time.Duration `env:"SILKGATE_SIM_DELIVERY" envDefault:"200ms"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -183,6 +186,9 @@ func (c Config) validate() error {
 		if v < 0 || v > 1 {
 			bad(name, "must be between 0 and 1")
 		}
+	}
+	if c.SimDelivery < 0 {
+		bad("SILKGATE_SIM_DELIVERY", "must not be negative")
 	}
 	if c.SimStep < 0 {
 		bad("SILKGATE_SIM_STEP", "must not be negative")

@@ -36,7 +36,7 @@ func bulkWrite(ctx context.Context, coll *mongo.Collection, models []mongo.Write
 // updateManyVersioned is updateVersioned for a batch: each document is read by _id, changed by
 // change and written back, and the writes go out in bulk — two commands per hundred documents
 // instead of a hundred. beforeWrite, when set, runs once with the aggregates about to be written
-// (the declarations map their new guids there). A document change refuses, or that is missing,
+// (the declarations map their new guids there). An id named twice is changed once and reported alike. A document change refuses, or that is missing,
 // comes back with its error and is not written; an error of the store fails the whole call.
 //
 // With local locks (the embedded store) the documents are locked in sorted order — so that two
@@ -66,7 +66,7 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 	seen := map[string]int{}
 	for i, id := range ids {
 		if first, dup := seen[id]; dup {
-			out[i] = app.Updated[A]{Value: out[first].Value, Err: domain.InvalidField("ids", "duplicate_id", "named twice: "+id)}
+			out[i] = out[first] // named twice: changed once
 			continue
 		}
 		seen[id] = i

@@ -50,9 +50,19 @@ func (d *DXPFolder) Outbox() string { return d.outbox }
 // Inbox is the folder receipts are read from.
 func (d *DXPFolder) Inbox() string { return d.inbox }
 
-// Send writes the message as <type>_<guid>.xml. The file appears whole (written aside, then
-// renamed), so the client never reads half a message; writing the same guid again replaces it.
-func (d *DXPFolder) Send(_ context.Context, m app.OutgoingMessage) error {
+// Send writes each message as <type>_<guid>.xml (see write).
+func (d *DXPFolder) Send(_ context.Context, ms ...app.OutgoingMessage) error {
+	for _, m := range ms {
+		if err := d.write(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write writes one message. The file appears whole (written aside, then renamed), so the
+// client never reads half a message; writing the same guid again replaces it.
+func (d *DXPFolder) write(m app.OutgoingMessage) error {
 	name := m.Type + "_" + m.GUID + ".xml"
 	tmp := filepath.Join(d.outbox, "."+name+".tmp")
 	if err := os.WriteFile(tmp, m.XML, 0o644); err != nil {

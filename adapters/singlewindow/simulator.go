@@ -1,6 +1,7 @@
 package singlewindow
 
 import (
+	"cmp"
 	"context"
 	"encoding/xml"
 	"fmt"
@@ -28,6 +29,9 @@ type SimulatorConfig struct {
 	DuplicateRate    float64       // chance that a receipt is delivered twice
 	ReorderRate      float64       // chance that a receipt is delivered after the next one
 	District         string        // the customs district numbering lists and declarations
+	// Delivery is how often the service fetches what customs answered: receipts that fall due
+	// within one such window reach it together, as one receipt task (0: each on its own).
+	Delivery time.Duration
 }
 
 // PartyCheck tells whether a customs code or USCC names a firm registered with customs.
@@ -95,34 +99,69 @@ type receipt struct {
 	delay time.Duration
 }
 
-// Send answers a message. A message it cannot read at all is an error for the caller (nothing
+// Send answers messages. A message it cannot read at all is an error for the caller (nothing
 // sensible can be answered without a guid); one that fails the schema is answered with CEB900.
-func (s *Simulator) Send(ctx context.Context, m app.OutgoingMessage) error {
+// The receipts of all the messages are delivered in as few receipt tasks as their times allow:
+// those due within one Delivery window travel together.
+func (s *Simulator) Send(ctx context.Context, ms ...app.OutgoingMessage) error {
 	var plan []receipt
-	var err error
+	for _, m := range ms {
+		one, err := s.answer(ctx, m)
+		if err != nil {
+			return fmt.Errorf("simulated customs: %s %s: %w", m.Type, m.GUID, err)
+		}
+		plan = append(plan, one...)
+	}
+	return s.deliver(ctx, plan)
+}
+
+// answer plans the receipts of one message.
+func (s *Simulator) answer(ctx context.Context, m app.OutgoingMessage) ([]receipt, error) {
 	switch m.Type {
 	case "CEB603":
-		plan, err = s.inventory(ctx, m.XML)
+		return s.inventory(ctx, m.XML)
 	case "CEB605":
-		plan, err = s.cancel(m.XML)
+		return s.cancel(m.XML)
 	case "CEB701":
-		plan, err = s.summary(m.XML)
+		return s.summary(m.XML)
 	case "CEB509":
-		plan, err = s.departure(m.XML)
+		return s.departure(m.XML)
 	case "DEC":
-		plan, err = s.entry(ctx, m.XML)
-	default:
-		return fmt.Errorf("simulated customs: unsupported message %q", m.Type)
+		return s.entry(ctx, m.XML)
 	}
-	if err != nil {
-		return fmt.Errorf("simulated customs: %s %s: %w", m.Type, m.GUID, err)
-	}
-	for _, r := range plan {
-		if err := s.queue.Enqueue(ctx, app.Task{Type: app.TaskCustomsReceipts, Payload: r.doc, Delay: r.delay}); err != nil {
+	return nil, fmt.Errorf("unsupported message %q", m.Type)
+}
+
+// deliver enqueues the planned receipts, one task per delivery window, each holding its
+// receipts in the order of their delays (a reordered receipt stays reordered).
+func (s *Simulator) deliver(ctx context.Context, plan []receipt) error {
+	slices.SortStableFunc(plan, func(a, b receipt) int { return cmp.Compare(a.delay, b.delay) })
+	for len(plan) > 0 {
+		at := s.deliveredAt(plan[0].delay)
+		n := 1
+		for n < len(plan) && s.deliveredAt(plan[n].delay) == at {
+			n++
+		}
+		var body []byte
+		for _, r := range plan[:n] {
+			body = append(body, r.doc...)
+			body = append(body, '\n')
+		}
+		if err := s.queue.Enqueue(ctx, app.Task{Type: app.TaskCustomsReceipts, Payload: body, Delay: at}); err != nil {
 			return err
 		}
+		plan = plan[n:]
 	}
 	return nil
+}
+
+// deliveredAt is when a receipt due after delay reaches the service: at the end of its window.
+func (s *Simulator) deliveredAt(delay time.Duration) time.Duration {
+	w := s.cfg.Delivery
+	if w <= 0 || delay <= 0 {
+		return delay
+	}
+	return (delay + w - 1) / w * w
 }
 
 // dice is the filing's own random source: the same guid always rolls the same numbers.
