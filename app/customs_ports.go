@@ -80,6 +80,9 @@ type DeclarationStore interface {
 	// MarkSent records when a declaration's message was last handed to the gateway, so that the
 	// reconciler re-sends a silent filing once per period rather than at every run.
 	MarkSent(ctx context.Context, id string, at time.Time) error
+	// DoneWaiting records that customs owes a declaration Unfinished returned nothing more, so
+	// that the reconciler stops looking at it.
+	DoneWaiting(ctx context.Context, id string) error
 }
 
 // ParcelStore is the parcel repository with the bulk update the customs pipeline moves

@@ -197,9 +197,9 @@ func (c *Customs) resendStale(ctx context.Context) error {
 	}
 	for _, d := range stale {
 		if !d.AwaitingCustoms() {
-			// Nothing more is owed by customs (an approved cancellation): note it as handled, so
+			// Nothing more is owed by customs (an approved cancellation): off the agenda, so
 			// that it does not take a place in every batch.
-			if err := c.declarations.MarkSent(ctx, d.ID(), c.clock.Now()); err != nil {
+			if err := c.declarations.DoneWaiting(ctx, d.ID()); err != nil {
 				return err
 			}
 			continue

@@ -122,12 +122,34 @@ func (r *Rail) BookSpace(ctx context.Context, actor Actor, req rail.BookingReque
 	if err := r.bookings.Create(ctx, b); err != nil {
 		return nil, nil, err
 	}
+	created := b
 	b, err = r.settle(ctx, b, dep, actor.OrgID)
 	if err != nil {
 		return nil, nil, err
 	}
-	r.relay.soon(ctx, "booking", b.ID())
+	r.published(ctx, created, b)
 	return b, dep, nil
+}
+
+// published publishes the events a booking request wrote — those of the booking as created and
+// as settled — at once, from memory; a booking left requested still needs following, and goes
+// to a relay task.
+func (r *Rail) published(ctx context.Context, created, settled *rail.Booking) {
+	ws := written("booking", created)
+	if settled != created {
+		ws = append(ws, written("booking", settled)...)
+	}
+	var events []PendingEvent
+	for _, w := range ws {
+		for _, e := range w.Events {
+			events = append(events, PendingEvent{Event: e})
+		}
+	}
+	if needsFollowing(events) {
+		r.relay.soon(ctx, "booking", created.ID())
+		return
+	}
+	r.relay.now(ctx, ws...)
 }
 
 // settleBooking is the booking saga's step after the booking is stored as requested: take the

@@ -41,6 +41,7 @@ type authorizationDoc struct {
 	Outbox      []eventDoc `bson:"outbox"`
 }
 
+func (d authorizationDoc) id() string         { return d.ID }
 func (d authorizationDoc) version() int64     { return d.Version }
 func (d authorizationDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -67,7 +68,11 @@ var errAuthorizationNotFound = domain.NotFound("authorization")
 
 // Create stores a new authorisation.
 func (r *Authorizations) Create(ctx context.Context, a *party.Authorization) error {
-	_, err := r.coll.InsertOne(ctx, authorizationToDoc(a))
+	doc := authorizationToDoc(a)
+	if err := noteWrites(ctx, r.store, collAuthorizations, nil, []authorizationDoc{doc}); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "authorization_exists", "an authorisation with this id exists")
 	}

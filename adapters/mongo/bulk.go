@@ -61,6 +61,8 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 		version int64
 		update  bson.M
 	}
+	var stored []*D
+	var next []D
 	var writes []pending
 	var changed []A
 	seen := map[string]int{}
@@ -70,7 +72,7 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 			continue
 		}
 		seen[id] = i
-		stored, err := loadDoc[D](ctx, coll, id, notFound)
+		loaded, err := loadDoc[D](ctx, coll, id, notFound)
 		if domain.KindOf(err) == domain.KindNotFound {
 			out[i].Err = err
 			continue
@@ -78,18 +80,20 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 		if err != nil {
 			return nil, err
 		}
-		doc := *stored
+		doc := *loaded
 		agg := fromDoc(&doc)
 		out[i].Value = agg
 		if err := change(agg); err != nil {
 			out[i].Err = err
 			continue
 		}
-		update, err := updateFor(*stored, toDoc(agg))
+		written := toDoc(agg)
+		update, err := updateFor(*loaded, written)
 		if err != nil {
 			return nil, internal(err, "encode "+coll.Name())
 		}
-		writes = append(writes, pending{index: i, version: (*stored).version(), update: update})
+		writes = append(writes, pending{index: i, version: (*loaded).version(), update: update})
+		stored, next = append(stored, loaded), append(next, written)
 		changed = append(changed, agg)
 	}
 	if len(writes) == 0 {
@@ -100,6 +104,9 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 			return nil, err
 		}
 	}
+	if err := noteWrites(ctx, s, coll.Name(), stored, next); err != nil {
+		return nil, err
+	}
 	if s.local != nil {
 		models := make([]mongo.WriteModel, len(writes))
 		for j, w := range writes {
@@ -108,15 +115,18 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 		if _, err := bulkWrite(ctx, coll, models); err != nil {
 			return nil, err
 		}
-		return out, nil
+		return out, doneWrites(ctx, s, stored, next)
 	}
-	for _, w := range writes {
+	for j, w := range writes {
 		id := ids[w.index]
 		res, err := coll.UpdateOne(ctx, bson.M{"_id": id, "version": w.version}, w.update)
 		if err != nil {
 			return nil, internal(err, "update "+coll.Name())
 		}
 		if res.MatchedCount == 1 {
+			if err := doneWrites(ctx, s, []*D{stored[j]}, []D{next[j]}); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		// Changed by another process since it was read: change the fresh copy instead.

@@ -2,6 +2,10 @@ package mongo
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/silkgate/silkgate/adapters/internal/counter"
@@ -29,10 +33,15 @@ type CommandKey struct {
 // CommandCounts counts the commands a Store sends, by CommandKey, from the driver's command
 // monitor. The counts do not depend on the machine, so tests assert them; /metrics exports
 // them as silkgate_store_commands_total{command, collection, filter}.
-type CommandCounts struct{ vec *counter.Vec }
+type CommandCounts struct {
+	vec *counter.Vec
+
+	mu    sync.Mutex
+	scans map[string]uint64 // ScanShape → count
+}
 
 func newCommandCounts() *CommandCounts {
-	return &CommandCounts{vec: counter.New("silkgate_store_commands_total",
+	return &CommandCounts{scans: map[string]uint64{}, vec: counter.New("silkgate_store_commands_total",
 		"Store (MongoDB) commands sent, by command, collection and filter shape (id: an exact _id equality; other: any other filter; none: no filter).",
 		"command", "collection", "filter")}
 }
@@ -42,7 +51,58 @@ func (c *CommandCounts) monitor() *event.CommandMonitor {
 	return &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
 		k := classify(e.CommandName, e.Command)
 		c.vec.Inc(k.Command, k.Collection, k.Filter)
+		if k.Filter == FilterOther {
+			shape := ScanShape(e.CommandName, e.Command)
+			c.mu.Lock()
+			c.scans[shape]++
+			c.mu.Unlock()
+		}
 	}}
+}
+
+// Scans returns how often each shape of command with a filter other than an exact _id was sent
+// (ScanShape): what reads whole collections on the embedded store.
+func (c *CommandCounts) Scans() map[string]uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.scans)
+}
+
+// ScanShape names a command by what it filters on: "find parcels {exporterId createdAt}" — the
+// command, the collection and the filter's fields, sorted — so that the places that send it can
+// be told apart without the values.
+func ScanShape(name string, cmd bson.Raw) string {
+	k := classify(name, cmd)
+	if name == "aggregate" {
+		return "aggregate " + k.Collection
+	}
+	where, ok := filterFields[name]
+	if !ok {
+		return name + " " + k.Collection
+	}
+	v, err := cmd.LookupErr(where.field)
+	if err != nil {
+		return name + " " + k.Collection
+	}
+	if where.each != "" { // the first statement whose filter is not an _id equality
+		arr, _ := v.ArrayOK()
+		vals, _ := arr.Values()
+		for _, st := range vals {
+			doc, _ := st.DocumentOK()
+			if q, err := doc.LookupErr(where.each); err == nil && shapeOf(q) != FilterID {
+				v = q
+				break
+			}
+		}
+	}
+	doc, _ := v.DocumentOK()
+	elems, _ := doc.Elements()
+	keys := make([]string, len(elems))
+	for i, e := range elems {
+		keys[i] = e.Key()
+	}
+	slices.Sort(keys)
+	return name + " " + k.Collection + " {" + strings.Join(keys, " ") + "}"
 }
 
 // Snapshot returns the counts so far.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -22,13 +23,17 @@ type Declarations struct {
 	store *Store
 	coll  *mongo.Collection
 	guids *mongo.Collection
+
+	mu  sync.Mutex
+	due map[string][]dueEntry // what Unfinished found on the agenda, by declaration
 }
 
 var _ customs.Repository = (*Declarations)(nil)
 
 // NewDeclarations returns the declaration repository.
 func NewDeclarations(s *Store) *Declarations {
-	return &Declarations{store: s, coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs)}
+	return &Declarations{store: s, coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs),
+		due: map[string][]dueEntry{}}
 }
 
 type filingDoc struct {
@@ -81,6 +86,7 @@ type declarationDoc struct {
 	Outbox          []eventDoc              `bson:"outbox"`
 }
 
+func (d declarationDoc) id() string         { return d.ID }
 func (d declarationDoc) version() int64     { return d.Version }
 func (d declarationDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -137,7 +143,11 @@ func (r *Declarations) Create(ctx context.Context, d *customs.Declaration) error
 	if err := r.mapGUIDs(ctx, d.ID(), d.GUIDs()); err != nil {
 		return err
 	}
-	_, err := r.coll.InsertOne(ctx, declarationToDoc(d))
+	doc := declarationToDoc(d)
+	if err := noteWrites(ctx, r.store, collDeclarations, nil, []declarationDoc{doc}); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, domain.CodeDeclarationExists, "a declaration with this id exists")
 	}
@@ -151,9 +161,13 @@ func (r *Declarations) CreateMany(ctx context.Context, ds []*customs.Declaration
 	if len(ds) == 0 {
 		return existing, nil
 	}
-	docs := make([]any, len(ds))
+	docs, typed := make([]any, len(ds)), make([]declarationDoc, len(ds))
 	for i, d := range ds {
-		docs[i] = declarationToDoc(d)
+		typed[i] = declarationToDoc(d)
+		docs[i] = typed[i]
+	}
+	if err := noteWrites(ctx, r.store, collDeclarations, nil, typed); err != nil {
+		return nil, err
 	}
 	_, err = r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
@@ -354,33 +368,137 @@ func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string,
 	return declarationsFromDocs(docs), nil
 }
 
-// Unfinished returns up to limit declarations that were submitted, are neither released nor
-// final, and have not changed since before: the reconciler re-sends them (customs answers a repeat with the same
-// receipts, which are recognised as duplicates).
+// awaitingStatuses are the statuses of a filing customs has yet to answer finally.
+var awaitingStatuses = []customs.Status{customs.StatusSubmitted, customs.StatusStaged, customs.StatusDeclaring,
+	customs.StatusSent, customs.StatusAccepted, customs.StatusManualReview, customs.StatusReviewFinished,
+	customs.StatusInspection, customs.StatusDetained}
+
+// awaiting tells whether customs still owes the declaration an answer: a submitted status, but
+// for a departure document, whose last answer is customs' acceptance (120).
+func (d declarationDoc) awaiting() bool {
+	return slices.Contains(awaitingStatuses, d.Status) && !(d.Kind == customs.KindDeparture && d.Status == customs.StatusAccepted)
+}
+
+// agendaNotes: a new filing is owed customs' answers; the reconciler sends it again if they
+// do not come (Unfinished).
+func (d declarationDoc) agendaNotes(stored any) map[string][]string {
+	before, _ := stored.(declarationDoc)
+	if d.GUID != "" && d.GUID != before.GUID && d.awaiting() {
+		return map[string][]string{agendaResend: {d.ID}}
+	}
+	return nil
+}
+
+// agendaDone: a filing customs has answered finally is owed nothing more.
+func (d declarationDoc) agendaDone(stored any) map[string][]string {
+	if before, ok := stored.(declarationDoc); ok && before.awaiting() && !d.awaiting() {
+		return map[string][]string{agendaResend: {d.ID}}
+	}
+	return nil
+}
+
+// Unfinished returns up to limit declarations filed with customs before before that customs has
+// not answered finally, neither changed nor sent again since before: the reconciler re-sends
+// them (customs answers a repeat with the same receipts, recognised as duplicates). It reads the
+// filings noted on the agenda and each of them by _id, never the collection; a filing answered
+// finally meanwhile is taken off, one changed since is noted again from now.
 func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit int) ([]*customs.Declaration, error) {
-	// MongoDB: index "status_updated". The embedded store reads the collection: the reconciler's
-	// cost there grows with the declarations (see README, "Measured here").
-	docs, err := r.find(ctx, bson.M{
-		"status": bson.M{"$in": bson.A{string(customs.StatusSubmitted), string(customs.StatusStaged),
-			string(customs.StatusDeclaring), string(customs.StatusSent), string(customs.StatusAccepted),
-			string(customs.StatusManualReview), string(customs.StatusReviewFinished), string(customs.StatusInspection),
-			string(customs.StatusDetained)}},
-		"updatedAt": bson.M{"$lt": before},
-		"$or":       bson.A{bson.M{"lastSentAt": bson.M{"$exists": false}}, bson.M{"lastSentAt": bson.M{"$lt": before}}},
-		// customs' acceptance (120) is the last answer a departure document gets
-		"$nor": bson.A{bson.M{"kind": string(customs.KindDeparture), "status": string(customs.StatusAccepted)}},
-	}, options.Find().SetLimit(int64(limit)))
+	entries, err := r.store.agenda.due(ctx, agendaResend, before, limit)
 	if err != nil {
 		return nil, err
 	}
-	return declarationsFromDocs(docs), nil
+	var out []*customs.Declaration
+	var finished []dueEntry
+	var progressed []string
+	for _, e := range entries {
+		var doc struct {
+			declarationDoc `bson:",inline"`
+			LastSentAt     *time.Time `bson:"lastSentAt"`
+		}
+		err := r.coll.FindOne(ctx, bson.M{"_id": e.Entry}).Decode(&doc)
+		switch {
+		case errors.Is(err, mongo.ErrNoDocuments):
+			finished = append(finished, e)
+		case err != nil:
+			return nil, internal(err, "load declaration")
+		case !doc.awaiting():
+			finished = append(finished, e)
+		case !doc.UpdatedAt.Before(before) || doc.LastSentAt != nil && !doc.LastSentAt.Before(before):
+			// Answered or sent again lately: due again a resend period from now.
+			if e.Slot.Before(slotOf(r.store.agenda.now())) {
+				finished, progressed = append(finished, e), append(progressed, e.Entry)
+			}
+		default:
+			r.found(e)
+			out = append(out, declarationFromDoc(&doc.declarationDoc))
+		}
+	}
+	if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: progressed}); err != nil {
+		return nil, err
+	}
+	if err := r.store.agenda.drop(ctx, agendaResend, finished); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// MarkSent sets lastSentAt, a field of the reconciler's outside the aggregate: the aggregate's
-// own writes name their fields, so they leave it alone.
+// found remembers an entry Unfinished returned, for MarkSent or DoneWaiting to take off.
+func (r *Declarations) found(e dueEntry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.due) > agendaMaxRemembered {
+		clear(r.due)
+	}
+	r.due[e.Entry] = append(r.due[e.Entry], e)
+}
+
+// takeFound returns and forgets the entries Unfinished returned for id.
+func (r *Declarations) takeFound(id string) []dueEntry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	es := r.due[id]
+	delete(r.due, id)
+	return es
+}
+
+// MarkSent sets lastSentAt, a field of the reconciler's outside the aggregate (the aggregate's
+// own writes name their fields, so they leave it alone), and notes the filing on the agenda
+// again from now, in place of where the reconciler found it.
 func (r *Declarations) MarkSent(ctx context.Context, id string, at time.Time) error {
-	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastSentAt": at}})
-	return internal(err, "mark declaration sent")
+	if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: {id}}); err != nil {
+		return err
+	}
+	if _, err := r.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastSentAt": at}}); err != nil {
+		return internal(err, "mark declaration sent")
+	}
+	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id))
+}
+
+// DoneWaiting takes a declaration customs owes nothing more off the agenda.
+func (r *Declarations) DoneWaiting(ctx context.Context, id string) error {
+	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id))
+}
+
+// backfillResends notes on the agenda every filing customs has not answered finally: what was
+// owed before the agenda existed. It reads the collection, once (Store.Backfill).
+func (r *Declarations) backfillResends(ctx context.Context) error {
+	// MongoDB: index "status_updated".
+	docs, err := r.find(ctx, bson.M{"status": bson.M{"$in": awaitingStatuses}}, options.Find())
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, d := range docs {
+		if d.awaiting() {
+			ids = append(ids, d.ID)
+		}
+	}
+	for chunk := range slices.Chunk(ids, 1000) {
+		if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: chunk}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Declarations) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]declarationDoc, error) {

@@ -42,8 +42,8 @@ func TestFindByLogisticsNoReadsByID(t *testing.T) {
 	if _, err := parcels.Insert(ctx, batch); err != nil {
 		t.Fatal(err)
 	}
-	if n := mongo.Total(s.Commands().Since(before)); n != 2 {
-		t.Errorf("a batch insert costs %d store commands, want 2 (the waybill index and the parcels)", n)
+	if n := mongo.Total(s.Commands().Since(before)); n != 3 {
+		t.Errorf("a batch insert costs %d store commands, want 3 (the waybill index, the agenda note of the parcels' events, the parcels)", n)
 	}
 	// the same parcels again: duplicates, and the index is unchanged
 	if out, err := parcels.Insert(ctx, batch[:1]); err != nil || out[0] != parcel.Duplicate {

@@ -55,6 +55,7 @@ type orgDoc struct {
 	Outbox      []eventDoc  `bson:"outbox"`
 }
 
+func (d orgDoc) id() string         { return d.ID }
 func (d orgDoc) version() int64     { return d.Version }
 func (d orgDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -88,7 +89,11 @@ func (r *Orgs) Create(ctx context.Context, o *party.Org) error {
 	if err := r.indexCodes(ctx, []*party.Org{o}); err != nil {
 		return err
 	}
-	_, err := r.coll.InsertOne(ctx, orgToDoc(o))
+	doc := orgToDoc(o)
+	if err := noteWrites(ctx, r.store, collOrgs, nil, []orgDoc{doc}); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	if isDuplicateKey(err) {
 		return &domain.Error{Kind: domain.KindConflict, Code: "org_exists",
 			Message: "an organisation with this USCC is already registered",

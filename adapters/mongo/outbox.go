@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -25,13 +27,23 @@ var aggregateCollections = map[string]string{
 	"booking":       collBookings,
 }
 
-// Outbox reads and clears the "outbox" arrays of aggregate documents.
-type Outbox struct{ db *mongo.Database }
+// Outbox reads and clears the "outbox" arrays of aggregate documents, and finds the ones left
+// owed through the agenda (agenda.go).
+type Outbox struct {
+	db     *mongo.Database
+	agenda *agenda
+
+	mu sync.Mutex
+	// found is what Stale found on the agenda, by aggregate, for Ack to take off.
+	found map[app.AggregateRef][]dueEntry
+}
 
 var _ app.OutboxStore = (*Outbox)(nil)
 
 // NewOutbox returns the outbox store.
-func NewOutbox(s *Store) *Outbox { return &Outbox{db: s.db} }
+func NewOutbox(s *Store) *Outbox {
+	return &Outbox{db: s.db, agenda: s.agenda, found: map[app.AggregateRef][]dueEntry{}}
+}
 
 func (o *Outbox) collection(aggregate string) (*mongo.Collection, error) {
 	name, ok := aggregateCollections[aggregate]
@@ -102,33 +114,104 @@ func (o *Outbox) Ack(ctx context.Context, published []app.Published) error {
 			return err
 		}
 	}
-	return nil
+	return o.takeOff(ctx, published)
 }
 
-// Stale lists aggregates whose oldest unpublished event is older than before.
+// takeOff takes acknowledged writes off the agenda: those this process noted, by the versions
+// of the events, and those Stale found — all of an aggregate's found entries up to the newest
+// version acknowledged, or all of them when nothing was pending.
+func (o *Outbox) takeOff(ctx context.Context, published []app.Published) error {
+	var noted []string
+	var found []dueEntry
+	o.mu.Lock()
+	for _, p := range published {
+		newest := int64(-1)
+		for _, e := range p.Events {
+			if v, ok := eventVersion(e.Event.ID); ok {
+				noted = append(noted, outboxEntry(p.Ref.Aggregate, p.Ref.ID, v))
+				newest = max(newest, v)
+			}
+		}
+		var kept []dueEntry
+		for _, f := range o.found[p.Ref] {
+			_, _, v, _ := parseOutboxEntry(f.Entry)
+			if len(p.Events) == 0 || v <= newest {
+				found = append(found, f)
+			} else {
+				kept = append(kept, f)
+			}
+		}
+		if len(kept) > 0 {
+			o.found[p.Ref] = kept
+		} else {
+			delete(o.found, p.Ref)
+		}
+	}
+	o.mu.Unlock()
+	if err := o.agenda.done(ctx, agendaOutbox, slices.Compact(noted)); err != nil {
+		return err
+	}
+	return o.agenda.drop(ctx, agendaOutbox, found)
+}
+
+// Stale lists aggregates noted on the agenda before before whose events were not acknowledged:
+// their relay was lost (a crash, an embedded Redis restarted), and the reconciler owes them one.
+// It reads the agenda's minutes by _id, never the aggregates' collections.
 func (o *Outbox) Stale(ctx context.Context, before time.Time, limit int) ([]app.AggregateRef, error) {
+	entries, err := o.agenda.due(ctx, agendaOutbox, before, limit)
+	if err != nil {
+		return nil, err
+	}
 	var refs []app.AggregateRef
-	for aggregate, name := range aggregateCollections {
-		if len(refs) >= limit {
-			break
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.found) > agendaMaxRemembered {
+		clear(o.found)
+	}
+	for _, e := range entries {
+		aggregate, id, _, ok := parseOutboxEntry(e.Entry)
+		if !ok {
+			continue
 		}
-		// MongoDB: index "outbox_at" of each aggregate collection (events are kept oldest first,
-		// so an event older than before means the oldest is). The embedded store reads the
-		// collection: there the reconciler's cost grows with the aggregates.
-		cur, err := o.db.Collection(name).Find(ctx, bson.M{"outbox.at": bson.M{"$lt": before}},
-			options.Find().SetProjection(bson.M{"_id": 1}).SetLimit(int64(limit-len(refs))))
-		if err != nil {
-			return nil, internal(err, "find stale outboxes")
-		}
-		var ids []struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.All(ctx, &ids); err != nil {
-			return nil, internal(err, "find stale outboxes")
-		}
-		for _, id := range ids {
-			refs = append(refs, app.AggregateRef{Aggregate: aggregate, ID: id.ID})
+		ref := app.AggregateRef{Aggregate: aggregate, ID: id}
+		if !slices.ContainsFunc(o.found[ref], func(f dueEntry) bool { return f == e }) {
+			if len(o.found[ref]) == 0 {
+				refs = append(refs, ref)
+			}
+			o.found[ref] = append(o.found[ref], e)
+		} else if !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
 		}
 	}
 	return refs, nil
+}
+
+// backfillOutboxes notes on the agenda every aggregate whose outbox holds events: what was owed
+// before the agenda existed. It reads whole collections, once (Store.Backfill).
+func (s *Store) backfillOutboxes(ctx context.Context) error {
+	var entries []string
+	for aggregate, name := range aggregateCollections {
+		// MongoDB: index "outbox_at" of each aggregate collection.
+		cur, err := s.db.Collection(name).Find(ctx, bson.M{"outbox.0": bson.M{"$exists": true}},
+			options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
+		if err != nil {
+			return internal(err, "find owed outboxes")
+		}
+		var docs []struct {
+			ID      string `bson:"_id"`
+			Version int64  `bson:"version"`
+		}
+		if err := cur.All(ctx, &docs); err != nil {
+			return internal(err, "find owed outboxes")
+		}
+		for _, d := range docs {
+			entries = append(entries, outboxEntry(aggregate, d.ID, d.Version))
+		}
+	}
+	for chunk := range slices.Chunk(entries, 1000) {
+		if err := s.agenda.note(ctx, map[string][]string{agendaOutbox: chunk}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

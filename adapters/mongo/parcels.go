@@ -54,6 +54,7 @@ type parcelDoc struct {
 	Outbox        []eventDoc       `bson:"outbox"`
 }
 
+func (d parcelDoc) id() string         { return d.ID }
 func (d parcelDoc) version() int64     { return d.Version }
 func (d parcelDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -95,9 +96,13 @@ func (r *Parcels) Insert(ctx context.Context, ps []*parcel.Parcel) ([]parcel.Ins
 	if err := r.indexWaybills(ctx, entries); err != nil {
 		return nil, err
 	}
-	docs := make([]any, len(ps))
+	docs, typed := make([]any, len(ps)), make([]parcelDoc, len(ps))
 	for i, p := range ps {
-		docs[i] = parcelToDoc(p)
+		typed[i] = parcelToDoc(p)
+		docs[i] = typed[i]
+	}
+	if err := noteWrites(ctx, r.store, collParcels, nil, typed); err != nil {
+		return nil, err
 	}
 	_, err := r.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -96,13 +98,16 @@ func (r *Lines) List(ctx context.Context) ([]rail.Line, error) {
 type Departures struct {
 	store *Store
 	coll  *mongo.Collection
+
+	mu  sync.Mutex
+	due map[string][]dueEntry // what Unsettled found on the agenda, by departure
 }
 
 var _ rail.DepartureRepository = (*Departures)(nil)
 
 // NewDepartures returns the departure repository.
 func NewDepartures(s *Store) *Departures {
-	return &Departures{store: s, coll: s.db.Collection(collDepartures)}
+	return &Departures{store: s, coll: s.db.Collection(collDepartures), due: map[string][]dueEntry{}}
 }
 
 type departureDoc struct {
@@ -133,6 +138,7 @@ type departureDoc struct {
 	Outbox            []eventDoc           `bson:"outbox"`
 }
 
+func (d departureDoc) id() string         { return d.ID }
 func (d departureDoc) version() int64     { return d.Version }
 func (d departureDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -234,7 +240,11 @@ func ignoreNotFound(err error) error {
 
 // Create stores a new departure.
 func (r *Departures) Create(ctx context.Context, d *rail.Departure) error {
-	_, err := r.coll.InsertOne(ctx, departureToDoc(d))
+	doc := departureToDoc(d)
+	if err := noteWrites(ctx, r.store, collDepartures, nil, []departureDoc{doc}); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, domain.CodeDepartureExists, "departure %s is planned already", d.ID())
 	}
@@ -324,6 +334,10 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	// Noted before the change: a crash after it leaves the departure for the reconciler to settle.
+	if err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
+		return false, nil, err
+	}
 	var before *rail.Departure
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
@@ -425,32 +439,86 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.
 }
 
 // Unsettled lists departures whose capacity changed before the given time and was not settled.
+// It reads the departures noted on the agenda at each change and each of them by _id, never
+// the collection; one settled meanwhile, or changed again since (noted again then), is taken
+// off.
 func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int) ([]*rail.Departure, error) {
-	// MongoDB: index "capacity_changed". The embedded store reads the collection.
-	docs, err := r.find(ctx, bson.M{"capacityChangedAt": bson.M{"$lt": before}}, options.Find().SetLimit(int64(limit)))
+	entries, err := r.store.agenda.due(ctx, agendaSettle, before, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*rail.Departure, len(docs))
-	for i := range docs {
-		out[i] = departureFromDoc(&docs[i])
+	var out []*rail.Departure
+	var settled []dueEntry
+	for _, e := range entries {
+		doc, err := loadDoc[departureDoc](ctx, r.coll, e.Entry, errDepartureNotFound)
+		switch {
+		case isNotFound(err):
+			settled = append(settled, e)
+		case err != nil:
+			return nil, err
+		case doc.CapacityChangedAt == nil:
+			settled = append(settled, e)
+		case !doc.CapacityChangedAt.Before(before):
+			// Changed again since, and noted again then: this older note is done with.
+			if e.Slot.Before(slotOf(*doc.CapacityChangedAt)) {
+				settled = append(settled, e)
+			}
+		default:
+			r.mu.Lock()
+			r.due[e.Entry] = append(r.due[e.Entry], e)
+			r.mu.Unlock()
+			if !slices.ContainsFunc(out, func(d *rail.Departure) bool { return d.ID() == e.Entry }) {
+				out = append(out, departureFromDoc(doc))
+			}
+		}
 	}
-	return out, nil
+	return out, r.store.agenda.drop(ctx, agendaSettle, settled)
 }
 
-// Settle clears the capacity-changed mark unless it moved since changedAt.
+// Settle clears the capacity-changed mark unless it moved since changedAt, and takes the
+// departure off the agenda.
 func (r *Departures) Settle(ctx context.Context, departureID string, changedAt time.Time) error {
 	filter := bson.M{"_id": departureID, "capacityChangedAt": changedAt}
 	if r.store.local != nil {
-		defer r.store.local.lock(collDepartures + "\x00" + departureID)()
+		unlock := r.store.local.lock(collDepartures + "\x00" + departureID)
 		doc, err := loadDoc[departureDoc](ctx, r.coll, departureID, errDepartureNotFound)
 		if err != nil || doc.CapacityChangedAt == nil || !doc.CapacityChangedAt.Equal(changedAt) {
+			unlock()
 			return ignoreNotFound(err)
 		}
 		filter = bson.M{"_id": departureID}
+		defer unlock()
 	}
-	_, err := r.coll.UpdateOne(ctx, filter, bson.M{"$unset": bson.M{"capacityChangedAt": ""}})
-	return internal(err, "settle departure")
+	res, err := r.coll.UpdateOne(ctx, filter, bson.M{"$unset": bson.M{"capacityChangedAt": ""}})
+	if err != nil {
+		return internal(err, "settle departure")
+	}
+	if res.MatchedCount == 0 {
+		return nil // changed again since: still owed
+	}
+	r.mu.Lock()
+	found := r.due[departureID]
+	delete(r.due, departureID)
+	r.mu.Unlock()
+	if err := r.store.agenda.done(ctx, agendaSettle, []string{departureID}); err != nil {
+		return err
+	}
+	return r.store.agenda.drop(ctx, agendaSettle, found)
+}
+
+// backfillSettles notes on the agenda every departure whose capacity changed and was not
+// settled: what was owed before the agenda existed. It reads the collection, once.
+func (r *Departures) backfillSettles(ctx context.Context) error {
+	// MongoDB: index "capacity_changed".
+	docs, err := r.find(ctx, bson.M{"capacityChangedAt": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return r.store.agenda.note(ctx, map[string][]string{agendaSettle: ids})
 }
 
 // Bookings stores bookings in "bookings"; ids are time-ordered, so lists page by _id.
@@ -489,6 +557,7 @@ type bookingDoc struct {
 	Outbox           []eventDoc            `bson:"outbox"`
 }
 
+func (d bookingDoc) id() string         { return d.ID }
 func (d bookingDoc) version() int64     { return d.Version }
 func (d bookingDoc) outbox() []eventDoc { return d.Outbox }
 
@@ -523,7 +592,11 @@ var errBookingNotFound = domain.NotFound("booking")
 
 // Create stores a new booking.
 func (r *Bookings) Create(ctx context.Context, b *rail.Booking) error {
-	_, err := r.coll.InsertOne(ctx, bookingToDoc(b))
+	doc := bookingToDoc(b)
+	if err := noteWrites(ctx, r.store, collBookings, nil, []bookingDoc{doc}); err != nil {
+		return err
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "booking_exists", "booking %s exists", b.ID())
 	}

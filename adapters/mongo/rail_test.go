@@ -143,15 +143,15 @@ func testDepartureCapacityOperations(t *testing.T, s *mongo.Store) {
 	if got.CapacityChangedAt().IsZero() {
 		t.Fatal("capacity change not marked")
 	}
-	if list, err := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); err != nil || len(list) != 1 {
+	if list, err := deps.Unsettled(ctx, time.Now().Add(2*time.Minute), 10); err != nil || len(list) != 1 {
 		t.Fatalf("unsettled %d, %v", len(list), err)
 	}
 	must(deps.Settle(ctx, id, got.CapacityChangedAt().Add(-time.Millisecond)))
-	if list, _ := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); len(list) != 1 {
+	if list, _ := deps.Unsettled(ctx, time.Now().Add(2*time.Minute), 10); len(list) != 1 {
 		t.Fatal("settled with a stale mark")
 	}
 	must(deps.Settle(ctx, id, got.CapacityChangedAt()))
-	if list, _ := deps.Unsettled(ctx, time.Now().Add(time.Second), 10); len(list) != 0 {
+	if list, _ := deps.Unsettled(ctx, time.Now().Add(2*time.Minute), 10); len(list) != 0 {
 		t.Fatal("not settled")
 	}
 }

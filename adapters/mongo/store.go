@@ -35,6 +35,8 @@ type Store struct {
 	local *keyedMutex
 	// commands counts what is sent, by command, collection and filter shape.
 	commands *CommandCounts
+	// agenda is the reconciler's to-do list (agenda.go).
+	agenda *agenda
 }
 
 // Connect opens the database. singleConnection must be true for the embedded server, whose
@@ -74,6 +76,7 @@ func Open(ctx context.Context, uri, database string, o Options) (*Store, error) 
 		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
 	}
 	st := &Store{client: client, db: client.Database(database), commands: commands}
+	st.agenda = newAgenda(st.db)
 	if o.LocalLocks {
 		st.local = newKeyedMutex()
 	}
@@ -112,6 +115,7 @@ const (
 	collWaybills         = "waybills"
 	collOrgCodes         = "org_codes"
 	collMeta             = "silkgate_meta"
+	collAgenda           = "agenda"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -167,7 +171,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)
@@ -213,6 +217,7 @@ func (s *Store) Backfill(ctx context.Context) error {
 	}{
 		{"org_codes_backfilled", NewOrgs(s).backfillCodes},
 		{"waybills_backfilled", NewParcels(s).backfillWaybills},
+		{"agenda_backfilled", s.backfillAgenda},
 	} {
 		err := meta.FindOne(ctx, bson.M{"_id": b.marker}).Err()
 		if err == nil {
@@ -281,6 +286,7 @@ const maxUpdateAttempts = 20
 // which is also the version its new events were numbered with: a new aggregate is stored as
 // version 1.
 type versioned interface {
+	id() string
 	version() int64
 	outbox() []eventDoc
 }
@@ -306,9 +312,13 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 		if err := change(agg); err != nil {
 			return zero, err
 		}
-		update, err := updateFor(*stored, toDoc(agg))
+		next := toDoc(agg)
+		update, err := updateFor(*stored, next)
 		if err != nil {
 			return zero, internal(err, "encode "+coll.Name())
+		}
+		if err := noteWrites(ctx, s, coll.Name(), []*D{stored}, []D{next}); err != nil {
+			return zero, err
 		}
 		filter := bson.M{"_id": id, "version": doc.version()}
 		if s.local != nil {
@@ -319,13 +329,25 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 			return zero, internal(err, "update "+coll.Name())
 		}
 		if res.MatchedCount == 1 {
-			return agg, nil
+			return agg, doneWrites(ctx, s, []*D{stored}, []D{next})
 		}
 		if err := ctx.Err(); err != nil {
 			return zero, internal(err, "update "+coll.Name())
 		}
 	}
 	return zero, domain.Errorf(domain.KindConflict, "concurrent_update", "the record is being changed by others; try again")
+}
+
+// agendaNotes is implemented by documents whose writes owe work besides their outbox: what to
+// note on the agenda before the write that turns stored (nil for an insert) into this.
+type agendaNotes interface {
+	agendaNotes(stored any) map[string][]string
+}
+
+// agendaDone is implemented by documents whose writes finish work noted on the agenda: what to
+// take off once the write that turned stored into this has landed.
+type agendaDone interface {
+	agendaDone(stored any) map[string][]string
 }
 
 // updateFor is the update that turns the stored document into next: every field set, the
