@@ -145,7 +145,8 @@ func written[A interface {
 }
 
 // now publishes the new events of aggregates just written, in one round trip to the publisher,
-// and removes them from their outboxes in bulk: no relay task, no outbox read. The caller has
+// and records them published, which takes them off the reconciler's agenda; each aggregate's
+// next write clears them from its outbox: no relay task, no outbox read, no write of their own. The caller has
 // carried out what the events oblige already (or they oblige nothing). What cannot be published
 // now is left to a relay task.
 func (r relay) now(ctx context.Context, ws ...Written) {
@@ -172,10 +173,10 @@ func (r relay) now(ctx context.Context, ws ...Written) {
 		r.later(ctx, ws)
 		return
 	}
-	if err := r.outbox.Ack(ctx, published); err != nil {
-		// Published but still in the outboxes: a relay publishes them again (subscribers
+	if err := r.outbox.Published(ctx, published); err != nil {
+		// Published but still owed on record: a relay publishes them again (subscribers
 		// de-duplicate by event id) and clears them.
-		r.log.Warn("published events not cleared from their outboxes; relaying them", "count", len(events), "err", err)
+		r.log.Warn("published events not recorded as such; relaying them", "count", len(events), "err", err)
 		r.later(ctx, ws)
 	}
 }

@@ -67,6 +67,10 @@ type OutboxStore interface {
 	// stay. An event read by Pending is removed as read; one straight from the memory of the
 	// use case that wrote it (Raw nil), as that write stored it.
 	Ack(ctx context.Context, published []Published) error
+	// Published records events the use case that wrote them has just published from its
+	// memory: nothing is owed for them any more, and each aggregate's next write clears them
+	// from its outbox (no write of their own).
+	Published(ctx context.Context, published []Published) error
 	// Stale lists aggregates whose outbox holds an event older than before: their relay task
 	// was lost (a crash, an embedded Redis restarted) and the reconciler owes them one.
 	Stale(ctx context.Context, before time.Time, limit int) ([]AggregateRef, error)

@@ -79,25 +79,26 @@ func (a *agenda) remember(kind string, slot time.Time, entries []string) {
 	}
 }
 
-// note puts entries on the agenda in the current minute, several kinds at once: one upsert.
-func (a *agenda) note(ctx context.Context, entries map[string][]string) error {
+// note puts entries on the agenda in the current minute, several kinds at once: one upsert. It
+// returns the minute.
+func (a *agenda) note(ctx context.Context, entries map[string][]string) (time.Time, error) {
 	add := bson.M{}
 	for kind, es := range entries {
 		if len(es) > 0 {
 			add[kind] = bson.M{"$each": es}
 		}
 	}
-	if len(add) == 0 {
-		return nil
-	}
 	slot := slotOf(a.now())
+	if len(add) == 0 {
+		return slot, nil
+	}
 	if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$addToSet": add}, options.Update().SetUpsert(true)); err != nil {
-		return internal(err, "note on the agenda")
+		return slot, internal(err, "note on the agenda")
 	}
 	for kind, es := range entries {
 		a.remember(kind, slot, es)
 	}
-	return nil
+	return slot, nil
 }
 
 // done takes entries off the agenda, in the minutes this process noted them in: one update per
@@ -127,10 +128,14 @@ type dueEntry struct {
 	Entry string
 }
 
-// drop takes entries found by due off the agenda: one update per minute.
-func (a *agenda) drop(ctx context.Context, kind string, entries []dueEntry) error {
+// drop takes entries found by due off the agenda: one update per minute. Entries of the minute
+// kept (the minute an entry was just noted in again: it is owed anew) stay.
+func (a *agenda) drop(ctx context.Context, kind string, entries []dueEntry, kept ...time.Time) error {
 	bySlot := map[time.Time][]string{}
 	for _, e := range entries {
+		if slices.ContainsFunc(kept, e.Slot.Equal) {
+			continue
+		}
 		bySlot[e.Slot] = append(bySlot[e.Slot], e.Entry)
 	}
 	for slot, es := range bySlot {
@@ -286,7 +291,8 @@ func noteWrites[D versioned](ctx context.Context, s *Store, collection string, s
 			}
 		}
 	}
-	return s.agenda.note(ctx, entries)
+	_, err := s.agenda.note(ctx, entries)
+	return err
 }
 
 // doneWrites takes off the agenda what the documents next, now written over stored, have

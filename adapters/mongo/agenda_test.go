@@ -3,12 +3,14 @@ package mongo_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
 	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
 )
 
@@ -65,6 +67,76 @@ func TestStaleOutboxesAreFoundOnTheAgenda(t *testing.T) {
 		}
 		if refs, err := outbox.Stale(ctx, later, 1000); err != nil || len(refs) != 0 {
 			t.Fatalf("after the relay: %v stale, %v", refs, err)
+		}
+	})
+}
+
+// A filing is on the agenda from its submission: the reconciler finds it once the resend period
+// is over, sending it again moves it on, and customs' last answer takes it off.
+func TestUnfinishedFilingsAreFoundOnTheAgenda(t *testing.T) {
+	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
+		ctx := context.Background()
+		decls := mongo.NewDeclarations(s)
+		f, err := parcel.Validate(parcelDraft())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i := range 3 {
+			d, err := customs.NewInventory(fmt.Sprintf("dec_%d", i), customs.InventoryInput{
+				FilerID: "org_broker", ExporterID: "org_exporter", ParcelID: fmt.Sprintf("pcl_%d", i), Parcel: f,
+				Parties: customs.FilingParties{AgentCode: "4206980001", AgentName: "襄阳报关行有限公司",
+					EbcCode: "4206930001", EbcName: "襄阳外贸有限公司", LogisticsName: "襄阳国际物流有限公司"},
+				CustomsCode: "4700", PortCode: "4701",
+			}, testNow, "org_broker")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := decls.Create(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, d.ID())
+		}
+		res, err := decls.UpdateMany(ctx, ids, func(d *customs.Declaration) error {
+			guid := fmt.Sprintf("A1B2C3D4-0000-4000-8000-00000000000%s", d.ID()[len(d.ID())-1:])
+			return d.Submit(guid, "C4700"+d.ID(), []byte("<CEB603Message/>"), time.Now().UTC())
+		})
+		if err != nil || res[0].Err != nil {
+			t.Fatalf("submit: %v %v", err, res[0].Err)
+		}
+		if found, err := decls.Unfinished(ctx, time.Now().Add(-time.Minute), 10); err != nil || len(found) != 0 {
+			t.Fatalf("%d unfinished before the resend period is over, %v", len(found), err)
+		}
+		later := time.Now().Add(3 * time.Minute)
+		found, err := decls.Unfinished(ctx, later, 10)
+		if err != nil || len(found) != 3 {
+			t.Fatalf("%d unfinished after the resend period, want 3: %v", len(found), err)
+		}
+		// Sent again: due again a period later, not now.
+		if err := decls.MarkSent(ctx, ids[0], time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if found, _ := decls.Unfinished(ctx, time.Now().Add(-time.Minute), 10); len(found) != 0 {
+			t.Fatalf("%d unfinished right after a re-send", len(found))
+		}
+		// Customs' last answer takes the filing off.
+		if _, err := decls.Update(ctx, ids[1], func(d *customs.Declaration) error {
+			_, err := d.ApplyReceipt(customs.Receipt{Message: "CEB604", GUID: d.GUID(), ReturnStatus: "100",
+				ReturnTime: time.Now().UTC(), ReturnInfo: "退单 rejected", ReceivedAt: time.Now().UTC()}, time.Now().UTC())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		found, err = decls.Unfinished(ctx, time.Now().Add(5*time.Minute), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range found {
+			got = append(got, d.ID())
+		}
+		if !slices.Equal(got, []string{ids[0], ids[2]}) && !slices.Equal(got, []string{ids[2], ids[0]}) {
+			t.Fatalf("unfinished %v, want %s and %s", got, ids[0], ids[2])
 		}
 	})
 }

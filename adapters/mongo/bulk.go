@@ -88,7 +88,7 @@ func updateManyVersioned[D versioned, A any](ctx context.Context, s *Store, coll
 			continue
 		}
 		written := toDoc(agg)
-		update, err := updateFor(*loaded, written)
+		update, err := updateFor(*loaded, written, s.published.through(coll.Name(), id))
 		if err != nil {
 			return nil, internal(err, "encode "+coll.Name())
 		}

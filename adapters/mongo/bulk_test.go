@@ -224,3 +224,26 @@ func errors(res []app.Updated[*parcel.Parcel], err error) error {
 	}
 	return nil
 }
+
+// A batch posted again — every waybill number indexed already — answers duplicates at once. (One
+// update command of three hundred upserts on existing entries exhausted the embedded store's
+// connection pool and hung it: bulk writes are cut at fifty statements.)
+func TestReimportingABatchDoesNotHangTheStore(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := mongotest.New(t)
+	parcels := mongo.NewParcels(s)
+	var batch []*parcel.Parcel
+	for i := range 300 {
+		batch = append(batch, testParcel(t, "4206930001", fmt.Sprintf("RI%04d", i)))
+	}
+	for round := range 2 {
+		outcomes, err := parcels.Insert(ctx, batch)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if round == 1 && !slices.ContainsFunc(outcomes, func(o parcel.InsertOutcome) bool { return o == parcel.Duplicate }) {
+			t.Fatalf("the second round stored parcels again: %v", outcomes[:3])
+		}
+	}
+}

@@ -411,11 +411,14 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 	var finished []dueEntry
 	var progressed []string
 	for _, e := range entries {
-		var doc struct {
-			declarationDoc `bson:",inline"`
-			LastSentAt     *time.Time `bson:"lastSentAt"`
+		var doc declarationDoc
+		var sent struct {
+			LastSentAt *time.Time `bson:"lastSentAt"` // the reconciler's field, outside the aggregate
 		}
-		err := r.coll.FindOne(ctx, bson.M{"_id": e.Entry}).Decode(&doc)
+		raw, err := r.coll.FindOne(ctx, bson.M{"_id": e.Entry}).Raw()
+		if err == nil {
+			err = errors.Join(bson.UnmarshalWithRegistry(registry, raw, &doc), bson.UnmarshalWithRegistry(registry, raw, &sent))
+		}
 		switch {
 		case errors.Is(err, mongo.ErrNoDocuments):
 			finished = append(finished, e)
@@ -423,20 +426,19 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 			return nil, internal(err, "load declaration")
 		case !doc.awaiting():
 			finished = append(finished, e)
-		case !doc.UpdatedAt.Before(before) || doc.LastSentAt != nil && !doc.LastSentAt.Before(before):
+		case !doc.UpdatedAt.Before(before) || sent.LastSentAt != nil && !sent.LastSentAt.Before(before):
 			// Answered or sent again lately: due again a resend period from now.
-			if e.Slot.Before(slotOf(r.store.agenda.now())) {
-				finished, progressed = append(finished, e), append(progressed, e.Entry)
-			}
+			finished, progressed = append(finished, e), append(progressed, e.Entry)
 		default:
 			r.found(e)
-			out = append(out, declarationFromDoc(&doc.declarationDoc))
+			out = append(out, declarationFromDoc(&doc))
 		}
 	}
-	if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: progressed}); err != nil {
+	noted, err := r.store.agenda.note(ctx, map[string][]string{agendaResend: progressed})
+	if err != nil {
 		return nil, err
 	}
-	if err := r.store.agenda.drop(ctx, agendaResend, finished); err != nil {
+	if err := r.store.agenda.drop(ctx, agendaResend, finished, noted); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -465,13 +467,14 @@ func (r *Declarations) takeFound(id string) []dueEntry {
 // own writes name their fields, so they leave it alone), and notes the filing on the agenda
 // again from now, in place of where the reconciler found it.
 func (r *Declarations) MarkSent(ctx context.Context, id string, at time.Time) error {
-	if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: {id}}); err != nil {
+	noted, err := r.store.agenda.note(ctx, map[string][]string{agendaResend: {id}})
+	if err != nil {
 		return err
 	}
 	if _, err := r.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastSentAt": at}}); err != nil {
 		return internal(err, "mark declaration sent")
 	}
-	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id))
+	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id), noted)
 }
 
 // DoneWaiting takes a declaration customs owes nothing more off the agenda.
@@ -494,7 +497,7 @@ func (r *Declarations) backfillResends(ctx context.Context) error {
 		}
 	}
 	for chunk := range slices.Chunk(ids, 1000) {
-		if err := r.store.agenda.note(ctx, map[string][]string{agendaResend: chunk}); err != nil {
+		if _, err := r.store.agenda.note(ctx, map[string][]string{agendaResend: chunk}); err != nil {
 			return err
 		}
 	}

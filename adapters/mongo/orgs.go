@@ -7,7 +7,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/party"
@@ -118,8 +117,8 @@ func (r *Orgs) indexCodes(ctx context.Context, orgs []*party.Org) error {
 	if len(models) == 0 {
 		return nil
 	}
-	_, err := r.codes.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	return internal(err, "index org codes")
+	_, err := bulkWrite(ctx, r.codes, models)
+	return err
 }
 
 // backfillCodes indexes the codes of every organisation (Store.Backfill runs it once).

@@ -32,6 +32,7 @@ var aggregateCollections = map[string]string{
 type Outbox struct {
 	db     *mongo.Database
 	agenda *agenda
+	memo   *publishedMemo
 
 	mu sync.Mutex
 	// found is what Stale found on the agenda, by aggregate, for Ack to take off.
@@ -42,7 +43,7 @@ var _ app.OutboxStore = (*Outbox)(nil)
 
 // NewOutbox returns the outbox store.
 func NewOutbox(s *Store) *Outbox {
-	return &Outbox{db: s.db, agenda: s.agenda, found: map[app.AggregateRef][]dueEntry{}}
+	return &Outbox{db: s.db, agenda: s.agenda, memo: s.published, found: map[app.AggregateRef][]dueEntry{}}
 }
 
 func (o *Outbox) collection(aggregate string) (*mongo.Collection, error) {
@@ -209,9 +210,59 @@ func (s *Store) backfillOutboxes(ctx context.Context) error {
 		}
 	}
 	for chunk := range slices.Chunk(entries, 1000) {
-		if err := s.agenda.note(ctx, map[string][]string{agendaOutbox: chunk}); err != nil {
+		if _, err := s.agenda.note(ctx, map[string][]string{agendaOutbox: chunk}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// publishedMemo remembers, by aggregate, the newest write whose events this process published
+// straight from the memory of the use case that wrote them (Outbox.Published): the aggregate's
+// next write drops those events from its outbox (updateFor) instead of a write of their own. An
+// aggregate it has forgotten, or whose events another process published, keeps them until a
+// relay clears them: published again at worst, never lost.
+type publishedMemo struct {
+	mu       sync.Mutex
+	versions map[string]int64 // collection "\x00" id → version
+}
+
+// publishedMemoSize bounds the aggregates remembered (about 100 bytes each).
+const publishedMemoSize = 200_000
+
+func newPublishedMemo() *publishedMemo { return &publishedMemo{versions: map[string]int64{}} }
+
+func (m *publishedMemo) mark(collection, id string, version int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.versions) >= publishedMemoSize {
+		clear(m.versions)
+	}
+	key := collection + "\x00" + id
+	m.versions[key] = max(m.versions[key], version)
+}
+
+// through is the newest version of the aggregate whose events are known published (0: none).
+func (m *publishedMemo) through(collection, id string) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.versions[collection+"\x00"+id]
+}
+
+// Published records events its caller has just published from memory: their writes are off the
+// agenda, and the next write of each aggregate clears them from its outbox. Nothing is written
+// to the aggregates themselves.
+func (o *Outbox) Published(ctx context.Context, published []app.Published) error {
+	for _, p := range published {
+		name, ok := aggregateCollections[p.Ref.Aggregate]
+		if !ok {
+			return domain.Internal(nil, "no collection for aggregate %q", p.Ref.Aggregate)
+		}
+		for _, e := range p.Events {
+			if v, ok := eventVersion(e.Event.ID); ok {
+				o.memo.mark(name, p.Ref.ID, v)
+			}
+		}
+	}
+	return o.takeOff(ctx, published)
 }

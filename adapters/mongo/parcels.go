@@ -133,8 +133,8 @@ func (r *Parcels) GetByKey(ctx context.Context, logisticsCode, logisticsNo strin
 // waybillEntry says that a parcel carries a waybill number.
 type waybillEntry struct{ logisticsNo, parcelID string }
 
-// indexWaybills adds each parcel to the entry of its waybill number: one bulk write of _id
-// upserts however many parcels there are.
+// indexWaybills adds each parcel to the entry of its waybill number: bulk writes of _id upserts,
+// one per fifty numbers.
 func (r *Parcels) indexWaybills(ctx context.Context, entries []waybillEntry) error {
 	byNo := map[string][]string{}
 	var order []string
@@ -149,8 +149,8 @@ func (r *Parcels) indexWaybills(ctx context.Context, entries []waybillEntry) err
 		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": no}).SetUpsert(true).
 			SetUpdate(bson.M{"$addToSet": bson.M{"parcelIds": bson.M{"$each": byNo[no]}}})
 	}
-	_, err := r.waybills.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	return internal(err, "index waybills")
+	_, err := bulkWrite(ctx, r.waybills, models)
+	return err
 }
 
 // backfillWaybills indexes the waybill number of every parcel, in batches of a thousand

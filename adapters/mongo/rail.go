@@ -334,10 +334,6 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
-	// Noted before the change: a crash after it leaves the departure for the reconciler to settle.
-	if err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
-		return false, nil, err
-	}
 	var before *rail.Departure
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
@@ -349,6 +345,11 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 			return false, before, nil
 		}
 		filter = bson.M{}
+	}
+	// Noted before the change (and, on the embedded store, under the lock a settling takes too):
+	// a crash after it leaves the departure for the reconciler to settle.
+	if _, err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
+		return false, before, err
 	}
 	filter["_id"] = id
 	res, err := r.coll.UpdateOne(ctx, filter, update)
@@ -518,7 +519,8 @@ func (r *Departures) backfillSettles(ctx context.Context) error {
 	for i, d := range docs {
 		ids[i] = d.ID
 	}
-	return r.store.agenda.note(ctx, map[string][]string{agendaSettle: ids})
+	_, err = r.store.agenda.note(ctx, map[string][]string{agendaSettle: ids})
+	return err
 }
 
 // Bookings stores bookings in "bookings"; ids are time-ordered, so lists page by _id.

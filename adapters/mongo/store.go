@@ -37,6 +37,8 @@ type Store struct {
 	commands *CommandCounts
 	// agenda is the reconciler's to-do list (agenda.go).
 	agenda *agenda
+	// published remembers which writes' events this process has published (publishedMemo).
+	published *publishedMemo
 }
 
 // Connect opens the database. singleConnection must be true for the embedded server, whose
@@ -76,7 +78,7 @@ func Open(ctx context.Context, uri, database string, o Options) (*Store, error) 
 		return nil, fmt.Errorf("mongo ping %s: %w", redact(uri), err)
 	}
 	st := &Store{client: client, db: client.Database(database), commands: commands}
-	st.agenda = newAgenda(st.db)
+	st.agenda, st.published = newAgenda(st.db), newPublishedMemo()
 	if o.LocalLocks {
 		st.local = newKeyedMutex()
 	}
@@ -313,7 +315,7 @@ func updateVersioned[D versioned, A any](ctx context.Context, s *Store, coll *mo
 			return zero, err
 		}
 		next := toDoc(agg)
-		update, err := updateFor(*stored, next)
+		update, err := updateFor(*stored, next, s.published.through(coll.Name(), id))
 		if err != nil {
 			return zero, internal(err, "encode "+coll.Name())
 		}
@@ -351,10 +353,12 @@ type agendaDone interface {
 }
 
 // updateFor is the update that turns the stored document into next: every field set, the
-// version moved on, fields the change emptied unset, and next's new events pushed onto the
-// outbox in the same single-document write (so a relay's removal of published events is never
-// undone).
-func updateFor[D versioned](stored, next D) (bson.M, error) {
+// version moved on, fields the change emptied unset, and the outbox replaced, in the same
+// single-document write, by next's new events after the stored ones not yet published: events
+// of writes up to version published went out already (publishedMemo), and this write clears
+// them — no write of its own for that. The read-change-write cycle holds the document (its lock,
+// or its version condition), so nothing is pushed meanwhile.
+func updateFor[D versioned](stored, next D, published int64) (bson.M, error) {
 	set, err := setFor(next)
 	if err != nil {
 		return nil, err
@@ -373,8 +377,14 @@ func updateFor[D versioned](stored, next D) (bson.M, error) {
 			update["$unset"] = unset
 		}
 	}
-	if events := next.outbox(); len(events) > 0 {
-		update["$push"] = bson.M{"outbox": bson.M{"$each": events}}
+	if len(stored.outbox()) > 0 || len(next.outbox()) > 0 {
+		outbox := make([]eventDoc, 0, len(stored.outbox())+len(next.outbox()))
+		for _, e := range stored.outbox() {
+			if v, ok := eventVersion(e.ID); !ok || v > published {
+				outbox = append(outbox, e)
+			}
+		}
+		set["outbox"] = append(outbox, next.outbox()...)
 	}
 	return update, nil
 }
