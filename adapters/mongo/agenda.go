@@ -55,11 +55,24 @@ type agenda struct {
 
 	mu    sync.Mutex
 	where map[string]time.Time // kind "|" entry → the minute it was noted in
+
+	// Notes and removals made at the same moment by concurrent requests are written together
+	// (groupCommit): three hundred booking requests on one departure note in a few commands.
+	notes    groupCommit[map[string][]string, time.Time]
+	removals groupCommit[removal, time.Time]
+}
+
+// removal is a done call's entries.
+type removal struct {
+	kind    string
+	entries []string
 }
 
 func newAgenda(db *mongo.Database) *agenda {
-	return &agenda{coll: db.Collection(collAgenda), now: func() time.Time { return time.Now().UTC() },
+	a := &agenda{coll: db.Collection(collAgenda), now: func() time.Time { return time.Now().UTC() },
 		where: map[string]time.Time{}}
+	a.notes.flush, a.removals.flush = a.writeNotes, a.writeRemovals
+	return a
 }
 
 func slotOf(t time.Time) time.Time { return t.UTC().Truncate(agendaSlot) }
@@ -79,47 +92,133 @@ func (a *agenda) remember(kind string, slot time.Time, entries []string) {
 	}
 }
 
-// note puts entries on the agenda in the current minute, several kinds at once: one upsert. It
-// returns the minute.
+// note puts entries on the agenda in the current minute, several kinds at once, and returns the
+// minute once they are stored: one upsert, shared with the notes made at the same moment.
 func (a *agenda) note(ctx context.Context, entries map[string][]string) (time.Time, error) {
+	empty := true
+	for _, es := range entries {
+		empty = empty && len(es) == 0
+	}
+	if empty {
+		return slotOf(a.now()), nil
+	}
+	return a.notes.do(ctx, entries)
+}
+
+// writeNotes stores the entries of several notes in one upsert of the current minute.
+func (a *agenda) writeNotes(ctx context.Context, notes []map[string][]string) (time.Time, error) {
+	merged := map[string][]string{}
+	for _, n := range notes {
+		for kind, es := range n {
+			merged[kind] = append(merged[kind], es...)
+		}
+	}
 	add := bson.M{}
-	for kind, es := range entries {
+	for kind, es := range merged {
 		if len(es) > 0 {
 			add[kind] = bson.M{"$each": es}
 		}
 	}
 	slot := slotOf(a.now())
-	if len(add) == 0 {
-		return slot, nil
-	}
 	if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$addToSet": add}, options.Update().SetUpsert(true)); err != nil {
 		return slot, internal(err, "note on the agenda")
 	}
-	for kind, es := range entries {
+	for kind, es := range merged {
 		a.remember(kind, slot, es)
 	}
 	return slot, nil
 }
 
 // done takes entries off the agenda, in the minutes this process noted them in: one update per
-// minute. One it does not remember (noted by another process, or before a restart) stays until
-// the reconciler finds it and drops it.
+// minute, shared with the removals made at the same moment. One it does not remember (noted by
+// another process, or before a restart) stays until the reconciler finds it and drops it.
 func (a *agenda) done(ctx context.Context, kind string, entries []string) error {
-	bySlot := map[time.Time][]string{}
+	if len(entries) == 0 {
+		return nil
+	}
+	_, err := a.removals.do(ctx, removal{kind: kind, entries: entries})
+	return err
+}
+
+// writeRemovals takes the entries of several done calls off, one $pullAll per minute.
+func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (time.Time, error) {
+	type key struct {
+		slot time.Time
+		kind string
+	}
+	byKey := map[key][]string{}
 	a.mu.Lock()
-	for _, e := range entries {
-		if slot, ok := a.where[kind+"|"+e]; ok {
-			bySlot[slot] = append(bySlot[slot], e)
-			delete(a.where, kind+"|"+e)
+	for _, r := range removals {
+		for _, e := range r.entries {
+			if slot, ok := a.where[r.kind+"|"+e]; ok {
+				byKey[key{slot, r.kind}] = append(byKey[key{slot, r.kind}], e)
+				delete(a.where, r.kind+"|"+e)
+			}
 		}
 	}
 	a.mu.Unlock()
-	for slot, es := range bySlot {
-		if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$pullAll": bson.M{kind: es}}); err != nil {
-			return internal(err, "take off the agenda")
+	bySlot := map[time.Time]bson.M{}
+	for k, es := range byKey {
+		if bySlot[k.slot] == nil {
+			bySlot[k.slot] = bson.M{}
+		}
+		bySlot[k.slot][k.kind] = es
+	}
+	for slot, pull := range bySlot {
+		if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$pullAll": pull}); err != nil {
+			return slot, internal(err, "take off the agenda")
 		}
 	}
-	return nil
+	return time.Time{}, nil
+}
+
+// groupCommit writes the items its callers hand it in batches: a caller whose item finds no
+// write under way writes every item waiting, its own among them; one that finds a write under
+// way waits and is written with the next batch. Every caller returns once its item is written,
+// with that write's result — what one write per caller would give, in fewer commands.
+type groupCommit[T, R any] struct {
+	flush func(context.Context, []T) (R, error)
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	pending  *commitBatch[T, R]
+	flushing bool
+}
+
+type commitBatch[T, R any] struct {
+	items   []T
+	written bool
+	result  R
+	err     error
+}
+
+func (g *groupCommit[T, R]) do(ctx context.Context, item T) (R, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cond == nil {
+		g.cond = sync.NewCond(&g.mu)
+	}
+	if g.pending == nil {
+		g.pending = &commitBatch[T, R]{}
+	}
+	b := g.pending
+	b.items = append(b.items, item)
+	for !b.written {
+		if g.flushing {
+			g.cond.Wait()
+			continue
+		}
+		batch := g.pending
+		g.pending, g.flushing = nil, true
+		g.mu.Unlock()
+		// Not cancelled by this caller's going: the batch holds other callers' items too.
+		result, err := g.flush(context.WithoutCancel(ctx), batch.items)
+		g.mu.Lock()
+		batch.result, batch.err, batch.written = result, err, true
+		g.flushing = false
+		g.cond.Broadcast()
+	}
+	return b.result, b.err
 }
 
 // dueEntry is an entry found on the agenda, with the minute it was noted in.

@@ -77,21 +77,9 @@ func TestUnfinishedFilingsAreFoundOnTheAgenda(t *testing.T) {
 	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
 		ctx := context.Background()
 		decls := mongo.NewDeclarations(s)
-		f, err := parcel.Validate(parcelDraft())
-		if err != nil {
-			t.Fatal(err)
-		}
 		var ids []string
 		for i := range 3 {
-			d, err := customs.NewInventory(fmt.Sprintf("dec_%d", i), customs.InventoryInput{
-				FilerID: "org_broker", ExporterID: "org_exporter", ParcelID: fmt.Sprintf("pcl_%d", i), Parcel: f,
-				Parties: customs.FilingParties{AgentCode: "4206980001", AgentName: "襄阳报关行有限公司",
-					EbcCode: "4206930001", EbcName: "襄阳外贸有限公司", LogisticsName: "襄阳国际物流有限公司"},
-				CustomsCode: "4700", PortCode: "4701",
-			}, testNow, "org_broker")
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := testInventory(t, fmt.Sprintf("dec_%d", i), fmt.Sprintf("pcl_%d", i))
 			if err := decls.Create(ctx, d); err != nil {
 				t.Fatal(err)
 			}

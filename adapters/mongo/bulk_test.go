@@ -76,6 +76,22 @@ func TestOutboxAckFromTheWritersMemory(t *testing.T) {
 	})
 }
 
+// storedParcels inserts n parcels with waybill numbers prefix000, prefix001, … and returns
+// their ids.
+func storedParcels(t *testing.T, s *mongo.Store, prefix string, n int) []string {
+	t.Helper()
+	var batch []*parcel.Parcel
+	var ids []string
+	for i := range n {
+		p := testParcel(t, "4206930001", fmt.Sprintf("%s%03d", prefix, i))
+		batch, ids = append(batch, p), append(ids, p.ID())
+	}
+	if _, err := mongo.NewParcels(s).Insert(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
 // A bulk update reads each document by _id and writes them in bulk commands of at most fifty
 // (on the embedded store, where a longer command exhausts its connection pool); a missing
 // document and one the change refuses come back with their errors and nothing of theirs is
@@ -84,15 +100,7 @@ func TestUpdateManyReadsByIDAndWritesInBulk(t *testing.T) {
 	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
 		ctx := context.Background()
 		parcels := mongo.NewParcels(s)
-		var batch []*parcel.Parcel
-		var ids []string
-		for i := range 120 {
-			p := testParcel(t, "4206930001", fmt.Sprintf("UM%03d", i))
-			batch, ids = append(batch, p), append(ids, p.ID())
-		}
-		if _, err := parcels.Insert(ctx, batch); err != nil {
-			t.Fatal(err)
-		}
+		ids := storedParcels(t, s, "UM", 120)
 		ids = append(ids, parcel.IDFor("4206930001", "MISSING"))
 		refused := domain.Errorf(domain.KindFailedPrecondition, "refused", "refused")
 		before := s.Commands().Snapshot()
@@ -145,15 +153,7 @@ func TestUpdateManyConcurrently(t *testing.T) {
 	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
 		ctx := context.Background()
 		parcels := mongo.NewParcels(s)
-		var batch []*parcel.Parcel
-		var ids []string
-		for i := range 10 {
-			p := testParcel(t, "4206930001", fmt.Sprintf("UC%03d", i))
-			batch, ids = append(batch, p), append(ids, p.ID())
-		}
-		if _, err := parcels.Insert(ctx, batch); err != nil {
-			t.Fatal(err)
-		}
+		ids := storedParcels(t, s, "UC", 10)
 		reversed := slices.Clone(ids)
 		slices.Reverse(reversed)
 		var moves atomic.Int64

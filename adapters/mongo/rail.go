@@ -334,6 +334,11 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	// Noted before the change, and outside the departure's lock, which every request on the
+	// departure waits for: a crash after the change leaves the departure for the reconciler.
+	if _, err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
+		return false, nil, err
+	}
 	var before *rail.Departure
 	if r.store.local != nil {
 		defer r.store.local.lock(collDepartures + "\x00" + id)()
@@ -345,11 +350,6 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 			return false, before, nil
 		}
 		filter = bson.M{}
-	}
-	// Noted before the change (and, on the embedded store, under the lock a settling takes too):
-	// a crash after it leaves the departure for the reconciler to settle.
-	if _, err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
-		return false, before, err
 	}
 	filter["_id"] = id
 	res, err := r.coll.UpdateOne(ctx, filter, update)
@@ -476,8 +476,8 @@ func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int)
 	return out, r.store.agenda.drop(ctx, agendaSettle, settled)
 }
 
-// Settle clears the capacity-changed mark unless it moved since changedAt, and takes the
-// departure off the agenda.
+// Settle clears the capacity-changed mark unless it moved since changedAt, and takes what
+// Unsettled found of the departure off the agenda.
 func (r *Departures) Settle(ctx context.Context, departureID string, changedAt time.Time) error {
 	filter := bson.M{"_id": departureID, "capacityChangedAt": changedAt}
 	if r.store.local != nil {
@@ -497,13 +497,12 @@ func (r *Departures) Settle(ctx context.Context, departureID string, changedAt t
 	if res.MatchedCount == 0 {
 		return nil // changed again since: still owed
 	}
+	// Only the notes Unsettled found, all of minutes that are over: a change being made now is
+	// noted in the current minute, and that note must stay.
 	r.mu.Lock()
 	found := r.due[departureID]
 	delete(r.due, departureID)
 	r.mu.Unlock()
-	if err := r.store.agenda.done(ctx, agendaSettle, []string{departureID}); err != nil {
-		return err
-	}
 	return r.store.agenda.drop(ctx, agendaSettle, found)
 }
 

@@ -29,6 +29,25 @@ type versionedRepo struct {
 
 var testNow = time.Now().UTC().Truncate(time.Millisecond)
 
+// testInventory is a draft inventory list of parcel parcelID, filed by org_broker.
+func testInventory(t *testing.T, id, parcelID string) *customs.Declaration {
+	t.Helper()
+	f, err := parcel.Validate(parcelDraft())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := customs.NewInventory(id, customs.InventoryInput{
+		FilerID: "org_broker", ExporterID: "org_exporter", ParcelID: parcelID, Parcel: f,
+		Parties: customs.FilingParties{AgentCode: "4206980001", AgentName: "襄阳报关行有限公司",
+			EbcCode: "4206930001", EbcName: "襄阳外贸有限公司", LogisticsName: "襄阳国际物流有限公司"},
+		CustomsCode: "4700", PortCode: "4701",
+	}, testNow, "org_broker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func versionedRepos() []versionedRepo {
 	return []versionedRepo{
 		{
@@ -171,19 +190,7 @@ func versionedRepos() []versionedRepo {
 		{
 			name: "declarations", collection: "declarations",
 			create: func(t *testing.T, s *mongo.Store) string {
-				f, err := parcel.Validate(parcelDraft())
-				if err != nil {
-					t.Fatal(err)
-				}
-				d, err := customs.NewInventory("dec_1", customs.InventoryInput{
-					FilerID: "org_broker", ExporterID: "org_exporter", ParcelID: "pcl_1", Parcel: f,
-					Parties: customs.FilingParties{AgentCode: "4206980001", AgentName: "襄阳报关行有限公司",
-						EbcCode: "4206930001", EbcName: "襄阳外贸有限公司", LogisticsName: "襄阳国际物流有限公司"},
-					CustomsCode: "4700", PortCode: "4701",
-				}, testNow, "org_broker")
-				if err != nil {
-					t.Fatal(err)
-				}
+				d := testInventory(t, "dec_1", "pcl_1")
 				if err := mongo.NewDeclarations(s).Create(context.Background(), d); err != nil {
 					t.Fatal(err)
 				}
