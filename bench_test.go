@@ -170,7 +170,7 @@ func BenchmarkContendedBookings(b *testing.B) {
 // BenchmarkAt100kParcels stores 100,000 parcels of one exporter (and a few of another), then
 // measures what must stay fast however many are stored: tracking by waybill number (p50, p99 of
 // 1,000 lookups through HTTP), one reconciler run, and — measured, not promised on the embedded
-// store — the first page of the exporter's parcel list.
+// store — the first page of the exporter's parcel list (a failed answer is logged with its time).
 //
 //	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench At100kParcels -benchtime 1x -timeout 60m .
 func BenchmarkAt100kParcels(b *testing.B) {
@@ -204,7 +204,14 @@ func BenchmarkAt100kParcels(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "reconcile-ms")
-		p50, _ = latencies(5, func(int) string { return "/v1/parcels?limit=50" })
-		b.ReportMetric(float64(p50.Microseconds())/1000, "first-page-p50-ms")
+		// The page filters on the exporter and sorts by time: on MongoDB index exporter_created
+		// answers it; the embedded store reads and decodes every parcel, and may not finish
+		// within the request timeout — which is then what it costs.
+		start = time.Now()
+		page := s.do("GET", "/v1/parcels?limit=50", exp.key, nil)
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "first-page-ms")
+		if page.Status != 200 {
+			b.Logf("first page of the exporter's parcels: %d after %v (%.200s)", page.Status, time.Since(start), page.Body)
+		}
 	}
 }
