@@ -29,14 +29,15 @@ func TestStaleOutboxesAreFoundOnTheAgenda(t *testing.T) {
 				acked = append(acked, p)
 			}
 		}
+		noted := time.Now()
 		if _, err := parcels.Insert(ctx, append(append([]*parcel.Parcel{}, acked...), owed...)); err != nil {
 			t.Fatal(err)
 		}
 		if err := outbox.Ack(ctx, published(acked...)); err != nil {
 			t.Fatal(err)
 		}
-		// Young work is not stale yet.
-		if refs, err := outbox.Stale(ctx, time.Now(), 1000); err != nil || len(refs) != 0 {
+		// Young work is not stale yet: nothing noted from the minute before the writes on.
+		if refs, err := outbox.Stale(ctx, noted.Add(-time.Minute), 1000); err != nil || len(refs) != 0 {
 			t.Fatalf("%v stale before their time, %v", refs, err)
 		}
 		later := time.Now().Add(3 * time.Minute) // the minute of the writes is over
