@@ -24,7 +24,7 @@ import (
 //
 // Kinds of work:
 //   - agendaOutbox: "aggregate/id@version" — a write that put events into an outbox; off when
-//     those events are acknowledged (Outbox.Ack).
+//     those events are published (Outbox.Published, or a relay's Outbox.Ack).
 //   - agendaResend: a declaration id — a filing sent to customs; off when customs has given its
 //     last answer. Found after the resend period, it is sent again (Declarations.Unfinished).
 //   - agendaSettle: a departure id — capacity that changed; off when settled
