@@ -68,8 +68,8 @@ type Basics struct {
 	Log   *slog.Logger
 	Queue Queue
 	// Events and Outbox, when both are set, let a use case publish the events it has just
-	// written from its own memory and clear them from their outboxes in bulk, in the request or
-	// task that wrote them. Without them every change is relayed by a task of its own.
+	// written from its own memory, in the request or task that wrote them (relay.now). Without
+	// them every change is relayed by a task of its own.
 	Events EventPublisher
 	Outbox OutboxStore
 }
@@ -123,33 +123,33 @@ func (r relay) soon(ctx context.Context, aggregate string, ids ...string) {
 	}
 }
 
-// Written is an aggregate a use case has just stored, with the events that write added to its
-// outbox.
-type Written struct {
-	Ref    AggregateRef
-	Events []domain.Event
-}
-
-// written lists the aggregates of one kind that a write gave new events.
+// written lists the aggregates of one kind that a use case has just stored with new events, and
+// those events, as the use case holds them in memory.
 func written[A interface {
 	ID() string
 	Outbox() []domain.Event
-}](aggregate string, aggs ...A) []Written {
-	var out []Written
+}](aggregate string, aggs ...A) []Published {
+	var out []Published
 	for _, a := range aggs {
-		if events := a.Outbox(); len(events) > 0 {
-			out = append(out, Written{Ref: AggregateRef{Aggregate: aggregate, ID: a.ID()}, Events: events})
+		events := a.Outbox()
+		if len(events) == 0 {
+			continue
 		}
+		pending := make([]PendingEvent, len(events))
+		for i, e := range events {
+			pending[i] = PendingEvent{Event: e}
+		}
+		out = append(out, Published{Ref: AggregateRef{Aggregate: aggregate, ID: a.ID()}, Events: pending})
 	}
 	return out
 }
 
-// now publishes the new events of aggregates just written, in one round trip to the publisher,
-// and records them published, which takes them off the reconciler's agenda; each aggregate's
-// next write clears them from its outbox: no relay task, no outbox read, no write of their own. The caller has
-// carried out what the events oblige already (or they oblige nothing). What cannot be published
-// now is left to a relay task.
-func (r relay) now(ctx context.Context, ws ...Written) {
+// now publishes the new events of aggregates just written (written), in one round trip to the
+// publisher, and records them published, which takes them off the reconciler's agenda; each
+// aggregate's next write clears them from its outbox: no relay task, no outbox read, no write
+// of their own. The caller has carried out what the events oblige already (or they oblige
+// nothing). What cannot be published now is left to a relay task.
+func (r relay) now(ctx context.Context, ws ...Published) {
 	if len(ws) == 0 {
 		return
 	}
@@ -159,21 +159,17 @@ func (r relay) now(ctx context.Context, ws ...Written) {
 	}
 	ctx = context.WithoutCancel(ctx) // what is written is published even if the caller has gone
 	var events []domain.Event
-	published := make([]Published, 0, len(ws))
 	for _, w := range ws {
-		pending := make([]PendingEvent, len(w.Events))
-		for i, e := range w.Events {
-			pending[i] = PendingEvent{Event: e}
-			events = append(events, e)
+		for _, e := range w.Events {
+			events = append(events, e.Event)
 		}
-		published = append(published, Published{Ref: w.Ref, Events: pending})
 	}
 	if err := r.events.Publish(ctx, events); err != nil {
 		r.log.Warn("events not published at once; relaying them", "count", len(events), "err", err)
 		r.later(ctx, ws)
 		return
 	}
-	if err := r.outbox.Published(ctx, published); err != nil {
+	if err := r.outbox.Published(ctx, ws); err != nil {
 		// Published but still owed on record: a relay publishes them again (subscribers
 		// de-duplicate by event id) and clears them.
 		r.log.Warn("published events not recorded as such; relaying them", "count", len(events), "err", err)
@@ -182,7 +178,7 @@ func (r relay) now(ctx context.Context, ws ...Written) {
 }
 
 // later relays the given aggregates through relay tasks, one per kind.
-func (r relay) later(ctx context.Context, ws []Written) {
+func (r relay) later(ctx context.Context, ws []Published) {
 	byAggregate := map[string][]string{}
 	var kinds []string
 	for _, w := range ws {
@@ -224,4 +220,19 @@ func clampLimit(n int) int {
 type Updated[A any] struct {
 	Value A
 	Err   error
+}
+
+// writtenOf returns the aggregates a bulk update wrote. An aggregate left unchanged for a reason
+// skip accepts is passed over; any other error is returned.
+func writtenOf[A any](updated []Updated[A], skip func(error) bool) ([]A, error) {
+	var out []A
+	for _, u := range updated {
+		switch {
+		case u.Err == nil:
+			out = append(out, u.Value)
+		case !skip(u.Err):
+			return nil, u.Err
+		}
+	}
+	return out, nil
 }

@@ -90,14 +90,9 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 	if err != nil {
 		return nil, err
 	}
-	var changed []*customs.Declaration
-	for _, u := range updated {
-		switch {
-		case u.Err == nil:
-			changed = append(changed, u.Value)
-		case u.Err != errUnchanged:
-			return nil, u.Err
-		}
+	changed, err := writtenOf(updated, func(err error) bool { return err == errUnchanged })
+	if err != nil {
+		return nil, err
 	}
 	c.followed(ctx, changed, parcelSteps)
 	return out, nil
@@ -264,15 +259,9 @@ func (c *Customs) followParcels(ctx context.Context, lists []*customs.Declaratio
 	if err != nil {
 		return nil, err
 	}
-	var changed []*parcel.Parcel
-	for _, u := range updated {
-		switch {
-		case u.Err == nil:
-			changed = append(changed, u.Value)
-		case u.Err == errUnchanged || isNotFound(u.Err):
-		default:
-			return nil, u.Err
-		}
+	changed, err := writtenOf(updated, func(err error) bool { return err == errUnchanged || isNotFound(err) })
+	if err != nil {
+		return nil, err
 	}
 	if len(again) > 0 {
 		more, err := c.followParcels(ctx, again, steps)

@@ -141,9 +141,7 @@ func (r *Rail) published(ctx context.Context, created, settled *rail.Booking) {
 	}
 	var events []PendingEvent
 	for _, w := range ws {
-		for _, e := range w.Events {
-			events = append(events, PendingEvent{Event: e})
-		}
+		events = append(events, w.Events...)
 	}
 	if needsFollowing(events) {
 		r.relay.soon(ctx, "booking", created.ID())

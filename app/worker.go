@@ -53,7 +53,8 @@ type PendingEvent struct {
 	Raw   any
 }
 
-// Published is events of one aggregate that have reached the publisher.
+// Published is events of one aggregate on their way out: just written and held in memory by the
+// use case that wrote them (Raw nil), or read from the outbox by a relay.
 type Published struct {
 	Ref    AggregateRef
 	Events []PendingEvent

@@ -59,7 +59,7 @@ type agenda struct {
 	// Notes and removals made at the same moment by concurrent requests are written together
 	// (groupCommit): three hundred booking requests on one departure note in a few commands.
 	notes    groupCommit[map[string][]string, time.Time]
-	removals groupCommit[removal, time.Time]
+	removals groupCommit[removal, struct{}]
 }
 
 // removal is a done call's entries.
@@ -141,7 +141,7 @@ func (a *agenda) done(ctx context.Context, kind string, entries []string) error 
 }
 
 // writeRemovals takes the entries of several done calls off, one $pullAll per minute.
-func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (time.Time, error) {
+func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (struct{}, error) {
 	type key struct {
 		slot time.Time
 		kind string
@@ -166,10 +166,10 @@ func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (time.Ti
 	}
 	for slot, pull := range bySlot {
 		if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$pullAll": pull}); err != nil {
-			return slot, internal(err, "take off the agenda")
+			return struct{}{}, internal(err, "take off the agenda")
 		}
 	}
-	return time.Time{}, nil
+	return struct{}{}, nil
 }
 
 // groupCommit writes the items its callers hand it in batches: a caller whose item finds no
@@ -225,6 +225,41 @@ func (g *groupCommit[T, R]) do(ctx context.Context, item T) (R, error) {
 type dueEntry struct {
 	Slot  time.Time
 	Entry string
+}
+
+// foundEntries remembers, by entry, what a repository's look at the agenda found and handed to
+// the reconciler, so that the step finishing the work can drop exactly those.
+type foundEntries struct {
+	mu sync.Mutex
+	m  map[string][]dueEntry
+}
+
+func (f *foundEntries) put(e dueEntry) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil || len(f.m) >= agendaMaxRemembered {
+		f.m = map[string][]dueEntry{}
+	}
+	f.m[e.Entry] = append(f.m[e.Entry], e)
+}
+
+// take returns and forgets what was found for entry.
+func (f *foundEntries) take(entry string) []dueEntry {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	es := f.m[entry]
+	delete(f.m, entry)
+	return es
+}
+
+// noteAll notes many entries of one kind, a thousand an upsert (backfills).
+func (a *agenda) noteAll(ctx context.Context, kind string, entries []string) error {
+	for chunk := range slices.Chunk(entries, 1000) {
+		if _, err := a.note(ctx, map[string][]string{kind: chunk}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // drop takes entries found by due off the agenda: one update per minute. Entries of the minute

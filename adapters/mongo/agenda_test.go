@@ -33,7 +33,7 @@ func TestStaleOutboxesAreFoundOnTheAgenda(t *testing.T) {
 		if _, err := parcels.Insert(ctx, append(append([]*parcel.Parcel{}, acked...), owed...)); err != nil {
 			t.Fatal(err)
 		}
-		if err := outbox.Ack(ctx, published(acked...)); err != nil {
+		if err := outbox.Published(ctx, published(acked...)); err != nil {
 			t.Fatal(err)
 		}
 		// Young work is not stale yet: nothing noted from the minute before the writes on.

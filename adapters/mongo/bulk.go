@@ -36,8 +36,9 @@ func bulkWrite(ctx context.Context, coll *mongo.Collection, models []mongo.Write
 // updateManyVersioned is updateVersioned for a batch: each document is read by _id, changed by
 // change and written back, and the writes go out in bulk — two commands per hundred documents
 // instead of a hundred. beforeWrite, when set, runs once with the aggregates about to be written
-// (the declarations map their new guids there). An id named twice is changed once and reported alike. A document change refuses, or that is missing,
-// comes back with its error and is not written; an error of the store fails the whole call.
+// (the declarations map their new guids there). An id named twice is changed once and reported
+// alike. A document the change refuses, or that is missing, comes back with its error and is
+// not written; an error of the store fails the whole call.
 //
 // With local locks (the embedded store) the documents are locked in sorted order — so that two
 // batches never wait for each other crosswise — and written by _id alone. Without them (MongoDB)

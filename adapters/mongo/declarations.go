@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -24,16 +23,14 @@ type Declarations struct {
 	coll  *mongo.Collection
 	guids *mongo.Collection
 
-	mu  sync.Mutex
-	due map[string][]dueEntry // what Unfinished found on the agenda, by declaration
+	found foundEntries // what Unfinished found on the agenda, for MarkSent and DoneWaiting
 }
 
 var _ customs.Repository = (*Declarations)(nil)
 
 // NewDeclarations returns the declaration repository.
 func NewDeclarations(s *Store) *Declarations {
-	return &Declarations{store: s, coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs),
-		due: map[string][]dueEntry{}}
+	return &Declarations{store: s, coll: s.db.Collection(collDeclarations), guids: s.db.Collection(collDeclarationGUIDs)}
 }
 
 type filingDoc struct {
@@ -430,7 +427,7 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 			// Answered or sent again lately: due again a resend period from now.
 			finished, progressed = append(finished, e), append(progressed, e.Entry)
 		default:
-			r.found(e)
+			r.found.put(e)
 			out = append(out, declarationFromDoc(&doc))
 		}
 	}
@@ -444,25 +441,6 @@ func (r *Declarations) Unfinished(ctx context.Context, before time.Time, limit i
 	return out, nil
 }
 
-// found remembers an entry Unfinished returned, for MarkSent or DoneWaiting to take off.
-func (r *Declarations) found(e dueEntry) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.due) > agendaMaxRemembered {
-		clear(r.due)
-	}
-	r.due[e.Entry] = append(r.due[e.Entry], e)
-}
-
-// takeFound returns and forgets the entries Unfinished returned for id.
-func (r *Declarations) takeFound(id string) []dueEntry {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	es := r.due[id]
-	delete(r.due, id)
-	return es
-}
-
 // MarkSent sets lastSentAt, a field of the reconciler's outside the aggregate (the aggregate's
 // own writes name their fields, so they leave it alone), and notes the filing on the agenda
 // again from now, in place of where the reconciler found it.
@@ -474,12 +452,12 @@ func (r *Declarations) MarkSent(ctx context.Context, id string, at time.Time) er
 	if _, err := r.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastSentAt": at}}); err != nil {
 		return internal(err, "mark declaration sent")
 	}
-	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id), noted)
+	return r.store.agenda.drop(ctx, agendaResend, r.found.take(id), noted)
 }
 
 // DoneWaiting takes a declaration customs owes nothing more off the agenda.
 func (r *Declarations) DoneWaiting(ctx context.Context, id string) error {
-	return r.store.agenda.drop(ctx, agendaResend, r.takeFound(id))
+	return r.store.agenda.drop(ctx, agendaResend, r.found.take(id))
 }
 
 // backfillResends notes on the agenda every filing customs has not answered finally: what was
@@ -496,12 +474,7 @@ func (r *Declarations) backfillResends(ctx context.Context) error {
 			ids = append(ids, d.ID)
 		}
 	}
-	for chunk := range slices.Chunk(ids, 1000) {
-		if _, err := r.store.agenda.note(ctx, map[string][]string{agendaResend: chunk}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.store.agenda.noteAll(ctx, agendaResend, ids)
 }
 
 func (r *Declarations) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]declarationDoc, error) {

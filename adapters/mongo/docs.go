@@ -29,9 +29,9 @@ func eachOf[A, B any](xs []A, f func(A) B) []B {
 }
 
 // eventDoc is an outbox entry (domain.Event). Its data is stored with its keys in order, so that
-// the same event always encodes to the same bytes: a use case that has just written an event
-// removes it again after publishing it by exact value ($pullAll, the removal both MongoDB and the
-// embedded store honour) from the copy in its memory, without reading the document back.
+// an event always encodes to the same bytes: a later write that keeps it in the outbox
+// (updateFor) rewrites it unchanged, and a relay that read it before still removes it by exact
+// value ($pullAll, the removal both MongoDB and the embedded store honour).
 type eventDoc struct {
 	ID        string    `bson:"id"`
 	Type      string    `bson:"type"`

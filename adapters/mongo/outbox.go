@@ -83,9 +83,8 @@ func (o *Outbox) Pending(ctx context.Context, ref app.AggregateRef) ([]app.Pendi
 	return out, nil
 }
 
-// Ack removes exactly the given entries, in bulk writes by _id (one per fifty aggregates of a
-// kind). An entry read by Pending is removed as it was read; one its writer still holds in memory
-// (Raw nil) as that write stored it, which eventDoc's ordered encoding makes the same bytes.
+// Ack removes exactly the given entries, as Pending read them, in bulk writes by _id (one per
+// fifty aggregates of a kind), and takes their writes off the agenda.
 func (o *Outbox) Ack(ctx context.Context, published []app.Published) error {
 	byCollection := map[string][]mongo.WriteModel{}
 	for _, p := range published {
@@ -98,14 +97,10 @@ func (o *Outbox) Ack(ctx context.Context, published []app.Published) error {
 		}
 		raws := make(bson.A, len(p.Events))
 		for i, e := range p.Events {
-			raws[i] = e.Raw
 			if e.Raw == nil {
-				raw, err := bson.MarshalWithRegistry(registry, eventToDoc(e.Event))
-				if err != nil {
-					return internal(err, "encode outbox event")
-				}
-				raws[i] = bson.Raw(raw)
+				return domain.Internal(nil, "acknowledging %s %s: an event not read from its outbox", p.Ref.Aggregate, p.Ref.ID)
 			}
+			raws[i] = e.Raw
 		}
 		byCollection[name] = append(byCollection[name], mongo.NewUpdateOneModel().
 			SetFilter(bson.M{"_id": p.Ref.ID}).SetUpdate(bson.M{"$pullAll": bson.M{"outbox": raws}}))
@@ -193,7 +188,7 @@ func (s *Store) backfillOutboxes(ctx context.Context) error {
 	var entries []string
 	for aggregate, name := range aggregateCollections {
 		// MongoDB: index "outbox_at" of each aggregate collection.
-		cur, err := s.db.Collection(name).Find(ctx, bson.M{"outbox.0": bson.M{"$exists": true}},
+		cur, err := s.db.Collection(name).Find(ctx, bson.M{"outbox.at": bson.M{"$exists": true}},
 			options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))
 		if err != nil {
 			return internal(err, "find owed outboxes")
@@ -209,12 +204,7 @@ func (s *Store) backfillOutboxes(ctx context.Context) error {
 			entries = append(entries, outboxEntry(aggregate, d.ID, d.Version))
 		}
 	}
-	for chunk := range slices.Chunk(entries, 1000) {
-		if _, err := s.agenda.note(ctx, map[string][]string{agendaOutbox: chunk}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.agenda.noteAll(ctx, agendaOutbox, entries)
 }
 
 // publishedMemo remembers, by aggregate, the newest write whose events this process published

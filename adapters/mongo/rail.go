@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -99,15 +98,14 @@ type Departures struct {
 	store *Store
 	coll  *mongo.Collection
 
-	mu  sync.Mutex
-	due map[string][]dueEntry // what Unsettled found on the agenda, by departure
+	found foundEntries // what Unsettled found on the agenda, for Settle
 }
 
 var _ rail.DepartureRepository = (*Departures)(nil)
 
 // NewDepartures returns the departure repository.
 func NewDepartures(s *Store) *Departures {
-	return &Departures{store: s, coll: s.db.Collection(collDepartures), due: map[string][]dueEntry{}}
+	return &Departures{store: s, coll: s.db.Collection(collDepartures)}
 }
 
 type departureDoc struct {
@@ -465,9 +463,7 @@ func (r *Departures) Unsettled(ctx context.Context, before time.Time, limit int)
 				settled = append(settled, e)
 			}
 		default:
-			r.mu.Lock()
-			r.due[e.Entry] = append(r.due[e.Entry], e)
-			r.mu.Unlock()
+			r.found.put(e)
 			if !slices.ContainsFunc(out, func(d *rail.Departure) bool { return d.ID() == e.Entry }) {
 				out = append(out, departureFromDoc(doc))
 			}
@@ -499,11 +495,7 @@ func (r *Departures) Settle(ctx context.Context, departureID string, changedAt t
 	}
 	// Only the notes Unsettled found, all of minutes that are over: a change being made now is
 	// noted in the current minute, and that note must stay.
-	r.mu.Lock()
-	found := r.due[departureID]
-	delete(r.due, departureID)
-	r.mu.Unlock()
-	return r.store.agenda.drop(ctx, agendaSettle, found)
+	return r.store.agenda.drop(ctx, agendaSettle, r.found.take(departureID))
 }
 
 // backfillSettles notes on the agenda every departure whose capacity changed and was not
@@ -518,8 +510,7 @@ func (r *Departures) backfillSettles(ctx context.Context) error {
 	for i, d := range docs {
 		ids[i] = d.ID
 	}
-	_, err = r.store.agenda.note(ctx, map[string][]string{agendaSettle: ids})
-	return err
+	return r.store.agenda.noteAll(ctx, agendaSettle, ids)
 }
 
 // Bookings stores bookings in "bookings"; ids are time-ordered, so lists page by _id.
