@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -82,11 +81,12 @@ func (r *Rail) bookingExporter(ctx context.Context, actor Actor, named string) (
 	return named, nil
 }
 
-// BookSpace books container space on a departure: stored as requested, then confirmed when
-// the load fits, waitlisted when it does not and the booker allows it, and otherwise refused
-// with departure_full (leaving nothing behind). While bookings wait, a new one joins the queue
-// and is confirmed at once only if it is the first that fits (first come, first fit). The
-// departure comes back as it was read before booking (its schedule, not its capacity now).
+// BookSpace books container space on a departure: confirmed when the load fits, waitlisted
+// when it does not and the booker allows it, and otherwise refused with departure_full (leaving
+// nothing behind). While bookings wait, a new one joins the queue and is confirmed at once only
+// if it is the first that fits (first come, first fit). Requests for one departure that arrive
+// together are admitted together (admit). The departure comes back as it was read before
+// booking (its schedule, not its capacity now).
 func (r *Rail) BookSpace(ctx context.Context, actor Actor, req rail.BookingRequest) (*rail.Booking, *rail.Departure, error) {
 	exporter, err := r.bookingExporter(ctx, actor, req.ExporterID)
 	if err != nil {
@@ -96,58 +96,12 @@ func (r *Rail) BookSpace(ctx context.Context, actor Actor, req rail.BookingReque
 	if req, err = rail.ValidateBookingRequest(req); err != nil {
 		return nil, nil, err
 	}
-	dep, err := r.departures.Get(ctx, req.DepartureID)
-	if isNotFound(err) {
-		return nil, nil, domain.InvalidField("departureId", "unknown_departure", "departureId names no departure")
+	t := &bookingTicket{id: r.ids.New("bkg"), req: req, actor: actor.OrgID, done: make(chan struct{})}
+	r.admit(ctx, t)
+	if t.err != nil {
+		return nil, nil, t.err
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	now := r.clock.Now()
-	if err := dep.BookingWindowOpen(now); err != nil {
-		return nil, nil, err
-	}
-	if teu := rail.TEUOf(req.Containers); teu > dep.CapacityTEU() {
-		return nil, nil, domain.InvalidField("containers", "exceeds_capacity",
-			fmt.Sprintf("the train takes %d TEU in all; the booking needs %d", dep.CapacityTEU(), teu))
-	}
-	if req.GrossKg > dep.MaxCargoKg() {
-		return nil, nil, domain.InvalidField("grossKg", "over_weight",
-			fmt.Sprintf("the train takes %d kg of cargo in all", dep.MaxCargoKg()))
-	}
-	b, err := rail.NewBooking(r.ids.New("bkg"), req, now, actor.OrgID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := r.bookings.Create(ctx, b); err != nil {
-		return nil, nil, err
-	}
-	created := b
-	b, err = r.settle(ctx, b, dep, actor.OrgID)
-	if err != nil {
-		return nil, nil, err
-	}
-	r.published(ctx, created, b)
-	return b, dep, nil
-}
-
-// published publishes the events a booking request wrote — those of the booking as created and
-// as settled — at once, from memory; a booking left requested still needs following, and goes
-// to a relay task.
-func (r *Rail) published(ctx context.Context, created, settled *rail.Booking) {
-	ws := written("booking", created)
-	if settled != created {
-		ws = append(ws, written("booking", settled)...)
-	}
-	var events []PendingEvent
-	for _, w := range ws {
-		events = append(events, w.Events...)
-	}
-	if needsFollowing(events) {
-		r.relay.soon(ctx, "booking", created.ID())
-		return
-	}
-	r.relay.now(ctx, ws...)
+	return t.booking, t.dep, nil
 }
 
 // settleBooking is the booking saga's step after the booking is stored as requested: take the
@@ -271,14 +225,7 @@ func (r *Rail) refuse(ctx context.Context, dep *rail.Departure, b *rail.Booking)
 	if kept, err := r.bookings.Get(ctx, b.ID()); !isNotFound(err) {
 		return kept, err
 	}
-	c := dep.Capacity()
-	msg := fmt.Sprintf("the train has %d TEU and %d kg free; the booking needs %d TEU and %d kg",
-		max(c.FreeTEU(), 0), max(c.FreeKg(), 0), b.TEU(), b.GrossKg())
-	if dep.WaitlistedTEU() > 0 {
-		msg += fmt.Sprintf(", and %d TEU wait before it", dep.WaitlistedTEU())
-	}
-	return nil, &domain.Error{Kind: domain.KindConflict, Code: domain.CodeDepartureFull, Message: msg + "; allow the waiting list to queue",
-		Fields: []domain.FieldError{{Field: "containers", Code: domain.CodeDepartureFull, Message: msg}}}
+	return nil, fullError(dep, b.TEU(), b.GrossKg(), false)
 }
 
 // promote confirms waiting bookings into free capacity, first come first fit
@@ -306,7 +253,8 @@ func (r *Rail) promote(ctx context.Context, departureID string) error {
 			return err
 		}
 		if ok {
-			if err := r.confirmHolder(ctx, departureID, next, "waitlist"); err != nil {
+			err := r.confirmHolder(ctx, departureID, next, "waitlist")
+			if err != nil && !errors.Is(err, errBookingUndecided) { // not stored yet: the reconciler promotes it after
 				return err
 			}
 		}
@@ -331,6 +279,8 @@ func (r *Rail) confirmHolder(ctx context.Context, departureID string, s rail.Slo
 		return errGone
 	})
 	switch {
+	case isNotFound(err) && r.inFlight(s):
+		return errBookingUndecided // its request stores the booking after taking the place
 	case err == errGone || isNotFound(err):
 		return r.departures.Release(ctx, departureID, s)
 	case err == errUnchanged:
@@ -493,8 +443,14 @@ func (r *Rail) settleDepartures(ctx context.Context) error {
 }
 
 func (r *Rail) settleDeparture(ctx context.Context, dep *rail.Departure) error {
+	undecided := false // a request still running: settled at a later run
 	for _, s := range dep.Holders() {
-		if err := r.confirmHolder(ctx, dep.ID(), s, "reconciler"); err != nil {
+		err := r.confirmHolder(ctx, dep.ID(), s, "reconciler")
+		if errors.Is(err, errBookingUndecided) {
+			undecided = true
+			continue
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -502,6 +458,8 @@ func (r *Rail) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 	for _, s := range dep.Waitlist() {
 		b, err := r.bookings.Get(ctx, s.Booking)
 		switch {
+		case isNotFound(err) && r.inFlight(s):
+			undecided, err = true, nil
 		case isNotFound(err) || err == nil && b.Status() == rail.BookingCancelled:
 			err = r.departures.Unwaitlist(ctx, dep.ID(), s)
 		case err == nil && b.Status() == rail.BookingRequested && b.AllowWaitlist():
@@ -518,8 +476,14 @@ func (r *Rail) settleDeparture(ctx context.Context, dep *rail.Departure) error {
 			return err
 		}
 	}
-	if err := r.promote(ctx, dep.ID()); err != nil {
+	if err := r.promote(ctx, dep.ID()); err != nil || undecided {
 		return err
 	}
 	return r.departures.Settle(ctx, dep.ID(), dep.CapacityChangedAt())
+}
+
+// inFlight reports whether the booking of a place whose booking is not stored may still be on
+// its way: a request takes the place first and stores its booking right after (admit).
+func (r *Rail) inFlight(s rail.Slot) bool {
+	return r.clock.Now().Sub(s.At) < r.requestGrace()
 }

@@ -32,7 +32,8 @@ type Rail struct {
 	// requestTimeout is the longest a request may work; the outbox reactions leave what a
 	// request may still be doing alone for longer than that.
 	requestTimeout time.Duration
-	departureLocks sync.Map // departure id → *sync.Mutex: promotions, one at a time
+	departureLocks sync.Map // departure id → *sync.Mutex: promotions and admissions, one at a time
+	admissions     admissions
 }
 
 // RailPorts are what Rail runs on.

@@ -9,6 +9,7 @@ const (
 	CodeDepartureExists   Code = "departure_exists"   // a line's train is planned that day already
 	CodeDeclarationExists Code = "declaration_exists" // a declaration with this id is stored
 	CodeDepartureFull     Code = "departure_full"     // the train cannot take the booking
+	CodeWaitlistFull      Code = "waitlist_full"      // its waiting list holds a train's worth already
 	CodeBookingClosed     Code = "booking_closed"     // outside the booking window, or the train is gone
 )
 

@@ -56,11 +56,20 @@ type agenda struct {
 	mu    sync.Mutex
 	where map[string]time.Time // kind "|" entry → the minute it was noted in
 
-	// Notes and removals made at the same moment by concurrent requests are written together
-	// (groupCommit): three hundred booking requests on one departure note in a few commands.
-	notes    groupCommit[map[string][]string, time.Time]
-	removals groupCommit[removal, struct{}]
+	// Notes made at the same moment by concurrent requests are written together (groupCommit):
+	// three hundred booking requests on one departure note in a few commands.
+	notes groupCommit[map[string][]string, time.Time]
+
+	// Removals are held for up to agendaRemovalDelay and written together (done).
+	held      []removal
+	heldTimer *time.Timer
 }
+
+// agendaRemovalDelay is how long a removal may wait to be written with the next ones. An entry
+// is looked at only once its minute is over and a grace has passed (see due), far longer, and
+// this process writes what it holds before it looks; an entry whose removal a crash lost is
+// found and its work found done — the cost of a crash, not of every request.
+const agendaRemovalDelay = 250 * time.Millisecond
 
 // removal is a done call's entries.
 type removal struct {
@@ -71,7 +80,7 @@ type removal struct {
 func newAgenda(db *mongo.Database) *agenda {
 	a := &agenda{coll: db.Collection(collAgenda), now: func() time.Time { return time.Now().UTC() },
 		where: map[string]time.Time{}}
-	a.notes.flush, a.removals.flush = a.writeNotes, a.writeRemovals
+	a.notes.flush = a.writeNotes
 	return a
 }
 
@@ -129,19 +138,45 @@ func (a *agenda) writeNotes(ctx context.Context, notes []map[string][]string) (t
 	return slot, nil
 }
 
-// done takes entries off the agenda, in the minutes this process noted them in: one update per
-// minute, shared with the removals made at the same moment. One it does not remember (noted by
-// another process, or before a restart) stays until the reconciler finds it and drops it.
-func (a *agenda) done(ctx context.Context, kind string, entries []string) error {
+// done takes entries off the agenda, in the minutes this process noted them in. The removal is
+// held for a moment and written with the others made meanwhile, one update per minute; done
+// does not wait for it. One this process does not remember (noted by another process, or
+// before a restart) stays until the reconciler finds it and drops it.
+func (a *agenda) done(_ context.Context, kind string, entries []string) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	_, err := a.removals.do(ctx, removal{kind: kind, entries: entries})
-	return err
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.held = append(a.held, removal{kind: kind, entries: entries})
+	if a.heldTimer == nil {
+		a.heldTimer = time.AfterFunc(agendaRemovalDelay, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_ = a.flushRemovals(ctx) // on failure the entries stay, for the reconciler
+		})
+	}
+	return nil
+}
+
+// flushRemovals writes the removals held so far.
+func (a *agenda) flushRemovals(ctx context.Context) error {
+	a.mu.Lock()
+	held := a.held
+	a.held = nil
+	if a.heldTimer != nil {
+		a.heldTimer.Stop()
+		a.heldTimer = nil
+	}
+	a.mu.Unlock()
+	if len(held) == 0 {
+		return nil
+	}
+	return a.writeRemovals(ctx, held)
 }
 
 // writeRemovals takes the entries of several done calls off, one $pullAll per minute.
-func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (struct{}, error) {
+func (a *agenda) writeRemovals(ctx context.Context, removals []removal) error {
 	type key struct {
 		slot time.Time
 		kind string
@@ -166,10 +201,10 @@ func (a *agenda) writeRemovals(ctx context.Context, removals []removal) (struct{
 	}
 	for slot, pull := range bySlot {
 		if _, err := a.coll.UpdateOne(ctx, bson.M{"_id": slotID(slot)}, bson.M{"$pullAll": pull}); err != nil {
-			return struct{}{}, internal(err, "take off the agenda")
+			return internal(err, "take off the agenda")
 		}
 	}
-	return struct{}{}, nil
+	return nil
 }
 
 // groupCommit writes the items its callers hand it in batches: a caller whose item finds no
@@ -285,6 +320,9 @@ func (a *agenda) drop(ctx context.Context, kind string, entries []dueEntry, kept
 // reads the kind's cursor and each minute from there by _id, moves the cursor past the minutes
 // it found empty of this kind, and deletes the minutes found empty of every kind.
 func (a *agenda) due(ctx context.Context, kind string, through time.Time, limit int) ([]dueEntry, error) {
+	if err := a.flushRemovals(ctx); err != nil {
+		return nil, err
+	}
 	var cursor struct {
 		At time.Time `bson:"at"`
 	}

@@ -125,6 +125,7 @@ type departureDoc struct {
 	Holds             map[string]string    `bson:"holds"`   // booking id → the place it holds (slotText)
 	Waiting           map[string]string    `bson:"waiting"` // booking id → the place it waits for
 	CapacityChangedAt *time.Time           `bson:"capacityChangedAt,omitempty"`
+	CapacityVersion   int64                `bson:"capacityVersion,omitempty"` // moved by every capacity change (Admit's condition)
 	BookingOpensAt    time.Time            `bson:"bookingOpensAt"`
 	CutoffAt          time.Time            `bson:"cutoffAt"`
 	Status            rail.DepartureStatus `bson:"status"`
@@ -143,7 +144,7 @@ func (d departureDoc) outbox() []eventDoc { return d.Outbox }
 // managed: the capacity fields belong to Reserve, Release, Waitlist, Unwaitlist and Settle.
 func (d departureDoc) managed() []string {
 	return []string{"capacityTeu", "confirmedTeu", "freeTeu", "maxCargoKg", "cargoKg", "freeKg",
-		"waitlistedTeu", "holds", "waiting", "capacityChangedAt"}
+		"waitlistedTeu", "holds", "waiting", "capacityChangedAt", "capacityVersion"}
 }
 
 func departureToDoc(d *rail.Departure) departureDoc {
@@ -332,6 +333,12 @@ func (r *Departures) capacityOp(ctx context.Context, id string, filter, update b
 		update["$set"] = set
 	}
 	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	inc, _ := update["$inc"].(bson.M)
+	if inc == nil {
+		inc = bson.M{}
+		update["$inc"] = inc
+	}
+	inc["capacityVersion"] = int64(1)
 	// Noted before the change, and outside the departure's lock, which every request on the
 	// departure waits for: a crash after the change leaves the departure for the reconciler.
 	if _, err := r.store.agenda.note(ctx, map[string][]string{agendaSettle: {id}}); err != nil {
@@ -435,6 +442,105 @@ func (r *Departures) Unwaitlist(ctx context.Context, departureID string, s rail.
 		"$unset": bson.M{waiting: ""},
 	}, func(d *rail.Departure) bool { return d.Waiting(s.Booking) })
 	return err
+}
+
+// Admit records new bookings of one departure in one go (rail.DepartureRepository.Admit): one
+// read of the departure, one note on the agenda (the departure to settle and the bookings'
+// outboxes), one update of the departure and one insert of the bookings — for every request
+// that arrived together. The condition of the update is the departure's lock on the embedded
+// store (see capacityOp) and its capacityVersion as read on MongoDB: any capacity change
+// between the read and the write moves it, and the requests are decided again.
+func (r *Departures) Admit(ctx context.Context, departureID string, decide func(*rail.Departure) ([]*rail.Booking, error)) (*rail.Departure, error) {
+	if r.store.local != nil {
+		defer r.store.local.lock(collDepartures + "\x00" + departureID)()
+	}
+	for range maxUpdateAttempts {
+		doc, err := loadDoc[departureDoc](ctx, r.coll, departureID, errDepartureNotFound)
+		if err != nil {
+			return nil, err
+		}
+		read, decided := departureFromDoc(doc), departureFromDoc(doc)
+		bookings, err := decide(decided)
+		if err != nil {
+			return read, err
+		}
+		docs := eachOf(bookings, bookingToDoc)
+		notes := map[string][]string{}
+		for _, d := range docs {
+			notes[agendaOutbox] = append(notes[agendaOutbox], outboxEntry("booking", d.ID, d.Version))
+		}
+		update := capacityChange(read, decided)
+		if update != nil {
+			notes[agendaSettle] = []string{departureID}
+		}
+		if _, err := r.store.agenda.note(ctx, notes); err != nil {
+			return read, err
+		}
+		if update != nil {
+			filter := bson.M{"_id": departureID}
+			if r.store.local == nil {
+				filter["capacityVersion"] = doc.CapacityVersion
+				if doc.CapacityVersion == 0 {
+					filter["capacityVersion"] = bson.M{"$in": bson.A{0, nil}} // never changed since it was stored
+				}
+			}
+			res, err := r.coll.UpdateOne(ctx, filter, update)
+			if err != nil {
+				return read, internal(err, "update departure capacity")
+			}
+			if res.MatchedCount == 0 {
+				continue // changed meanwhile: decide again on what it is now
+			}
+		}
+		if len(docs) == 0 {
+			return read, nil
+		}
+		_, err = r.store.db.Collection(collBookings).InsertMany(ctx, eachOf(docs, func(d bookingDoc) any { return d }),
+			options.InsertMany().SetOrdered(false))
+		return read, internal(err, "insert bookings")
+	}
+	return nil, domain.Errorf(domain.KindConflict, "concurrent_update", "departure %s keeps changing; try again", departureID)
+}
+
+// capacityChange is the update that takes a departure's capacity from read to decided: the
+// counters by the difference, the slots that came and went by name. nil when nothing changed.
+func capacityChange(read, decided *rail.Departure) bson.M {
+	before, after := read.Capacity(), decided.Capacity()
+	dTEU, dKg := after.ConfirmedTEU-before.ConfirmedTEU, after.CargoKg-before.CargoKg
+	dWait := decided.WaitlistedTEU() - read.WaitlistedTEU()
+	set, unset := bson.M{}, bson.M{}
+	diffSlots("holds.", read.Holders(), decided.Holders(), set, unset)
+	diffSlots("waiting.", read.Waitlist(), decided.Waitlist(), set, unset)
+	if dTEU == 0 && dKg == 0 && dWait == 0 && len(set) == 0 && len(unset) == 0 {
+		return nil
+	}
+	set["capacityChangedAt"] = time.Now().UTC().Truncate(time.Millisecond)
+	update := bson.M{
+		"$inc": bson.M{"confirmedTeu": dTEU, "freeTeu": -dTEU, "cargoKg": dKg, "freeKg": -dKg,
+			"waitlistedTeu": dWait, "capacityVersion": int64(1)},
+		"$set": set,
+	}
+	if len(unset) > 0 {
+		update["$unset"] = unset
+	}
+	return update
+}
+
+// diffSlots adds to set the slots of after that before lacks, and to unset those it lost.
+func diffSlots(prefix string, before, after []rail.Slot, set, unset bson.M) {
+	had := make(map[string]bool, len(before))
+	for _, s := range before {
+		had[s.Booking] = true
+	}
+	for _, s := range after {
+		if !had[s.Booking] {
+			set[prefix+s.Booking] = slotText(s)
+		}
+		delete(had, s.Booking)
+	}
+	for id := range had {
+		unset[prefix+id] = ""
+	}
 }
 
 // Unsettled lists departures whose capacity changed before the given time and was not settled.

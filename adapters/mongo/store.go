@@ -94,8 +94,10 @@ func (s *Store) Commands() *CommandCounts { return s.commands }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.client.Ping(ctx, nil) }
 
-// Close disconnects.
-func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+// Close writes what the agenda still holds and disconnects.
+func (s *Store) Close(ctx context.Context) error {
+	return errors.Join(s.agenda.flushRemovals(ctx), s.client.Disconnect(ctx))
+}
 
 // Drop deletes the whole database (tests).
 func (s *Store) Drop(ctx context.Context) error { return s.db.Drop(ctx) }

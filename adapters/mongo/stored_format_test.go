@@ -138,7 +138,7 @@ func TestStoredFormat(t *testing.T) {
 	// outbox[].data is an event's payload, spelled as the event stream publishes it.
 	wantPaths(t, "a departure", storedPaths(t, s, "departures", d.ID()), `
 		_id string  bookingOpensAt datetime  capacityChangedAt datetime
-		capacityTeu int32  cargoKg int64  confirmedTeu int32
+		capacityTeu int32  capacityVersion int64  cargoKg int64  confirmedTeu int32
 		createdAt datetime  cutoffAt datetime  departsAt datetime
 		events[].at datetime  events[].location string  events[].note string
 		events[].reportedBy string  events[].type string  freeKg int64

@@ -198,6 +198,76 @@ func (d *Departure) CanWaitlist(s Slot) bool {
 	return d.status == DepartureScheduled && !d.HeldBy(s.Booking) && !d.Waiting(s.Booking)
 }
 
+// Admission is what a departure does with a new booking's request (Departure.Admit).
+type Admission int
+
+const (
+	// Refused: the load does not fit now and its booker does not wait for it.
+	Refused Admission = iota
+	// Held: the booking holds its space; it is confirmed.
+	Held
+	// Queued: the booking waits on the waiting list.
+	Queued
+	// WaitlistFull: the booking would wait, but the waiting list holds a train's worth already.
+	WaitlistFull
+	// Closed: the departure takes no bookings (it is not scheduled).
+	Closed
+)
+
+// Admit decides a new booking's request on the departure as it stands and applies the decision
+// to the departure in memory, for the store to record in one write (DepartureRepository.Admit).
+// First come, first fit: a load that fits while nobody waits takes its place at once. Otherwise
+// the request joins the waiting list and the list is promoted into what is free: the request is
+// held if first fit reaches it, waits if its booker allows it and the list has room (its TEU
+// stay within one train's capacity, which keeps the departure's record small however many ask),
+// and is refused otherwise, leaving the departure as it was. promoted are the bookings that
+// were waiting already and that first fit moved to the holders on the way; their bookings are
+// promoted by the caller.
+func (d *Departure) Admit(s Slot, allowWaitlist bool) (a Admission, promoted []Slot) {
+	switch {
+	case d.status != DepartureScheduled:
+		return Closed, nil
+	case d.HeldBy(s.Booking):
+		return Held, nil
+	case d.Waiting(s.Booking):
+		return Queued, nil
+	case CheckAmount(s.TEU, s.Kg) != nil:
+		return Refused, nil
+	case d.waitlistedTEU == 0 && Fits(d.capacity, s.TEU, s.Kg):
+		d.hold(s)
+		return Held, nil
+	}
+	order := PromotionOrder(append(d.Waitlist(), s), d.capacity)
+	a = Held
+	if !slices.ContainsFunc(order, func(o Slot) bool { return o.Booking == s.Booking }) {
+		switch {
+		case !allowWaitlist:
+			return Refused, nil
+		case d.waitlistedTEU+s.TEU > d.capacity.CapacityTEU:
+			return WaitlistFull, nil
+		}
+		d.waitlist = append(d.waitlist, s)
+		d.waitlistedTEU += s.TEU
+		a = Queued
+	}
+	for _, o := range order {
+		if o.Booking != s.Booking {
+			d.waitlist = slices.DeleteFunc(d.waitlist, func(w Slot) bool { return w.Booking == o.Booking })
+			d.waitlistedTEU -= o.TEU
+			promoted = append(promoted, o)
+		}
+		d.hold(o)
+	}
+	return a, promoted
+}
+
+// hold makes s a holder and counts its load.
+func (d *Departure) hold(s Slot) {
+	d.holders = append(d.holders, s)
+	d.capacity.ConfirmedTEU += s.TEU
+	d.capacity.CargoKg += s.Kg
+}
+
 // DepartureInput is what the operator gives for a departure; zero fields take the defaults:
 // capacity the line's (else 110 TEU), 1,300,000 kg, booking opens 14 days before departure and
 // closes 3 working days before it.
@@ -566,6 +636,16 @@ type DepartureRepository interface {
 	// holds the capacity (now or already); false: it did not fit, others are waiting, or the
 	// departure is not scheduled — nothing changed. A missing departure is a NotFound error.
 	Reserve(ctx context.Context, departureID string, s Slot, fromWaitlist bool) (bool, error)
+	// Admit records new bookings of one departure in one go, the booking request's path: it reads
+	// the departure, lets decide settle every request on it in memory (Departure.Admit) and return
+	// the bookings to store, confirmed or waitlisted; writes the departure's capacity change in
+	// one update, under the same condition as Reserve's (nothing moved since the read); then
+	// inserts the bookings. decide may run more than once (a concurrent change meanwhile), each
+	// time on a fresh read, and builds its bookings anew each time. A crash between the two writes
+	// leaves places whose bookings do not exist: the reconciler gives them back once the request
+	// cannot be running any more. It returns the departure as read; a missing departure is a
+	// NotFound error.
+	Admit(ctx context.Context, departureID string, decide func(*Departure) ([]*Booking, error)) (*Departure, error)
 	// Release gives back what s's booking holds; nothing happens if it holds nothing.
 	Release(ctx context.Context, departureID string, s Slot) error
 	// Waitlist puts s on the waiting list if the departure takes it (CanWaitlist). It returns the
