@@ -402,3 +402,62 @@ func TestCanReserveAndCanWaitlist(t *testing.T) {
 	}
 	wantKindCode(t, "negative kg", rail.CheckAmount(1, -1), domain.KindInvalid, "invalid_amount")
 }
+
+// Admit decides a new request first come first fit and applies it in memory: held while it fits
+// and nobody waits; otherwise queued behind the list (or held if first fit reaches it, promoting
+// the waiting bookings that fit before it); refused when its booker does not wait, or when the
+// list holds a train's worth already; nothing at all on a train that is not scheduled.
+func TestAdmit(t *testing.T) {
+	base := newDeparture(t, seedLine(t, "XXO"), cst(2024, 6, 28, 10, 0)).Snapshot()
+	at := cst(2024, 6, 1, 0, 0)
+	slot := func(id string, teu int, after time.Duration) rail.Slot {
+		return rail.Slot{Booking: id, TEU: teu, Kg: int64(teu) * 10_000, At: at.Add(after)}
+	}
+	dep := func(confirmed int, waiting ...rail.Slot) *rail.Departure {
+		r := base
+		r.Capacity.CapacityTEU, r.Capacity.ConfirmedTEU, r.Capacity.CargoKg = 10, confirmed, int64(confirmed)*10_000
+		if confirmed > 0 {
+			r.Holders = []rail.Slot{slot("held", confirmed, 0)}
+		}
+		for _, w := range waiting {
+			r.Waitlist, r.WaitlistedTEU = append(r.Waitlist, w), r.WaitlistedTEU+w.TEU
+		}
+		return rail.DepartureFromDatabase(r)
+	}
+	cases := []struct {
+		name          string
+		d             *rail.Departure
+		s             rail.Slot
+		allowWaitlist bool
+		want          rail.Admission
+		promoted      []string
+		confirmedTEU  int
+		waitlistedTEU int
+	}{
+		{"fits, nobody waits", dep(4), slot("new", 6, day), false, rail.Held, nil, 10, 0},
+		{"does not fit, does not wait", dep(8), slot("new", 4, day), false, rail.Refused, nil, 8, 0},
+		{"does not fit, waits", dep(8), slot("new", 4, day), true, rail.Queued, nil, 8, 4},
+		{"list full", dep(10, slot("w1", 8, time.Hour)), slot("new", 4, day), true, rail.WaitlistFull, nil, 10, 8},
+		{"waiting one fits first", dep(4, slot("w1", 2, time.Hour)), slot("new", 4, day), false, rail.Held, []string{"w1"}, 10, 0},
+		{"behind a waiting one that does not fit", dep(4, slot("w1", 8, time.Hour)), slot("new", 2, day), true, rail.Held, nil, 6, 8},
+	}
+	for _, c := range cases {
+		got, promoted := c.d.Admit(c.s, c.allowWaitlist)
+		var ids []string
+		for _, p := range promoted {
+			ids = append(ids, p.Booking)
+		}
+		if got != c.want || !slices.Equal(ids, c.promoted) || c.d.ConfirmedTEU() != c.confirmedTEU || c.d.WaitlistedTEU() != c.waitlistedTEU {
+			t.Errorf("%s: %v promoting %v, %d TEU confirmed, %d waiting; want %v promoting %v, %d, %d", c.name, got, ids,
+				c.d.ConfirmedTEU(), c.d.WaitlistedTEU(), c.want, c.promoted, c.confirmedTEU, c.waitlistedTEU)
+		}
+		if held := c.d.HeldBy(c.s.Booking); held != (got == rail.Held) {
+			t.Errorf("%s: held %v after %v", c.name, held, got)
+		}
+	}
+	closed := base
+	closed.Status = rail.DepartureCancelled
+	if got, _ := rail.DepartureFromDatabase(closed).Admit(slot("new", 1, day), true); got != rail.Closed {
+		t.Errorf("a cancelled train admits: %v", got)
+	}
+}
