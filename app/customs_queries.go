@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
 )
 
@@ -23,6 +24,19 @@ func (c *Customs) GetDeclaration(ctx context.Context, actor Actor, id string) (*
 		return nil, notFoundDeclaration
 	}
 	return d, nil
+}
+
+// DeclarationMessage returns the exact XML the current filing of a declaration the caller may
+// see sent to customs; a draft has none (NotFound message_not_found).
+func (c *Customs) DeclarationMessage(ctx context.Context, actor Actor, id string) ([]byte, error) {
+	d, err := c.GetDeclaration(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.GUID() == "" {
+		return nil, domain.Errorf(domain.KindNotFound, "message_not_found", "the declaration has not been submitted: no message was sent")
+	}
+	return c.messageOf(ctx, d)
 }
 
 // ListDeclarations lists the declarations the caller may see, newest first.

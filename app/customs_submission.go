@@ -134,12 +134,25 @@ func (c *Customs) sendAll(ctx context.Context, ds []*customs.Declaration) error 
 		for _, guid := range append(d.HeadGUIDs(), d.GUID()) {
 			c.filedUnder.put(guid, d.ID()) // the receipts will name it
 		}
-		ms = append(ms, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()})
+		xml, err := c.messageOf(ctx, d)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: xml})
 	}
 	if len(ms) == 0 {
 		return nil
 	}
 	return c.gateway.Send(ctx, ms...)
+}
+
+// messageOf is the exact message of d's current filing: in memory right after the write that
+// submitted it, else read from where the store keeps messages (one _id lookup).
+func (c *Customs) messageOf(ctx context.Context, d *customs.Declaration) ([]byte, error) {
+	if xml := d.Message(); len(xml) > 0 {
+		return xml, nil
+	}
+	return c.declarations.Message(ctx, d.GUID())
 }
 
 // file gives d a new filing — a guid, a copNo and the message built for them — and submits it.
@@ -178,7 +191,11 @@ func (c *Customs) send(ctx context.Context, d *customs.Declaration) error {
 	for _, guid := range append(d.HeadGUIDs(), d.GUID()) {
 		c.filedUnder.put(guid, d.ID()) // the receipts will name it
 	}
-	if err := c.gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: d.Message()}); err != nil {
+	xml, err := c.messageOf(ctx, d)
+	if err != nil {
+		return err
+	}
+	if err := c.gateway.Send(ctx, OutgoingMessage{DeclarationID: d.ID(), GUID: d.GUID(), Type: messageType(d.Kind()), XML: xml}); err != nil {
 		return err
 	}
 	return c.declarations.MarkSent(ctx, d.ID(), c.clock.Now())

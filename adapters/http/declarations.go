@@ -199,15 +199,12 @@ func (h *handlers) getDeclaration(c *fiber.Ctx) error {
 }
 
 func (h *handlers) declarationMessage(c *fiber.Ctx) error {
-	d, err := h.customs.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
+	xml, err := h.customs.DeclarationMessage(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	if len(d.Message()) == 0 {
-		return domain.Errorf(domain.KindNotFound, "message_not_found", "the declaration has not been submitted: no message was sent")
-	}
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	return c.Send(d.Message())
+	return c.Send(xml)
 }
 
 func (h *handlers) listDeclarations(c *fiber.Ctx) error {

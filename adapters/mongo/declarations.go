@@ -17,7 +17,10 @@ import (
 
 // Declarations stores customs declarations in "declarations", and in "declaration_guids" the
 // mapping from every guid a declaration was filed under to its id: a receipt carries nothing
-// but a guid, so finding its declaration must be two _id lookups, not a scan.
+// but a guid, so finding its declaration must be two _id lookups, not a scan. The mapping of a
+// filing's guid also keeps the exact XML that filing sent: written once, read only to send it
+// again or to show it, and so left out of the declaration, which every command reads and
+// rewrites (on the embedded store a write's cost grows with the document; the XML was 44 % of it).
 type Declarations struct {
 	store *Store
 	coll  *mongo.Collection
@@ -42,7 +45,6 @@ type filingDoc struct {
 	InvtNo      string         `bson:"invtNo,omitempty"`
 	EntryID     string         `bson:"entryId,omitempty"`
 	SumNo       string         `bson:"sumNo,omitempty"`
-	Message     string         `bson:"message,omitempty"`
 }
 
 type declarationDoc struct {
@@ -60,7 +62,6 @@ type declarationDoc struct {
 	Status          customs.Status          `bson:"status"`
 	GUID            string                  `bson:"guid,omitempty"`
 	CopNo           string                  `bson:"copNo,omitempty"`
-	Message         string                  `bson:"message,omitempty"` // the exact XML sent
 	SubmittedAt     time.Time               `bson:"submittedAt,omitempty"`
 	Filings         []filingDoc             `bson:"filings,omitempty"`
 	PreNo           string                  `bson:"preNo,omitempty"`
@@ -92,7 +93,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	doc := declarationDoc{
 		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, FilerID: r.FilerID, ExporterID: r.ExporterID,
 		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure,
-		Status: r.Status, GUID: r.GUID, CopNo: r.CopNo, Message: string(r.Message), SubmittedAt: r.SubmittedAt,
+		Status: r.Status, GUID: r.GUID, CopNo: r.CopNo, SubmittedAt: r.SubmittedAt,
 		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, EntryIDs: r.EntryIDs,
 		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
 		SummaryID: r.SummaryID, SummarisedAt: r.SummarisedAt, SummaryEntryIDs: r.SummaryEntryIDs,
@@ -104,7 +105,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	}
 	for _, f := range r.Filings {
 		doc.Filings = append(doc.Filings, filingDoc{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
-			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo, Message: string(f.Message)})
+			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo})
 	}
 	if doc.Receipts == nil {
 		doc.Receipts = []customs.ReceiptRecord{}
@@ -123,12 +124,9 @@ func declarationFromDoc(doc *declarationDoc) *customs.Declaration {
 		Receipts: doc.Receipts, CreatedAt: doc.CreatedAt, UpdatedAt: doc.UpdatedAt, Timeline: doc.Timeline,
 		Version: doc.Version,
 	}
-	if doc.Message != "" {
-		r.Message = []byte(doc.Message)
-	}
 	for _, f := range doc.Filings {
 		r.Filings = append(r.Filings, customs.Filing{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
-			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo, Message: []byte(f.Message)})
+			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo})
 	}
 	return customs.FromDatabase(r)
 }
@@ -137,7 +135,7 @@ var errDeclarationNotFound = domain.NotFound("declaration")
 
 // Create stores a new declaration (a draft: it has no guid yet).
 func (r *Declarations) Create(ctx context.Context, d *customs.Declaration) error {
-	if err := r.mapGUIDs(ctx, d.ID(), d.GUIDs()); err != nil {
+	if err := r.mapGUIDs(ctx, guidMappings(d, nil)); err != nil {
 		return err
 	}
 	doc := declarationToDoc(d)
@@ -180,21 +178,44 @@ func (r *Declarations) CreateMany(ctx context.Context, ds []*customs.Declaration
 	return existing, internal(err, "insert declarations")
 }
 
-// mapGUIDs records guid → id for each guid; a guid already mapped to this id is fine, one
-// mapped to another declaration is a conflict (guids are unique by construction, so this
-// guards against a bug rather than a race).
-func (r *Declarations) mapGUIDs(ctx context.Context, id string, guids []string) error {
-	for _, g := range guids {
-		_, err := r.guids.InsertOne(ctx, bson.M{"_id": g, "declarationId": id})
+// guidMapping is a "declaration_guids" document: a guid, its declaration and, for the guid of a
+// filing, the message it sent.
+type guidMapping struct {
+	GUID          string `bson:"_id"`
+	DeclarationID string `bson:"declarationId"`
+	Message       string `bson:"message,omitempty"`
+}
+
+// guidMappings are the mappings of d's guids that before did not have: a submission's new
+// filing guid (with its message) and a departure document's head guids.
+func guidMappings(d *customs.Declaration, before []string) []guidMapping {
+	r := d.Snapshot()
+	messages := map[string][]byte{r.GUID: r.Message}
+	for _, f := range r.Filings {
+		messages[f.GUID] = f.Message
+	}
+	var out []guidMapping
+	for _, g := range d.GUIDs() {
+		if !slices.Contains(before, g) {
+			out = append(out, guidMapping{GUID: g, DeclarationID: r.ID, Message: string(messages[g])})
+		}
+	}
+	return out
+}
+
+// mapGUIDs records each mapping; a guid already mapped to the same declaration is fine (a
+// repeat), one mapped to another declaration is a conflict (guids are unique by construction,
+// so this guards against a bug rather than a race).
+func (r *Declarations) mapGUIDs(ctx context.Context, mappings []guidMapping) error {
+	for _, m := range mappings {
+		_, err := r.guids.InsertOne(ctx, m)
 		if isDuplicateKey(err) {
-			var m struct {
-				DeclarationID string `bson:"declarationId"`
-			}
-			if err := r.guids.FindOne(ctx, bson.M{"_id": g}).Decode(&m); err != nil {
+			var found guidMapping
+			if err := r.guids.FindOne(ctx, bson.M{"_id": m.GUID}).Decode(&found); err != nil {
 				return internal(err, "read guid mapping")
 			}
-			if m.DeclarationID != id {
-				return domain.Errorf(domain.KindConflict, "guid_taken", "guid %s belongs to another declaration", g)
+			if found.DeclarationID != m.DeclarationID {
+				return domain.Errorf(domain.KindConflict, "guid_taken", "guid %s belongs to another declaration", m.GUID)
 			}
 			continue
 		}
@@ -219,13 +240,7 @@ func (r *Declarations) Update(ctx context.Context, id string, change func(*custo
 		if err := change(d); err != nil {
 			return err
 		}
-		var added []string
-		for _, g := range d.GUIDs() {
-			if !slices.Contains(before, g) {
-				added = append(added, g)
-			}
-		}
-		return r.mapGUIDs(ctx, id, added)
+		return r.mapGUIDs(ctx, guidMappings(d, before))
 	}, declarationToDoc)
 }
 
@@ -239,13 +254,9 @@ func (r *Declarations) UpdateMany(ctx context.Context, ids []string, change func
 			return change(d)
 		}, declarationToDoc,
 		func(changed []*customs.Declaration) error {
-			var mappings []any
+			var mappings []guidMapping
 			for _, d := range changed {
-				for _, g := range d.GUIDs() {
-					if !slices.Contains(before[d.ID()], g) {
-						mappings = append(mappings, bson.M{"_id": g, "declarationId": d.ID()})
-					}
-				}
+				mappings = append(mappings, guidMappings(d, before[d.ID()])...)
 			}
 			return r.insertGUIDs(ctx, mappings)
 		},
@@ -254,11 +265,15 @@ func (r *Declarations) UpdateMany(ctx context.Context, ids []string, change func
 
 // insertGUIDs stores guid mappings in one unordered insert; a guid mapped already is checked on
 // its own (mapGUIDs), which tells a repeat from a guid of another declaration.
-func (r *Declarations) insertGUIDs(ctx context.Context, mappings []any) error {
+func (r *Declarations) insertGUIDs(ctx context.Context, mappings []guidMapping) error {
 	if len(mappings) == 0 {
 		return nil
 	}
-	_, err := r.guids.InsertMany(ctx, mappings, options.InsertMany().SetOrdered(false))
+	docs := make([]any, len(mappings))
+	for i := range mappings {
+		docs[i] = mappings[i]
+	}
+	_, err := r.guids.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
 		return internal(err, "map guids")
@@ -267,13 +282,29 @@ func (r *Declarations) insertGUIDs(ctx context.Context, mappings []any) error {
 		if !isDuplicateKeyCode(we.Code) {
 			return internal(err, "map guids")
 		}
-		m := mappings[we.Index].(bson.M)
-		if err := r.mapGUIDs(ctx, m["declarationId"].(string), []string{m["_id"].(string)}); err != nil {
+		if err := r.mapGUIDs(ctx, mappings[we.Index:we.Index+1]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// Message returns the exact XML sent under guid: one _id lookup of its mapping. A guid that
+// sent nothing (a departure document's further heads travel in their filing's message) or
+// is unknown is NotFound.
+func (r *Declarations) Message(ctx context.Context, guid string) ([]byte, error) {
+	var m guidMapping
+	err := r.guids.FindOne(ctx, bson.M{"_id": guid}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && m.Message == "" {
+		return nil, errMessageNotFound
+	}
+	if err != nil {
+		return nil, internal(err, "find message")
+	}
+	return []byte(m.Message), nil
+}
+
+var errMessageNotFound = domain.Errorf(domain.KindNotFound, "message_not_found", "no message was sent under this guid")
 
 // IDByGUID finds the id of the declaration filed under guid: one _id lookup.
 func (r *Declarations) IDByGUID(ctx context.Context, guid string) (string, error) {
@@ -475,6 +506,59 @@ func (r *Declarations) backfillResends(ctx context.Context) error {
 		}
 	}
 	return r.store.agenda.noteAll(ctx, agendaResend, ids)
+}
+
+// moveMessages moves the messages that declarations stored before messages were kept apart into
+// their guids' mappings, and takes them out of the declarations. It reads the collection, once
+// (Store.Backfill).
+func (r *Declarations) moveMessages(ctx context.Context) error {
+	cur, err := r.coll.Find(ctx, bson.M{"$or": bson.A{
+		bson.M{"message": bson.M{"$exists": true}}, bson.M{"filings.message": bson.M{"$exists": true}}}})
+	if err != nil {
+		return internal(err, "find declarations with messages")
+	}
+	var docs []struct {
+		ID      string   `bson:"_id"`
+		GUID    string   `bson:"guid"`
+		Message string   `bson:"message"`
+		Filings []bson.M `bson:"filings"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return internal(err, "find declarations with messages")
+	}
+	keep := func(guid, id, message string) error {
+		if guid == "" || message == "" {
+			return nil
+		}
+		_, err := r.guids.UpdateOne(ctx, bson.M{"_id": guid},
+			bson.M{"$set": bson.M{"declarationId": id, "message": message}}, options.Update().SetUpsert(true))
+		return internal(err, "move message")
+	}
+	for _, d := range docs {
+		if err := keep(d.GUID, d.ID, d.Message); err != nil {
+			return err
+		}
+		for _, f := range d.Filings {
+			guid, _ := f["guid"].(string)
+			message, _ := f["message"].(string)
+			if err := keep(guid, d.ID, message); err != nil {
+				return err
+			}
+			delete(f, "message")
+		}
+		set := bson.M{}
+		if d.Filings != nil {
+			set["filings"] = d.Filings
+		}
+		update := bson.M{"$unset": bson.M{"message": ""}}
+		if len(set) > 0 {
+			update["$set"] = set
+		}
+		if _, err := r.coll.UpdateOne(ctx, bson.M{"_id": d.ID}, update); err != nil {
+			return internal(err, "take message out of declaration")
+		}
+	}
+	return nil
 }
 
 func (r *Declarations) find(ctx context.Context, filter bson.M, opts *options.FindOptions) ([]declarationDoc, error) {

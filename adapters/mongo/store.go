@@ -222,6 +222,7 @@ func (s *Store) Backfill(ctx context.Context) error {
 		{"org_codes_backfilled", NewOrgs(s).backfillCodes},
 		{"waybills_backfilled", NewParcels(s).backfillWaybills},
 		{"agenda_backfilled", s.backfillAgenda},
+		{"declaration_messages_apart", NewDeclarations(s).moveMessages},
 	} {
 		err := meta.FindOne(ctx, bson.M{"_id": b.marker}).Err()
 		if err == nil {

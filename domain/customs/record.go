@@ -123,7 +123,9 @@ func (d *Declaration) Filings() []Filing {
 // CopNo is the current filing's copNo.
 func (d *Declaration) CopNo() string { return d.copNo }
 
-// Message is the exact message the current filing sent (a copy).
+// Message is the exact message the current filing sent (a copy), as Submit was given it. A
+// repository keeps messages apart from the declaration (Repository.Message), so a declaration
+// read back from one carries none: Message is then empty.
 func (d *Declaration) Message() []byte { return slices.Clone(d.message) }
 
 // SubmittedAt is when the current filing was handed to the gateway; zero before.
@@ -351,6 +353,9 @@ type Repository interface {
 	// declaration id mapping whose _id is the guid (written, unique, before the declaration is
 	// updated with the guid at Submit), not a scan of the declarations.
 	IDByGUID(ctx context.Context, guid string) (string, error)
+	// Message returns the exact message sent under a filing's guid, or a NotFound error. It is
+	// stored beside the guid mapping, not in the declaration: Get and Update do not return it.
+	Message(ctx context.Context, guid string) ([]byte, error)
 	// ReleasedInventory returns the exporter's inventory lists released (ReleasedAt) in
 	// [from, to) and still released or cleared — the candidates GroupForSummary picks from.
 	ReleasedInventory(ctx context.Context, exporterID string, from, to time.Time) ([]*Declaration, error)
