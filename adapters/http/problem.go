@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -53,6 +54,12 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			fe *fiber.Error
 		)
 		switch {
+		case errors.Is(c.UserContext().Err(), context.DeadlineExceeded):
+			// The request ran out of its time, whatever failed last because of it: tell the
+			// caller so, rather than a bare internal error.
+			p.Status, p.Code = fiber.StatusServiceUnavailable, "request_timeout"
+			p.Detail = "the request did not finish within its time limit; narrow it (filters, a smaller page) or try again later"
+			log.Warn("request timed out", "requestId", p.RequestID, "method", c.Method(), "route", routeOf(c), "err", err)
 		case errors.As(err, &br):
 			p.Status, p.Code, p.Detail = fiber.StatusBadRequest, br.code, br.message
 			if br.field != "" {
