@@ -116,6 +116,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.store = store
+	store.HoldAgendaRemovals(cfg.AgendaRemovalDelay)
 	if err := store.EnsureIndexes(startCtx); err != nil {
 		return err
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	BulkBodyLimitBytes int           `env:"SILKGATE_BULK_BODY_LIMIT" envDefault:"16777216"`
 	WorkerConcurrency  int           `env:"SILKGATE_WORKER_CONCURRENCY" envDefault:"16"`
 	ReconcileInterval  time.Duration `env:"SILKGATE_RECONCILE_INTERVAL" envDefault:"1m"`
+	// AgendaRemovalDelay is how long finished work's agenda entries are held before they are
+	// taken off in one write with the others finished meanwhile.
+	AgendaRemovalDelay time.Duration `env:"SILKGATE_AGENDA_REMOVAL_DELAY" envDefault:"250ms"`
 	ShutdownTimeout    time.Duration `env:"SILKGATE_SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	RequestTimeout     time.Duration `env:"SILKGATE_REQUEST_TIMEOUT" envDefault:"30s"`
 	BulkRequestTimeout time.Duration `env:"SILKGATE_BULK_REQUEST_TIMEOUT" envDefault:"2m"`
@@ -158,6 +161,9 @@ func (c Config) validate() error {
 	}
 	if c.ReconcileInterval < time.Second {
 		bad("SILKGATE_RECONCILE_INTERVAL", "must be at least 1s")
+	}
+	if c.AgendaRemovalDelay <= 0 || c.AgendaRemovalDelay > time.Minute {
+		bad("SILKGATE_AGENDA_REMOVAL_DELAY", "must be more than 0 and at most 1m")
 	}
 	if c.RequestTimeout < time.Second {
 		bad("SILKGATE_REQUEST_TIMEOUT", "must be at least 1s")

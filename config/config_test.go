@@ -36,19 +36,20 @@ func TestDemoDefaultsOffWithRealMongo(t *testing.T) {
 
 func TestBadValuesNameTheirVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"SILKGATE_ROLE":                {"SILKGATE_ROLE": "api"}, // api alone needs real stores
-		"SILKGATE_ROLE ":               {"SILKGATE_ROLE": "scheduler"},
-		"SILKGATE_HTTP_ADDR":           {"SILKGATE_HTTP_ADDR": "8080"},
-		"MONGO_URI":                    {"MONGO_URI": "postgres://x"},
-		"REDIS_URL":                    {"REDIS_URL": "http://x"},
-		"MONGO_DB":                     {"MONGO_DB": "a.b"},
-		"SILKGATE_OPERATOR_KEY":        {"SILKGATE_OPERATOR_KEY": "short"},
-		"SILKGATE_BODY_LIMIT":          {"SILKGATE_BODY_LIMIT": "12"},
-		"SILKGATE_RECONCILE_INTERVAL":  {"SILKGATE_RECONCILE_INTERVAL": "10ms"},
-		"SILKGATE_LOG_LEVEL":           {"SILKGATE_LOG_LEVEL": "loud"},
-		"SILKGATE_EMBEDDED_MONGO_ADDR": {"SILKGATE_EMBEDDED_MONGO_ADDR": "nowhere"},
-		"SILKGATE_WORKER_CONCURRENCY":  {"SILKGATE_WORKER_CONCURRENCY": "many"},
-		"SILKGATE_DEMO":                {"SILKGATE_DEMO": "perhaps"},
+		"SILKGATE_ROLE":                 {"SILKGATE_ROLE": "api"}, // api alone needs real stores
+		"SILKGATE_ROLE ":                {"SILKGATE_ROLE": "scheduler"},
+		"SILKGATE_HTTP_ADDR":            {"SILKGATE_HTTP_ADDR": "8080"},
+		"MONGO_URI":                     {"MONGO_URI": "postgres://x"},
+		"REDIS_URL":                     {"REDIS_URL": "http://x"},
+		"MONGO_DB":                      {"MONGO_DB": "a.b"},
+		"SILKGATE_OPERATOR_KEY":         {"SILKGATE_OPERATOR_KEY": "short"},
+		"SILKGATE_BODY_LIMIT":           {"SILKGATE_BODY_LIMIT": "12"},
+		"SILKGATE_RECONCILE_INTERVAL":   {"SILKGATE_RECONCILE_INTERVAL": "10ms"},
+		"SILKGATE_LOG_LEVEL":            {"SILKGATE_LOG_LEVEL": "loud"},
+		"SILKGATE_AGENDA_REMOVAL_DELAY": {"SILKGATE_AGENDA_REMOVAL_DELAY": "2h"},
+		"SILKGATE_EMBEDDED_MONGO_ADDR":  {"SILKGATE_EMBEDDED_MONGO_ADDR": "nowhere"},
+		"SILKGATE_WORKER_CONCURRENCY":   {"SILKGATE_WORKER_CONCURRENCY": "many"},
+		"SILKGATE_DEMO":                 {"SILKGATE_DEMO": "perhaps"},
 		"SILKGATE_MONGO_SINGLE_CONNECTION": {"SILKGATE_ROLE": "api", "MONGO_URI": "mongodb://m:27017", "REDIS_URL": "redis://r:6379",
 			"SILKGATE_MONGO_SINGLE_CONNECTION": "true"}, // the lock is one process's
 	}

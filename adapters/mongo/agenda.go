@@ -60,16 +60,18 @@ type agenda struct {
 	// three hundred booking requests on one departure note in a few commands.
 	notes groupCommit[map[string][]string, time.Time]
 
-	// Removals are held for up to agendaRemovalDelay and written together (done).
-	held      []removal
-	heldTimer *time.Timer
+	// Removals are held for up to removalDelay and written together (done).
+	removalDelay time.Duration
+	held         []removal
+	heldTimer    *time.Timer
 }
 
-// agendaRemovalDelay is how long a removal may wait to be written with the next ones. An entry
+// DefaultAgendaRemovalDelay is how long a removal may wait to be written with the next ones
+// (Store.HoldAgendaRemovals changes it). An entry
 // is looked at only once its minute is over and a grace has passed (see due), far longer, and
 // this process writes what it holds before it looks; an entry whose removal a crash lost is
 // found and its work found done — the cost of a crash, not of every request.
-const agendaRemovalDelay = 250 * time.Millisecond
+const DefaultAgendaRemovalDelay = 250 * time.Millisecond
 
 // removal is a done call's entries.
 type removal struct {
@@ -79,7 +81,7 @@ type removal struct {
 
 func newAgenda(db *mongo.Database) *agenda {
 	a := &agenda{coll: db.Collection(collAgenda), now: func() time.Time { return time.Now().UTC() },
-		where: map[string]time.Time{}}
+		where: map[string]time.Time{}, removalDelay: DefaultAgendaRemovalDelay}
 	a.notes.flush = a.writeNotes
 	return a
 }
@@ -150,7 +152,7 @@ func (a *agenda) done(_ context.Context, kind string, entries []string) error {
 	defer a.mu.Unlock()
 	a.held = append(a.held, removal{kind: kind, entries: entries})
 	if a.heldTimer == nil {
-		a.heldTimer = time.AfterFunc(agendaRemovalDelay, func() {
+		a.heldTimer = time.AfterFunc(a.removalDelay, func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			_ = a.flushRemovals(ctx) // on failure the entries stay, for the reconciler

@@ -242,6 +242,18 @@ func (s *Store) Backfill(ctx context.Context) error {
 	return nil
 }
 
+// HoldAgendaRemovals sets how long finished work's agenda entries are held before they are
+// taken off, in one write with the others finished meanwhile (default
+// DefaultAgendaRemovalDelay). Longer means fewer writes and more entries the reconciler may look
+// at again after a crash; it must stay far below the reconciler's grace. Call it before use.
+func (s *Store) HoldAgendaRemovals(d time.Duration) {
+	if d > 0 {
+		s.agenda.mu.Lock()
+		s.agenda.removalDelay = d
+		s.agenda.mu.Unlock()
+	}
+}
+
 // isDuplicateKey recognises a unique-index violation from an insert.
 func isDuplicateKey(err error) bool {
 	return mongo.IsDuplicateKeyError(err)
