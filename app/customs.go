@@ -66,9 +66,11 @@ func itemError(field string, err error) []domain.FieldError {
 	return v.Fields()
 }
 
-// requireFiler refuses the operator, who reads every filing but files none.
+// requireFiler admits the organisations that file declarations — exporters for themselves,
+// brokers for the exporters that authorised them — and refuses the operator, who reads every
+// filing but files none, and any other kind.
 func requireFiler(actor Actor) error {
-	if actor.IsOperator() {
+	if actor.Kind != party.KindExporter && actor.Kind != party.KindBroker {
 		return forbidden("filer_only", "declarations are filed by exporters and their brokers")
 	}
 	return nil

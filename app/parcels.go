@@ -147,10 +147,12 @@ func (s *Parcels) RegisterParcels(ctx context.Context, actor Actor, drafts []par
 	return res, nil
 }
 
-// MayRegisterParcels refuses brokers, who file for parcels but do not register them. Adapters
-// that read an upload ask first, so a broker learns that before any problem with its file.
+// MayRegisterParcels admits exporters (their own parcels) and the operator (for any exporter);
+// everyone else — brokers, who file for parcels but do not register them, and any other kind of
+// organisation — is refused. Adapters that read an upload ask first, so a caller learns that
+// before any problem with its file.
 func MayRegisterParcels(actor Actor) error {
-	if actor.Kind == party.KindBroker {
+	if actor.Kind != party.KindExporter && !actor.IsOperator() {
 		return forbidden("exporter_or_operator_only", "parcels are registered by their exporter or the zone operator")
 	}
 	return nil
@@ -264,7 +266,7 @@ func (s *Parcels) changeParcel(ctx context.Context, actor Actor, id string, chan
 	if _, err := s.GetParcel(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	if actor.Kind == party.KindBroker {
+	if actor.Kind != party.KindExporter && !actor.IsOperator() {
 		return nil, forbidden("exporter_or_operator_only", "a parcel is changed by its exporter or the zone operator")
 	}
 	p, err := s.parcels.Update(ctx, id, change)
