@@ -43,7 +43,9 @@ type Filing struct {
 	InvtNo      string    `json:"invtNo,omitempty"`  //
 	EntryID     string    `json:"entryId,omitempty"` //
 	SumNo       string    `json:"sumNo,omitempty"`   //
-	Message     []byte    `json:"-"`
+	// Message is what the filing sent, carried until the repository stores it beside the
+	// filing's guid (Repository.Message); empty in a declaration read back.
+	Message []byte `json:"-"`
 }
 
 // Declaration is one customs filing — an inventory list, a cancellation, a summary application,
