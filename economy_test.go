@@ -225,8 +225,9 @@ func TestCustomsPipelineStoreEconomy(t *testing.T) {
 // confirmed, with everything the request and its outbox reaction send. Counted, not timed. The
 // agenda entries the requests finish are taken off later, all of them in one write (held for
 // SILKGATE_AGENDA_REMOVAL_DELAY, here longer than the test, so that the count does not depend
-// on how fast the machine is); a first request authenticates its key, the next ones are
-// answered from the key cache, so one request goes first.
+// on how fast the machine is). Authentication is not the booking's: a key is read from the
+// store once per key-cache period (TestAuthenticationCachesKeys), which a slow run (the race
+// detector) may cross, so its lookups are left out of the count here.
 func TestBookingStoreEconomy(t *testing.T) {
 	t.Parallel()
 	const requests = 20
@@ -247,7 +248,10 @@ func TestBookingStoreEconomy(t *testing.T) {
 	after := s.quiet()
 	c := costsBetween(before, after, requests)
 	c.report(t, fmt.Sprintf("booking request (%d in a row on one departure)", requests))
-	c.atMost(t, "booking request", 4, 0)
+	for _, coll := range []string{"api_keys", "orgs"} {
+		delete(c.commands, mongo.CommandKey{Command: "find", Collection: coll, Filter: mongo.FilterID})
+	}
+	c.atMost(t, "booking request, authentication aside", 4, 0)
 	if _, scans := c.storeCommands(); scans > 0 {
 		t.Errorf("%d scans", scans)
 	}
