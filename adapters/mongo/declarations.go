@@ -59,6 +59,7 @@ type declarationDoc struct {
 	Cancel          *customs.Cancellation   `bson:"cancel,omitempty"`
 	Summary         *customs.Summary        `bson:"summary,omitempty"`
 	Departure       *customs.Departure      `bson:"departure,omitempty"`
+	Document        *customs.Document       `bson:"document,omitempty"`
 	Status          customs.Status          `bson:"status"`
 	GUID            string                  `bson:"guid,omitempty"`
 	CopNo           string                  `bson:"copNo,omitempty"`
@@ -92,7 +93,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	r := d.Snapshot()
 	doc := declarationDoc{
 		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, FilerID: r.FilerID, ExporterID: r.ExporterID,
-		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure, Document: r.Document,
 		Status: r.Status, GUID: r.GUID, CopNo: r.CopNo, SubmittedAt: r.SubmittedAt,
 		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, EntryIDs: r.EntryIDs,
 		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
@@ -100,9 +101,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 		Receipts: r.Receipts, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
 		Version: r.Version + 1, Outbox: outboxDocs(d.Outbox()),
 	}
-	if r.Inventory != nil {
-		doc.ParcelID = r.Inventory.ParcelID
-	}
+	doc.ParcelID = d.ParcelID()
 	for _, f := range r.Filings {
 		doc.Filings = append(doc.Filings, filingDoc{GUID: f.GUID, CopNo: f.CopNo, SubmittedAt: f.SubmittedAt, Status: f.Status,
 			PreNo: f.PreNo, InvtNo: f.InvtNo, EntryID: f.EntryID, SumNo: f.SumNo})
@@ -116,7 +115,7 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 func declarationFromDoc(doc *declarationDoc) *customs.Declaration {
 	r := customs.Record{
 		ID: doc.ID, Kind: doc.Kind, TradeMode: doc.TradeMode, FilerID: doc.FilerID, ExporterID: doc.ExporterID,
-		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Departure: doc.Departure,
+		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Departure: doc.Departure, Document: doc.Document,
 		Status: doc.Status, GUID: doc.GUID, CopNo: doc.CopNo, SubmittedAt: doc.SubmittedAt,
 		PreNo: doc.PreNo, InvtNo: doc.InvtNo, EntryID: doc.EntryID, SumNo: doc.SumNo, EntryIDs: doc.EntryIDs,
 		FailReason: doc.FailReason, ReleasedAt: doc.ReleasedAt, CancelledBy: doc.CancelledBy, CancelledAt: doc.CancelledAt,

@@ -185,16 +185,26 @@ func (r *Orgs) List(ctx context.Context, f party.OrgFilter) ([]*party.Org, strin
 }
 
 // RegisteredCode reports whether an organisation with this customs code or USCC is registered:
-// the simulated customs authority's view of who may appear on a filing. It reads the code's
-// entry in org_codes and the organisations it names, each by _id.
+// the simulated customs authority's view of who may appear on a filing (ByCode).
 func (r *Orgs) RegisteredCode(ctx context.Context, code string) (bool, error) {
+	_, err := r.ByCode(ctx, code)
+	if errors.Is(err, errOrgNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ByCode returns the organisation registered now with this customs code or USCC (NotFound if
+// none): the code's entry in org_codes and the organisations it names, each read by _id. An
+// entry may name an organisation whose code has changed since; that one is passed over.
+func (r *Orgs) ByCode(ctx context.Context, code string) (*party.Org, error) {
 	var entry orgCodeDoc
 	err := r.codes.FindOne(ctx, bson.M{"_id": code}).Decode(&entry)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil
+		return nil, errOrgNotFound
 	}
 	if err != nil {
-		return false, internal(err, "find org by code")
+		return nil, internal(err, "find org by code")
 	}
 	for _, id := range entry.OrgIDs {
 		o, err := r.Get(ctx, id)
@@ -202,11 +212,11 @@ func (r *Orgs) RegisteredCode(ctx context.Context, code string) (bool, error) {
 			continue
 		}
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if o.CustomsCode() == code || o.USCC() == code {
-			return true, nil
+			return o, nil
 		}
 	}
-	return false, nil
+	return nil, errOrgNotFound
 }

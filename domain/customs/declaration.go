@@ -26,7 +26,9 @@ const (
 )
 
 // Kinds lists every kind.
-func Kinds() []Kind { return []Kind{KindInventory, KindCancel, KindSummary, KindEntry, KindDeparture} }
+func Kinds() []Kind {
+	return []Kind{KindInventory, KindCancel, KindSummary, KindEntry, KindDeparture, KindOrder, KindPayment, KindWaybill}
+}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
@@ -62,6 +64,7 @@ type Declaration struct {
 	cancel      *Cancellation
 	summary     *Summary
 	departure   *Departure
+	document    *Document // order, payment, waybill
 	status      Status
 	guid        string
 	copNo       string
@@ -476,8 +479,8 @@ func (d *Declaration) addOutbox(at time.Time, actor, typ, detail string, extra m
 	if d.guid != "" {
 		data["guid"] = d.guid
 	}
-	if d.inventory != nil {
-		data["parcelId"] = d.inventory.ParcelID
+	if pid := d.ParcelID(); pid != "" {
+		data["parcelId"] = pid
 	}
 	if d.departure != nil {
 		data["departureId"] = d.departure.DepartureID

@@ -334,6 +334,8 @@ func (d *Declaration) AwaitingCustoms() bool {
 		return false
 	case d.kind == KindDeparture && d.status.Rank() >= StatusAccepted.Rank():
 		return false
+	case d.DocumentMatched(): // customs has the document: nothing more is owed
+		return false
 	case d.CancelApproved():
 		return false
 	}

@@ -33,6 +33,8 @@ type FilingParties struct {
 	IacCode       string `json:"iacCode,omitempty"`       // 1210 only: the bonded-zone warehouse firm
 	IacName       string `json:"iacName,omitempty"`       //
 	LogisticsName string `json:"logisticsName,omitempty"` // the carrier's name (its code is the parcel's)
+	PayCode       string `json:"payCode,omitempty"`       // the payment firm (payment receipt); default the seller
+	PayName       string `json:"payName,omitempty"`       //
 }
 
 // InventoryInput is what the app passes to file a parcel's inventory list: who files, for which

@@ -25,6 +25,9 @@ var receiptMessages = map[Kind][]string{
 	KindCancel:    {MessageCancelReceipt},
 	KindSummary:   {MessageSummaryReceipt, MessageSummaryResult},
 	KindDeparture: {MessageDepartureReceipt},
+	KindOrder:     {MessageOrderReceipt},
+	KindPayment:   {MessagePaymentReceipt},
+	KindWaybill:   {MessageWaybillReceipt},
 }
 
 // Receipt is one answer of customs about one filing, as the Single Window adapter reads it.

@@ -208,8 +208,8 @@ func (d *Declaration) takeNumbers(r Receipt) (assigned map[string]any, conflicts
 		take("invtNo", &d.invtNo, r.InvtNo)
 	case KindEntry:
 		take("entryId", &d.entryID, r.EntryID)
-	case KindDeparture:
-		// preNo only: customs numbers a departure document no further.
+	case KindDeparture, KindOrder, KindPayment, KindWaybill:
+		// preNo only: customs numbers a departure document or one of the three documents no further.
 	case KindSummary:
 		take("sumNo", &d.sumNo, r.SumNo)
 		if r.EntryID != "" && !slices.Contains(d.entryIDs, r.EntryID) {

@@ -26,12 +26,16 @@ func (d *Declaration) FilerID() string { return d.filerID }
 // ExporterID is the exporter the declaration is for.
 func (d *Declaration) ExporterID() string { return d.exporterID }
 
-// ParcelID is the parcel of an inventory list; "" for the other kinds.
+// ParcelID is the parcel of an inventory list or of one of its three documents; "" for the
+// other kinds.
 func (d *Declaration) ParcelID() string {
-	if d.inventory == nil {
-		return ""
+	switch {
+	case d.inventory != nil:
+		return d.inventory.ParcelID
+	case d.document != nil:
+		return d.document.ParcelID
 	}
-	return d.inventory.ParcelID
+	return ""
 }
 
 // Inventory is an inventory list's content (a copy); false for the other kinds.
@@ -211,7 +215,7 @@ func cloneReceipts(rs []ReceiptRecord) []ReceiptRecord {
 }
 
 // Record is the stored form of a declaration, for rebuilding it from a database. Exactly one of
-// Inventory, Entry, Cancel, Summary and Departure is set, as Kind says.
+// Inventory, Entry, Cancel, Summary, Departure and Document is set, as Kind says.
 type Record struct {
 	ID              string
 	Kind            Kind
@@ -223,6 +227,7 @@ type Record struct {
 	Cancel          *Cancellation
 	Summary         *Summary
 	Departure       *Departure
+	Document        *Document
 	Status          Status
 	GUID            string
 	CopNo           string
@@ -263,6 +268,7 @@ func (d *Declaration) Snapshot() Record {
 	}
 	r.Inventory, r.Entry, r.Cancel, r.Summary = cloneContent(d.inventory, d.entry, d.cancel, d.summary)
 	r.Departure = cloneDeparture(d.departure)
+	r.Document = cloneDocument(d.document)
 	return r
 }
 
@@ -286,6 +292,7 @@ func FromDatabase(r Record) *Declaration {
 	}
 	d.inventory, d.entry, d.cancel, d.summary = cloneContent(r.Inventory, r.Entry, r.Cancel, r.Summary)
 	d.departure = cloneDeparture(r.Departure)
+	d.document = cloneDocument(r.Document)
 	return d
 }
 

@@ -60,6 +60,7 @@ type Draft struct {
 	OrderNo            string       `json:"orderNo"`
 	EbpCode            string       `json:"ebpCode,omitempty"`
 	EbpName            string       `json:"ebpName,omitempty"`
+	PayCode            string       `json:"payCode,omitempty"`
 	LogisticsCode      string       `json:"logisticsCode"`
 	LogisticsNo        string       `json:"logisticsNo"`
 	Consignee          Consignee    `json:"consignee"`
@@ -99,6 +100,7 @@ type Fields struct {
 	OrderNo            string       `json:"orderNo"`
 	EbpCode            string       `json:"ebpCode,omitempty"`
 	EbpName            string       `json:"ebpName,omitempty"`
+	PayCode            string       `json:"payCode,omitempty"`
 	LogisticsCode      string       `json:"logisticsCode"`
 	LogisticsNo        string       `json:"logisticsNo"`
 	Consignee          Consignee    `json:"consignee"`
@@ -149,7 +151,7 @@ func (f Fields) GoodsValue() code.Decimal {
 func (f Fields) Draft() Draft {
 	d := Draft{
 		TradeMode: f.TradeMode, ExporterID: f.ExporterID, OrderNo: f.OrderNo, EbpCode: f.EbpCode,
-		EbpName: f.EbpName, LogisticsCode: f.LogisticsCode, LogisticsNo: f.LogisticsNo,
+		EbpName: f.EbpName, PayCode: f.PayCode, LogisticsCode: f.LogisticsCode, LogisticsNo: f.LogisticsNo,
 		Consignee: f.Consignee, DestinationCountry: f.DestinationCountry, Currency: f.Currency,
 		GrossWeightKg: f.GrossWeightKg, NetWeightKg: f.NetWeightKg, Freight: f.Freight,
 		InsuredFee: f.InsuredFee, EmsNo: f.EmsNo, Note: f.Note,
@@ -191,6 +193,7 @@ func Validate(d Draft) (Fields, error) {
 		OrderNo:       strings.TrimSpace(d.OrderNo),
 		EbpCode:       strings.ToUpper(strings.TrimSpace(d.EbpCode)),
 		EbpName:       strings.TrimSpace(d.EbpName),
+		PayCode:       strings.ToUpper(strings.TrimSpace(d.PayCode)),
 		LogisticsCode: strings.ToUpper(strings.TrimSpace(d.LogisticsCode)),
 		LogisticsNo:   strings.TrimSpace(d.LogisticsNo),
 		GrossWeightKg: d.GrossWeightKg,
@@ -213,6 +216,7 @@ func Validate(d Draft) (Fields, error) {
 	checkText(&v, "orderNo", f.OrderNo, true, MaxOrderNo)
 	checkPartyCode(&v, "ebpCode", f.EbpCode, false)
 	checkText(&v, "ebpName", f.EbpName, false, MaxPartyName)
+	checkPartyCode(&v, "payCode", f.PayCode, false)
 	checkPartyCode(&v, "logisticsCode", f.LogisticsCode, true)
 	if checkText(&v, "logisticsNo", f.LogisticsNo, true, MaxLogisticsNo) && !WaybillChars(f.LogisticsNo) {
 		v.Add("logisticsNo", "invalid_format", "logisticsNo has letters, digits, '-' and '_' only")

@@ -1,11 +1,13 @@
 // Package party models the organisations that use Silkgate — the zone operator, exporters (trade
-// firms) and customs brokers — their API keys, and the broker authorisations (电子代理报关委托)
+// firms), customs brokers, and the carriers, e-commerce platforms and payment firms that file the
+// order, waybill and payment documents (三单) of export parcels — their API keys, and the broker authorisations (电子代理报关委托)
 // that let a broker file customs declarations for an exporter.
 package party
 
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,7 +23,16 @@ const (
 	KindOperator Kind = "operator"
 	KindExporter Kind = "exporter"
 	KindBroker   Kind = "broker"
+	KindCarrier  Kind = "carrier"  // 物流企业: files the waybills (CEB505) of the parcels it carries
+	KindPlatform Kind = "platform" // 电商平台: files the orders (CEB303) of the parcels sold on it
+	KindPayment  Kind = "payment"  // 支付企业: files the payment receipts (CEB403) of the orders it collected
 )
+
+// RegisteredKinds are the kinds the operator registers (the operator itself is made at first start).
+var RegisteredKinds = []Kind{KindExporter, KindBroker, KindCarrier, KindPlatform, KindPayment}
+
+// Registrable reports whether the operator may register an organisation of kind k.
+func (k Kind) Registrable() bool { return slices.Contains(RegisteredKinds, k) }
 
 // Contact is the person the zone calls about an organisation.
 type Contact struct {
@@ -60,12 +71,12 @@ const (
 	maxPhone     = 32
 )
 
-// NewOrg registers an exporter or broker after checking every field; all problems come back at
-// once as one Invalid error.
+// NewOrg registers an exporter, broker, carrier, platform or payment firm after checking every
+// field; all problems come back at once as one Invalid error.
 func NewOrg(id string, kind Kind, f OrgFields, at time.Time) (*Org, error) {
 	var v domain.Violations
-	if kind != KindExporter && kind != KindBroker {
-		v.Add("kind", "invalid_kind", `kind must be "exporter" or "broker"`)
+	if !kind.Registrable() {
+		v.Add("kind", "invalid_kind", `kind must be "exporter", "broker", "carrier", "platform" or "payment"`)
 	}
 	checkOrgFields(&v, &f)
 	if err := v.Err(); err != nil {
@@ -195,7 +206,7 @@ func (o *Org) record(at time.Time, typ string, data map[string]any) {
 // ID is the organisation's opaque identifier.
 func (o *Org) ID() string { return o.id }
 
-// Kind is operator, exporter or broker.
+// Kind is operator, exporter, broker, carrier, platform or payment.
 func (o *Org) Kind() Kind { return o.kind }
 
 // Name is the registered (Chinese) name.
@@ -256,4 +267,7 @@ type OrgRepository interface {
 	Update(ctx context.Context, id string, change func(*Org) error) (*Org, error)
 	// List returns organisations in registration order (newest first) and the cursor of the next page.
 	List(ctx context.Context, f OrgFilter) ([]*Org, string, error)
+	// ByCode returns the organisation registered with a customs code or USCC, or a NotFound
+	// error: how a code on a parcel finds the firm's registered name.
+	ByCode(ctx context.Context, code string) (*Org, error)
 }

@@ -65,6 +65,40 @@ func fixtureCEB303() *ceb.CEB303Message {
 	}
 }
 
+func fixtureCEB403() *ceb.CEB403Message {
+	return &ceb.CEB403Message{
+		GUID: "A7B8C9D0-1111-4222-8333-444455556666", Version: ceb.Version,
+		Receipts: []ceb.Receipts{{
+			GUID: "A7B8C9D1-1111-4222-8333-444455556666", AppType: ceb.AppTypeNew,
+			AppTime: ceb.FormatAppTime(tDeclared), AppStatus: ceb.AppStatusDeclared,
+			EbpCode: ebpCode, EbpName: ebpName, EbcCode: ebcCode, EbcName: ebcName, OrderNo: "XYKJ20240615000001",
+			PayCode: ebcCode, PayName: ebcName, PayNo: "PAY2406150001", Charge: "1268.00", Currency: "142",
+			AccountingDate: ceb.FormatAppTime(tDeclared.Add(-time.Hour)),
+		}},
+		BaseTransfer: ceb.BaseTransfer{CopCode: ebcCode, CopName: ebcName, DxpMode: ceb.DXP, DxpID: "DXPENT0000471602"},
+	}
+}
+
+func fixtureCEB507() *ceb.CEB507Message {
+	return &ceb.CEB507Message{
+		GUID: "B8C9D0E1-1111-4222-8333-444455556666", Version: ceb.Version,
+		Arrivals: []ceb.Arrival{{
+			Head: ceb.ArrivalHead{
+				GUID: "B8C9D0E2-1111-4222-8333-444455556666", AppType: ceb.AppTypeNew,
+				AppTime: ceb.FormatAppTime(tDeclared.Add(2 * time.Hour)), AppStatus: ceb.AppStatusDeclared,
+				CustomsCode: "4700", CopNo: "AR2406150001", OperatorCode: lgsCode, OperatorName: lgsName,
+				IEFlag: "E", TrafMode: "3", DomesticTrafNo: "鄂F12345", LogisticsCode: lgsCode, LogisticsName: lgsName,
+				MsgCount: 1, MsgSeqNo: 1,
+			},
+			Lists: []ceb.ArrivalList{
+				{GNum: 1, LogisticsNo: "XYCE2406150000001"},
+				{GNum: 2, LogisticsNo: "XYCE2406150000002", TotalPackageNo: "XYPLT0001"},
+			},
+		}},
+		BaseTransfer: ceb.BaseTransfer{CopCode: lgsCode, CopName: lgsName, DxpMode: ceb.DXP, DxpID: "DXPLGS0000471603"},
+	}
+}
+
 func fixtureCEB505() *ceb.CEB505Message {
 	return &ceb.CEB505Message{
 		GUID: "D1E2F3A4-B5C6-4D7E-8F9A-0B1C2D3E4F5A", Version: ceb.Version,
@@ -319,6 +353,8 @@ func builders() []struct {
 		schema bool
 	}{
 		{"CEB303", func() ceb.Message { return fixtureCEB303() }, true},
+		{"CEB403", func() ceb.Message { return fixtureCEB403() }, true},
+		{"CEB507", func() ceb.Message { return fixtureCEB507() }, true},
 		{"CEB505", func() ceb.Message { return fixtureCEB505() }, true},
 		{"CEB509", func() ceb.Message { return fixtureCEB509() }, true},
 		{"CEB603", func() ceb.Message { return fixtureCEB603() }, true},

@@ -91,6 +91,89 @@ type OrderList struct {
 }
 
 // ---------------------------------------------------------------------------------------------
+// CEB403 payment receipt (收款单)
+
+// CEB403Message declares the receipts of payment for export orders (支付企业 or the seller →
+// E-Port). Receipt: CEB404.
+type CEB403Message struct {
+	XMLName      xml.Name     `xml:"http://www.chinaport.gov.cn/ceb CEB403Message"`
+	GUID         string       `xml:"guid,attr" ceb:"guid"`
+	Version      string       `xml:"version,attr" ceb:"req,max=10"`
+	Receipts     []Receipts   `xml:"Receipts" ceb:"items=1..100"`
+	BaseTransfer BaseTransfer `xml:"BaseTransfer"`
+}
+
+// Receipts is one payment receipt (收款单数据实体): the money collected for one order.
+type Receipts struct {
+	GUID           string  `xml:"guid" ceb:"guid"`
+	AppType        string  `xml:"appType" ceb:"enum=1|2|3"`
+	AppTime        string  `xml:"appTime" ceb:"time14"`
+	AppStatus      string  `xml:"appStatus" ceb:"enum=1|2"`
+	EbpCode        string  `xml:"ebpCode" ceb:"req,max=18"`
+	EbpName        string  `xml:"ebpName" ceb:"req,max=100"`
+	EbcCode        string  `xml:"ebcCode" ceb:"req,max=18"`
+	EbcName        string  `xml:"ebcName" ceb:"req,max=100"`
+	OrderNo        string  `xml:"orderNo" ceb:"req,max=60"`
+	PayCode        string  `xml:"payCode,omitempty" ceb:"max=18"` // required for a firm in China
+	PayName        string  `xml:"payName" ceb:"req,max=100"`
+	PayNo          string  `xml:"payNo,omitempty" ceb:"max=60"`
+	Charge         Decimal `xml:"charge" ceb:"req"`
+	Currency       string  `xml:"currency" ceb:"len=3"`
+	AccountingDate string  `xml:"accountingDate" ceb:"time14"` // when the money arrived
+	Note           string  `xml:"note,omitempty" ceb:"max=1000"`
+}
+
+// ---------------------------------------------------------------------------------------------
+// CEB507 arrival at the supervised site (运抵单)
+
+// CEB507Message declares that waybills arrived at the supervised site (监管场所经营人 or the
+// carrier → E-Port). Receipt: CEB508.
+type CEB507Message struct {
+	XMLName      xml.Name     `xml:"http://www.chinaport.gov.cn/ceb CEB507Message"`
+	GUID         string       `xml:"guid,attr" ceb:"guid"`
+	Version      string       `xml:"version,attr" ceb:"req,max=10"`
+	Arrivals     []Arrival    `xml:"Arrival" ceb:"items=1..100"`
+	BaseTransfer BaseTransfer `xml:"BaseTransfer"`
+}
+
+// Arrival is one arrival document: a head and the waybills that arrived.
+type Arrival struct {
+	Head  ArrivalHead   `xml:"ArrivalHead"`
+	Lists []ArrivalList `xml:"ArrivalList"`
+}
+
+// ArrivalHead is the arrival head (物流运抵单表头).
+type ArrivalHead struct {
+	GUID           string `xml:"guid" ceb:"guid"`
+	AppType        string `xml:"appType" ceb:"enum=1|2|3"`
+	AppTime        string `xml:"appTime" ceb:"time14"`
+	AppStatus      string `xml:"appStatus" ceb:"enum=1|2"`
+	CustomsCode    string `xml:"customsCode" ceb:"len=4,num"`
+	CopNo          string `xml:"copNo" ceb:"req,max=30"`
+	PreNo          string `xml:"preNo,omitempty" ceb:"len=18"`
+	OperatorCode   string `xml:"operatorCode" ceb:"req,max=18"` // the supervised site's operator
+	OperatorName   string `xml:"operatorName" ceb:"req,max=100"`
+	LoctNo         string `xml:"loctNo,omitempty" ceb:"max=10"`
+	IEFlag         string `xml:"ieFlag" ceb:"enum=E|I"`
+	TrafMode       string `xml:"trafMode" ceb:"len=1"`
+	BillNo         string `xml:"billNo,omitempty" ceb:"max=37"`
+	DomesticTrafNo string `xml:"domesticTrafNo" ceb:"req,max=100"` // the vehicle that brought the goods
+	LogisticsCode  string `xml:"logisticsCode" ceb:"req,max=18"`
+	LogisticsName  string `xml:"logisticsName" ceb:"req,max=100"`
+	MsgCount       int    `xml:"msgCount" ceb:"digits=9,pos"`
+	MsgSeqNo       int    `xml:"msgSeqNo" ceb:"digits=9,pos"`
+	Note           string `xml:"note,omitempty" ceb:"max=1000"`
+}
+
+// ArrivalList is one waybill that arrived.
+type ArrivalList struct {
+	GNum           int    `xml:"gnum" ceb:"digits=5,pos"`
+	LogisticsNo    string `xml:"logisticsNo" ceb:"req,max=32"`
+	TotalPackageNo string `xml:"totalPackageNo,omitempty" ceb:"max=37"`
+	Note           string `xml:"note,omitempty" ceb:"max=1000"`
+}
+
+// ---------------------------------------------------------------------------------------------
 // CEB505 logistics waybill (物流运单)
 
 // CEB505Message declares logistics waybills (物流企业 → E-Port). Receipt: CEB506.
@@ -346,6 +429,8 @@ type SummaryApplyList struct {
 }
 
 func (*CEB303Message) MessageType() string { return "CEB303" }
+func (*CEB403Message) MessageType() string { return "CEB403" }
+func (*CEB507Message) MessageType() string { return "CEB507" }
 func (*CEB505Message) MessageType() string { return "CEB505" }
 func (*CEB509Message) MessageType() string { return "CEB509" }
 func (*CEB603Message) MessageType() string { return "CEB603" }
@@ -353,6 +438,8 @@ func (*CEB605Message) MessageType() string { return "CEB605" }
 func (*CEB701Message) MessageType() string { return "CEB701" }
 
 func (*CEB303Message) rootName() string { return "CEB303Message" }
+func (*CEB403Message) rootName() string { return "CEB403Message" }
+func (*CEB507Message) rootName() string { return "CEB507Message" }
 func (*CEB505Message) rootName() string { return "CEB505Message" }
 func (*CEB509Message) rootName() string { return "CEB509Message" }
 func (*CEB603Message) rootName() string { return "CEB603Message" }

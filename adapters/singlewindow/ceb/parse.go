@@ -44,6 +44,8 @@ var intElements = map[string]bool{"gnum": true, "gseqno": true, "msgCount": true
 // roots maps every root element the codec reads to a constructor.
 var roots = map[string]func() Message{
 	"CEB303Message": func() Message { return new(CEB303Message) },
+	"CEB403Message": func() Message { return new(CEB403Message) },
+	"CEB507Message": func() Message { return new(CEB507Message) },
 	"CEB505Message": func() Message { return new(CEB505Message) },
 	"CEB509Message": func() Message { return new(CEB509Message) },
 	"CEB603Message": func() Message { return new(CEB603Message) },
@@ -307,6 +309,12 @@ func parseAs[T any, PT interface {
 
 // ParseCEB303 reads a CEB303 order message (not validated; see Validate).
 func ParseCEB303(data []byte) (*CEB303Message, error) { return parseAs[CEB303Message](data) }
+
+// ParseCEB403 reads a CEB403 payment receipt message (not validated; see Validate).
+func ParseCEB403(data []byte) (*CEB403Message, error) { return parseAs[CEB403Message](data) }
+
+// ParseCEB507 reads a CEB507 arrival message (not validated; see Validate).
+func ParseCEB507(data []byte) (*CEB507Message, error) { return parseAs[CEB507Message](data) }
 
 // ParseCEB505 reads a CEB505 waybill message (not validated; see Validate).
 func ParseCEB505(data []byte) (*CEB505Message, error) { return parseAs[CEB505Message](data) }

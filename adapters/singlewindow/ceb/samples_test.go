@@ -143,6 +143,36 @@ func TestOfficialSampleDeclarations(t *testing.T) {
 			t.Errorf("BaseTransfer %+v", m.BaseTransfer)
 		}
 	})
+	t.Run("CEB403", func(t *testing.T) {
+		m, err := ceb.ParseCEB403(sample(t, "CEB403Message.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ceb.Receipts{GUID: sampleBlockGUID, AppType: "1", AppTime: "20180507153001", AppStatus: "2",
+			EbpCode: sampleCode, EbpName: sampleName, EbcCode: sampleCode, EbcName: sampleName, OrderNo: "order2018050711340001",
+			PayCode: sampleCode, PayName: sampleName, PayNo: "P20180507001", Charge: "200.50", Currency: "142",
+			AccountingDate: "20180507153001", Note: "test"}
+		if len(m.Receipts) != 10 || m.Receipts[9] != want || m.BaseTransfer != bt {
+			t.Errorf("got %d blocks, last %+v, BaseTransfer %+v", len(m.Receipts), m.Receipts[9], m.BaseTransfer)
+		}
+	})
+	t.Run("CEB507", func(t *testing.T) {
+		m, err := ceb.ParseCEB507(sample(t, "CEB507Message.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ceb.Arrival{
+			Head: ceb.ArrivalHead{GUID: sampleBlockGUID, AppType: "1", AppTime: "20180507153001", AppStatus: "2",
+				CustomsCode: "1500", CopNo: "Cop20180507001", OperatorCode: sampleCode, OperatorName: sampleName,
+				IEFlag: "E", TrafMode: "0", BillNo: "B00024204001", DomesticTrafNo: "test", LogisticsCode: sampleCode,
+				LogisticsName: sampleName, MsgCount: 1, MsgSeqNo: 1, Note: "test"},
+			Lists: []ceb.ArrivalList{{GNum: 1, LogisticsNo: "L2018050700001"}, {GNum: 2, LogisticsNo: "L2018050700002"},
+				{GNum: 3, LogisticsNo: "L2018050700003"}},
+		}
+		if len(m.Arrivals) != 10 || !reflect.DeepEqual(m.Arrivals[0], want) || m.BaseTransfer != bt {
+			t.Errorf("got %d blocks, first %+v", len(m.Arrivals), m.Arrivals[0])
+		}
+	})
 	t.Run("CEB505", func(t *testing.T) {
 		m, err := ceb.ParseCEB505(sample(t, "CEB505Message.xml"))
 		if err != nil {
@@ -302,7 +332,7 @@ func TestSampleCoverage(t *testing.T) {
 		name := filepath.Base(f)
 		_, err = ceb.ParseMessage(data)
 		switch name {
-		case "CEB403Message.xml", "CEB507Message.xml", "CEB607Message.xml": // not modelled: the service does not send them
+		case "CEB607Message.xml": // not modelled: the service does not send it
 			var pe *ceb.ParseError
 			if !asParseError(err, &pe) || pe.Element != strings.TrimSuffix(name, ".xml") {
 				t.Errorf("%s: want an unknown-root ParseError, got %v", name, err)
