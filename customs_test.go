@@ -15,6 +15,7 @@ var quietCustoms = map[string]string{
 
 func (s *service) declare(key string, parcelIDs ...string) []string {
 	s.t.Helper()
+	s.carrier(carrierCode)
 	res := s.expect(s.do("POST", "/v1/declarations", key, map[string]any{"kind": "inventory", "parcelIds": parcelIDs}), 200)
 	var ids []string
 	for _, r := range res["results"].([]any) {
@@ -25,6 +26,31 @@ func (s *service) declare(key string, parcelIDs ...string) []string {
 		ids = append(ids, item["id"].(string))
 	}
 	return ids
+}
+
+// testCarriers are the carriers the tests' parcels name, with the USCCs they are registered with.
+var testCarriers = map[string]struct{ name, uscc string }{
+	carrierCode:  {"襄阳中欧班列物流有限公司", "91420600MA4CAR001M"},
+	"4206980002": {"汉江国际货运代理有限公司", "91420600MA4CAR002Q"},
+}
+
+// carrier registers the carrier with this customs code once per service (a list names its
+// carrier by its registered name) and returns it with a key of its own.
+func (s *service) carrier(code string) firm {
+	s.t.Helper()
+	if f, ok := s.carriers[code]; ok {
+		return f
+	}
+	c, ok := testCarriers[code]
+	if !ok {
+		s.t.Fatalf("no test carrier with code %s", code)
+	}
+	f := s.register("carrier", c.name, c.uscc, code)
+	if s.carriers == nil {
+		s.carriers = map[string]firm{}
+	}
+	s.carriers[code] = f
+	return f
 }
 
 func (s *service) waitForStatus(key, declarationID, status string) map[string]any {

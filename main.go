@@ -220,7 +220,8 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	m.Customs = app.NewCustoms(app.CustomsPorts{Basics: basics, Declarations: declarations, Parcels: parcels,
 		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
 		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
-			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter}})
+			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
+			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo}})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
 		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,
@@ -249,6 +250,7 @@ func (m *Main) customsGateway(queue app.Queue, orgs *mongo.Orgs) (app.CustomsGat
 		Seed: cfg.SimSeed, Step: cfg.SimStep, ReviewShare: cfg.SimReviewShare, InspectionShare: cfg.SimInspectionShare,
 		HighRiskHeadings: cfg.SimHighRisk, DuplicateRate: cfg.SimDuplicateRate, ReorderRate: cfg.SimReorderRate,
 		District: cfg.CustomsDistrict, Delivery: cfg.SimDelivery,
+		MatchDocuments: cfg.SimMatchDocuments, DocumentWait: cfg.SimDocumentWait, Ledger: mongo.NewCustomsAuthority(m.store),
 	}, queue, orgs.RegisteredCode, m.log), nil
 }
 

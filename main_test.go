@@ -32,11 +32,12 @@ func TestMain(m *testing.M) {
 // its own on the test binary's one store (MONGO_URI when set, else the embedded server
 // mongotest shares), and queues in a namespace of their own on the real Redis at REDIS_URL.
 type service struct {
-	t       testing.TB
-	main    *Main
-	url     string
-	environ map[string]string
-	banner  *bytes.Buffer
+	t        testing.TB
+	main     *Main
+	url      string
+	environ  map[string]string
+	banner   *bytes.Buffer
+	carriers map[string]firm // carriers registered for the parcels' logisticsCode (carrier)
 }
 
 // testEnviron is the configuration of a test's service; extra adds to it or overrides it
@@ -56,6 +57,9 @@ func testEnviron(t testing.TB, extra map[string]string) map[string]string {
 		"SILKGATE_OPERATOR_KEY":            testOperatorKey,
 		"SILKGATE_DEMO":                    "false",
 		"SILKGATE_LOG_LEVEL":               "warn",
+		// Tests of the lists alone file no order, payment or waybill; those of the three
+		// documents (documents_test.go) switch the authority's matching on.
+		"SILKGATE_SIM_MATCH_DOCUMENTS": "false",
 	}
 	for k, v := range extra {
 		env[k] = v

@@ -375,11 +375,22 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 		"containerNo": "MSKU1234565", "type": "40HQ", "sealNo": "SG999"}), 409, "duplicate_container", "")
 	// The CEB509 departure document goes to customs for the parcels on board.
 	var ceb509 map[string]any
-	eventually(t, "a departure document is accepted", func() bool {
+	eventually(t, "a departure document is reviewed (CEB510 399)", func() bool {
 		for _, it := range arr(s.expect(s.do("GET", "/v1/declarations?kind=departure", exp.key, nil), 200)["items"]) {
 			ceb509 = it.(map[string]any)
 		}
-		return ceb509 != nil && ceb509["status"] == "accepted"
+		return ceb509 != nil && ceb509["status"] == "review_finished"
+	})
+	// Then customs closes the list of every parcel on board (结关, 899), and the parcel shows it.
+	eventually(t, "the list on board is closed and its parcel shows it", func() bool {
+		p := s.expect(s.do("GET", "/v1/parcels/"+released, exp.key, nil), 200)
+		list := s.expect(s.do("GET", "/v1/declarations/"+p["declarationId"].(string), exp.key, nil), 200)
+		for _, e := range arr(p["timeline"]) {
+			if e.(map[string]any)["type"] == "parcel.closed" {
+				return list["status"] == "cleared" && p["status"] == "departed"
+			}
+		}
+		return false
 	})
 	msg := s.do("GET", "/v1/declarations/"+ceb509["id"].(string)+"/message", exp.key, nil)
 	if !strings.Contains(string(msg.Body), "CEB509Message") || !strings.Contains(string(msg.Body), "XYR1") {

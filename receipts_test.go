@@ -212,17 +212,56 @@ func TestDXPFolderAndMonthlySummary(t *testing.T) {
 	accepted, _ := ceb.Marshal(&ceb.CEB702Message{GUID: ceb.NewGUID(), SummaryReturns: []ceb.SummaryReturn{{GUID: h.GUID,
 		AgentCode: h.AgentCode, EbcCode: h.EbcCode, CopNo: h.CopNo, PreNo: "B20261201000000077", SumNo: "S20261201000000077", MsgSeqNo: 1,
 		ReturnResult: ceb.ReturnResult{ReturnStatus: "120", ReturnTime: ceb.FormatReturnTime(now), ReturnInfo: "入库"}}}})
-	result, err := ceb.Marshal(&ceb.CEB792Message{GUID: ceb.NewGUID(), SummaryResults: []ceb.SummaryResult{{Head: ceb.SummaryResultHead{
-		GUID: h.GUID, CustomsCode: h.CustomsCode, SumNo: "S20261201000000077", OpDate: ceb.FormatReturnTime(now.Add(time.Second)),
-		DeclSeqNo: "S20261201000000078", EntryID: "470020260000012345", DecState: "A", AgentCode: h.AgentCode, AgentName: h.AgentName,
-		EbcCode: h.EbcCode, EbcName: h.EbcName, DeclAgentCode: h.DeclAgentCode, DeclAgentName: h.DeclAgentName,
-		GrossWeight: "0.9", NetWeight: "0.6", MsgCount: 1, MsgSeqNo: 1}}}})
-	if err != nil {
-		t.Fatal(err)
+	result := func(decState, decTmpNo, entryID string, at time.Time) []byte {
+		doc, err := ceb.Marshal(&ceb.CEB792Message{GUID: ceb.NewGUID(), SummaryResults: []ceb.SummaryResult{{Head: ceb.SummaryResultHead{
+			GUID: h.GUID, CustomsCode: h.CustomsCode, SumNo: "S20261201000000077", OpDate: ceb.FormatReturnTime(at),
+			DeclSeqNo: "S20261201000000078", DecTmpNo: decTmpNo, EntryID: entryID, DecState: decState, AgentCode: h.AgentCode,
+			AgentName: h.AgentName, EbcCode: h.EbcCode, EbcName: h.EbcName, DeclAgentCode: h.DeclAgentCode,
+			DeclAgentName: h.DeclAgentName, GrossWeight: "0.9", NetWeight: "0.6", MsgCount: 1, MsgSeqNo: 1}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
 	}
-	s.expect(s.postReceipts(testOperatorKey, accepted, result), 200)
+	// Customs generates the declaration and stages it under a temporary number: not cleared yet.
+	const decTmpNo = "E20261201000000079"
+	s.expectProblem(s.do("POST", "/v1/declarations/"+sumID+"/generated-entry", exp.key, nil), 409, "not_generated", "")
+	s.expect(s.postReceipts(testOperatorKey, accepted, result("0", decTmpNo, "", now.Add(time.Second))), 200)
+	staged := s.waitForStatus(exp.key, sumID, "accepted")
+	if staged["decTmpNo"] != decTmpNo || sub["guid"] != h.GUID {
+		t.Fatalf("after the staged result: %v", staged)
+	}
+	// The filer drafts the generated declaration (the lists merged), checks it and declares it.
+	gen := s.expect(s.do("POST", "/v1/declarations/"+sumID+"/generated-entry", exp.key, nil), 201)
+	e := gen["entry"].(map[string]any)
+	lines := e["lines"].([]any)
+	if gen["kind"] != "entry" || e["seqNo"] != decTmpNo || e["summaryId"] != sumID || e["tradeMode"] != "9610" || len(lines) != 1 {
+		t.Fatalf("generated declaration %v", gen)
+	}
+	if l := lines[0].(map[string]any); l["codeTS"] != "8518300000" || l["gQty"] != "4" || l["declTotal"] != "79.6" {
+		t.Errorf("the two lists' goods merged into %v", l)
+	}
+	if again := s.expect(s.do("POST", "/v1/declarations/"+sumID+"/generated-entry", exp.key, nil), 200); again["id"] != gen["id"] {
+		t.Errorf("asked again: %v", again["id"])
+	}
+	s.expect(s.do("POST", "/v1/declarations/"+gen["id"].(string)+"/submit", exp.key, nil), 202)
+	var dec []byte
+	for name, content := range dxpFiles(t, dir, 4) {
+		if strings.HasPrefix(name, "DEC") {
+			dec = content
+		}
+	}
+	if !strings.Contains(string(dec), "<SeqNo>"+decTmpNo+"</SeqNo>") {
+		t.Fatalf("the declared DEC does not name the temporary number: %s", dec)
+	}
+	// Customs numbers it, then clears it: only then is the summary cleared.
+	s.expect(s.postReceipts(testOperatorKey, result("L", "", "470020260000012345", now.Add(2*time.Second))), 200)
+	if d := s.waitForStatus(exp.key, sumID, "accepted"); fmt.Sprint(d["entryIds"]) != "[470020260000012345]" {
+		t.Errorf("after decState L: %v", d["entryIds"])
+	}
+	s.expect(s.postReceipts(testOperatorKey, result("R", "", "470020260000012345", now.Add(3*time.Second))), 200)
 	done := s.waitForStatus(exp.key, sumID, "cleared")
-	if fmt.Sprint(done["entryIds"]) != "[470020260000012345]" || sub["guid"] != h.GUID {
+	if fmt.Sprint(done["entryIds"]) != "[470020260000012345]" {
 		t.Errorf("summary result: %v", done["entryIds"])
 	}
 	eventually(t, "the lists are marked summarised", func() bool {

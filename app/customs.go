@@ -76,6 +76,16 @@ func requireFiler(actor Actor) error {
 	return nil
 }
 
+// requireAnyFiler admits every kind that files something — a declaration, or one of the three
+// documents — for the calls that submit what its filer drafted (each declaration's filer is
+// checked on its own); it refuses the operator, who files nothing.
+func requireAnyFiler(actor Actor) error {
+	if MayFileDocuments(actor) != nil {
+		return forbidden("filer_only", "declarations and documents are filed by the firms they belong to and their brokers")
+	}
+	return nil
+}
+
 // errUnchanged aborts an update that would store nothing new.
 var errUnchanged = domain.Errorf(domain.KindFailedPrecondition, "unchanged", "nothing to store")
 

@@ -15,6 +15,7 @@ import (
 // The declaration id is derived from the departure, exporter and mode, so a repeat finds it.
 func (c *Customs) FileDepartureDocuments(ctx context.Context, dep *rail.Departure, e rail.Event, exporterID string, parcelIDs []string) error {
 	byMode := map[string][]customs.DepartureWaybill{}
+	registry := newPartyRegistry(c.orgs)
 	for _, id := range parcelIDs {
 		p, err := c.parcels.Get(ctx, id)
 		if isNotFound(err) {
@@ -23,14 +24,28 @@ func (c *Customs) FileDepartureDocuments(ctx context.Context, dep *rail.Departur
 		if err != nil {
 			return err
 		}
-		w := customs.DepartureWaybill{LogisticsCode: p.LogisticsCode(), LogisticsName: p.LogisticsCode(),
-			LogisticsNo: p.LogisticsNo(), ParcelID: p.ID(), InventoryID: p.DeclarationID()}
-		if p.DeclarationID() != "" {
+		w := customs.DepartureWaybill{LogisticsCode: p.LogisticsCode(), LogisticsNo: p.LogisticsNo(),
+			ParcelID: p.ID(), InventoryID: p.DeclarationID()}
+		// The carrier's registered name; else the one its list was filed with. A code is never
+		// a name: a waybill of a carrier nobody can name stays a code only for a list filed
+		// before carriers were registered, and is logged.
+		carrier, err := registry.byCode(ctx, p.LogisticsCode())
+		if err != nil {
+			return err
+		}
+		if carrier != nil {
+			w.LogisticsName = carrier.Name()
+		} else if p.DeclarationID() != "" {
 			if list, err := c.declarations.Get(ctx, p.DeclarationID()); err == nil {
-				if inv, ok := list.Inventory(); ok && inv.Parties.LogisticsName != "" {
+				if inv, ok := list.Inventory(); ok {
 					w.LogisticsName = inv.Parties.LogisticsName
 				}
 			}
+		}
+		if w.LogisticsName == "" {
+			c.log.Warn("carrier not registered: its code stands for its name on the departure document",
+				"logisticsCode", p.LogisticsCode(), "parcel", p.ID())
+			w.LogisticsName = p.LogisticsCode()
 		}
 		byMode[p.TradeMode()] = append(byMode[p.TradeMode()], w)
 	}

@@ -49,6 +49,7 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 	now := c.clock.Now()
 	results := make([]DeclarationResult, len(parcelIDs))
 	exporters := map[string]*party.Org{}
+	registry := newPartyRegistry(c.orgs)
 	var drafts []*customs.Declaration
 	var draftIndex []int
 	seen := map[string]int{}
@@ -108,13 +109,17 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 			}
 			exporters[p.ExporterID()] = exporter
 		}
+		parties, err := registry.parcelParties(ctx, exporter, filer, p.Fields())
+		if err != nil {
+			if domain.KindOf(err) == domain.KindInternal {
+				return nil, err
+			}
+			r.Status, r.Errors = ItemInvalid, itemError(field, err)
+			continue
+		}
 		d, err := customs.NewInventory(id, customs.InventoryInput{
 			FilerID: actor.OrgID, ExporterID: p.ExporterID(), ParcelID: p.ID(), Parcel: p.Fields(),
-			Parties: customs.FilingParties{
-				AgentCode: filer.CustomsCode(), AgentName: filer.Name(),
-				EbcCode: exporter.CustomsCode(), EbcName: exporter.Name(),
-			},
-			CustomsCode: c.settings.District, PortCode: c.settings.PortCode,
+			Parties: parties, CustomsCode: c.settings.District, PortCode: c.settings.PortCode,
 		}, now, actor.OrgID)
 		if err != nil {
 			r.Status, r.Errors = ItemInvalid, itemError(field, err)

@@ -41,6 +41,14 @@ func messageType(k customs.Kind) string {
 		return "CEB701"
 	case customs.KindDeparture:
 		return "CEB509"
+	case customs.KindOrder:
+		return "CEB303"
+	case customs.KindPayment:
+		return "CEB403"
+	case customs.KindWaybill:
+		return "CEB505"
+	case customs.KindArrival:
+		return "CEB507"
 	}
 	return "DEC"
 }
@@ -106,4 +114,10 @@ type CustomsSettings struct {
 	PortCode    string        // exit customs district (4 digits)
 	CopPrefix   string        // prefix of the copNos this service gives its messages
 	ResendAfter time.Duration // a submitted declaration without progress for this long is sent again
+	// The supervised site (监管场所) in the zone's rail yard, which arrival documents name: its
+	// operator's customs code and name and the site's code. Without an operator code the
+	// carrier stands for it, as the specification allows for mail.
+	SiteOperatorCode string
+	SiteOperatorName string
+	SiteLoctNo       string
 }

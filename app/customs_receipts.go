@@ -104,11 +104,14 @@ func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptRe
 // through (else the one its list stands for now). A declaration whose reaction fails keeps its
 // events, and a relay task does it again.
 func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps map[string][]parcel.Status) {
-	var lists, others []*customs.Declaration
+	var lists, documents, others []*customs.Declaration
 	for _, d := range ds {
-		if d.Kind() == customs.KindInventory {
+		switch {
+		case d.Kind() == customs.KindInventory:
 			lists = append(lists, d)
-		} else {
+		case d.Kind().IsDocument():
+			documents = append(documents, d)
+		default:
 			others = append(others, d)
 		}
 	}
@@ -119,6 +122,14 @@ func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps
 		c.relay.later(ctx, written("declaration", lists...))
 	} else {
 		done = lists
+	}
+	noted, err := c.followDocuments(ctx, documents)
+	if err != nil {
+		c.log.Warn("parcels not told of their documents; relaying the documents", "count", len(documents), "err", err)
+		c.relay.later(ctx, written("declaration", documents...))
+	} else {
+		done = append(done, documents...)
+		parcels = append(parcels, noted...)
 	}
 	for _, d := range others {
 		if err := c.followDeclaration(ctx, d); err != nil {
@@ -158,6 +169,14 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 	switch d.Kind() {
 	case customs.KindInventory:
 		return c.followParcel(ctx, d)
+	case customs.KindArrival:
+		return c.followArrival(ctx, d)
+	case customs.KindOrder, customs.KindPayment, customs.KindWaybill:
+		parcels, err := c.followDocuments(ctx, []*customs.Declaration{d})
+		if err == nil {
+			c.relay.now(ctx, written("parcel", parcels...)...)
+		}
+		return err
 	case customs.KindCancel:
 		cancellation, _ := d.Cancellation()
 		if !d.CancelApproved() {
@@ -250,6 +269,9 @@ func (c *Customs) followParcels(ctx context.Context, lists []*customs.Declaratio
 			if err != nil {
 				return err
 			}
+		}
+		if f.list.Status() == customs.StatusCleared && p.DeclarationID() == f.list.ID() {
+			p.RecordClosure(now, customs.ActorCustoms, f.list.InvtNo())
 		}
 		if len(p.Outbox()) == 0 {
 			return errUnchanged

@@ -10,19 +10,25 @@ import (
 	"github.com/silkgate/silkgate/domain/party"
 )
 
-// The policy admits each kind of organisation by name: a kind it does not name — such as the
-// carriers, platforms and payment firms the 三单 will bring — may neither register parcels nor
-// file declarations until a rule says it may, and sees no exporter's records.
+// The policy admits each kind of organisation by name: a kind it does not name may neither
+// register parcels nor file anything, and sees no exporter's records. Carriers, platforms and
+// payment firms file their own documents (三单) only: no parcels, no inventory lists, and no
+// exporter's records.
 func TestAKindThePolicyDoesNotNameIsRefused(t *testing.T) {
 	ctx := context.Background()
-	for _, kind := range []party.Kind{"carrier", "platform", "payment", ""} {
+	for _, kind := range []party.Kind{"carrier", "platform", "payment", "customs", ""} {
 		stranger := app.Actor{OrgID: "org_stranger", Kind: kind}
 		if err := app.MayRegisterParcels(stranger); domain.KindOf(err) != domain.KindForbidden {
 			t.Errorf("%q registers parcels: %v", kind, err)
 		}
 		c := app.NewCustoms(app.CustomsPorts{})
-		if _, err := c.SubmitDeclarations(ctx, stranger, []string{"inv_1"}); domain.KindOf(err) != domain.KindForbidden {
-			t.Errorf("%q submits declarations: %v", kind, err)
+		if !kind.Registrable() {
+			if _, err := c.SubmitDeclarations(ctx, stranger, []string{"inv_1"}); domain.KindOf(err) != domain.KindForbidden {
+				t.Errorf("%q submits declarations: %v", kind, err)
+			}
+			if _, err := c.CreateDocuments(ctx, stranger, []string{"pcl_1"}, nil); domain.KindOf(err) != domain.KindForbidden {
+				t.Errorf("%q drafts documents: %v", kind, err)
+			}
 		}
 		if _, err := c.CreateInventoryDeclarations(ctx, stranger, []string{"pcl_1"}); domain.KindOf(err) != domain.KindForbidden {
 			t.Errorf("%q drafts inventory lists: %v", kind, err)

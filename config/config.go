@@ -63,6 +63,11 @@ type Config struct {
 	CustomsPort        string        `env:"SILKGATE_CUSTOMS_PORT" envDefault:"4700"`
 	CopNoPrefix        string        `env:"SILKGATE_COPNO_PREFIX" envDefault:"SG"`
 	CustomsResendAfter time.Duration `env:"SILKGATE_CUSTOMS_RESEND_AFTER" envDefault:"10m"`
+	// The supervised site in the rail yard, named on arrival documents (CEB507): its operator's
+	// customs code and name, and the site's code where the district has several [U].
+	SiteOperatorCode string `env:"SILKGATE_SITE_OPERATOR_CODE"`
+	SiteOperatorName string `env:"SILKGATE_SITE_OPERATOR_NAME"`
+	SiteLoctNo       string `env:"SILKGATE_SITE_LOCT_NO"`
 
 	// The simulated customs authority.
 	SimSeed            uint64        `env:"SILKGATE_SIM_SEED" envDefault:"1"`
@@ -75,6 +80,10 @@ type Config struct {
 	// How often receipts are fetched from the simulated authority: those due within one window
 	// arrive together.
 	SimDelivery time.Duration `env:"SILKGATE_SIM_DELIVERY" envDefault:"200ms"`
+	// Whether the authority matches every list against its order, payment receipt and waybill
+	// (三单对碰), and how long a list waits for missing ones before it is rejected naming them.
+	SimMatchDocuments bool          `env:"SILKGATE_SIM_MATCH_DOCUMENTS" envDefault:"true"`
+	SimDocumentWait   time.Duration `env:"SILKGATE_SIM_DOCUMENT_WAIT" envDefault:"1h"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -195,6 +204,9 @@ func (c Config) validate() error {
 	}
 	if c.SimDelivery < 0 {
 		bad("SILKGATE_SIM_DELIVERY", "must not be negative")
+	}
+	if c.SimDocumentWait < 0 {
+		bad("SILKGATE_SIM_DOCUMENT_WAIT", "must not be negative")
 	}
 	if c.SimStep < 0 {
 		bad("SILKGATE_SIM_STEP", "must not be negative")

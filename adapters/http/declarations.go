@@ -32,6 +32,7 @@ type declarationView struct {
 	InvtNo          string                  `json:"invtNo,omitempty"`
 	EntryID         string                  `json:"entryId,omitempty"`
 	SumNo           string                  `json:"sumNo,omitempty"`
+	DecTmpNo        string                  `json:"decTmpNo,omitempty"`
 	EntryIDs        []string                `json:"entryIds,omitempty"`
 	FailReason      string                  `json:"failReason,omitempty"`
 	SubmittedAt     *time.Time              `json:"submittedAt,omitempty"`
@@ -45,6 +46,8 @@ type declarationView struct {
 	Cancel          *customs.Cancellation   `json:"cancel,omitempty"`
 	Summary         *customs.Summary        `json:"summary,omitempty"`
 	Departure       *customs.Departure      `json:"departure,omitempty"`
+	Document        *customs.Document       `json:"document,omitempty"`
+	Arrival         *customs.Arrival        `json:"arrival,omitempty"`
 	Filings         []filingView            `json:"earlierFilings,omitempty"`
 	Receipts        []customs.ReceiptRecord `json:"receipts,omitempty"`
 	Timeline        []customs.TimelineEntry `json:"timeline,omitempty"`
@@ -64,10 +67,10 @@ func viewDeclaration(d *customs.Declaration) declarationView {
 	v := declarationView{
 		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, ExporterID: r.ExporterID, FilerID: r.FilerID, Status: r.Status,
 		GUID: r.GUID, CopNo: r.CopNo, PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo,
-		EntryIDs: r.EntryIDs, FailReason: r.FailReason, SubmittedAt: timePtr(r.SubmittedAt), ReleasedAt: timePtr(r.ReleasedAt),
+		DecTmpNo: r.DecTmpNo, EntryIDs: r.EntryIDs, FailReason: r.FailReason, SubmittedAt: timePtr(r.SubmittedAt), ReleasedAt: timePtr(r.ReleasedAt),
 		CancelledBy: r.CancelledBy, SummaryID: r.SummaryID, SummaryEntryIDs: r.SummaryEntryIDs,
 		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure,
-		Receipts: r.Receipts, Timeline: r.Timeline, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Document: r.Document, Arrival: r.Arrival, Receipts: r.Receipts, Timeline: r.Timeline, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if dur, ok := d.ClearanceTime(); ok {
 		secs := dur.Seconds()
@@ -89,6 +92,7 @@ func viewDeclarationSummary(d *customs.Declaration) declarationView {
 type createDeclarationRequest struct {
 	Kind          string              `json:"kind"`
 	ParcelIDs     []string            `json:"parcelIds"`
+	Documents     []customs.Kind      `json:"documents"` // kind "documents": which of order, payment, waybill (all when empty)
 	ExporterID    string              `json:"exporterId"`
 	Month         string              `json:"month"`
 	DeclarationID string              `json:"declarationId"`
@@ -146,6 +150,16 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 			return err
 		}
 		return c.JSON(viewDeclarationResults(res, true))
+	case "documents", customs.KindOrder, customs.KindPayment, customs.KindWaybill:
+		kinds := req.Documents
+		if req.Kind != "documents" {
+			kinds = []customs.Kind{customs.Kind(req.Kind)}
+		}
+		res, err := h.customs.CreateDocuments(ctx, actor, req.ParcelIDs, kinds)
+		if err != nil {
+			return err
+		}
+		return c.JSON(viewDeclarationResults(res, true))
 	case customs.KindEntry:
 		if req.Entry == nil {
 			return domain.InvalidField("entry", "required", "an entry declaration needs its content in \"entry\"")
@@ -170,7 +184,8 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 		c.Location("/v1/declarations/" + d.ID())
 		return c.Status(fiber.StatusCreated).JSON(viewDeclaration(d))
 	}
-	return domain.InvalidField("kind", "invalid_kind", `kind must be "inventory", "entry", "summary" or "cancel"`)
+	return domain.InvalidField("kind", "invalid_kind",
+		`kind must be "inventory", "documents", "order", "payment", "waybill", "entry", "summary" or "cancel"`)
 }
 
 // prefixFields places the field paths of the entry's content under prefix
@@ -188,6 +203,19 @@ func prefixFields(err error, prefix string) error {
 		v.Add(f.Field, f.Code, f.Message)
 	}
 	return v.Err()
+}
+
+// generatedEntry drafts (201) or finds (200) the declaration customs generated from a summary.
+func (h *handlers) generatedEntry(c *fiber.Ctx) error {
+	d, created, err := h.customs.CreateGeneratedEntry(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Location("/v1/declarations/" + d.ID())
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(viewDeclaration(d))
 }
 
 func (h *handlers) getDeclaration(c *fiber.Ctx) error {

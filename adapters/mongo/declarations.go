@@ -60,6 +60,7 @@ type declarationDoc struct {
 	Summary         *customs.Summary        `bson:"summary,omitempty"`
 	Departure       *customs.Departure      `bson:"departure,omitempty"`
 	Document        *customs.Document       `bson:"document,omitempty"`
+	Arrival         *customs.Arrival        `bson:"arrival,omitempty"`
 	Status          customs.Status          `bson:"status"`
 	GUID            string                  `bson:"guid,omitempty"`
 	CopNo           string                  `bson:"copNo,omitempty"`
@@ -69,6 +70,7 @@ type declarationDoc struct {
 	InvtNo          string                  `bson:"invtNo,omitempty"`
 	EntryID         string                  `bson:"entryId,omitempty"`
 	SumNo           string                  `bson:"sumNo,omitempty"`
+	DecTmpNo        string                  `bson:"decTmpNo,omitempty"`
 	EntryIDs        []string                `bson:"entryIds,omitempty"`
 	FailReason      string                  `bson:"failReason,omitempty"`
 	ReleasedAt      time.Time               `bson:"releasedAt,omitempty"`
@@ -93,9 +95,9 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 	r := d.Snapshot()
 	doc := declarationDoc{
 		ID: r.ID, Kind: r.Kind, TradeMode: r.TradeMode, FilerID: r.FilerID, ExporterID: r.ExporterID,
-		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure, Document: r.Document,
+		Inventory: r.Inventory, Entry: r.Entry, Cancel: r.Cancel, Summary: r.Summary, Departure: r.Departure, Document: r.Document, Arrival: r.Arrival,
 		Status: r.Status, GUID: r.GUID, CopNo: r.CopNo, SubmittedAt: r.SubmittedAt,
-		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, EntryIDs: r.EntryIDs,
+		PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo, DecTmpNo: r.DecTmpNo, EntryIDs: r.EntryIDs,
 		FailReason: r.FailReason, ReleasedAt: r.ReleasedAt, CancelledBy: r.CancelledBy, CancelledAt: r.CancelledAt,
 		SummaryID: r.SummaryID, SummarisedAt: r.SummarisedAt, SummaryEntryIDs: r.SummaryEntryIDs,
 		Receipts: r.Receipts, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
@@ -115,9 +117,9 @@ func declarationToDoc(d *customs.Declaration) declarationDoc {
 func declarationFromDoc(doc *declarationDoc) *customs.Declaration {
 	r := customs.Record{
 		ID: doc.ID, Kind: doc.Kind, TradeMode: doc.TradeMode, FilerID: doc.FilerID, ExporterID: doc.ExporterID,
-		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Departure: doc.Departure, Document: doc.Document,
+		Inventory: doc.Inventory, Entry: doc.Entry, Cancel: doc.Cancel, Summary: doc.Summary, Departure: doc.Departure, Document: doc.Document, Arrival: doc.Arrival,
 		Status: doc.Status, GUID: doc.GUID, CopNo: doc.CopNo, SubmittedAt: doc.SubmittedAt,
-		PreNo: doc.PreNo, InvtNo: doc.InvtNo, EntryID: doc.EntryID, SumNo: doc.SumNo, EntryIDs: doc.EntryIDs,
+		PreNo: doc.PreNo, InvtNo: doc.InvtNo, EntryID: doc.EntryID, SumNo: doc.SumNo, DecTmpNo: doc.DecTmpNo, EntryIDs: doc.EntryIDs,
 		FailReason: doc.FailReason, ReleasedAt: doc.ReleasedAt, CancelledBy: doc.CancelledBy, CancelledAt: doc.CancelledAt,
 		SummaryID: doc.SummaryID, SummarisedAt: doc.SummarisedAt, SummaryEntryIDs: doc.SummaryEntryIDs,
 		Receipts: doc.Receipts, CreatedAt: doc.CreatedAt, UpdatedAt: doc.UpdatedAt, Timeline: doc.Timeline,

@@ -47,6 +47,7 @@ type parcelDoc struct {
 	DepartureID   string           `bson:"departureId,omitempty"`
 	RejectReason  string           `bson:"rejectReason,omitempty"`
 	CancelReason  string           `bson:"cancelReason,omitempty"`
+	Yard          *yardDoc         `bson:"yard,omitempty"`
 	CreatedAt     time.Time        `bson:"createdAt"`
 	UpdatedAt     time.Time        `bson:"updatedAt"`
 	Timeline      []parcelEntryDoc `bson:"timeline"`
@@ -66,16 +67,34 @@ func parcelToDoc(p *parcel.Parcel) parcelDoc {
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Timeline: eachOf(r.Timeline, parcelEntryToDoc), Version: r.Version + 1, Outbox: outboxDocs(p.Outbox()),
 	}
+	if y := r.Yard; y != nil {
+		d.Yard = &yardDoc{ReceivedAt: y.ReceivedAt, ReceivedBy: y.ReceivedBy, DomesticTrafNo: y.DomesticTrafNo,
+			DeclarationID: y.DeclarationID, AcceptedAt: y.AcceptedAt}
+	}
 	return d
 }
 
+// yardDoc is a parcel's arrival at the supervised site.
+type yardDoc struct {
+	ReceivedAt     time.Time `bson:"receivedAt"`
+	ReceivedBy     string    `bson:"receivedBy"`
+	DomesticTrafNo string    `bson:"domesticTrafNo"`
+	DeclarationID  string    `bson:"declarationId,omitempty"`
+	AcceptedAt     time.Time `bson:"acceptedAt,omitempty"`
+}
+
 func parcelFromDoc(d *parcelDoc) *parcel.Parcel {
-	return parcel.UnmarshalFromDatabase(parcel.Record{
+	r := parcel.Record{
 		ID: d.ID, Fields: d.Fields, Status: parcel.Status(d.Status), DeclarationID: d.DeclarationID,
 		ContainerNo: d.ContainerNo, DepartureID: d.DepartureID, RejectReason: d.RejectReason,
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		Timeline: eachOf(d.Timeline, parcelEntryDoc.entry), Version: d.Version,
-	})
+	}
+	if y := d.Yard; y != nil {
+		r.Yard = &parcel.YardArrival{ReceivedAt: y.ReceivedAt, ReceivedBy: y.ReceivedBy, DomesticTrafNo: y.DomesticTrafNo,
+			DeclarationID: y.DeclarationID, AcceptedAt: y.AcceptedAt}
+	}
+	return parcel.UnmarshalFromDatabase(r)
 }
 
 var errParcelNotFound = domain.NotFound("parcel")

@@ -120,6 +120,7 @@ const (
 	collOrgCodes         = "org_codes"
 	collMeta             = "silkgate_meta"
 	collAgenda           = "agenda"
+	collCustomsAuthority = "customs_authority" // the simulated customs authority's own memory
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,

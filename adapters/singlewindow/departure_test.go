@@ -182,9 +182,10 @@ func TestBuildDepartureNamesItsAgent(t *testing.T) {
 	}
 }
 
-// TestSimulatorAcceptsADeparture: the simulated authority answers every head with CEB510 120;
-// the receipts, read by DecodeReceipts, name the declaration's guids and accept it; the same
-// message sent again (the reconciler) yields the same receipts, recognised as duplicates.
+// TestSimulatorAcceptsADeparture: the simulated authority answers every head with CEB510 120
+// (accepted) and then 399 (审结, its last answer); the receipts, read by DecodeReceipts, name the
+// declaration's guids and move it as its heads together; the same message sent again (the
+// reconciler) yields the same receipts, recognised as duplicates.
 func TestSimulatorAcceptsADeparture(t *testing.T) {
 	d, out := buildDeparture(t)
 	q := &capture{}
@@ -193,15 +194,21 @@ func TestSimulatorAcceptsADeparture(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := q.receipts(t)
-	if len(rs) != 2 {
-		t.Fatalf("%d receipts, want one per head: %+v", len(rs), rs)
+	if len(rs) != 4 {
+		t.Fatalf("%d receipts, want two per head: %+v", len(rs), rs)
 	}
 	var guids []string
-	for _, r := range rs {
-		if r.Message != customs.MessageDepartureReceipt || r.ReturnStatus != "120" || customs.CheckPreNo(r.PreNo) != nil {
-			t.Errorf("receipt %+v", r)
+	for i, r := range rs {
+		want := "120"
+		if i >= 2 {
+			want = "399"
 		}
-		guids = append(guids, r.GUID)
+		if r.Message != customs.MessageDepartureReceipt || r.ReturnStatus != want || customs.CheckPreNo(r.PreNo) != nil {
+			t.Errorf("receipt %d %+v, want %s", i, r, want)
+		}
+		if i < 2 {
+			guids = append(guids, r.GUID)
+		}
 	}
 	if slices.Sort(guids); !slices.Equal(guids, slices.Sorted(slices.Values(d.GUIDs()))) {
 		t.Fatalf("receipts name %v, the declaration is found by %v", guids, d.GUIDs())
@@ -212,15 +219,15 @@ func TestSimulatorAcceptsADeparture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := customs.Recorded // the first head's acceptance waits for the other's
-		if i == len(rs)-1 {
+		want := customs.Recorded // each head's step waits for the other's
+		if i%2 == 1 {
 			want = customs.Applied
 		}
 		if outcome != want {
-			t.Errorf("receipt %d (%s): %s, want %s", i, r.GUID[:8], outcome, want)
+			t.Errorf("receipt %d (%s %s): %s, want %s", i, r.GUID[:8], r.ReturnStatus, outcome, want)
 		}
 	}
-	if d.Status() != customs.StatusAccepted || d.PreNo() == "" || d.AwaitingCustoms() {
+	if d.Status() != customs.StatusReviewFinished || d.PreNo() == "" || d.AwaitingCustoms() {
 		t.Fatalf("after the receipts: %s preNo %q awaiting %v", d.Status(), d.PreNo(), d.AwaitingCustoms())
 	}
 

@@ -44,6 +44,18 @@ func (m Messages) Build(d *customs.Declaration, f app.Filing) (app.OutgoingMessa
 	case customs.KindDeparture:
 		out.Type = "CEB509"
 		msg, err = m.departure(d, f)
+	case customs.KindOrder:
+		out.Type = "CEB303"
+		msg, err = m.order(d, f)
+	case customs.KindPayment:
+		out.Type = "CEB403"
+		msg, err = m.payment(d, f)
+	case customs.KindWaybill:
+		out.Type = "CEB505"
+		msg, err = m.waybill(d, f)
+	case customs.KindArrival:
+		out.Type = "CEB507"
+		msg, err = m.arrival(d, f)
 	default:
 		return out, fmt.Errorf("no message for a %s declaration", d.Kind())
 	}
@@ -87,9 +99,10 @@ func orElse(v, fallback string) string {
 	return fallback
 }
 
-// inventory maps an inventory list to CEB603. Where the domain has no value for a mandatory
-// element the mapping says what it sends: the platform defaults to the seller (a firm selling
-// on its own shop), the legal quantity and unit (qty1/unit1) to the declared ones, the package
+// inventory maps an inventory list to CEB603. The platform's and the carrier's names are the
+// registered ones the list was drafted with (never a code in place of a name). Where the domain
+// has no value for a mandatory element the mapping says what it sends: the platform defaults to
+// the seller (a firm selling on its own shop), the legal quantity and unit (qty1/unit1) to the declared ones, the package
 // type to carton (2), and the port of destination to the destination's customs country code.
 func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
 	inv, ok := d.Inventory()
@@ -100,8 +113,8 @@ func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, 
 	head := ceb.InventoryHead{
 		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: "2",
 		CustomsCode: inv.CustomsCode,
-		EbpCode:     orElse(pt.EbpCode, orElse(p.EbpCode, pt.EbcCode)), EbpName: orElse(pt.EbpName, orElse(p.EbpName, pt.EbcName)),
-		OrderNo: p.OrderNo, LogisticsCode: p.LogisticsCode, LogisticsName: orElse(pt.LogisticsName, p.LogisticsCode),
+		EbpCode:     orElse(pt.EbpCode, pt.EbcCode), EbpName: orElse(pt.EbpName, pt.EbcName),
+		OrderNo: p.OrderNo, LogisticsCode: p.LogisticsCode, LogisticsName: pt.LogisticsName,
 		LogisticsNo: p.LogisticsNo, CopNo: f.CopNo, IEFlag: "E", PortCode: inv.PortCode, IEDate: ceb.FormatDate(f.At),
 		StatisticsFlag: inv.StatisticsFlag, AgentCode: pt.AgentCode, AgentName: pt.AgentName,
 		EbcCode: pt.EbcCode, EbcName: pt.EbcName,
@@ -123,6 +136,98 @@ func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, 
 	}
 	return &ceb.CEB603Message{GUID: f.GUID, Inventories: []ceb.Inventory{{Head: head, Lists: lists}},
 		BaseTransfer: m.transfer(pt.AgentCode, pt.AgentName)}, nil
+}
+
+// document is the content of one of a parcel's three documents.
+func document(d *customs.Declaration) (customs.Document, error) {
+	doc, ok := d.Document()
+	if !ok {
+		return doc, fmt.Errorf("declaration %s has no document content", d.ID())
+	}
+	return doc, nil
+}
+
+// order maps a parcel's order to CEB303 (orderType E, export), filed in the platform's name.
+// goodsValue is the sum of the lines; the lines are the parcel's, item numbers as on the list.
+func (m Messages) order(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	doc, err := document(d)
+	if err != nil {
+		return nil, err
+	}
+	p, pt := doc.Parcel, doc.Parties
+	lists := make([]ceb.OrderList, len(p.Items))
+	for i, it := range p.Items {
+		lists[i] = ceb.OrderList{GNum: i + 1, ItemNo: orElse(it.ItemNo, strconv.Itoa(i+1)), ItemName: it.Gname,
+			ItemDescribe: it.Gmodel, BarCode: it.BarCode, Unit: it.Unit, Currency: customsCurrency(p.Currency),
+			Qty: dec(it.Qty), Price: dec(it.Price), TotalPrice: dec(it.TotalPrice)}
+	}
+	return &ceb.CEB303Message{GUID: f.GUID, Orders: []ceb.Order{{Head: ceb.OrderHead{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: ceb.AppStatusDeclared,
+		OrderType: "E", OrderNo: p.OrderNo, EbpCode: pt.EbpCode, EbpName: pt.EbpName, EbcCode: pt.EbcCode, EbcName: pt.EbcName,
+		GoodsValue: dec(p.GoodsValue()), Freight: dec(p.Freight), Currency: customsCurrency(p.Currency),
+	}, Lists: lists}}, BaseTransfer: m.transfer(orElse(pt.AgentCode, pt.EbpCode), orElse(pt.AgentName, pt.EbpName))}, nil
+}
+
+// payment maps a parcel's payment receipt to CEB403: the money collected for its order, in the
+// payment firm's name (the seller's when it collected the money itself). charge is the goods
+// value plus freight, what the buyer paid; the accounting date is the filing time, the moment
+// Silkgate knows the money was there.
+func (m Messages) payment(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	doc, err := document(d)
+	if err != nil {
+		return nil, err
+	}
+	p, pt := doc.Parcel, doc.Parties
+	payCode, payName := orElse(pt.PayCode, pt.EbcCode), orElse(pt.PayName, pt.EbcName)
+	return &ceb.CEB403Message{GUID: f.GUID, Receipts: []ceb.Receipts{{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: ceb.AppStatusDeclared,
+		EbpCode: pt.EbpCode, EbpName: pt.EbpName, EbcCode: pt.EbcCode, EbcName: pt.EbcName, OrderNo: p.OrderNo,
+		PayCode: payCode, PayName: payName, Charge: dec(customs.PaymentCharge(p)), Currency: customsCurrency(p.Currency),
+		AccountingDate: ceb.FormatAppTime(f.At),
+	}}, BaseTransfer: m.transfer(orElse(pt.AgentCode, payCode), orElse(pt.AgentName, payName))}, nil
+}
+
+// waybill maps a parcel's waybill to CEB505, in the carrier's name. goodsInfo lists the goods
+// names, cut to the schema's 200 characters.
+func (m Messages) waybill(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	doc, err := document(d)
+	if err != nil {
+		return nil, err
+	}
+	p, pt := doc.Parcel, doc.Parties
+	var goods []string
+	for _, it := range p.Items {
+		goods = append(goods, it.Gname+" "+it.Qty.String())
+	}
+	info := []rune(strings.Join(goods, "; "))
+	if len(info) > 200 {
+		info = info[:200]
+	}
+	return &ceb.CEB505Message{GUID: f.GUID, Logistics: []ceb.Logistics{{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: ceb.AppStatusDeclared,
+		LogisticsCode: p.LogisticsCode, LogisticsName: pt.LogisticsName, LogisticsNo: p.LogisticsNo,
+		Freight: dec(p.Freight), InsuredFee: dec(p.InsuredFee), Currency: customsCurrency(p.Currency),
+		GrossWeight: dec(p.GrossWeightKg), PackNo: 1, GoodsInfo: string(info), EbcCode: pt.EbcCode, EbcName: pt.EbcName,
+	}}, BaseTransfer: m.transfer(orElse(pt.AgentCode, p.LogisticsCode), orElse(pt.AgentName, pt.LogisticsName))}, nil
+}
+
+// arrival maps an arrival document to CEB507: one head for the carrier, its waybills listed,
+// transmitted in the carrier's name.
+func (m Messages) arrival(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
+	a, ok := d.Arrival()
+	if !ok {
+		return nil, fmt.Errorf("declaration %s has no arrival content", d.ID())
+	}
+	lists := make([]ceb.ArrivalList, len(a.Waybills))
+	for i, w := range a.Waybills {
+		lists[i] = ceb.ArrivalList{GNum: i + 1, LogisticsNo: w.LogisticsNo}
+	}
+	return &ceb.CEB507Message{GUID: f.GUID, Arrivals: []ceb.Arrival{{Head: ceb.ArrivalHead{
+		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: ceb.AppStatusDeclared,
+		CustomsCode: a.CustomsCode, CopNo: f.CopNo, OperatorCode: a.OperatorCode, OperatorName: a.OperatorName,
+		LoctNo: a.LoctNo, IEFlag: "E", TrafMode: a.TrafMode, DomesticTrafNo: a.DomesticTrafNo,
+		LogisticsCode: a.LogisticsCode, LogisticsName: a.LogisticsName, MsgCount: 1, MsgSeqNo: 1,
+	}, Lists: lists}}, BaseTransfer: m.transfer(a.LogisticsCode, a.LogisticsName)}, nil
 }
 
 func (m Messages) cancel(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
@@ -205,7 +310,7 @@ func (m Messages) entry(d *customs.Declaration, f app.Filing) (ceb.Message, erro
 		return nil, fmt.Errorf("declaration %s has no entry content", d.ID())
 	}
 	head := ceb.DecHead{
-		IEFlag: e.IEFlag, CustomMaster: e.CustomMaster, IEPort: e.IEPort, TradeMode: e.TradeMode, TrafMode: e.TrafMode,
+		SeqNo: e.SeqNo, IEFlag: e.IEFlag, CustomMaster: e.CustomMaster, IEPort: e.IEPort, TradeMode: e.TradeMode, TrafMode: e.TrafMode,
 		TrafName: e.TrafName, BillNo: e.BillNo, ContrNo: e.ContrNo, TradeCode: e.TradeCode, TradeCoScc: e.TradeCoScc,
 		TradeName: e.TradeName, OwnerCode: e.OwnerCode, OwnerCodeScc: e.OwnerCodeScc, OwnerName: e.OwnerName,
 		AgentCode: e.AgentCode, AgentCodeScc: e.AgentCodeScc, AgentName: e.AgentName,
@@ -303,7 +408,7 @@ func fromCEB(r ceb.Receipt) customs.Receipt {
 		ReturnInfo: r.ReturnInfo, PreNo: r.PreNo, InvtNo: r.InvtNo, EntryID: r.EntryID, SumNo: r.SumNo,
 	}
 	if r.Message == customs.MessageSummaryResult {
-		out.ReturnStatus = r.DecState
+		out.ReturnStatus, out.DecTmpNo = r.DecState, r.DecTmpNo
 	}
 	return out
 }
@@ -326,7 +431,7 @@ func decodeDecResult(data []byte) (customs.Receipt, error) {
 
 // entry answers an entry declaration with the channel statuses of the declaration system:
 // L (accepted, numbered), then C (inspection) for a high-risk heading, P (released), R (cleared).
-func (s *Simulator) entry(_ context.Context, data []byte) ([]receipt, error) {
+func (s *Simulator) entry(ctx context.Context, data []byte) ([]receipt, error) {
 	msg, err := ceb.ParseDecMessage(data)
 	if err != nil {
 		return nil, err
@@ -358,6 +463,18 @@ func (s *Simulator) entry(_ context.Context, data []byte) ([]receipt, error) {
 		}
 		channels = append(channels, "P", "R")
 	}
+	// A declaration customs generated from a summary is declared under its temporary number:
+	// the summary hears of it too (CEB792 with the entry number and each state).
+	var g *generated
+	if seq := msg.DecHead.SeqNo; seq != "" {
+		raw, err := s.mem.recall(ctx, generatedKey(seq))
+		if err != nil {
+			return nil, err
+		}
+		if found, ok := decodeInto[generated](raw, generatedKey(seq)); ok {
+			g = &found
+		}
+	}
 	var plan []receipt
 	for i, ch := range channels {
 		delay, at := s.timing(appTime, i)
@@ -370,6 +487,13 @@ func (s *Simulator) entry(_ context.Context, data []byte) ([]receipt, error) {
 			return nil, err
 		}
 		plan = append(plan, receipt{doc: append([]byte(xml.Header), doc...), delay: delay})
+		if g != nil {
+			res, err := g.result(ch, r.EntryID, at)
+			if err != nil {
+				return nil, err
+			}
+			plan = append(plan, receipt{doc: res, delay: delay})
+		}
 	}
 	return s.shuffle(s.dice(msg.GUID), plan), nil
 }

@@ -32,6 +32,14 @@ type SimulatorConfig struct {
 	// Delivery is how often the service fetches what customs answered: receipts that fall due
 	// within one such window reach it together, as one receipt task (0: each on its own).
 	Delivery time.Duration
+	// MatchDocuments makes the authority match every list against its order, payment receipt
+	// and waybill (三单对碰) before it releases it, as customs does for 9610 / 1210 export.
+	MatchDocuments bool
+	// DocumentWait is how long a list whose documents are missing waits for them (from its
+	// appTime) before it is rejected naming them; 0 rejects it at once.
+	DocumentWait time.Duration
+	// Ledger is the authority's own memory (its collection); nil keeps it in this process only.
+	Ledger Ledger
 }
 
 // PartyCheck tells whether a customs code or USCC names a firm registered with customs.
@@ -42,11 +50,18 @@ type PartyCheck func(ctx context.Context, code string) (bool, error)
 // mandatory fields, HS headings, line totals, registered parties), and answers with realistic
 // receipt sequences delivered later as receipt tasks — sometimes twice, sometimes out of order.
 //
-// It keeps no state: every decision and every number is derived from the seed and the filing's
-// guid, and receipt times from the filing's appTime. Sending the same message again therefore
-// produces the very same receipts, which the service recognises as duplicates — so the service
-// may re-send whatever it is unsure about (after a crash, a lost queue) without harm.
+// Like customs it keeps state (SimulatorConfig.Ledger, a collection of its own): the orders,
+// payment receipts and waybills it accepted, against which it matches every list (三单对碰), and
+// the lists it holds — waiting for their documents, released, closed after departure. Every
+// random decision and every number is derived from the seed and the filing's guid, and receipt
+// times from the appTime of the filing (or of the document that completed a waiting list), so
+// sending the same message again produces the very same receipts, which the service recognises
+// as duplicates — the service may re-send whatever it is unsure about (after a crash, a lost
+// queue) without harm. Send calls are serialised: the authority is one process, and a list
+// and its last document must not pass each other unseen.
 type Simulator struct {
+	sendMu     sync.Mutex
+	mem        *memory
 	cfg        SimulatorConfig
 	queue      app.Queue
 	registered PartyCheck
@@ -68,7 +83,8 @@ func NewSimulator(cfg SimulatorConfig, queue app.Queue, registered PartyCheck, l
 	if cfg.District == "" {
 		cfg.District = "4700"
 	}
-	return &Simulator{cfg: cfg, queue: queue, registered: registered, log: log, known: map[string]time.Time{}}
+	return &Simulator{cfg: cfg, queue: queue, registered: registered, log: log, known: map[string]time.Time{},
+		mem: newMemory(cfg.Ledger)}
 }
 
 // isRegistered asks the party check, or remembers its recent yes.
@@ -103,16 +119,37 @@ type receipt struct {
 // sensible can be answered without a guid); one that fails the schema is answered with CEB900.
 // The receipts of all the messages are delivered in as few receipt tasks as their times allow:
 // those due within one Delivery window travel together.
+//
+// Documents are answered before the lists of the same batch, so that a list filed together
+// with its documents finds them. What the authority learnt is stored before any receipt leaves.
 func (s *Simulator) Send(ctx context.Context, ms ...app.OutgoingMessage) error {
+	ms = slices.Clone(ms)
+	slices.SortStableFunc(ms, func(a, b app.OutgoingMessage) int {
+		return cmp.Compare(boolRank(!isDocument(a.Type)), boolRank(!isDocument(b.Type)))
+	})
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
 	var plan []receipt
 	for _, m := range ms {
 		one, err := s.answer(ctx, m)
 		if err != nil {
+			clear(s.mem.dirty)
+			clear(s.mem.cache) // what was noted for this batch is not stored: forget it
 			return fmt.Errorf("simulated customs: %s %s: %w", m.Type, m.GUID, err)
 		}
 		plan = append(plan, one...)
 	}
+	if err := s.mem.flush(ctx); err != nil {
+		return fmt.Errorf("simulated customs: remember: %w", err)
+	}
 	return s.deliver(ctx, plan)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // answer plans the receipts of one message.
@@ -123,11 +160,19 @@ func (s *Simulator) answer(ctx context.Context, m app.OutgoingMessage) ([]receip
 	case "CEB605":
 		return s.cancel(m.XML)
 	case "CEB701":
-		return s.summary(m.XML)
+		return s.summary(ctx, m.XML)
 	case "CEB509":
-		return s.departure(m.XML)
+		return s.departure(ctx, m.XML)
 	case "DEC":
 		return s.entry(ctx, m.XML)
+	case "CEB507":
+		return s.arrival(m.XML)
+	case "CEB303", "CEB403", "CEB505":
+		docs, formatErr, err := s.readDocuments(m.Type, m.XML)
+		if err != nil || formatErr != nil {
+			return formatErr, err
+		}
+		return s.documents(ctx, docs)
 	}
 	return nil, fmt.Errorf("unsupported message %q", m.Type)
 }
@@ -224,45 +269,100 @@ func (s *Simulator) inventory(ctx context.Context, data []byte) ([]receipt, erro
 		if err != nil {
 			return nil, err
 		}
-		r := s.dice(h.GUID)
-		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
-		invtNo, _ := customs.FormatInvtNo(s.cfg.District, appTime.In(ceb.China).Year(), serial(h.GUID, "invt"))
-		type step struct{ status, info, invtNo string }
-		steps := []step{{"2", "电子口岸已暂存, 申报中", ""}}
-		reason, err := s.judgeInventory(ctx, h, inv.Lists)
+		one, err := s.inventoryList(ctx, h, inv.Lists, appTime)
 		if err != nil {
 			return nil, err
 		}
-		review := r.Float64() < s.cfg.ReviewShare
-		inspect := r.Float64() < s.cfg.InspectionShare || s.highRisk(inv.Lists)
-		switch {
-		case reason != "":
-			steps = append(steps, step{"100", "海关退单: " + reason, ""})
-		default:
-			steps = append(steps, step{"120", "海关入库成功", invtNo})
-			if inspect {
-				steps = append(steps, step{"500", "布控查验", invtNo})
-			} else if review {
-				steps = append(steps, step{"300", "人工审核", invtNo}, step{"399", "人工审核通过", invtNo})
-			}
-			steps = append(steps, step{"800", "放行", invtNo})
-		}
-		var one []receipt
-		for i, st := range steps {
-			delay, at := s.timing(appTime, i)
-			doc, err := ceb.Marshal(&ceb.CEB604Message{GUID: envelopeGUID(h.GUID, st.status), InventoryReturns: []ceb.InventoryReturn{{
-				GUID: h.GUID, AgentCode: h.AgentCode, CopNo: h.CopNo, PreNo: preNo, InvtNo: st.invtNo,
-				EbcCode: h.EbcCode, EbpCode: h.EbpCode, OrderNo: h.OrderNo, StatisticsFlag: h.StatisticsFlag,
-				ReturnResult: ceb.ReturnResult{ReturnStatus: st.status, ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st.info},
-			}}})
-			if err != nil {
-				return nil, err
-			}
-			one = append(one, receipt{doc: doc, delay: delay})
-		}
-		plan = append(plan, s.shuffle(r, one)...)
+		plan = append(plan, s.shuffle(s.dice(h.GUID), one)...)
 	}
 	return plan, nil
+}
+
+// inventoryList decides one list: rejected for its own fields; else accepted and — once its
+// documents are all there and agree (when MatchDocuments) — reviewed or inspected as the dice
+// say, and released. A list whose documents are missing waits for them, accepted, until
+// DocumentWait from its appTime has passed; one sent again after that is rejected naming them.
+// The authority remembers every list it decided, for its documents and for the departure that
+// closes it.
+func (s *Simulator) inventoryList(ctx context.Context, h ceb.InventoryHead, lines []ceb.InventoryList, appTime time.Time) ([]receipt, error) {
+	r := s.dice(h.GUID)
+	preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
+	invtNo, _ := customs.FormatInvtNo(s.cfg.District, appTime.In(ceb.China).Year(), serial(h.GUID, "invt"))
+	l := heldList{GUID: h.GUID, AgentCode: h.AgentCode, CopNo: h.CopNo, EbcCode: h.EbcCode, EbpCode: h.EbpCode,
+		OrderNo: h.OrderNo, LogisticsCode: h.LogisticsCode, LogisticsNo: h.LogisticsNo, StatisticsFlag: h.StatisticsFlag,
+		AppTime: appTime, PreNo: preNo, InvtNo: invtNo, Total: listTotal(lines).String(), Freight: string(h.Freight),
+		Currency: h.FCurrency, Base: appTime, After: 2}
+	if len(lines) > 0 {
+		l.Currency = lines[0].Currency
+	}
+	l.Review = r.Float64() < s.cfg.ReviewShare
+	l.Inspect = r.Float64() < s.cfg.InspectionShare || s.highRisk(lines)
+	key := keyOfList(h)
+
+	steps := []step{{"2", "电子口岸已暂存, 申报中", ""}}
+	reason, err := s.judgeInventory(ctx, h, lines)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case reason != "":
+		l.State, l.Reason = listRejected, "海关退单: "+reason
+		steps = append(steps, step{"100", l.Reason, ""})
+	case !s.cfg.MatchDocuments:
+		l.State = listReleased
+		steps = append(append(steps, step{"120", "海关入库成功", invtNo}), releaseSteps(l)...)
+	default:
+		raw, err := s.mem.recall(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		if held, ok := decodeInto[heldList](raw, key); ok && held.GUID == h.GUID && held.State != listWaiting {
+			// Sent again after it was decided: the same answers as then, nothing new noted.
+			return s.answeredBefore(held)
+		}
+		keys := documentKeys(h)
+		docs, err := s.mem.recall(ctx, keys[:]...)
+		if err != nil {
+			return nil, err
+		}
+		missing, disagreement := matchDocuments(l, docs)
+		switch {
+		case disagreement != "":
+			l.State, l.Reason = listRejected, "海关退单: 三单对碰不符 documents disagree: "+disagreement
+			steps = append(steps, step{"100", l.Reason, ""})
+		case len(missing) > 0 && s.cfg.DocumentWait > 0 && time.Since(appTime) < s.cfg.DocumentWait:
+			l.State = listWaiting
+			steps = append(steps, step{"120", "海关入库成功, 等待三单对碰 waiting for documents: " + missingReason(missing), invtNo})
+			if err := s.mem.put(orderListKey(h.EbpCode, h.OrderNo), key); err != nil {
+				return nil, err
+			}
+		case len(missing) > 0:
+			l.State, l.Reason = listRejected, "海关退单: "+missingReason(missing)
+			steps = append(steps, step{"100", l.Reason, ""})
+		default:
+			l.State = listReleased
+			steps = append(append(steps, step{"120", "海关入库成功", invtNo}), releaseSteps(l)...)
+		}
+	}
+	if err := s.mem.put(key, l); err != nil {
+		return nil, err
+	}
+	return s.planSteps(l, appTime, 0, steps)
+}
+
+// answeredBefore answers a list sent again after the authority decided it with the receipts it
+// sent then: accepted (or rejected), and the steps to release planned from the same base.
+func (s *Simulator) answeredBefore(l heldList) ([]receipt, error) {
+	first := []step{{"2", "电子口岸已暂存, 申报中", ""}}
+	if l.State == listRejected {
+		return s.planSteps(l, l.AppTime, 0, append(first, step{"100", l.Reason, ""}))
+	}
+	one, err := s.planSteps(l, l.AppTime, 0, append(first, step{"120", "海关入库成功", l.InvtNo}))
+	if err != nil {
+		return nil, err
+	}
+	rest, err := s.planSteps(l, l.Base, l.After, releaseSteps(l))
+	return append(one, rest...), err
 }
 
 // judgeInventory is customs' check of one list; a non-empty answer is the reason to reject it.
@@ -354,9 +454,11 @@ func (s *Simulator) cancel(data []byte) ([]receipt, error) {
 	return plan, nil
 }
 
-// summary answers CEB701 with CEB702 (staged, accepted) and then the CEB792 result carrying the
-// customs declaration number generated from the summary.
-func (s *Simulator) summary(data []byte) ([]receipt, error) {
+// summary answers CEB701 with CEB702 (declaring, accepted) and then a first CEB792: the
+// declaration customs generated from the summary, staged at E-Port under a temporary number
+// (decTmpNo) for the broker to declare. The broker's declaration of it (a DEC naming decTmpNo as
+// SeqNo, see entry) brings the later CEB792s: the entry number, then the declaration's state.
+func (s *Simulator) summary(ctx context.Context, data []byte) ([]receipt, error) {
 	msg, err := ceb.ParseCEB701(data)
 	if err != nil {
 		return nil, err
@@ -385,17 +487,19 @@ func (s *Simulator) summary(data []byte) ([]receipt, error) {
 			}
 			one = append(one, receipt{doc: doc, delay: delay})
 		}
+		// The declaration customs generated from the summary, staged at E-Port under a
+		// temporary number until the broker declares it (decState DecStateStaged).
 		delay, at := s.timing(appTime, 2)
-		entryID, _ := customs.FormatEntryID(s.cfg.District, appTime.In(ceb.China).Year(), true, serial(h.GUID, "entry"))
-		doc, err := ceb.Marshal(&ceb.CEB792Message{GUID: envelopeGUID(h.GUID, "792"), SummaryResults: []ceb.SummaryResult{{
-			Head: ceb.SummaryResultHead{GUID: h.GUID, CustomsCode: h.CustomsCode, SumNo: sumNo, OpDate: ceb.FormatReturnTime(at),
-				DeclSeqNo: "S" + appTime.In(ceb.China).Format("20060102") + fmt.Sprintf("%09d", serial(h.GUID, "decl")),
-				EntryID:   entryID, DecState: "A", AgentCode: h.AgentCode, AgentName: h.AgentName, EbcCode: h.EbcCode,
-				EbcName: h.EbcName, DeclAgentCode: h.DeclAgentCode, DeclAgentName: h.DeclAgentName,
-				GrossWeight: "0", NetWeight: "0", MsgCount: 1, MsgSeqNo: 1,
-				Note: fmt.Sprintf("汇总%d票清单 %d inventory lists summarised", len(sa.Lists), len(sa.Lists))},
-		}}})
+		g := generated{SummaryGUID: h.GUID, CustomsCode: h.CustomsCode, SumNo: sumNo,
+			DeclSeqNo: "S" + appTime.In(ceb.China).Format("20060102") + fmt.Sprintf("%09d", serial(h.GUID, "decl")),
+			DecTmpNo:  "E" + appTime.In(ceb.China).Format("20060102") + fmt.Sprintf("%09d", serial(h.GUID, "tmp")),
+			AgentCode: h.AgentCode, AgentName: h.AgentName, EbcCode: h.EbcCode, EbcName: h.EbcName,
+			DeclAgentCode: h.DeclAgentCode, DeclAgentName: h.DeclAgentName, Lists: len(sa.Lists)}
+		doc, err := g.result(customs.DecStateStaged, "", at)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.mem.put(generatedKey(g.DecTmpNo), g); err != nil {
 			return nil, err
 		}
 		one = append(one, receipt{doc: doc, delay: delay})
@@ -404,9 +508,44 @@ func (s *Simulator) summary(data []byte) ([]receipt, error) {
 	return plan, nil
 }
 
-// departure answers every head of a CEB509 with a CEB510 120 (accepted) under that head's guid,
-// which is how a departure document of several logistics enterprises finds its receipts.
-func (s *Simulator) departure(data []byte) ([]receipt, error) {
+func generatedKey(decTmpNo string) string { return "generated|" + decTmpNo }
+
+// generated is a declaration customs generated from a summary, as the authority remembers it
+// until the broker declares it (a DEC carrying its decTmpNo as SeqNo).
+type generated struct {
+	SummaryGUID   string `json:"summaryGuid"`
+	CustomsCode   string `json:"customsCode"`
+	SumNo         string `json:"sumNo"`
+	DeclSeqNo     string `json:"declSeqNo"`
+	DecTmpNo      string `json:"decTmpNo"`
+	AgentCode     string `json:"agentCode"`
+	AgentName     string `json:"agentName"`
+	EbcCode       string `json:"ebcCode"`
+	EbcName       string `json:"ebcName"`
+	DeclAgentCode string `json:"declAgentCode"`
+	DeclAgentName string `json:"declAgentName"`
+	Lists         int    `json:"lists"`
+}
+
+// result is a CEB792 about the generated declaration: staged under decTmpNo, or in decState
+// with its entry number.
+func (g generated) result(decState, entryID string, at time.Time) ([]byte, error) {
+	note := fmt.Sprintf("汇总%d票清单 %d inventory lists summarised", g.Lists, g.Lists)
+	if decState == customs.DecStateStaged {
+		note += "; 报关单已生成暂存, 待申报 declaration generated and staged: declare it"
+	}
+	return ceb.Marshal(&ceb.CEB792Message{GUID: envelopeGUID(g.SummaryGUID, "792"+decState+entryID), SummaryResults: []ceb.SummaryResult{{
+		Head: ceb.SummaryResultHead{GUID: g.SummaryGUID, CustomsCode: g.CustomsCode, SumNo: g.SumNo, OpDate: ceb.FormatReturnTime(at),
+			DeclSeqNo: g.DeclSeqNo, DecTmpNo: g.DecTmpNo, EntryID: entryID, DecState: decState, AgentCode: g.AgentCode,
+			AgentName: g.AgentName, EbcCode: g.EbcCode, EbcName: g.EbcName, DeclAgentCode: g.DeclAgentCode,
+			DeclAgentName: g.DeclAgentName, GrossWeight: "0", NetWeight: "0", MsgCount: 1, MsgSeqNo: 1, Note: note},
+	}}})
+}
+
+// departure answers every head of a CEB509 with CEB510 120 (accepted) and 399 (审结, its last
+// answer) under that head's guid — which is how a departure document of several logistics
+// enterprises finds its receipts — and then closes the lists of the head's waybills (899).
+func (s *Simulator) departure(ctx context.Context, data []byte) ([]receipt, error) {
 	msg, err := ceb.ParseCEB509(data)
 	if err != nil {
 		return nil, err
@@ -422,15 +561,89 @@ func (s *Simulator) departure(data []byte) ([]receipt, error) {
 			return nil, err
 		}
 		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
-		delay, at := s.timing(appTime, 0)
-		doc, err := ceb.Marshal(&ceb.CEB510Message{GUID: envelopeGUID(h.GUID, "120"), DepartureReturns: []ceb.DepartureReturn{{
-			GUID: h.GUID, LogisticsCode: h.LogisticsCode, CopNo: h.CopNo, PreNo: preNo, MsgSeqNo: h.MsgSeqNo,
-			ReturnResult: ceb.ReturnResult{ReturnStatus: "120", ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: "离境单入库成功"},
-		}}})
+		for i, st := range [][2]string{{"120", "离境单入库成功"}, {"399", "离境单审结"}} {
+			delay, at := s.timing(appTime, i)
+			doc, err := ceb.Marshal(&ceb.CEB510Message{GUID: envelopeGUID(h.GUID, st[0]), DepartureReturns: []ceb.DepartureReturn{{
+				GUID: h.GUID, LogisticsCode: h.LogisticsCode, CopNo: h.CopNo, PreNo: preNo, MsgSeqNo: h.MsgSeqNo,
+				ReturnResult: ceb.ReturnResult{ReturnStatus: st[0], ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st[1]},
+			}}})
+			if err != nil {
+				return nil, err
+			}
+			plan = append(plan, receipt{doc: doc, delay: delay})
+		}
+		closed, err := s.close(ctx, h.LogisticsCode, d.Lists, appTime)
 		if err != nil {
 			return nil, err
 		}
-		plan = append(plan, receipt{doc: doc, delay: delay})
+		plan = append(plan, closed...)
+	}
+	return plan, nil
+}
+
+// close answers a departure document's review (399) by closing (结关, 899) every released list
+// of its waybills that the authority holds; a list closed before is closed again with the same
+// receipt (a departure document sent twice).
+func (s *Simulator) close(ctx context.Context, logisticsCode string, lists []ceb.DepartureList, appTime time.Time) ([]receipt, error) {
+	keys := make([]string, len(lists))
+	for i, l := range lists {
+		keys[i] = listKey(logisticsCode, l.LogisticsNo)
+	}
+	raw, err := s.mem.recall(ctx, keys...)
+	if err != nil {
+		return nil, err
+	}
+	var plan []receipt
+	for _, k := range keys {
+		l, ok := decodeInto[heldList](raw, k)
+		if !ok || l.State != listReleased && l.State != listClosed {
+			continue
+		}
+		if l.State == listReleased {
+			l.State = listClosed
+			if err := s.mem.put(k, l); err != nil {
+				return nil, err
+			}
+		}
+		one, err := s.planSteps(l, appTime, 2, []step{{"899", "结关", l.InvtNo}})
+		if err != nil {
+			return nil, err
+		}
+		plan = append(plan, one...)
+	}
+	return plan, nil
+}
+
+// arrival answers CEB507 arrival documents with CEB508: declaring, then reviewed (399, its last
+// answer, as the specification's receipt says).
+func (s *Simulator) arrival(data []byte) ([]receipt, error) {
+	msg, err := ceb.ParseCEB507(data)
+	if err != nil {
+		return nil, err
+	}
+	if verr := ceb.Validate(msg); verr != nil {
+		return s.formatError(msg.GUID, "CEB507", msg.BaseTransfer.CopCode, verr)
+	}
+	var plan []receipt
+	for _, a := range msg.Arrivals {
+		h := a.Head
+		appTime, err := ceb.ParseAppTime(h.AppTime)
+		if err != nil {
+			return nil, err
+		}
+		preNo, _ := customs.FormatPreNo(appTime, serial(h.GUID, "pre"))
+		for i, st := range [][2]string{{"2", "申报中"}, {"399", "运抵单审结 arrival accepted"}} {
+			delay, at := s.timing(appTime, i)
+			doc, err := ceb.Marshal(&ceb.CEB508Message{GUID: envelopeGUID(h.GUID, st[0]), ArrivalReturns: []ceb.ArrivalReturn{{
+				GUID: h.GUID, OperatorCode: h.OperatorCode, LogisticsCode: h.LogisticsCode, PreNo: preNo, CopNo: h.CopNo,
+				BillNo: h.BillNo, MsgSeqNo: h.MsgSeqNo,
+				ReturnResult: ceb.ReturnResult{ReturnStatus: st[0], ReturnTime: ceb.FormatReturnTime(at), ReturnInfo: st[1]},
+			}}})
+			if err != nil {
+				return nil, err
+			}
+			plan = append(plan, receipt{doc: doc, delay: delay})
+		}
 	}
 	return plan, nil
 }

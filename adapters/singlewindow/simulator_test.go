@@ -66,7 +66,8 @@ func inventoryMessage(t *testing.T, gcode, qty, price, total string) app.Outgoin
 		t.Fatal(err)
 	}
 	d, err := customs.NewInventory("inv_1", customs.InventoryInput{FilerID: "org_1", ExporterID: "org_1", ParcelID: "pcl_1", Parcel: p,
-		Parties:     customs.FilingParties{AgentCode: "4206360A21", AgentName: "甲", EbcCode: "4206360A21", EbcName: "甲"},
+		Parties: customs.FilingParties{AgentCode: "4206360A21", AgentName: "甲", EbcCode: "4206360A21", EbcName: "甲",
+			LogisticsName: "襄阳中欧班列物流有限公司"},
 		CustomsCode: "4700", PortCode: "4700"}, time.Now(), "org_1")
 	if err != nil {
 		t.Fatal(err)

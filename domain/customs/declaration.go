@@ -27,7 +27,7 @@ const (
 
 // Kinds lists every kind.
 func Kinds() []Kind {
-	return []Kind{KindInventory, KindCancel, KindSummary, KindEntry, KindDeparture, KindOrder, KindPayment, KindWaybill}
+	return []Kind{KindInventory, KindCancel, KindSummary, KindEntry, KindDeparture, KindOrder, KindPayment, KindWaybill, KindArrival}
 }
 
 // Valid reports whether k is a known kind.
@@ -65,6 +65,7 @@ type Declaration struct {
 	summary     *Summary
 	departure   *Departure
 	document    *Document // order, payment, waybill
+	arrival     *Arrival
 	status      Status
 	guid        string
 	copNo       string
@@ -75,6 +76,7 @@ type Declaration struct {
 	invtNo      string
 	entryID     string
 	sumNo       string
+	decTmpNo    string   // summary: E-Port's temporary number of the declaration it generated
 	entryIDs    []string // summary: the declarations it produced
 	failReason  string
 	releasedAt  time.Time
@@ -240,6 +242,10 @@ func (d *Declaration) EditEntry(draft EntryDraft, at time.Time, actor string) er
 	if err := d.editable(KindEntry); err != nil {
 		return err
 	}
+	if d.Generated() {
+		return domain.Errorf(domain.KindFailedPrecondition, "generated_by_customs",
+			"customs generated this declaration from summary %s: it is declared as it is", d.entry.SummaryID)
+	}
 	e, err := ValidateEntry(draft)
 	if err != nil {
 		return err
@@ -325,7 +331,7 @@ func (d *Declaration) Submit(guid, copNo string, message []byte, at time.Time) e
 		data["previousGuid"] = d.guid
 		data["resubmission"] = true
 		detail = "resubmitted as " + guid + " after " + string(d.status) + " of " + d.guid
-		d.preNo, d.entryID, d.sumNo, d.entryIDs, d.failReason = "", "", "", nil, ""
+		d.preNo, d.entryID, d.sumNo, d.decTmpNo, d.entryIDs, d.failReason = "", "", "", "", nil, ""
 	default:
 		return domain.Errorf(domain.KindFailedPrecondition, "already_submitted",
 			"the declaration was submitted as %s and is %s", d.guid, d.status)

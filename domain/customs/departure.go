@@ -332,7 +332,7 @@ func (d *Declaration) AwaitingCustoms() bool {
 	switch {
 	case d.guid == "", d.status == StatusDraft, d.status.Final(), d.Released(), d.status.Resubmittable():
 		return false
-	case d.kind == KindDeparture && d.status.Rank() >= StatusAccepted.Rank():
+	case (d.kind == KindDeparture || d.kind == KindArrival) && d.status.Rank() >= StatusAccepted.Rank():
 		return false
 	case d.DocumentMatched(): // customs has the document: nothing more is owed
 		return false

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/parcel"
 )
 
@@ -103,6 +104,11 @@ func (d *Declaration) DocumentMatched() bool {
 	return d.kind.IsDocument() && d.status.Rank() >= StatusAccepted.Rank() &&
 		d.status != StatusRejected && d.status != StatusReturned && d.status != StatusCancelled
 }
+
+// PaymentCharge is what the buyer paid for a parcel's order, the amount its payment receipt
+// (CEB403 charge) declares and customs compares with the order and the list: the goods value
+// plus freight.
+func PaymentCharge(p parcel.Fields) code.Decimal { return p.GoodsValue().Add(p.Freight) }
 
 func (doc *Document) clone() Document {
 	c := *doc

@@ -104,6 +104,10 @@ type EntryLineDraft struct {
 // alpha-2, currencies ISO, defaults filled (ieFlag E, trafMode 3, owner = shipper), every GNo
 // and DeclTotal present.
 type Entry struct {
+	// SeqNo and SummaryID are set on a declaration customs generated from a summary: the
+	// temporary number it was staged under (the summary's decTmpNo) and the summary.
+	SeqNo         string       `json:"seqNo,omitempty"`
+	SummaryID     string       `json:"summaryId,omitempty"`
 	IEFlag        string       `json:"ieFlag"`
 	CustomMaster  string       `json:"customMaster"`
 	IEPort        string       `json:"iePort"`
@@ -237,7 +241,10 @@ func (e Entry) DeclTotal() map[string]code.Decimal {
 // invalid_trans_mode, invalid_fee_mark, invalid_currency, must_be_positive, invalid_wrap_type,
 // net_exceeds_gross, no_lines, too_many_lines, invalid_gno, invalid_hs_code, invalid_ciq_code,
 // invalid_unit, decl_total_mismatch, out_of_range.
-func ValidateEntry(d EntryDraft) (Entry, error) {
+func ValidateEntry(d EntryDraft) (Entry, error) { return validateEntry(d, EntryTradeModes) }
+
+// validateEntry is ValidateEntry for a declaration of one of tradeModes.
+func validateEntry(d EntryDraft, tradeModes []string) (Entry, error) {
 	var v domain.Violations
 	e := Entry{
 		IEFlag:        upper(d.IEFlag),
@@ -279,7 +286,7 @@ func ValidateEntry(d EntryDraft) (Entry, error) {
 	checkDistrict(&v, "iePort", e.IEPort)
 	if e.TradeMode == "" {
 		v.Add("tradeMode", "required", "tradeMode is required")
-	} else if !slices.Contains(EntryTradeModes, e.TradeMode) {
+	} else if !slices.Contains(tradeModes, e.TradeMode) {
 		v.Add("tradeMode", "invalid_trade_mode", "an entry declaration's tradeMode is 9710, 9810 or 0110")
 	}
 	checkTrafMode(&v, &e.TrafMode)

@@ -28,13 +28,15 @@ var receiptMessages = map[Kind][]string{
 	KindOrder:     {MessageOrderReceipt},
 	KindPayment:   {MessagePaymentReceipt},
 	KindWaybill:   {MessageWaybillReceipt},
+	KindArrival:   {MessageArrivalReceipt},
 }
 
 // Receipt is one answer of customs about one filing, as the Single Window adapter reads it.
 // Several arrive per filing, sometimes twice, sometimes out of order.
 //
 // For a summary result (CEB792), which has no returnStatus, the adapter puts decState in
-// ReturnStatus and opDate in ReturnTime; its entryId (one per declaration produced) in EntryID.
+// ReturnStatus and opDate in ReturnTime; its entryId (one per declaration produced) in EntryID
+// and E-Port's temporary number of the generated declaration in DecTmpNo.
 type Receipt struct {
 	Message      string    `json:"message"`      // "CEB604", ...
 	GUID         string    `json:"guid"`         // the guid of the filing it answers
@@ -44,8 +46,9 @@ type Receipt struct {
 	PreNo        string    `json:"preNo,omitempty"`
 	InvtNo       string    `json:"invtNo,omitempty"`
 	EntryID      string    `json:"entryId,omitempty"`
-	SumNo        string    `json:"sumNo,omitempty"` // summaries: customs' summary number (CEB702, CEB792)
-	ReceivedAt   time.Time `json:"receivedAt"`      // when we received it; not part of its identity
+	SumNo        string    `json:"sumNo,omitempty"`    // summaries: customs' summary number (CEB702, CEB792)
+	DecTmpNo     string    `json:"decTmpNo,omitempty"` // summaries: E-Port's temporary number of the generated declaration (CEB792)
+	ReceivedAt   time.Time `json:"receivedAt"`         // when we received it; not part of its identity
 }
 
 // normalized trims the strings, upper-cases the guid and puts the times in UTC.
@@ -58,6 +61,7 @@ func (r Receipt) normalized() Receipt {
 	r.InvtNo = strings.TrimSpace(r.InvtNo)
 	r.EntryID = strings.TrimSpace(r.EntryID)
 	r.SumNo = strings.TrimSpace(r.SumNo)
+	r.DecTmpNo = strings.TrimSpace(r.DecTmpNo)
 	r.ReturnTime = r.ReturnTime.UTC()
 	r.ReceivedAt = r.ReceivedAt.UTC()
 	return r
@@ -71,7 +75,7 @@ func (r Receipt) Key() string {
 	n := r.normalized()
 	k := n.GUID + "|" + n.ReturnStatus + "|" + n.ReturnTime.Format(time.RFC3339Nano)
 	if n.Message == MessageSummaryResult {
-		k += "|" + n.EntryID
+		k += "|" + n.EntryID + "|" + n.DecTmpNo
 	}
 	return k
 }
@@ -96,7 +100,7 @@ func (r Receipt) check(kind Kind) error {
 	for _, n := range []struct {
 		field, val string
 		max        int
-	}{{"preNo", r.PreNo, PreNoLength}, {"invtNo", r.InvtNo, MaxInvtNo}, {"entryId", r.EntryID, EntryIDLength}, {"sumNo", r.SumNo, 18}} {
+	}{{"preNo", r.PreNo, PreNoLength}, {"invtNo", r.InvtNo, MaxInvtNo}, {"entryId", r.EntryID, EntryIDLength}, {"sumNo", r.SumNo, 18}, {"decTmpNo", r.DecTmpNo, 18}} {
 		if len(n.val) > n.max {
 			v.Add(n.field, "too_long", n.field+" is too long for customs' number")
 		}

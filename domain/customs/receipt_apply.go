@@ -146,11 +146,12 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 	return rec.Outcome, nil
 }
 
-// statusFor is the status a receipt stands for: a summary result (CEB792) finishes a summary
-// whatever its decState; an entry declaration's receipt may carry a channel letter.
+// statusFor is the status a receipt stands for: a summary result (CEB792) stands for the state
+// of the entry declaration the summary generated (SummaryResultStatus); an entry declaration's
+// receipt may carry a channel letter.
 func (d *Declaration) statusFor(r Receipt) (Status, error) {
 	if r.Message == MessageSummaryResult {
-		return StatusCleared, nil
+		return SummaryResultStatus(r.ReturnStatus)
 	}
 	if d.kind == KindEntry && len(r.ReturnStatus) == 1 && r.ReturnStatus[0] >= 'A' && r.ReturnStatus[0] <= 'Z' {
 		return StatusForChannel(r.ReturnStatus)
@@ -208,10 +209,11 @@ func (d *Declaration) takeNumbers(r Receipt) (assigned map[string]any, conflicts
 		take("invtNo", &d.invtNo, r.InvtNo)
 	case KindEntry:
 		take("entryId", &d.entryID, r.EntryID)
-	case KindDeparture, KindOrder, KindPayment, KindWaybill:
+	case KindDeparture, KindOrder, KindPayment, KindWaybill, KindArrival:
 		// preNo only: customs numbers a departure document or one of the three documents no further.
 	case KindSummary:
 		take("sumNo", &d.sumNo, r.SumNo)
+		take("decTmpNo", &d.decTmpNo, r.DecTmpNo)
 		if r.EntryID != "" && !slices.Contains(d.entryIDs, r.EntryID) {
 			d.entryIDs = append(d.entryIDs, r.EntryID)
 			if assigned == nil {
@@ -233,6 +235,8 @@ func (d *Declaration) number(field string) string {
 		return d.entryID
 	case "sumNo":
 		return d.sumNo
+	case "decTmpNo":
+		return d.decTmpNo
 	}
 	return ""
 }
@@ -247,6 +251,8 @@ func receiptNumber(r Receipt, field string) string {
 		return r.EntryID
 	case "sumNo":
 		return r.SumNo
+	case "decTmpNo":
+		return r.DecTmpNo
 	}
 	return ""
 }

@@ -758,7 +758,7 @@ func TestEventActor(t *testing.T) {
 }
 
 func TestKinds(t *testing.T) {
-	if ks := customs.Kinds(); len(ks) != 5 || !ks[0].Valid() || customs.Kind("parcel").Valid() {
+	if ks := customs.Kinds(); len(ks) != 9 || !ks[0].Valid() || !customs.KindWaybill.Valid() || customs.Kind("parcel").Valid() {
 		t.Errorf("kinds %v", ks)
 	}
 }

@@ -145,6 +145,10 @@ func (d *Declaration) InvtNo() string { return d.invtNo }
 // EntryID is a customs declaration's entry number, once customs assigned it.
 func (d *Declaration) EntryID() string { return d.entryID }
 
+// DecTmpNo is E-Port's temporary number of the declaration a summary generated (its first
+// CEB792); "" before, and for the other kinds.
+func (d *Declaration) DecTmpNo() string { return d.decTmpNo }
+
 // SumNo is customs' summary number of a summary application, once a receipt brought it.
 func (d *Declaration) SumNo() string { return d.sumNo }
 
@@ -228,6 +232,7 @@ type Record struct {
 	Summary         *Summary
 	Departure       *Departure
 	Document        *Document
+	Arrival         *Arrival
 	Status          Status
 	GUID            string
 	CopNo           string
@@ -238,6 +243,7 @@ type Record struct {
 	InvtNo          string
 	EntryID         string
 	SumNo           string
+	DecTmpNo        string
 	EntryIDs        []string
 	FailReason      string
 	ReleasedAt      time.Time
@@ -260,7 +266,7 @@ func (d *Declaration) Snapshot() Record {
 		ID: d.id, Kind: d.kind, TradeMode: d.tradeMode, FilerID: d.filerID, ExporterID: d.exporterID,
 		Status: d.status, GUID: d.guid, CopNo: d.copNo, Message: slices.Clone(d.message),
 		SubmittedAt: d.submittedAt, Filings: d.Filings(), PreNo: d.preNo, InvtNo: d.invtNo,
-		EntryID: d.entryID, SumNo: d.sumNo, EntryIDs: slices.Clone(d.entryIDs), FailReason: d.failReason,
+		EntryID: d.entryID, SumNo: d.sumNo, DecTmpNo: d.decTmpNo, EntryIDs: slices.Clone(d.entryIDs), FailReason: d.failReason,
 		ReleasedAt: d.releasedAt, CancelledBy: d.cancelledBy, CancelledAt: d.cancelledAt,
 		SummaryID: d.summaryID, SummarisedAt: d.summarisedAt, SummaryEntryIDs: slices.Clone(d.summaryEntryIDs),
 		Receipts: cloneReceipts(d.receipts), CreatedAt: d.createdAt, UpdatedAt: d.updatedAt,
@@ -269,6 +275,7 @@ func (d *Declaration) Snapshot() Record {
 	r.Inventory, r.Entry, r.Cancel, r.Summary = cloneContent(d.inventory, d.entry, d.cancel, d.summary)
 	r.Departure = cloneDeparture(d.departure)
 	r.Document = cloneDocument(d.document)
+	r.Arrival = cloneArrival(d.arrival)
 	return r
 }
 
@@ -284,7 +291,7 @@ func FromDatabase(r Record) *Declaration {
 		id: r.ID, kind: r.Kind, tradeMode: r.TradeMode, filerID: r.FilerID, exporterID: r.ExporterID,
 		status: r.Status, guid: r.GUID, copNo: r.CopNo, message: slices.Clone(r.Message),
 		submittedAt: r.SubmittedAt, filings: filings, preNo: r.PreNo, invtNo: r.InvtNo,
-		entryID: r.EntryID, sumNo: r.SumNo, entryIDs: slices.Clone(r.EntryIDs), failReason: r.FailReason,
+		entryID: r.EntryID, sumNo: r.SumNo, decTmpNo: r.DecTmpNo, entryIDs: slices.Clone(r.EntryIDs), failReason: r.FailReason,
 		releasedAt: r.ReleasedAt, cancelledBy: r.CancelledBy, cancelledAt: r.CancelledAt,
 		summaryID: r.SummaryID, summarisedAt: r.SummarisedAt, summaryEntryIDs: slices.Clone(r.SummaryEntryIDs),
 		receipts: cloneReceipts(r.Receipts), createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
@@ -293,6 +300,7 @@ func FromDatabase(r Record) *Declaration {
 	d.inventory, d.entry, d.cancel, d.summary = cloneContent(r.Inventory, r.Entry, r.Cancel, r.Summary)
 	d.departure = cloneDeparture(r.Departure)
 	d.document = cloneDocument(r.Document)
+	d.arrival = cloneArrival(r.Arrival)
 	return d
 }
 

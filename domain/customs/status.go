@@ -179,6 +179,24 @@ var channelCodes = map[string]Status{
 	"D": StatusCancelled,
 }
 
+// DecStateStaged is the decState of a summary result (CEB792) that reports the declaration the
+// summary generated, staged at E-Port under its temporary number (decTmpNo) for the broker to
+// declare [U]: the specification names decState ("报关单状态, 后续汇总结果单返回") without listing
+// its values.
+const DecStateStaged = "0"
+
+// SummaryResultStatus is the status a summary result's decState stands for. The first result
+// reports the generated declaration staged (DecStateStaged, or no state): the summary stays
+// accepted. Later results carry the declaration system's channel letters (StatusForChannel):
+// L accepted (entryId assigned), E rejected, J / G / T review finished, C inspection, P
+// released, R cleared, D deleted. A summary is cleared only when customs' decState says so (R).
+func SummaryResultStatus(decState string) (Status, error) {
+	if decState == DecStateStaged || decState == "" {
+		return StatusAccepted, nil
+	}
+	return StatusForChannel(decState)
+}
+
 // StatusForChannel maps an entry declaration's channel status letter (L, E, J, G, T, C, P, R,
 // D) to a status; anything else is an Invalid error unknown_return_status. An entry
 // declaration's receipt may carry either such a letter or a numeric returnStatus.

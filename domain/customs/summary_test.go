@@ -299,11 +299,22 @@ func TestSummaryFlow(t *testing.T) {
 		{Message: "CEB702", GUID: guid3, ReturnStatus: "2", ReturnTime: dec1.Add(time.Minute), PreNo: "B20261201000000007", SumNo: sumNo},
 		{Message: "CEB702", GUID: guid3, ReturnStatus: "120", ReturnTime: dec1.Add(2 * time.Minute), SumNo: sumNo},
 		{Message: "CEB702", GUID: guid3, ReturnStatus: "399", ReturnTime: dec1.Add(3 * time.Minute), SumNo: sumNo},
-		{Message: "CEB792", GUID: guid3, ReturnStatus: "A", ReturnTime: dec1.Add(4 * time.Minute), SumNo: sumNo, EntryID: "470020260000000101"},
+		// The generated declaration, staged at E-Port under a temporary number: not cleared.
+		{Message: "CEB792", GUID: guid3, ReturnStatus: customs.DecStateStaged, ReturnTime: dec1.Add(4 * time.Minute), SumNo: sumNo, DecTmpNo: "E20261201000000001"},
+		// Declared by the broker: customs' entry number, then its state.
+		{Message: "CEB792", GUID: guid3, ReturnStatus: "L", ReturnTime: dec1.Add(5 * time.Minute), SumNo: sumNo, EntryID: "470020260000000101"},
+		{Message: "CEB792", GUID: guid3, ReturnStatus: "R", ReturnTime: dec1.Add(6 * time.Minute), SumNo: sumNo, EntryID: "470020260000000101"},
 	}
-	for _, r := range steps {
-		if out, err := s.ApplyReceipt(r, r.ReturnTime); err != nil || out != customs.Applied {
-			t.Fatalf("%s %s: %v %v", r.Message, r.ReturnStatus, out, err)
+	want := []customs.Outcome{customs.Applied, customs.Applied, customs.Applied, customs.Recorded, customs.Recorded, customs.Applied}
+	for i, r := range steps {
+		if out, err := s.ApplyReceipt(r, r.ReturnTime); err != nil || out != want[i] {
+			t.Fatalf("%s %s: %v %v, want %s", r.Message, r.ReturnStatus, out, err, want[i])
+		}
+		if i == 3 && (s.DecTmpNo() != "E20261201000000001" || s.Status() != customs.StatusReviewFinished) {
+			t.Fatalf("after the staged result: decTmpNo %q, %s", s.DecTmpNo(), s.Status())
+		}
+		if _, done := s.SummaryResult(); done != (i == 5) {
+			t.Fatalf("after %s %s the summary is finished: %v", r.Message, r.ReturnStatus, done)
 		}
 	}
 	if s.Status() != customs.StatusCleared || s.SumNo() != sumNo || s.PreNo() != "B20261201000000007" ||
@@ -311,7 +322,7 @@ func TestSummaryFlow(t *testing.T) {
 		t.Fatalf("after CEB792: %s %s %v", s.Status(), s.SumNo(), s.EntryIDs())
 	}
 	// a second part of the result, same decState and opDate, another declaration
-	part2 := steps[3]
+	part2 := steps[5]
 	part2.EntryID = "470020260000000102"
 	if out, err := s.ApplyReceipt(part2, dec1.Add(5*time.Minute)); err != nil || out != customs.Recorded {
 		t.Fatalf("second part: %v %v", out, err)

@@ -53,6 +53,7 @@ type Parcel struct {
 	departureID   string
 	rejectReason  string
 	cancelReason  string
+	yard          *YardArrival // received at the supervised site (运抵), once
 	createdAt     time.Time
 	updatedAt     time.Time
 	timeline      []TimelineEntry
@@ -215,6 +216,39 @@ func (p *Parcel) RecordMovement(at time.Time, actor, movement, location string) 
 		}
 	}
 	p.addEvent(at, actor, "parcel.movement", detail, map[string]any{"movement": movement, "location": location})
+}
+
+// EventDocument is the timeline type of a change of one of the parcel's three documents.
+const EventDocument = "parcel.document"
+
+// RecordDocument notes on the timeline where one of the parcel's three documents (三单: the
+// order, the payment receipt, the waybill) stands with customs — kind "order", "payment" or
+// "waybill", status the document's — which changes no status of the parcel. The same kind and
+// status noted before is not noted again (customs answers twice, and receipts are re-read).
+func (p *Parcel) RecordDocument(at time.Time, actor, kind, status, declarationID, detail string) {
+	for _, t := range p.timeline {
+		if t.Type == EventDocument && strings.HasPrefix(t.Detail, kind+" "+status+":") {
+			return
+		}
+	}
+	p.addEvent(at.UTC(), actor, EventDocument, kind+" "+status+": "+detail,
+		map[string]any{"document": kind, "documentStatus": status, "declarationId": declarationID})
+}
+
+// EventClosed is the timeline type of customs closing the parcel's inventory list (结关, 899).
+const EventClosed = "parcel.closed"
+
+// RecordClosure notes that customs closed (结关, returnStatus 899) the parcel's inventory list
+// invtNo after the goods left the country: the end of its customs story. It changes no status
+// (the parcel travels on) and is noted once.
+func (p *Parcel) RecordClosure(at time.Time, actor, invtNo string) {
+	for _, t := range p.timeline {
+		if t.Type == EventClosed {
+			return
+		}
+	}
+	p.addEvent(at.UTC(), actor, EventClosed, "inventory list "+invtNo+" closed by customs (结关 899)",
+		map[string]any{"invtNo": invtNo})
 }
 
 // Depart records that the parcel's train left.
@@ -410,6 +444,7 @@ type Record struct {
 	DepartureID   string
 	RejectReason  string
 	CancelReason  string
+	Yard          *YardArrival
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Timeline      []TimelineEntry
@@ -421,7 +456,7 @@ func (p *Parcel) Snapshot() Record {
 	return Record{
 		ID: p.id, Fields: p.fields.clone(), Status: p.status, DeclarationID: p.declarationID,
 		ContainerNo: p.containerNo, DepartureID: p.departureID, RejectReason: p.rejectReason,
-		CancelReason: p.cancelReason, CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
+		CancelReason: p.cancelReason, Yard: p.yard.clone(), CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
 		Timeline: slices.Clone(p.timeline), Version: p.version,
 	}
 }
@@ -432,7 +467,7 @@ func UnmarshalFromDatabase(r Record) *Parcel {
 	return &Parcel{
 		id: r.ID, fields: r.Fields.clone(), status: r.Status, declarationID: r.DeclarationID,
 		containerNo: r.ContainerNo, departureID: r.DepartureID, rejectReason: r.RejectReason,
-		cancelReason: r.CancelReason, createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
+		cancelReason: r.CancelReason, yard: r.Yard.clone(), createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
 		timeline: slices.Clone(r.Timeline), version: r.Version,
 	}
 }

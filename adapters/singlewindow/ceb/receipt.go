@@ -43,6 +43,7 @@ type Receipt struct {
 	// CEB792 summary result.
 	CustomsCode string
 	DeclSeqNo   string
+	DecTmpNo    string
 	DecState    string
 	GrossWeight Decimal
 	NetWeight   Decimal
@@ -425,7 +426,7 @@ func (m *CEB792Message) Receipts() []Receipt {
 		h := b.Head
 		r := base("CEB792", m.GUID, i+1, h.GUID, ReturnResult{ReturnTime: h.OpDate, ReturnInfo: h.Note})
 		r.CustomsCode, r.SumNo, r.DeclSeqNo, r.EntryID = trim(h.CustomsCode), trim(h.SumNo), trim(h.DeclSeqNo), trim(h.EntryID)
-		r.DecState, r.AgentCode, r.EbcCode = trim(h.DecState), trim(h.AgentCode), trim(h.EbcCode)
+		r.DecState, r.DecTmpNo, r.AgentCode, r.EbcCode = trim(h.DecState), trim(h.DecTmpNo), trim(h.AgentCode), trim(h.EbcCode)
 		r.GrossWeight, r.NetWeight, r.MsgSeqNo = Decimal(trim(string(h.GrossWeight))), Decimal(trim(string(h.NetWeight))), h.MsgSeqNo
 		for _, l := range b.Lists {
 			r.Lines = append(r.Lines, SummaryResultList{InvtNo: trim(l.InvtNo), LogisticsNo: trim(l.LogisticsNo), GSeqNo: l.GSeqNo, GNum: l.GNum, GCode: trim(l.GCode)})
