@@ -16,8 +16,8 @@ func matching(t *testing.T, wait string) *service {
 	})
 }
 
-// fileDocuments drafts the documents of kinds for the parcels as key's firm and submits them; it
-// returns their ids.
+// fileDocuments files the documents of kinds for the parcels as key's firm (they go to customs
+// at once); it returns their ids.
 func (s *service) fileDocuments(key string, kinds []string, parcelIDs ...string) []string {
 	s.t.Helper()
 	res := s.expect(s.do("POST", "/v1/declarations", key, map[string]any{"kind": "documents", "documents": kinds, "parcelIds": parcelIDs}), 200)
@@ -29,7 +29,6 @@ func (s *service) fileDocuments(key string, kinds []string, parcelIDs ...string)
 		}
 		ids = append(ids, item["id"].(string))
 	}
-	s.expect(s.do("POST", "/v1/declarations/submit", key, map[string]any{"ids": ids}), 202)
 	return ids
 }
 

@@ -585,7 +585,7 @@ func TestOperatorKeyIsGeneratedOnceWhenNotConfigured(t *testing.T) {
 func TestDemoData(t *testing.T) {
 	t.Parallel()
 	s := startService(t, map[string]string{"SILKGATE_DEMO": "true"})
-	if len(s.main.DemoKeys) != 3 {
+	if len(s.main.DemoKeys) != 6 {
 		t.Fatalf("demo keys %v", s.main.DemoKeys)
 	}
 	for _, d := range s.main.DemoKeys {
@@ -598,8 +598,18 @@ func TestDemoData(t *testing.T) {
 	if len(auths) != 1 {
 		t.Errorf("demo authorisations %v", auths)
 	}
+	// Last month's closed lists are there, so that the demo broker files a summary at once.
+	lastMonth := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -time.Now().In(time.FixedZone("CST", 8*3600)).Day()).Format("2006-01")
+	sums := s.expect(s.do("POST", "/v1/declarations", "demo-broker-hitech-key", map[string]any{
+		"kind": "summary", "exporterId": "org_demo_exporter", "month": lastMonth}), 201)["items"].([]any)
+	if len(sums) != 1 || len(sums[0].(map[string]any)["summary"].(map[string]any)["lists"].([]any)) != 6 {
+		t.Errorf("summary of the demo history: %v", sums)
+	}
 	s.restart() // seeding again changes nothing
-	if n := len(s.expect(s.do("GET", "/v1/orgs", testOperatorKey, nil), 200)["items"].([]any)); n != 4 {
-		t.Errorf("%d organisations after a second start, want 4", n)
+	if n := len(s.expect(s.do("GET", "/v1/orgs", testOperatorKey, nil), 200)["items"].([]any)); n != 7 {
+		t.Errorf("%d organisations after a second start, want 7", n)
+	}
+	if n := len(s.expect(s.do("GET", "/v1/parcels?exporterId=org_demo_exporter", testOperatorKey, nil), 200)["items"].([]any)); n != 6 {
+		t.Errorf("%d demo parcels after a second start, want 6", n)
 	}
 }

@@ -160,7 +160,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if cfg.DemoData() {
-		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail); err != nil {
+		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail, m.Customs); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}

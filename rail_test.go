@@ -285,6 +285,14 @@ func TestBookingTenancy(t *testing.T) {
 // releasedParcel registers a parcel and takes it through customs to released.
 func (s *service) releasedParcel(key, logisticsNo string) string {
 	s.t.Helper()
+	pid := s.releasedOnly(key, logisticsNo)
+	s.receive(pid)
+	return pid
+}
+
+// releasedOnly registers a parcel and has customs release it; it has not arrived at the yard.
+func (s *service) releasedOnly(key, logisticsNo string) string {
+	s.t.Helper()
 	pid := s.expect(s.do("POST", "/v1/parcels", key, parcelBody(logisticsNo)), 201)["id"].(string)
 	id := s.declare(key, pid)[0]
 	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", key, nil), 202)
@@ -293,6 +301,23 @@ func (s *service) releasedParcel(key, logisticsNo string) string {
 		return s.expect(s.do("GET", "/v1/parcels/"+pid, key, nil), 200)["status"] == "released"
 	})
 	return pid
+}
+
+// receive has the yard receive the parcels (the operator reports it) and waits until customs
+// has their arrival (CEB507) on file.
+func (s *service) receive(parcelIDs ...string) {
+	s.t.Helper()
+	res := s.expect(s.do("POST", "/v1/parcels/arrivals", testOperatorKey, map[string]any{
+		"parcelIds": parcelIDs, "domesticTrafNo": "鄂F·A1234"}), 200)
+	if res["invalid"].(float64) != 0 {
+		s.t.Fatalf("arrivals: %v", res)
+	}
+	for _, pid := range parcelIDs {
+		eventually(s.t, "the arrival of "+pid+" is on file", func() bool {
+			y, _ := s.expect(s.do("GET", "/v1/parcels/"+pid, testOperatorKey, nil), 200)["yard"].(map[string]any)
+			return y != nil && y["acceptedAt"] != nil
+		})
+	}
 }
 
 func TestContainersCustomsGateAndMovements(t *testing.T) {
@@ -307,11 +332,30 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 		t.Errorf("consignee %v", b["consignee"])
 	}
 
-	released := s.releasedParcel(exp.key, "XYR1")
+	released := s.releasedOnly(exp.key, "XYR1")
 	pending := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYR2")), 201)["id"].(string)
 	load := func(containerNo string, parcels ...string) response {
 		return s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
 			"containerNo": containerNo, "type": "40HQ", "sealNo": "SG123456", "parcelIds": parcels})
+	}
+	// Released is not enough: the goods must have arrived at the supervised site (运抵), and the
+	// gate says which step is missing.
+	s.expectProblem(load("CSQU3054383", released), 409, "not_arrived", "parcelIds[0]")
+	s.expectProblem(s.do("POST", "/v1/parcels/arrivals", exp.key, map[string]any{"parcelIds": []string{released}, "domesticTrafNo": "鄂F·A1234"}),
+		403, "yard_only", "")
+	if res := s.expect(s.do("POST", "/v1/parcels/arrivals", testOperatorKey, map[string]any{
+		"parcelIds": []string{pending}, "domesticTrafNo": "鄂F·A1234"}), 200); res["invalid"].(float64) != 1 {
+		t.Errorf("a registered parcel, never declared, received at the yard: %v", res)
+	}
+	s.receive(released)
+	arrival := s.expect(s.do("GET", "/v1/declarations?kind=arrival", exp.key, nil), 200)["items"].([]any)
+	if len(arrival) != 1 || arrival[0].(map[string]any)["status"] != "review_finished" {
+		t.Fatalf("arrival documents %v", arrival)
+	}
+	msg507 := string(s.do("GET", "/v1/declarations/"+arrival[0].(map[string]any)["id"].(string)+"/message", exp.key, nil).Body)
+	if !strings.Contains(msg507, "CEB507Message") || !strings.Contains(msg507, "<ceb:logisticsNo>XYR1</ceb:logisticsNo>") ||
+		!strings.Contains(msg507, testCarriers[carrierCode].name) {
+		t.Errorf("arrival message %.600s", msg507)
 	}
 	s.expectProblem(load("CSQU3054384", released), 422, "invalid_container_no", "containerNo")
 	// Nothing that customs has not released goes in; the answer names it.

@@ -11,7 +11,10 @@ import (
 // customs that reviews, inspects, repeats and reorders its receipts; stops the service in the
 // middle — the worker, and the embedded in-memory Redis with every queued task and every
 // receipt not yet delivered — and starts it again on the same data. Every list must still reach
-// its final status with each receipt kept once, and every parcel must follow its list.
+// its final status with each receipt kept once, and every parcel must follow its list. Each
+// list's order, payment receipt and waybill are filed after it, so the lists wait for them at
+// the simulated authority, whose memory must survive the restart too; every document must end
+// on file with each of its receipts kept once.
 func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	t.Parallel()
 	// 1,000 lists take minutes on two cores; under the race detector, ten times as long. So the
@@ -29,6 +32,10 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 		"SILKGATE_SIM_INSPECTION_SHARE": "0.05",
 		"SILKGATE_SIM_DUPLICATE_RATE":   "0.2",
 		"SILKGATE_SIM_REORDER_RATE":     "0.2",
+		// Each list is matched against its order, payment receipt and waybill, filed after it:
+		// the lists wait for them, and the authority's memory must survive the restart.
+		"SILKGATE_SIM_MATCH_DOCUMENTS": "true",
+		"SILKGATE_SIM_DOCUMENT_WAIT":   "1h",
 		// The reconciler's queries scan on the embedded store; every 5 s keeps them from
 		// crowding out the work itself under the race detector.
 		"SILKGATE_RECONCILE_INTERVAL":   "5s",
@@ -36,6 +43,7 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 		"SILKGATE_SHUTDOWN_TIMEOUT":     "10s",
 	})
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	carrier := s.carrier(carrierCode)
 	var batch []any
 	for i := 0; i < n; i++ {
 		batch = append(batch, parcelBody(fmt.Sprintf("XYL%05d", i)))
@@ -47,7 +55,7 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	}
 	// Filed and submitted a hundred at a time, as a broker's client would: a thousand in one
 	// call can outlast the request timeout on the embedded store under the race detector.
-	var ids []string
+	var ids, docs []string
 	for i := 0; i < n; i += 100 {
 		chunk := s.declare(exp.key, pids[i:min(i+100, n)]...)
 		sub := s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": chunk}), 202)
@@ -55,6 +63,9 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 			t.Fatalf("submitted %v of %d", sub["submitted"], len(chunk))
 		}
 		ids = append(ids, chunk...)
+		// Their documents follow: the exporter's orders and payment receipts, the carrier's waybills.
+		docs = append(docs, s.fileDocuments(exp.key, nil, pids[i:min(i+100, n)]...)...)
+		docs = append(docs, s.fileDocuments(carrier.key, []string{"waybill"}, pids[i:min(i+100, n)]...)...)
 	}
 
 	counts := func() map[string]int {
@@ -92,7 +103,28 @@ func TestNothingLostAcrossAWorkerAndRedisRestart(t *testing.T) {
 	if c["rejected"] != 0 {
 		t.Errorf("%d lists rejected; every parcel was valid", c["rejected"])
 	}
-	// Every receipt is kept once and applied at most once; every parcel follows its list.
+	// Every receipt is kept once and applied at most once; every parcel follows its list; every
+	// document is on file.
+	for _, id := range docs {
+		d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
+		if d["status"] != "accepted" && d["status"] != "review_finished" {
+			t.Fatalf("document %s is %v", id, d["status"])
+		}
+		seen, applied := map[string]bool{}, map[string]int{}
+		for _, r := range arr(d["receipts"]) {
+			rec := r.(map[string]any)
+			key := fmt.Sprint(rec["guid"], rec["returnStatus"], rec["returnTime"])
+			if seen[key] {
+				t.Fatalf("%s keeps receipt %s twice", id, key)
+			}
+			seen[key] = true
+			if rec["outcome"] == "applied" {
+				if applied[rec["returnStatus"].(string)]++; applied[rec["returnStatus"].(string)] > 1 {
+					t.Fatalf("%s applied receipt %s twice", id, rec["returnStatus"])
+				}
+			}
+		}
+	}
 	for _, id := range ids {
 		d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
 		seen := map[string]bool{}

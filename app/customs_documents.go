@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -117,11 +116,12 @@ func ownerCode(kind customs.Kind, pt customs.FilingParties, f parcel.Fields) str
 	return f.LogisticsCode
 }
 
-// CreateDocuments drafts the three documents of each parcel that the caller may file (see the
+// CreateDocuments files the three documents of each parcel that the caller may file (see the
 // comment above): for each parcel, those of kinds (all three when empty) whose owner the caller
-// is or, for the exporter's own documents, files for. A parcel the caller has nothing to do
-// with is not found; one whose document exists answers it (duplicate). The drafts are
-// submitted like any declaration (SubmitDeclarations).
+// is or, for the exporter's own documents, files for. There is nothing to edit in a document —
+// its content is the parcel's — so each is created submitted, its message built, and sent at
+// once: one bulk insert of the documents and one of their guids, then one send. A parcel the
+// caller has nothing to do with is not found; one whose document exists answers it (duplicate).
 func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []string, kinds []customs.Kind) ([]DeclarationResult, error) {
 	if err := MayFileDocuments(actor); err != nil {
 		return nil, err
@@ -205,7 +205,13 @@ func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []
 			seen[id] = true
 			d, err := customs.NewDocument(id, k, customs.DocumentInput{FilerID: actor.OrgID, ExporterID: p.ExporterID(),
 				ParcelID: p.ID(), Parcel: f, Parties: pt}, now, actor.OrgID)
+			if err == nil {
+				err = c.file(d, now)
+			}
 			if err != nil {
+				if domain.KindOf(err) == domain.KindInternal {
+					return nil, err
+				}
 				fail(err)
 				continue
 			}
@@ -228,7 +234,7 @@ func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []
 		r.Status, r.Declaration = ItemCreated, d
 		created = append(created, d)
 	}
-	c.relay.now(ctx, written("declaration", created...)...)
+	c.dispatch(ctx, created)
 	return results, nil
 }
 
@@ -250,70 +256,65 @@ func (c *Customs) mayFileDocument(ctx context.Context, actor Actor, filer *party
 	return err == nil, nil
 }
 
-// followDocuments notes on each parcel's timeline where its documents stand with customs, one
-// read per parcel and the writes in bulk, and returns the parcels it changed.
-func (c *Customs) followDocuments(ctx context.Context, docs []*customs.Declaration) ([]*parcel.Parcel, error) {
-	byParcel := map[string][]*customs.Declaration{}
-	var ids []string
+// ParcelDocuments are the documents filed for a parcel, every filing of it, read by their
+// derived ids: what its view shows beside its own timeline (WithDocuments). Nothing is written
+// to the parcel when a document moves — the documents' receipts cost no parcel write.
+func (c *Customs) ParcelDocuments(ctx context.Context, p *parcel.Parcel) ([]*customs.Declaration, error) {
+	var out []*customs.Declaration
+	for attempt := 1; attempt <= attemptOf(p); attempt++ {
+		for _, k := range customs.DocumentKinds {
+			d, err := c.declarations.Get(ctx, documentID(k, p.ID(), attempt))
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// WithDocuments is a parcel's timeline with where its documents stood with customs merged in,
+// in time order: one entry (type parcel.document) per noteworthy status a document reached,
+// carrying the parcel's status at that moment.
+func WithDocuments(p *parcel.Parcel, docs []*customs.Declaration) []parcel.TimelineEntry {
+	timeline := p.Timeline()
 	for _, d := range docs {
-		pid := d.ParcelID()
-		if pid == "" || d.Status() == customs.StatusDraft {
-			continue
+		for _, e := range d.Timeline() {
+			if !noteworthy(e.Status) || e.Type != customs.EventType(e.Status) {
+				continue
+			}
+			timeline = append(timeline, parcel.TimelineEntry{At: e.At, Type: EventParcelDocument, Actor: e.Actor,
+				Detail: string(d.Kind()) + " " + string(e.Status) + ": " + documentNames[d.Kind()] + " " + d.ID() + ", " + e.Detail})
 		}
-		if _, ok := byParcel[pid]; !ok {
-			ids = append(ids, pid)
-		}
-		byParcel[pid] = append(byParcel[pid], d)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	updated, err := c.parcels.UpdateMany(ctx, ids, func(p *parcel.Parcel) error {
-		for _, d := range byParcel[p.ID()] {
-			p.RecordDocument(documentTime(d), documentActor(d), string(d.Kind()), string(d.Status()), d.ID(), documentDetail(d))
+	slices.SortStableFunc(timeline, func(a, b parcel.TimelineEntry) int { return a.At.Compare(b.At) })
+	status := parcel.StatusRegistered
+	for i := range timeline {
+		if timeline[i].Type == EventParcelDocument {
+			timeline[i].Status = status
+		} else {
+			status = timeline[i].Status
 		}
-		if len(p.Outbox()) == 0 {
-			return errUnchanged
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return writtenOf(updated, func(err error) bool { return err == errUnchanged || isNotFound(err) })
+	return timeline
 }
 
-// documentTime is when a document reached its status: its last timeline entry.
-func documentTime(d *customs.Declaration) time.Time {
-	tl := d.Timeline()
-	if len(tl) == 0 {
-		return d.UpdatedAt()
-	}
-	return tl[len(tl)-1].At
-}
+// EventParcelDocument is the type of a parcel timeline entry about one of its documents.
+const EventParcelDocument = "parcel.document"
 
-func documentActor(d *customs.Declaration) string {
-	if d.Status() == customs.StatusSubmitted {
-		return d.FilerID()
-	}
-	return customs.ActorCustoms
-}
+var documentNames = map[customs.Kind]string{customs.KindOrder: "order (订单) CEB303",
+	customs.KindPayment: "payment receipt (收款单) CEB403", customs.KindWaybill: "waybill (运单) CEB505"}
 
-// documentDetail says in a line what happened to a document: what was filed, and customs' word.
-func documentDetail(d *customs.Declaration) string {
-	names := map[customs.Kind]string{customs.KindOrder: "order (订单) CEB303", customs.KindPayment: "payment receipt (收款单) CEB403",
-		customs.KindWaybill: "waybill (运单) CEB505"}
-	detail := names[d.Kind()] + " " + string(d.Status())
-	if rs := d.Receipts(); len(rs) > 0 && d.Status() != customs.StatusSubmitted {
-		last := rs[len(rs)-1]
-		detail += " (" + last.ReturnStatus
-		if last.ReturnInfo != "" {
-			detail += " " + last.ReturnInfo
-		}
-		detail += ")"
+// noteworthy are the document statuses a parcel's timeline shows: customs has it on file, or
+// refused it, or it failed on the way. E-Port's intermediate steps are the document's own.
+func noteworthy(s customs.Status) bool {
+	switch s {
+	case customs.StatusAccepted, customs.StatusReviewFinished, customs.StatusRejected, customs.StatusReturned,
+		customs.StatusError, customs.StatusSendFailed:
+		return true
 	}
-	if slices.Contains([]customs.Status{customs.StatusRejected, customs.StatusError, customs.StatusSendFailed}, d.Status()) && d.FailReason() != "" {
-		detail += ": " + d.FailReason()
-	}
-	return detail
+	return false
 }

@@ -123,14 +123,7 @@ func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps
 	} else {
 		done = lists
 	}
-	noted, err := c.followDocuments(ctx, documents)
-	if err != nil {
-		c.log.Warn("parcels not told of their documents; relaying the documents", "count", len(documents), "err", err)
-		c.relay.later(ctx, written("declaration", documents...))
-	} else {
-		done = append(done, documents...)
-		parcels = append(parcels, noted...)
-	}
+	done = append(done, documents...) // nothing follows from a document: the parcel reads them
 	for _, d := range others {
 		if err := c.followDeclaration(ctx, d); err != nil {
 			c.log.Warn("declaration not followed; relaying it", "declaration", d.ID(), "err", err)
@@ -171,12 +164,6 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 		return c.followParcel(ctx, d)
 	case customs.KindArrival:
 		return c.followArrival(ctx, d)
-	case customs.KindOrder, customs.KindPayment, customs.KindWaybill:
-		parcels, err := c.followDocuments(ctx, []*customs.Declaration{d})
-		if err == nil {
-			c.relay.now(ctx, written("parcel", parcels...)...)
-		}
-		return err
 	case customs.KindCancel:
 		cancellation, _ := d.Cancellation()
 		if !d.CancelApproved() {

@@ -36,11 +36,26 @@ var demoOrgs = []struct {
 		Name: "襄阳高新报关行有限公司", NameEn: "Xiangyang Hi-Tech Customs Brokerage Co., Ltd.",
 		USCC: "91420600MA4K9X2R38", CustomsCode: "4206380015",
 		Contact: &party.Contact{Name: "李敏", Email: "declare@xy-broker.example"}}},
+	// The firms that file the 三单 beside the exporters: the carrier of the demo parcels (its
+	// code is the logisticsCode of the README's parcels), a platform and a payment firm.
+	{"org_demo_carrier", "demo-carrier-railway-key", party.KindCarrier, party.OrgFields{
+		Name: "襄阳中欧班列国际物流有限公司", NameEn: "Xiangyang China-Europe Railway International Logistics Co., Ltd.",
+		USCC: "91420600MA4CAR0X3R", CustomsCode: "4206980001",
+		Contact: &party.Contact{Name: "赵强", Phone: "+86 710 3256 010"}}},
+	{"org_demo_platform", "demo-platform-mall-key", party.KindPlatform, party.OrgFields{
+		Name: "丝路优选跨境商城（襄阳）有限公司", NameEn: "Silk Road Select Cross-border Mall (Xiangyang) Co., Ltd.",
+		USCC: "91420600MA4PLT0X2P", CustomsCode: "420636E018",
+		Contact: &party.Contact{Name: "孙悦", Email: "orders@silkroad-select.example"}}},
+	{"org_demo_payment", "demo-payment-hanjiang-key", party.KindPayment, party.OrgFields{
+		Name: "汉江跨境支付有限公司", NameEn: "Hanjiang Cross-border Payment Co., Ltd.",
+		USCC: "91420600MA4PAY0X27", CustomsCode: "4206960P01",
+		Contact: &party.Contact{Name: "周宁", Email: "settlement@hanjiang-pay.example"}}},
 }
 
-// SeedDemo registers the demo firms, their keys and an active authorisation of the broker by the
-// first exporter. It is idempotent: what exists is left alone.
-func SeedDemo(ctx context.Context, p *Parties, r *Rail) ([]DemoKey, error) {
+// SeedDemo registers the demo firms, their keys, an active authorisation of the broker by the
+// first exporter, and last month's history (seedDemoHistory). It is idempotent: what exists is
+// left alone.
+func SeedDemo(ctx context.Context, p *Parties, r *Rail, c *Customs) ([]DemoKey, error) {
 	now := p.clock.Now()
 	var keys []DemoKey
 	for _, d := range demoOrgs {
@@ -68,26 +83,39 @@ func SeedDemo(ctx context.Context, p *Parties, r *Rail) ([]DemoKey, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := seedDemoAuthorization(ctx, p, now); err != nil {
+		return nil, err
+	}
+	if c != nil {
+		if err := seedDemoHistory(ctx, c, now); err != nil {
+			return nil, fmt.Errorf("demo history: %w", err)
+		}
+	}
+	return keys, nil
+}
+
+// seedDemoAuthorization lets the demo broker file for the first demo exporter.
+func seedDemoAuthorization(ctx context.Context, p *Parties, now time.Time) error {
 	existing, err := p.auths.Between(ctx, "org_demo_exporter", "org_demo_broker")
 	if err != nil || len(existing) > 0 {
-		return keys, err
+		return err
 	}
 	exporter, err := p.orgs.Get(ctx, "org_demo_exporter")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	broker, err := p.orgs.Get(ctx, "org_demo_broker")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	auth, err := party.NewAuthorization("auth_demo", party.AuthorizationRequest{
 		ExporterID: exporter.ID(), BrokerID: broker.ID(), TradeModes: party.TradeModes,
 		ValidFrom: now.Truncate(24 * time.Hour), ValidTo: now.Truncate(24*time.Hour).AddDate(1, 0, 0),
 	}, exporter, exporter, broker, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return keys, ignoreConflict(p.auths.Create(ctx, auth))
+	return ignoreConflict(p.auths.Create(ctx, auth))
 }
 
 // demoTimetableWeeks is how far ahead a demo service plans every line's trains.

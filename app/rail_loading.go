@@ -146,7 +146,7 @@ func (r *Rail) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 // customsGate checks that everything going into container c is the booking exporter's and
 // released by customs; it names every item that is not.
 func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) error {
-	var unknown, notReleased domain.Violations
+	var unknown, notReleased, notArrived domain.Violations
 	seen := map[string]bool{}
 	for i, id := range c.ParcelIDs {
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
@@ -167,6 +167,9 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 				Fields:  []domain.FieldError{{Field: field, Code: "parcel_loaded", Message: "in container " + p.ContainerNo()}}}
 		case p.Status() != parcel.StatusReleased && p.Status() != parcel.StatusLoaded:
 			notReleased.Add(field, "not_released", "parcel "+id+" is "+string(p.Status())+", not released by customs")
+		case p.Status() == parcel.StatusReleased && !p.ArrivedAtYard():
+			notArrived.Add(field, "not_arrived", "parcel "+id+" is released, but customs has no arrival (运抵, CEB507) of it "+
+				"at the supervised site: "+arrivalMissing(p))
 		}
 	}
 	for i, id := range c.DeclarationIDs {
@@ -192,12 +195,26 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 		return err
 	}
 	if !notReleased.Empty() {
-		fields := notReleased.Fields()
+		fields := append(notReleased.Fields(), notArrived.Fields()...)
 		return &domain.Error{Kind: domain.KindConflict, Code: "not_released",
-			Message: strconv.Itoa(len(fields)) + " of the goods are not released by customs; nothing was loaded",
+			Message: strconv.Itoa(len(notReleased.Fields())) + " of the goods are not released by customs; nothing was loaded",
+			Fields:  fields}
+	}
+	if !notArrived.Empty() {
+		fields := notArrived.Fields()
+		return &domain.Error{Kind: domain.KindConflict, Code: "not_arrived",
+			Message: strconv.Itoa(len(fields)) + " of the goods have no arrival at the supervised site on file with customs; nothing was loaded",
 			Fields:  fields}
 	}
 	return nil
+}
+
+// arrivalMissing says what a released parcel still lacks before it may be loaded.
+func arrivalMissing(p *parcel.Parcel) string {
+	if y, ok := p.Yard(); ok {
+		return "the yard received it at " + y.ReceivedAt.Format("2006-01-02 15:04") + " UTC; customs has not accepted arrival " + y.DeclarationID + " yet"
+	}
+	return "the yard has not received it (POST /v1/parcels/arrivals)"
 }
 
 // parcelsIn reports whether every parcel of container c is in it (loaded, or gone with it).

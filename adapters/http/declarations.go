@@ -345,3 +345,48 @@ func checkTradeMode(v *domain.Violations, mode string) {
 		v.Add("tradeMode", "invalid_trade_mode", "tradeMode must be one of 9610, 1210, 9710, 9810, 0110")
 	}
 }
+
+type arrivalRequest struct {
+	ParcelIDs      []string `json:"parcelIds"`
+	DomesticTrafNo string   `json:"domesticTrafNo"`
+}
+
+type arrivalItemView struct {
+	Index         int                 `json:"index"`
+	ParcelID      string              `json:"parcelId"`
+	Status        app.ItemStatus      `json:"status"`
+	DeclarationID string              `json:"declarationId,omitempty"`
+	Errors        []domain.FieldError `json:"errors,omitempty"`
+}
+
+type arrivalBatchView struct {
+	Received   int               `json:"received"`
+	Duplicates int               `json:"duplicates"`
+	Invalid    int               `json:"invalid"`
+	Results    []arrivalItemView `json:"results"`
+}
+
+// receiveAtYard records parcels received at the supervised site and files their arrival (CEB507).
+func (h *handlers) receiveAtYard(c *fiber.Ctx) error {
+	var req arrivalRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := h.customs.ReceiveAtYard(c.UserContext(), actorOf(c), req.ParcelIDs, req.DomesticTrafNo)
+	if err != nil {
+		return err
+	}
+	out := arrivalBatchView{Results: make([]arrivalItemView, len(res))}
+	for i, r := range res {
+		out.Results[i] = arrivalItemView{Index: r.Index, ParcelID: r.ParcelID, Status: r.Status, DeclarationID: r.DeclarationID, Errors: r.Errors}
+		switch r.Status {
+		case app.ItemCreated:
+			out.Received++
+		case app.ItemDuplicate:
+			out.Duplicates++
+		default:
+			out.Invalid++
+		}
+	}
+	return c.JSON(out)
+}

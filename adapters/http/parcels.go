@@ -23,6 +23,7 @@ type parcelView struct {
 	DepartureID   string                 `json:"departureId,omitempty"`
 	RejectReason  string                 `json:"rejectReason,omitempty"`
 	CancelReason  string                 `json:"cancelReason,omitempty"`
+	Yard          *parcel.YardArrival    `json:"yard,omitempty"`
 	CreatedAt     time.Time              `json:"createdAt"`
 	UpdatedAt     time.Time              `json:"updatedAt"`
 	Timeline      []parcel.TimelineEntry `json:"timeline,omitempty"`
@@ -33,7 +34,7 @@ func viewParcel(p *parcel.Parcel) parcelView {
 	return parcelView{
 		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID,
 		ContainerNo: r.ContainerNo, DepartureID: r.DepartureID, RejectReason: r.RejectReason,
-		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
+		CancelReason: r.CancelReason, Yard: r.Yard, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Timeline: r.Timeline,
 	}
 }
 
@@ -167,7 +168,14 @@ func (h *handlers) getParcel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewParcel(p))
+	v := viewParcel(p)
+	// Where its order, payment receipt and waybill stand with customs, beside its own history.
+	docs, err := h.customs.ParcelDocuments(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	v.Timeline = app.WithDocuments(p, docs)
+	return c.JSON(v)
 }
 
 func (h *handlers) listParcels(c *fiber.Ctx) error {

@@ -105,6 +105,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/parcels", h.registerParcel)
 	v1.Post("/parcels/batch", h.registerBatch)
 	v1.Post("/parcels/import", h.importParcels)
+	v1.Post("/parcels/arrivals", h.receiveAtYard)
 	v1.Get("/parcels", h.listParcels)
 	v1.Get("/parcels/:id", h.getParcel)
 	v1.Patch("/parcels/:id", h.editParcel)

@@ -152,10 +152,19 @@ func (r *Declarations) Create(ctx context.Context, d *customs.Declaration) error
 
 // CreateMany stores new declarations in one unordered bulk write; it reports which ids
 // existed already (the caller derived them from what they declare, so those are repeats).
+// Declarations created submitted (the three documents) have their guids mapped first, with
+// their messages, in one more bulk write: a repeat leaves a mapping of a guid never sent.
 func (r *Declarations) CreateMany(ctx context.Context, ds []*customs.Declaration) (existing []bool, err error) {
 	existing = make([]bool, len(ds))
 	if len(ds) == 0 {
 		return existing, nil
+	}
+	var mappings []guidMapping
+	for _, d := range ds {
+		mappings = append(mappings, guidMappings(d, nil)...)
+	}
+	if err := r.insertGUIDs(ctx, mappings); err != nil {
+		return nil, err
 	}
 	docs, typed := make([]any, len(ds)), make([]declarationDoc, len(ds))
 	for i, d := range ds {

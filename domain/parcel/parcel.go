@@ -218,23 +218,6 @@ func (p *Parcel) RecordMovement(at time.Time, actor, movement, location string) 
 	p.addEvent(at, actor, "parcel.movement", detail, map[string]any{"movement": movement, "location": location})
 }
 
-// EventDocument is the timeline type of a change of one of the parcel's three documents.
-const EventDocument = "parcel.document"
-
-// RecordDocument notes on the timeline where one of the parcel's three documents (三单: the
-// order, the payment receipt, the waybill) stands with customs — kind "order", "payment" or
-// "waybill", status the document's — which changes no status of the parcel. The same kind and
-// status noted before is not noted again (customs answers twice, and receipts are re-read).
-func (p *Parcel) RecordDocument(at time.Time, actor, kind, status, declarationID, detail string) {
-	for _, t := range p.timeline {
-		if t.Type == EventDocument && strings.HasPrefix(t.Detail, kind+" "+status+":") {
-			return
-		}
-	}
-	p.addEvent(at.UTC(), actor, EventDocument, kind+" "+status+": "+detail,
-		map[string]any{"document": kind, "documentStatus": status, "declarationId": declarationID})
-}
-
 // EventClosed is the timeline type of customs closing the parcel's inventory list (结关, 899).
 const EventClosed = "parcel.closed"
 
