@@ -54,7 +54,7 @@ func seedDemoHistory(ctx context.Context, c *Customs, now time.Time) error {
 		p, err := parcel.New(pid, parcel.Draft{
 			TradeMode: parcel.TradeMode9610, ExporterID: exporter.ID(), OrderNo: fmt.Sprintf("SRS%s%04d", start.Format("200601"), i+1),
 			EbpCode: "420636E018", PayCode: "4206960P01", LogisticsCode: "4206980001", LogisticsNo: no,
-			Consignee: parcel.Consignee{Name: "Anna Schmidt", Country: "DE", City: "Duisburg", Address: "Königstraße 12"},
+			Consignee:          parcel.Consignee{Name: "Anna Schmidt", Country: "DE", City: "Duisburg", Address: "Königstraße 12"},
 			DestinationCountry: "DE", Currency: "EUR",
 			Items: []parcel.DraftItem{{Gcode: g.gcode, Gname: g.gname, Gmodel: g.gmodel, Qty: code.MustDecimal(g.qty), Unit: g.unit,
 				Price: &price, OriginCountry: "CN"}},
@@ -116,4 +116,3 @@ func seedDemoHistory(ctx context.Context, c *Customs, now time.Time) error {
 	}
 	return nil
 }
-
