@@ -23,6 +23,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/silkgate/silkgate/adapters/consignment"
+	"github.com/silkgate/silkgate/adapters/declarationpdf"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
 	"github.com/silkgate/silkgate/adapters/mongo"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
@@ -221,7 +222,8 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
 		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
 			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
-			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo}})
+			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
+		Printer: declarationpdf.Renderer{}})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
 		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,

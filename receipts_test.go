@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -264,6 +265,13 @@ func TestDXPFolderAndMonthlySummary(t *testing.T) {
 	if fmt.Sprint(done["entryIds"]) != "[470020260000012345]" {
 		t.Errorf("summary result: %v", done["entryIds"])
 	}
+	// The generated declaration prints (报关单, for the export tax refund); a summary does not.
+	pdf := s.do("GET", "/v1/declarations/"+gen["id"].(string)+"/pdf", exp.key, nil)
+	if pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf.Body, []byte("%PDF-")) ||
+		!bytes.Contains(bytes.ToLower(pdf.Body), []byte("droidsansfallback")) { // the CJK font, embedded
+		t.Errorf("declaration PDF: %d %s, %d bytes", pdf.Status, pdf.Header.Get("Content-Type"), len(pdf.Body))
+	}
+	s.expectProblem(s.do("GET", "/v1/declarations/"+sumID+"/pdf", exp.key, nil), 409, "wrong_kind", "")
 	eventually(t, "the lists are marked summarised", func() bool {
 		for _, id := range ids {
 			l := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)

@@ -18,6 +18,7 @@ type Customs struct {
 	gateway      CustomsGateway
 	messages     CustomsMessages
 	settings     CustomsSettings
+	printer      EntryDeclarationRenderer
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -37,13 +38,14 @@ type CustomsPorts struct {
 	Gateway      CustomsGateway
 	Messages     CustomsMessages
 	Settings     CustomsSettings
+	Printer      EntryDeclarationRenderer // prints entry declarations; nil: not printed
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }

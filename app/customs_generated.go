@@ -124,3 +124,20 @@ func unitPrice(total, qty code.Decimal) code.Decimal {
 	}
 	return p
 }
+
+// EntryDeclarationPDF prints an entry declaration the caller may see — a declaration customs
+// generated from a summary, or one drafted in full — as a PDF (报关单), for the exporter's export
+// tax refund once customs cleared it. Another kind is FailedPrecondition wrong_kind.
+func (c *Customs) EntryDeclarationPDF(ctx context.Context, actor Actor, id string) ([]byte, error) {
+	d, err := c.GetDeclaration(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Kind() != customs.KindEntry {
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "wrong_kind", "only an entry declaration (报关单) prints as a PDF")
+	}
+	if c.printer == nil {
+		return nil, domain.Internal(nil, "no declaration printer is configured")
+	}
+	return c.printer.Render(ctx, d)
+}

@@ -53,6 +53,11 @@ func messageType(k customs.Kind) string {
 	return "DEC"
 }
 
+// EntryDeclarationRenderer prints an entry declaration (报关单) as a PDF.
+type EntryDeclarationRenderer interface {
+	Render(ctx context.Context, d *customs.Declaration) ([]byte, error)
+}
+
 // Filing is what identifies one submission of a declaration to customs.
 type Filing struct {
 	GUID  string

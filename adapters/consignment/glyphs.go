@@ -1,20 +1,19 @@
 package consignment
 
 import (
-	_ "embed"
 	"encoding/binary"
 	"errors"
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/silkgate/silkgate/adapters/internal/fonts"
 )
 
-// The fonts are embedded so that a note prints the same on every machine; see fonts/LICENSE.
+// The fonts are embedded so that a note prints the same on every machine (adapters/internal/fonts).
 var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
+	fontRegular = fonts.DejaVuSans
+	fontBold    = fonts.DejaVuSansBold
 )
 
 // placeholder stands for each run of characters the font cannot draw. The reader sees that

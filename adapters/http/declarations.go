@@ -218,6 +218,17 @@ func (h *handlers) generatedEntry(c *fiber.Ctx) error {
 	return c.JSON(viewDeclaration(d))
 }
 
+// declarationPDF prints an entry declaration (报关单).
+func (h *handlers) declarationPDF(c *fiber.Ctx) error {
+	pdf, err := h.customs.EntryDeclarationPDF(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+c.Params("id")+`.pdf"`)
+	return c.Send(pdf)
+}
+
 func (h *handlers) getDeclaration(c *fiber.Ctx) error {
 	d, err := h.customs.GetDeclaration(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {

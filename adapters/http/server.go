@@ -118,6 +118,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Get("/declarations/:id/message", h.declarationMessage)
 	v1.Post("/declarations/:id/submit", h.submitDeclaration)
 	v1.Post("/declarations/:id/generated-entry", h.generatedEntry)
+	v1.Get("/declarations/:id/pdf", h.declarationPDF)
 	v1.Post("/singlewindow/receipts", h.receiveReceipts)
 	v1.Get("/stats/clearance", h.clearanceStats)
 	v1.Get("/stats/trains", h.trainStats)
