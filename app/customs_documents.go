@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,6 +106,25 @@ func (r *partyRegistry) parcelParties(ctx context.Context, exporter, agent *part
 	return pt, v.Err()
 }
 
+// partyErrorFor is the part of a parcel's party errors (parcelParties) that stops a document of
+// kind: the firms it names — the platform for an order, the platform and the payment firm for a
+// payment receipt, the carrier for a waybill. nil when none of them failed.
+func partyErrorFor(kind customs.Kind, perr error) error {
+	var e *domain.Error
+	if perr == nil || !errors.As(perr, &e) {
+		return perr
+	}
+	need := map[customs.Kind][]string{customs.KindOrder: {"ebpCode"}, customs.KindPayment: {"ebpCode", "payCode"},
+		customs.KindWaybill: {"logisticsCode"}}[kind]
+	var v domain.Violations
+	for _, f := range e.Fields {
+		if slices.Contains(need, f.Field) {
+			v.Add(f.Field, f.Code, f.Message)
+		}
+	}
+	return v.Err()
+}
+
 // ownerCode is the code of the firm in whose name a document of kind is filed.
 func ownerCode(kind customs.Kind, pt customs.FilingParties, f parcel.Fields) string {
 	switch kind {
@@ -177,20 +197,30 @@ func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []
 		if perr != nil && domain.KindOf(perr) == domain.KindInternal {
 			return nil, perr
 		}
+		// A party that is not registered stops only the documents that name it, and is told
+		// only to whoever sees the exporter's records (the exporter, its broker).
 		var mine []customs.Kind
+		var blocked error
 		for _, k := range kinds {
+			if kerr := partyErrorFor(k, perr); kerr != nil {
+				if blocked == nil && rights.visible.Covers(p.ExporterID()) {
+					blocked = kerr
+				}
+				continue
+			}
 			if ok, err := c.mayFileDocument(ctx, actor, filer, rights, k, pt, p); err != nil {
 				return nil, err
 			} else if ok {
 				mine = append(mine, k)
 			}
 		}
-		if len(mine) == 0 {
-			fail(domain.NotFound("parcel")) // nothing of this parcel is the caller's to file
-			continue
+		if blocked != nil {
+			fail(blocked)
 		}
-		if perr != nil {
-			fail(perr)
+		if len(mine) == 0 {
+			if blocked == nil {
+				fail(domain.NotFound("parcel")) // nothing of this parcel is the caller's to file
+			}
 			continue
 		}
 		if p.Status() == parcel.StatusCancelled {
@@ -200,6 +230,8 @@ func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []
 		for _, k := range mine {
 			id := documentID(k, p.ID(), attemptOf(p))
 			if seen[id] {
+				// The parcel named twice: the same document as for its first mention.
+				results = append(results, DeclarationResult{Index: i, Ref: pid, ID: id, Status: ItemDuplicate})
 				continue
 			}
 			seen[id] = true
@@ -220,19 +252,9 @@ func (c *Customs) CreateDocuments(ctx context.Context, actor Actor, parcelIDs []
 			draftIndex = append(draftIndex, len(results)-1)
 		}
 	}
-	existing, err := c.declarations.CreateMany(ctx, drafts)
+	created, err := c.storeDrafts(ctx, drafts, results, draftIndex)
 	if err != nil {
 		return nil, err
-	}
-	var created []*customs.Declaration
-	for k, d := range drafts {
-		r := &results[draftIndex[k]]
-		if existing[k] {
-			r.Status = ItemDuplicate
-			continue
-		}
-		r.Status, r.Declaration = ItemCreated, d
-		created = append(created, d)
 	}
 	c.dispatch(ctx, created)
 	return results, nil

@@ -134,13 +134,25 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		return nil, domain.Errorf(domain.KindForbidden, "authorization_required",
 			"filing for these exporters needs an active authorisation covering the trade mode")
 	}
+	created, err := c.storeDrafts(ctx, drafts, results, draftIndex)
+	if err != nil {
+		return nil, err
+	}
+	c.relay.now(ctx, written("declaration", created...)...)
+	return results, nil
+}
+
+// storeDrafts inserts new declarations in one bulk write and marks their results (results[
+// index[k]] for drafts[k]) created, or duplicate where the derived id exists already; it returns
+// those created.
+func (c *Customs) storeDrafts(ctx context.Context, drafts []*customs.Declaration, results []DeclarationResult, index []int) ([]*customs.Declaration, error) {
 	existing, err := c.declarations.CreateMany(ctx, drafts)
 	if err != nil {
 		return nil, err
 	}
 	var created []*customs.Declaration
 	for k, d := range drafts {
-		r := &results[draftIndex[k]]
+		r := &results[index[k]]
 		if existing[k] {
 			r.Status = ItemDuplicate
 			continue
@@ -148,8 +160,7 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		r.Status, r.Declaration = ItemCreated, d
 		created = append(created, d)
 	}
-	c.relay.now(ctx, written("declaration", created...)...)
-	return results, nil
+	return created, nil
 }
 
 // CreateEntryDeclaration drafts a full customs declaration (报关单) for 9710 / 9810 / 0110 goods.

@@ -98,8 +98,9 @@ func (c *Customs) submitChange(ctx context.Context, actor Actor, rights *filingR
 			return errUnchanged // under way already: submitting again changes nothing
 		}
 		// A broker files for an exporter only while its authorisation covers the trade mode;
-		// a firm filing a document in its own name needs nobody's authorisation.
-		if !d.Kind().IsDocument() || actor.Kind == party.KindBroker {
+		// a firm filing a document or an arrival in its own name needs nobody's authorisation.
+		ownName := d.Kind().IsDocument() || d.Kind() == customs.KindArrival
+		if !ownName || actor.Kind == party.KindBroker {
 			if err := rights.check(ctx, d.ExporterID(), d.TradeMode()); err != nil {
 				return err
 			}

@@ -107,10 +107,11 @@ func seedDemoHistory(ctx context.Context, c *Customs, now time.Time) error {
 		// As they stand, without their events: history, not news.
 		quietParcel := parcel.UnmarshalFromDatabase(p.Snapshot())
 		quietList := customs.FromDatabase(d.Snapshot())
-		if _, err := c.parcels.Insert(ctx, []*parcel.Parcel{quietParcel}); err != nil {
+		// The list first: a parcel that exists (what a later start checks) always has its list.
+		if err := ignoreConflict(c.declarations.Create(ctx, quietList)); err != nil {
 			return err
 		}
-		if err := ignoreConflict(c.declarations.Create(ctx, quietList)); err != nil {
+		if _, err := c.parcels.Insert(ctx, []*parcel.Parcel{quietParcel}); err != nil {
 			return err
 		}
 	}

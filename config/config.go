@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -204,6 +205,19 @@ func (c Config) validate() error {
 	}
 	if c.SimDelivery < 0 {
 		bad("SILKGATE_SIM_DELIVERY", "must not be negative")
+	}
+	// The site's fields go into every arrival document: what CEB507 cannot carry is refused here.
+	if n := len(c.SiteOperatorCode); n != 0 && n != 10 && n != 18 {
+		bad("SILKGATE_SITE_OPERATOR_CODE", "must be a 10-character customs code or an 18-character USCC")
+	}
+	if (c.SiteOperatorCode == "") != (c.SiteOperatorName == "") {
+		bad("SILKGATE_SITE_OPERATOR_NAME", "the site operator needs both a code and a name, or neither")
+	}
+	if utf8.RuneCountInString(c.SiteOperatorName) > 100 {
+		bad("SILKGATE_SITE_OPERATOR_NAME", "at most 100 characters")
+	}
+	if len(c.SiteLoctNo) > 10 {
+		bad("SILKGATE_SITE_LOCT_NO", "at most 10 characters")
 	}
 	if c.SimDocumentWait < 0 {
 		bad("SILKGATE_SIM_DOCUMENT_WAIT", "must not be negative")

@@ -13,7 +13,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 // entry is a declaration with Chinese names, 60 goods lines long enough to need a second page.
-func entry(t *testing.T, lines int) *customs.Declaration {
+func entry(t testing.TB, lines int) *customs.Declaration {
 	t.Helper()
 	draft := customs.EntryDraft{CustomMaster: "4700", IEPort: "4700", TradeMode: "9710", TradeCode: "4206360A21",
 		TradeName: "襄阳丝路跨境电商有限公司", AgentCode: "4206380015", AgentName: "襄阳高新报关行有限公司", TradeCountry: "DE",
@@ -51,5 +51,16 @@ func TestRender(t *testing.T) {
 	cancel()
 	if _, err := (Renderer{}).Render(ctx, entry(t, 1)); err == nil {
 		t.Error("a cancelled request still printed")
+	}
+}
+
+// BenchmarkRender prints a declaration of 10 lines (the font is parsed and subset every time).
+func BenchmarkRender(b *testing.B) {
+	d := entry(b, 10)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (Renderer{}).Render(context.Background(), d); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

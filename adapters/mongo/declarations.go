@@ -406,16 +406,17 @@ func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string,
 	return declarationsFromDocs(docs), nil
 }
 
-// awaitingStatuses are the statuses of a filing customs has yet to answer finally.
+// awaitingStatuses are the statuses in which customs may still owe a filing an answer (the
+// backfill's query; awaiting decides).
 var awaitingStatuses = []customs.Status{customs.StatusSubmitted, customs.StatusStaged, customs.StatusDeclaring,
 	customs.StatusSent, customs.StatusAccepted, customs.StatusManualReview, customs.StatusReviewFinished,
 	customs.StatusInspection, customs.StatusDetained}
 
-// awaiting tells whether customs still owes the declaration an answer: a submitted status, but
-// for a departure document, whose last answer is customs' acceptance (120).
-func (d declarationDoc) awaiting() bool {
-	return slices.Contains(awaitingStatuses, d.Status) && !(d.Kind == customs.KindDeparture && d.Status == customs.StatusAccepted)
-}
+// awaiting tells whether customs still owes the declaration an answer: the domain's rule
+// (Declaration.AwaitingCustoms), so that the agenda and the reconciler agree with it for every
+// kind — a departure, arrival or document customs has on file, or a summary whose generated
+// declaration waits for the broker, owes nothing more.
+func (d declarationDoc) awaiting() bool { return declarationFromDoc(&d).AwaitingCustoms() }
 
 // agendaNotes: a new filing is owed customs' answers; the reconciler sends it again if they
 // do not come (Unfinished).

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
@@ -48,11 +47,11 @@ func documentKeysOf(ebp, order, lc, ln string) [3]string {
 
 // knownDocument is an accepted order, payment or waybill.
 type knownDocument struct {
-	GUID     string `json:"guid"`
-	Value    string `json:"value,omitempty"`   // order: goodsValue; payment: charge
-	Freight  string `json:"freight,omitempty"` // order
-	Currency string `json:"currency,omitempty"`
-	EbcCode  string `json:"ebcCode,omitempty"`
+	GUID     string    `json:"guid"`
+	AppTime  time.Time `json:"appTime"`         // when it was filed: an older filing never replaces a newer one
+	Value    string    `json:"value,omitempty"` // order: goodsValue; payment: charge
+	Currency string    `json:"currency,omitempty"`
+	EbcCode  string    `json:"ebcCode,omitempty"`
 }
 
 // List states.
@@ -91,12 +90,12 @@ type heldList struct {
 	After int       `json:"after,omitempty"`
 }
 
-// memory is the authority's write-through cache over its Ledger.
+// memory is the authority's write-through cache over its Ledger. It is used under the
+// simulator's send lock only.
 type memory struct {
 	ledger Ledger
-	mu     sync.Mutex
 	cache  map[string][]byte
-	dirty  map[string][]byte // written since the last flush
+	dirty  map[string][]byte // written since the last flush: never forgotten before it is stored
 }
 
 // maxCached bounds the cache; past it, the cache starts over (the store still has everything).
@@ -106,11 +105,16 @@ func newMemory(l Ledger) *memory {
 	return &memory{ledger: l, cache: map[string][]byte{}, dirty: map[string][]byte{}}
 }
 
-// recall reads keys into v (a pointer per key); it reports which were found.
+// recall reads the values of keys: what this batch wrote, else the cache, else the store. A key
+// found nowhere is absent from the answer.
 func (m *memory) recall(ctx context.Context, keys ...string) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	var missing []string
 	for _, k := range keys {
+		if v, ok := m.dirty[k]; ok {
+			out[k] = v
+			continue
+		}
 		if v, ok := m.cache[k]; ok {
 			if v != nil {
 				out[k] = v
@@ -318,6 +322,14 @@ func (s *Simulator) documents(ctx context.Context, m messageOf) ([]receipt, erro
 		if !ok {
 			continue
 		}
+		// A filing sent again after a newer one (a relay behind a correction) changes nothing.
+		raw, err := s.mem.recall(ctx, d.key)
+		if err != nil {
+			return nil, err
+		}
+		if held, ok := decodeInto[knownDocument](raw, d.key); ok && held.GUID != d.known.GUID && held.AppTime.After(d.known.AppTime) {
+			continue
+		}
 		if err := s.mem.put(d.key, d.known); err != nil {
 			return nil, err
 		}
@@ -438,7 +450,7 @@ func (s *Simulator) readDocuments(typ string, data []byte) (messageOf, []receipt
 			}
 			out.docs = append(out.docs, incomingDocument{key: orderKey(h.EbpCode, h.OrderNo), listKey: orderListKey(h.EbpCode, h.OrderNo),
 				owner: h.EbpCode, appTime: t, accepted: "120", acceptedInfo: "订单入库成功 order accepted",
-				known: knownDocument{GUID: h.GUID, Value: string(h.GoodsValue), Freight: string(h.Freight), Currency: h.Currency, EbcCode: h.EbcCode},
+				known: knownDocument{GUID: h.GUID, AppTime: t, Value: string(h.GoodsValue), Currency: h.Currency, EbcCode: h.EbcCode},
 				receipt: func(status, info string, at time.Time) ([]byte, error) {
 					return ceb.Marshal(&ceb.CEB304Message{GUID: envelopeGUID(h.GUID, status), OrderReturns: []ceb.OrderReturn{{
 						GUID: h.GUID, EbpCode: h.EbpCode, EbcCode: h.EbcCode, OrderNo: h.OrderNo,
@@ -453,7 +465,7 @@ func (s *Simulator) readDocuments(typ string, data []byte) (messageOf, []receipt
 			}
 			out.docs = append(out.docs, incomingDocument{key: paymentKey(r.EbpCode, r.OrderNo), listKey: orderListKey(r.EbpCode, r.OrderNo),
 				owner: orElse(r.PayCode, r.EbcCode), appTime: t, accepted: "120", acceptedInfo: "收款单入库成功 payment receipt accepted",
-				known: knownDocument{GUID: r.GUID, Value: string(r.Charge), Currency: r.Currency, EbcCode: r.EbcCode},
+				known: knownDocument{GUID: r.GUID, AppTime: t, Value: string(r.Charge), Currency: r.Currency, EbcCode: r.EbcCode},
 				receipt: func(status, info string, at time.Time) ([]byte, error) {
 					return ceb.Marshal(&ceb.CEB404Message{GUID: envelopeGUID(r.GUID, status), ReceiptsReturns: []ceb.ReceiptsReturn{{
 						GUID: r.GUID, EbcCode: r.EbcCode, OrderNo: r.OrderNo, PayNo: r.PayNo,
@@ -468,7 +480,7 @@ func (s *Simulator) readDocuments(typ string, data []byte) (messageOf, []receipt
 			}
 			out.docs = append(out.docs, incomingDocument{key: waybillKey(w.LogisticsCode, w.LogisticsNo), listKey: listKey(w.LogisticsCode, w.LogisticsNo),
 				owner: w.LogisticsCode, appTime: t, accepted: "399", acceptedInfo: "运单审结 waybill accepted",
-				known: knownDocument{GUID: w.GUID, Currency: w.Currency, EbcCode: w.EbcCode},
+				known: knownDocument{GUID: w.GUID, AppTime: t, Currency: w.Currency, EbcCode: w.EbcCode},
 				receipt: func(status, info string, at time.Time) ([]byte, error) {
 					return ceb.Marshal(&ceb.CEB506Message{GUID: envelopeGUID(w.GUID, status), LogisticsReturns: []ceb.LogisticsReturn{{
 						GUID: w.GUID, LogisticsCode: w.LogisticsCode, LogisticsNo: w.LogisticsNo,

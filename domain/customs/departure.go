@@ -336,6 +336,10 @@ func (d *Declaration) AwaitingCustoms() bool {
 		return false
 	case d.DocumentMatched(): // customs has the document: nothing more is owed
 		return false
+	case d.kind == KindSummary && d.decTmpNo != "" && !d.status.Final():
+		// Customs generated the declaration; the next step is the broker's (declaring it),
+		// and what customs answers then answers that declaration's filing.
+		return false
 	case d.CancelApproved():
 		return false
 	}

@@ -14,7 +14,18 @@
 //   - departure: the departure document (离境单, CEB509) of one exporter's 9610 / 1210 parcels
 //     that left on one conveyance — a freight train (NewDeparture, ValidateDeparture). Its
 //     message has one head per logistics enterprise (Departure.Heads); see "Departure
-//     documents" below.
+//     documents" below;
+//   - order, payment, waybill: the three documents (三单) customs matches a list against — the
+//     platform's order (CEB303), the payment receipt (CEB403), the carrier's waybill (CEB505)
+//     — each a snapshot of its parcel and the registered firms it names (NewDocument); on file
+//     (DocumentMatched) from 120 (399 for a waybill) on;
+//   - arrival: the arrival at the supervised site (运抵单, CEB507) of one carrier's parcels
+//     (NewArrival), on file (ArrivalOnFile) from 120 on.
+//
+// A summary's result (CEB792) stands for the state of the declaration customs generated from it
+// (SummaryResultStatus): staged under a temporary number (decTmpNo) at first, then the
+// declaration system's channel letters; the summary is cleared only when decState says R.
+// NewGeneratedEntry drafts that declaration for the broker to declare.
 //
 // Life of a declaration: drafted (editable), Submit (the app built the message through the
 // Single Window adapter and handed it to the gateway: guid, copNo and the exact bytes are

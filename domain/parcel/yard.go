@@ -36,9 +36,26 @@ const (
 // MaxDomesticTrafNo is the longest vehicle number CEB507 takes (domesticTrafNo).
 const MaxDomesticTrafNo = 100
 
+// ErrAlreadyReceived is ReceiveAtYard's answer for a parcel the yard received before.
+var ErrAlreadyReceived = domain.Errorf(domain.KindFailedPrecondition, "already_received", "the yard received this parcel before")
+
+// Receivable tells whether the yard may receive the parcel: declared to customs and not refused
+// (declared, accepted, inspection, released) and not received before (ErrAlreadyReceived); any
+// other state is an illegal_transition.
+func (p *Parcel) Receivable() error {
+	if p.yard != nil {
+		return ErrAlreadyReceived
+	}
+	switch p.status {
+	case StatusDeclared, StatusAccepted, StatusInspection, StatusReleased:
+		return nil
+	}
+	return &domain.Error{Kind: domain.KindFailedPrecondition, Code: domain.CodeIllegalTransition,
+		Message: "a " + string(p.status) + " parcel is not received at the yard: only goods declared to customs are"}
+}
+
 // ReceiveAtYard records that the zone's yard received the parcel, brought by vehicle, before it
-// is loaded: declared to customs and not refused (declared, accepted, inspection, released).
-// Receiving it again changes nothing; a parcel in any other state is an illegal_transition.
+// is loaded (Receivable says when it may).
 func (p *Parcel) ReceiveAtYard(at time.Time, actor, vehicle string) error {
 	vehicle = strings.TrimSpace(vehicle)
 	var v domain.Violations
@@ -46,14 +63,8 @@ func (p *Parcel) ReceiveAtYard(at time.Time, actor, vehicle string) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if p.yard != nil {
-		return nil
-	}
-	switch p.status {
-	case StatusDeclared, StatusAccepted, StatusInspection, StatusReleased:
-	default:
-		return &domain.Error{Kind: domain.KindFailedPrecondition, Code: domain.CodeIllegalTransition,
-			Message: "a " + string(p.status) + " parcel is not received at the yard: only goods declared to customs are"}
+	if err := p.Receivable(); err != nil {
+		return err
 	}
 	p.yard = &YardArrival{ReceivedAt: at.UTC(), ReceivedBy: actor, DomesticTrafNo: vehicle}
 	p.addEvent(at, actor, EventReceived, "received at the supervised site from "+vehicle,
