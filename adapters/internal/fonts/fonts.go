@@ -1,8 +1,9 @@
 // Package fonts holds the TrueType fonts the PDF adapters embed, so that a document prints the
 // same on every machine: DejaVu Sans (Latin, Cyrillic, Greek; LICENSE-DejaVu) and Droid Sans
-// Fallback (Chinese, Japanese, Korean; Apache-2.0, LICENSE-DroidSansFallback), which has no
-// Latin glyphs of its own — a document with both sets each run in the font that draws it
-// (IsCJK).
+// Fallback (Apache-2.0, LICENSE-DroidSansFallback) cut to the characters of GB 2312 and the CJK
+// punctuation and fullwidth forms (subset.sh rebuilds it: 1 MB instead of 4), which has no Latin
+// glyphs of its own — a document with both sets each run in the font that draws it (IsCJK). A
+// rare hanzi outside GB 2312 prints as an empty box.
 package fonts
 
 import _ "embed"
@@ -12,7 +13,7 @@ var (
 	DejaVuSans []byte
 	//go:embed DejaVuSans-Bold.ttf
 	DejaVuSansBold []byte
-	//go:embed DroidSansFallbackFull.ttf
+	//go:embed DroidSansFallbackGB.ttf
 	DroidSansFallback []byte
 )
 
