@@ -334,7 +334,7 @@ var documentNames = map[customs.Kind]string{customs.KindOrder: "order (订单) C
 // refused it, or it failed on the way. E-Port's intermediate steps are the document's own.
 func noteworthy(s customs.Status) bool {
 	switch s {
-	case customs.StatusAccepted, customs.StatusReviewFinished, customs.StatusRejected, customs.StatusReturned,
+	case customs.StatusAccepted, customs.StatusReviewFinished, customs.StatusRejected,
 		customs.StatusError, customs.StatusSendFailed:
 		return true
 	}

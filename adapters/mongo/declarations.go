@@ -410,7 +410,7 @@ func (r *Declarations) ReleasedInventory(ctx context.Context, exporterID string,
 // backfill's query; awaiting decides).
 var awaitingStatuses = []customs.Status{customs.StatusSubmitted, customs.StatusStaged, customs.StatusDeclaring,
 	customs.StatusSent, customs.StatusAccepted, customs.StatusManualReview, customs.StatusReviewFinished,
-	customs.StatusInspection, customs.StatusDetained}
+	customs.StatusInspection}
 
 // awaiting tells whether customs still owes the declaration an answer: the domain's rule
 // (Declaration.AwaitingCustoms), so that the agenda and the reconciler agree with it for every

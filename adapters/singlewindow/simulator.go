@@ -278,6 +278,10 @@ func (s *Simulator) inventory(ctx context.Context, data []byte) ([]receipt, erro
 	return plan, nil
 }
 
+// ePortSteps are E-Port's answers to every list before customs' own: declaring (2), then sent to
+// customs (3, 发送海关成功), as the real Single Window reports them.
+var ePortSteps = []step{{"2", "电子口岸已暂存, 申报中", ""}, {"3", "发送海关成功", ""}}
+
 // inventoryList decides one list: rejected for its own fields; else accepted and — once its
 // documents are all there and agree (when MatchDocuments) — reviewed or inspected as the dice
 // say, and released. A list whose documents are missing waits for them, accepted, until
@@ -291,7 +295,7 @@ func (s *Simulator) inventoryList(ctx context.Context, h ceb.InventoryHead, line
 	l := heldList{GUID: h.GUID, AgentCode: h.AgentCode, CopNo: h.CopNo, EbcCode: h.EbcCode, EbpCode: h.EbpCode,
 		OrderNo: h.OrderNo, LogisticsCode: h.LogisticsCode, LogisticsNo: h.LogisticsNo, StatisticsFlag: h.StatisticsFlag,
 		AppTime: appTime, PreNo: preNo, InvtNo: invtNo, Total: listTotal(lines).String(), Freight: string(h.Freight),
-		Currency: h.FCurrency, Base: appTime, After: 2}
+		Currency: h.FCurrency, Base: appTime, After: len(ePortSteps) + 1}
 	if len(lines) > 0 {
 		l.Currency = lines[0].Currency
 	}
@@ -299,7 +303,7 @@ func (s *Simulator) inventoryList(ctx context.Context, h ceb.InventoryHead, line
 	l.Inspect = r.Float64() < s.cfg.InspectionShare || s.highRisk(lines)
 	key := keyOfList(h)
 
-	steps := []step{{"2", "电子口岸已暂存, 申报中", ""}}
+	steps := slices.Clone(ePortSteps)
 	reason, err := s.judgeInventory(ctx, h, lines)
 	if err != nil {
 		return nil, err
@@ -353,7 +357,7 @@ func (s *Simulator) inventoryList(ctx context.Context, h ceb.InventoryHead, line
 // answeredBefore answers a list sent again after the authority decided it with the receipts it
 // sent then: accepted (or rejected), and the steps to release planned from the same base.
 func (s *Simulator) answeredBefore(l heldList) ([]receipt, error) {
-	first := []step{{"2", "电子口岸已暂存, 申报中", ""}}
+	first := slices.Clone(ePortSteps)
 	if l.State == listRejected {
 		return s.planSteps(l, l.AppTime, 0, append(first, step{"100", l.Reason, ""}))
 	}

@@ -89,8 +89,8 @@ func TestSimulatorReleasesAGoodList(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs := q.receipts(t)
-	if got := statusesOf(rs); got != "2,120,800" {
-		t.Fatalf("receipts %s, want 2,120,800", got)
+	if got := statusesOf(rs); got != "2,3,120,800" {
+		t.Fatalf("receipts %s, want 2,3,120,800 (E-Port declaring, sent to customs, accepted, released)", got)
 	}
 	for i, r := range rs {
 		if r.GUID != "5B0F4B7E-1C2D-4E3F-8A9B-0C1D2E3F4A5B" || r.PreNo == "" {
@@ -103,8 +103,11 @@ func TestSimulatorReleasesAGoodList(t *testing.T) {
 			t.Errorf("receipt %d delivered after %v, want %v", i, q.tasks[i].Delay, want)
 		}
 	}
-	if err := customs.CheckInvtNo(rs[1].InvtNo); err != nil {
-		t.Errorf("invtNo %q: %v", rs[1].InvtNo, err)
+	if err := customs.CheckInvtNo(rs[2].InvtNo); err != nil {
+		t.Errorf("invtNo %q: %v", rs[2].InvtNo, err)
+	}
+	if rs[1].ReturnStatus != "3" || rs[1].ReturnInfo != "发送海关成功" {
+		t.Errorf("the second receipt is %q %q, want 3 发送海关成功", rs[1].ReturnStatus, rs[1].ReturnInfo)
 	}
 }
 
@@ -133,7 +136,7 @@ func TestSimulatorRejections(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		rs := q.receipts(t)
-		if statusesOf(rs) != "2,100" || !strings.Contains(rs[1].ReturnInfo, c.reason) {
+		if statusesOf(rs) != "2,3,100" || !strings.Contains(rs[2].ReturnInfo, c.reason) {
 			t.Errorf("%s: %s %q", c.name, statusesOf(rs), rs[len(rs)-1].ReturnInfo)
 		}
 	}
@@ -145,7 +148,7 @@ func TestSimulatorInspectsHighRiskAndReviewsAShare(t *testing.T) {
 	if err := sim.Send(context.Background(), inventoryMessage(t, "8507600010", "1", "30", "30")); err != nil {
 		t.Fatal(err)
 	}
-	if got := statusesOf(q.receipts(t)); got != "2,120,500,800" {
+	if got := statusesOf(q.receipts(t)); got != "2,3,120,500,800" {
 		t.Errorf("lithium batteries: %s, want inspection", got)
 	}
 	q = &capture{}
@@ -153,7 +156,7 @@ func TestSimulatorInspectsHighRiskAndReviewsAShare(t *testing.T) {
 	if err := sim.Send(context.Background(), inventoryMessage(t, "8518300000", "1", "5", "5")); err != nil {
 		t.Fatal(err)
 	}
-	if got := statusesOf(q.receipts(t)); got != "2,120,300,399,800" {
+	if got := statusesOf(q.receipts(t)); got != "2,3,120,300,399,800" {
 		t.Errorf("review share 1: %s", got)
 	}
 }

@@ -87,7 +87,7 @@ func (d *Declaration) Arrival() (Arrival, bool) {
 // reviewed (399), not refused.
 func (d *Declaration) ArrivalOnFile() bool {
 	return d.kind == KindArrival && d.status.Rank() >= StatusAccepted.Rank() &&
-		d.status != StatusRejected && d.status != StatusReturned && d.status != StatusCancelled
+		d.status != StatusRejected && d.status != StatusCancelled
 }
 
 func cloneArrival(a *Arrival) *Arrival {

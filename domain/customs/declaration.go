@@ -398,7 +398,7 @@ func (d *Declaration) AssignToSummary(summaryID string, at time.Time, actor stri
 }
 
 // UnassignFromSummary takes the list out of summary summaryID again — when that summary failed
-// for good (rejected, returned), so that another summary may take it. Harmless when it is not
+// for good (rejected), so that another summary may take it. Harmless when it is not
 // in that summary; FailedPrecondition already_summarised once the summary finished.
 func (d *Declaration) UnassignFromSummary(summaryID string, at time.Time, actor string) error {
 	summaryID = strings.TrimSpace(summaryID)

@@ -287,7 +287,7 @@ func (d *Declaration) headGUIDsOf(guid string) []string {
 // departureStatus is where a departure document of several heads stands once rec is kept with
 // the other receipts: each head's own status is folded from the current filing's receipts for
 // its guid (in returnTime order, moving only as CanMove allows); a failure of any head
-// (rejected, returned, error, send_failed — the highest-ranked one) is the document's, and
+// (rejected, error, send_failed — the highest-ranked one) is the document's, and
 // otherwise the document is as far as its slowest head.
 func (d *Declaration) departureStatus(rec ReceiptRecord) (status Status, head Status) {
 	heads := d.HeadGUIDs()
@@ -308,7 +308,7 @@ func (d *Declaration) departureStatus(rec ReceiptRecord) (status Status, head St
 	for _, g := range heads {
 		s := per[g]
 		switch s {
-		case StatusRejected, StatusReturned, StatusError, StatusSendFailed:
+		case StatusRejected, StatusError, StatusSendFailed:
 			if failed == "" || s.Rank() > failed.Rank() {
 				failed = s
 			}

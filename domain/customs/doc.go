@@ -47,17 +47,16 @@
 //
 //	draft < submitted < staged (1) < declaring (2) < send_failed (4) < sent (3) < error (<0)
 //	  < accepted (120) < manual_review (300) < review_finished (399) < inspection (500)
-//	  < detained (501/502/503/599) < returned (700) < rejected (100) < released (800)
-//	  < cleared (899) < cancelled
+//	  < rejected (100) < released (800) < cleared (899) < cancelled
 //
 // What this means:
 //
-//   - The customs path 120 → 300 → 399 → 500 → 5xx → 800 → 899 is in rank order, so a late
+//   - The customs path 120 → 300 → 399 → 500 → 800 → 899 is in rank order, so a late
 //     receipt of an earlier step (a 120 after the 800) is kept but Recorded only, and any
 //     arrival order of one real path ends in the same status: the path's last step.
-//   - Rejected (100) and returned (700) are final. They outrank every step before release, so a
+//   - Rejected (100) is final. It outranks every step before release, so a
 //     rejection after acceptance, review or inspection — customs re-examining — is honoured;
-//     after release (800) or clearance (899) they are recorded only. Conversely nothing moves a
+//     after release (800) or clearance (899) it is recorded only. Conversely nothing moves a
 //     rejected filing: a 120 (or an 800) arriving after a 100 of the same guid is recorded only.
 //     A rejected filing stays rejected; the content is filed again as a new declaration.
 //   - send_failed (4) and error (negative) are failures before customs took the filing: the
@@ -66,7 +65,8 @@
 //     own word outranks them: a 120 (or later) for the same guid means customs has the filing,
 //     and the declaration moves on rather than invite a second filing of the same goods.
 //   - Receipts of an earlier filing (a guid given up by a resubmission) are kept and Recorded
-//     only, as are receipts with an unknown return status (flagged: EventReceiptUnknown).
+//     only, as are receipts with an unknown return status (flagged: EventReceiptUnknown) —
+//     among them the import-only codes 501–599 and 700, which an export filing never gets.
 //   - Cancelled is reached only through CancelledBy (and, for an entry declaration, channel
 //     status D), from accepted .. released.
 //
@@ -82,7 +82,7 @@
 // store mapping every guid of GUIDs to the declaration finds it from any head's receipt
 // (CEB510), and HeadGUIDs lists the current filing's. With several heads the document moves
 // as its heads together: each head's status is folded from its own receipts, a failure of any
-// head (rejected, returned, error, send_failed) is the document's, and otherwise the document
+// head (rejected, error, send_failed) is the document's, and otherwise the document
 // stands where its slowest head stands — "accepted" means every head was accepted. preNo is the
 // first head's; customs gives a departure no other number, so there is no invtNo to take.
 //
@@ -93,7 +93,7 @@
 // answer is due, so that the reconciler need not send an accepted departure again. A departure
 // document drives no parcel (ParcelStatus is false) and cannot be cancelled.
 //
-// Final (rejected, returned, cleared, cancelled) is where nothing changes any more. Released is
+// Final (rejected, cleared, cancelled) is where nothing changes any more. Released is
 // not final for any kind — an inventory list may still be cancelled before departure and
 // customs closes it with 899 after departure — but it is where the clearance story of a parcel
 // ends (Released) and what the summary takes.

@@ -102,7 +102,7 @@ func (d *Declaration) Document() (Document, bool) {
 // along, and not refused. Customs matches lists only against documents it has.
 func (d *Declaration) DocumentMatched() bool {
 	return d.kind.IsDocument() && d.status.Rank() >= StatusAccepted.Rank() &&
-		d.status != StatusRejected && d.status != StatusReturned && d.status != StatusCancelled
+		d.status != StatusRejected && d.status != StatusCancelled
 }
 
 // PaymentCharge is what the buyer paid for a parcel's order, the amount its payment receipt

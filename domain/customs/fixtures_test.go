@@ -119,8 +119,8 @@ var codeFor = map[customs.Status]string{
 	customs.StatusStaged: "1", customs.StatusDeclaring: "2", customs.StatusSent: "3",
 	customs.StatusSendFailed: "4", customs.StatusError: "-1", customs.StatusAccepted: "120",
 	customs.StatusManualReview: "300", customs.StatusReviewFinished: "399",
-	customs.StatusInspection: "500", customs.StatusDetained: "501", customs.StatusReturned: "700",
-	customs.StatusRejected: "100", customs.StatusReleased: "800", customs.StatusCleared: "899",
+	customs.StatusInspection: "500",
+	customs.StatusRejected:   "100", customs.StatusReleased: "800", customs.StatusCleared: "899",
 }
 
 // inStatus makes an inventory list in status s: a draft, submitted, moved by one receipt, or

@@ -116,7 +116,7 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 		}
 		d.failReason = ""
 		switch target {
-		case StatusRejected, StatusReturned, StatusError, StatusSendFailed:
+		case StatusRejected, StatusError, StatusSendFailed:
 			d.failReason = r.ReturnInfo
 			data["reason"] = r.ReturnInfo
 		}

@@ -517,13 +517,13 @@ func TestRealPathsAnyOrder(t *testing.T) {
 		"rejected at once":          {"2", "3", "100"},
 		"send failed":               {"1", "2", "4"},
 		"processing error":          {"2", "3", "-301010"},
-		"returned after detention":  {"2", "3", "120", "500", "502", "700"},
+		"inspected then released":   {"2", "3", "120", "500", "800", "899"},
 		"review then release":       {"2", "3", "120", "300", "399", "800"},
 	}
 	want := map[string]customs.Status{
 		"rejected after acceptance": customs.StatusRejected, "rejected at once": customs.StatusRejected,
 		"send failed": customs.StatusSendFailed, "processing error": customs.StatusError,
-		"returned after detention": customs.StatusReturned, "review then release": customs.StatusReleased,
+		"inspected then released": customs.StatusCleared, "review then release": customs.StatusReleased,
 	}
 	for name, codes := range paths {
 		receipts := make([]customs.Receipt, len(codes))

@@ -24,8 +24,6 @@ const (
 	StatusManualReview   Status = "manual_review"   // 300: an officer is reviewing it
 	StatusReviewFinished Status = "review_finished" // 399: review concluded (审结)
 	StatusInspection     Status = "inspection"      // 500: inspection ordered (查验)
-	StatusDetained       Status = "detained"        // 501 502 503 599: detained (扣留)
-	StatusReturned       Status = "returned"        // 700: goods returned (退运); final
 	StatusRejected       Status = "rejected"        // 100: refused (退单); final for this filing
 	StatusReleased       Status = "released"        // 800: released (放行)
 	StatusCleared        Status = "cleared"         // 899: cleared (结关); final
@@ -46,18 +44,16 @@ var rank = map[Status]int{
 	StatusManualReview:   8,
 	StatusReviewFinished: 9,
 	StatusInspection:     10,
-	StatusDetained:       11,
-	StatusReturned:       12,
-	StatusRejected:       13,
-	StatusReleased:       14,
-	StatusCleared:        15,
-	StatusCancelled:      16,
+	StatusRejected:       11,
+	StatusReleased:       12,
+	StatusCleared:        13,
+	StatusCancelled:      14,
 }
 
 var allStatuses = []Status{
 	StatusDraft, StatusSubmitted, StatusStaged, StatusDeclaring, StatusSendFailed, StatusSent,
 	StatusError, StatusAccepted, StatusManualReview, StatusReviewFinished, StatusInspection,
-	StatusDetained, StatusReturned, StatusRejected, StatusReleased, StatusCleared, StatusCancelled,
+	StatusRejected, StatusReleased, StatusCleared, StatusCancelled,
 }
 
 // Statuses lists every status in rank order.
@@ -75,7 +71,7 @@ func (s Status) Rank() int {
 	return r
 }
 
-// Final reports whether nothing can change the status any more: rejected, returned, cleared and
+// Final reports whether nothing can change the status any more: rejected, cleared and
 // cancelled. Receipts that arrive later are kept but never applied.
 //
 // Released is deliberately not final, for any kind: customs may still close the list with 899
@@ -83,7 +79,7 @@ func (s Status) Rank() int {
 // leaves. "The clearance story is over" for a parcel or a summary is Released() (released or
 // cleared), not Final().
 func (s Status) Final() bool {
-	return s == StatusRejected || s == StatusReturned || s == StatusCleared || s == StatusCancelled
+	return s == StatusRejected || s == StatusCleared || s == StatusCancelled
 }
 
 // Resubmittable reports whether the filing failed before customs took it (send failed, or a
@@ -97,14 +93,14 @@ func (s Status) Editable() bool { return s == StatusDraft }
 // in `from` (a receipt, or the approval of a cancellation). The rule, in full:
 //
 //   - nothing moves a draft (it was never sent) and nothing moves to draft or submitted;
-//   - nothing moves out of a final status (rejected, returned, cleared, cancelled);
-//   - cancelled is reached only from accepted, manual_review, review_finished, inspection,
-//     detained or released: customs had the list and had not closed it;
+//   - nothing moves out of a final status (rejected, cleared, cancelled);
+//   - cancelled is reached only from accepted, manual_review, review_finished, inspection or
+//     released: customs had the list and had not closed it;
 //   - otherwise the move happens exactly when `to` outranks `from` (Status.Rank).
 //
 // The rank order is: submitted < staged(1) < declaring(2) < send_failed(4) < sent(3) <
 // error(<0) < accepted(120) < manual_review(300) < review_finished(399) < inspection(500) <
-// detained(5xx) < returned(700) < rejected(100) < released(800) < cleared(899) < cancelled.
+// rejected(100) < released(800) < cleared(899) < cancelled.
 func CanMove(from, to Status) bool {
 	if from == to || !from.Valid() || !to.Valid() {
 		return false
@@ -115,7 +111,7 @@ func CanMove(from, to Status) bool {
 	if to == StatusCancelled {
 		switch from {
 		case StatusAccepted, StatusManualReview, StatusReviewFinished, StatusInspection,
-			StatusDetained, StatusReleased:
+			StatusReleased:
 			return true
 		}
 		return false
@@ -123,7 +119,11 @@ func CanMove(from, to Status) bool {
 	return rank[to] > rank[from]
 }
 
-// returnCodes maps the CEB returnStatus values (docs/customs.md §3) to statuses.
+// returnCodes maps the returnStatus values of the export receipts (CEB604 and the others of the
+// 2022-05 export specification, docs/customs.md §3.3) to statuses. The import-only codes of the
+// import inventory receipt CEB622 — 501, 502, 503, 599 (扣留) and 700 (退运) — are not among
+// them: an export filing that received one would keep it as an unknown code (see ApplyReceipt),
+// flagged for a person, and move nothing.
 var returnCodes = map[string]Status{
 	"1":   StatusStaged,
 	"2":   StatusDeclaring,
@@ -134,19 +134,45 @@ var returnCodes = map[string]Status{
 	"300": StatusManualReview,
 	"399": StatusReviewFinished,
 	"500": StatusInspection,
-	"501": StatusDetained, // 扣留移送通关
-	"502": StatusDetained, // 扣留移送缉私
-	"503": StatusDetained, // 扣留移送法规
-	"599": StatusDetained, // 其他扣留
-	"700": StatusReturned,
 	"800": StatusReleased,
 	"899": StatusCleared,
 }
 
-// ReturnCodes lists the positive returnStatus codes StatusForReturnCode knows, in numeric order.
-// Any negative integer is known too (a processing error).
+// returnMeanings are the Chinese meanings the export specification gives the codes (CEB604
+// 回执状态: "1电子口岸已暂存/2电子口岸申报中/3发送海关成功/4发送海关失败/100海关退单/120海关入库/
+// 300人工审核/500海关查验/399海关审结/800放行/899结关"), with an English gloss.
+var returnMeanings = map[string]string{
+	"1":   "电子口岸已暂存 staged at E-Port",
+	"2":   "电子口岸申报中 E-Port declaring",
+	"3":   "发送海关成功 sent to customs",
+	"4":   "发送海关失败 sending to customs failed",
+	"100": "海关退单 rejected by customs",
+	"120": "海关入库 accepted into the customs database",
+	"300": "人工审核 manual review",
+	"399": "海关审结 review finished",
+	"500": "海关查验 inspection",
+	"800": "放行 released",
+	"899": "结关 cleared",
+}
+
+// ReturnCodes lists the positive returnStatus codes StatusForReturnCode knows, in numeric order:
+// the export set 1, 2, 3, 4, 100, 120, 300, 399, 500, 800, 899. Any negative integer is known
+// too (a processing error).
 func ReturnCodes() []string {
-	return []string{"1", "2", "3", "4", "100", "120", "300", "399", "500", "501", "502", "503", "599", "700", "800", "899"}
+	return []string{"1", "2", "3", "4", "100", "120", "300", "399", "500", "800", "899"}
+}
+
+// ReturnCodeMeaning is the specification's meaning of a returnStatus, in Chinese with an English
+// gloss: "海关入库 accepted into the customs database" for "120", "处理异常 processing error" for a
+// negative code, and "" for a code the export specification does not list.
+func ReturnCodeMeaning(c string) string {
+	if m, ok := returnMeanings[c]; ok {
+		return m
+	}
+	if s, err := StatusForReturnCode(c); err == nil && s == StatusError {
+		return "处理异常 processing error"
+	}
+	return ""
 }
 
 // StatusForReturnCode maps a CEB returnStatus to a status: the codes of ReturnCodes, and any
@@ -213,9 +239,9 @@ func StatusForChannel(c string) (Status, error) {
 //
 //	submitted, staged, declaring, sent           → declared
 //	accepted, manual_review, review_finished     → accepted
-//	inspection, detained                         → inspection
+//	inspection                                   → inspection
 //	released, cleared                            → released
-//	rejected, send_failed, returned, error       → rejected
+//	rejected, send_failed, error                 → rejected
 //	draft                                        → (none)
 //	cancelled                                    → (none, see below)
 //
@@ -237,11 +263,11 @@ func ParcelStatusFor(s Status) (parcel.Status, bool) {
 		return parcel.StatusDeclared, true
 	case StatusAccepted, StatusManualReview, StatusReviewFinished:
 		return parcel.StatusAccepted, true
-	case StatusInspection, StatusDetained:
+	case StatusInspection:
 		return parcel.StatusInspection, true
 	case StatusReleased, StatusCleared:
 		return parcel.StatusReleased, true
-	case StatusRejected, StatusSendFailed, StatusReturned, StatusError:
+	case StatusRejected, StatusSendFailed, StatusError:
 		return parcel.StatusRejected, true
 	}
 	return "", false

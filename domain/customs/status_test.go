@@ -2,6 +2,7 @@ package customs_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/silkgate/silkgate/domain"
@@ -14,9 +15,7 @@ func TestStatusForReturnCode(t *testing.T) {
 		"1": customs.StatusStaged, "2": customs.StatusDeclaring, "3": customs.StatusSent,
 		"4": customs.StatusSendFailed, "100": customs.StatusRejected, "120": customs.StatusAccepted,
 		"300": customs.StatusManualReview, "399": customs.StatusReviewFinished,
-		"500": customs.StatusInspection, "501": customs.StatusDetained, "502": customs.StatusDetained,
-		"503": customs.StatusDetained, "599": customs.StatusDetained, "700": customs.StatusReturned,
-		"800": customs.StatusReleased, "899": customs.StatusCleared,
+		"500": customs.StatusInspection, "800": customs.StatusReleased, "899": customs.StatusCleared,
 		"-1": customs.StatusError, "-2": customs.StatusError, "-301010": customs.StatusError,
 		"-999999999": customs.StatusError,
 	}
@@ -31,11 +30,12 @@ func TestStatusForReturnCode(t *testing.T) {
 			t.Errorf("ReturnCodes lists %q, untested", c)
 		}
 	}
-	if len(customs.ReturnCodes()) != 16 {
+	if want := []string{"1", "2", "3", "4", "100", "120", "300", "399", "500", "800", "899"}; !slices.Equal(customs.ReturnCodes(), want) {
 		t.Errorf("ReturnCodes = %v", customs.ReturnCodes())
 	}
 	for _, c := range []string{"", "0", "-0", "-", "-01", "+120", "0120", " 120", "120 ", "101", "5", "900",
-		"-1a", "abc", "L", "-9999999999", "1.0"} {
+		"-1a", "abc", "L", "-9999999999", "1.0",
+		"501", "502", "503", "599", "700"} { // the import-only codes of CEB622 are unknown to an export filing
 		got, err := customs.StatusForReturnCode(c)
 		if err == nil || got != "" {
 			t.Errorf("StatusForReturnCode(%q) = %q, %v; want an error", c, got, err)
@@ -66,7 +66,7 @@ func TestStatusForChannel(t *testing.T) {
 
 func TestStatusesAndRank(t *testing.T) {
 	all := customs.Statuses()
-	if len(all) != 17 {
+	if len(all) != 15 {
 		t.Fatalf("Statuses = %v", all)
 	}
 	for i, s := range all {
@@ -77,7 +77,7 @@ func TestStatusesAndRank(t *testing.T) {
 	if customs.Status("nope").Valid() || customs.Status("nope").Rank() != -1 {
 		t.Error("unknown status is valid")
 	}
-	final := []customs.Status{customs.StatusRejected, customs.StatusReturned, customs.StatusCleared, customs.StatusCancelled}
+	final := []customs.Status{customs.StatusRejected, customs.StatusCleared, customs.StatusCancelled}
 	resub := []customs.Status{customs.StatusSendFailed, customs.StatusError}
 	for _, s := range all {
 		if s.Final() != slices.Contains(final, s) {
@@ -98,13 +98,13 @@ func TestCanMoveExhaustive(t *testing.T) {
 	order := []customs.Status{
 		customs.StatusSubmitted, customs.StatusStaged, customs.StatusDeclaring, customs.StatusSendFailed,
 		customs.StatusSent, customs.StatusError, customs.StatusAccepted, customs.StatusManualReview,
-		customs.StatusReviewFinished, customs.StatusInspection, customs.StatusDetained,
-		customs.StatusReturned, customs.StatusRejected, customs.StatusReleased, customs.StatusCleared,
+		customs.StatusReviewFinished, customs.StatusInspection,
+		customs.StatusRejected, customs.StatusReleased, customs.StatusCleared,
 	}
-	final := map[customs.Status]bool{customs.StatusRejected: true, customs.StatusReturned: true,
+	final := map[customs.Status]bool{customs.StatusRejected: true,
 		customs.StatusCleared: true, customs.StatusCancelled: true}
 	cancelFrom := map[customs.Status]bool{customs.StatusAccepted: true, customs.StatusManualReview: true,
-		customs.StatusReviewFinished: true, customs.StatusInspection: true, customs.StatusDetained: true,
+		customs.StatusReviewFinished: true, customs.StatusInspection: true,
 		customs.StatusReleased: true}
 	legal := 0
 	for _, from := range customs.Statuses() {
@@ -147,14 +147,10 @@ func TestPrecedenceDecisions(t *testing.T) {
 		{customs.StatusReleased, customs.StatusCleared, true, "899 outranks 800"},
 		{customs.StatusAccepted, customs.StatusRejected, true, "a rejection after acceptance is honoured"},
 		{customs.StatusInspection, customs.StatusRejected, true, "a rejection after inspection is honoured"},
-		{customs.StatusDetained, customs.StatusRejected, true, "a rejection after detention is honoured"},
 		{customs.StatusReleased, customs.StatusRejected, false, "a rejection after release is recorded only"},
 		{customs.StatusCleared, customs.StatusRejected, false, "a rejection after clearance is recorded only"},
 		{customs.StatusRejected, customs.StatusAccepted, false, "a 120 after a 100 is recorded only"},
 		{customs.StatusRejected, customs.StatusReleased, false, "a rejected filing stays rejected"},
-		{customs.StatusInspection, customs.StatusReturned, true, "700 after inspection is honoured"},
-		{customs.StatusReleased, customs.StatusReturned, false, "700 after release is recorded only"},
-		{customs.StatusReturned, customs.StatusReleased, false, "returned is final"},
 		{customs.StatusSendFailed, customs.StatusAccepted, true, "customs' 120 outranks a send failure"},
 		{customs.StatusDeclaring, customs.StatusSendFailed, true, "4 after 2"},
 		{customs.StatusSent, customs.StatusSendFailed, false, "4 after 3 is recorded only"},
@@ -180,10 +176,10 @@ func TestParcelStatusFor(t *testing.T) {
 		customs.StatusDeclaring: parcel.StatusDeclared, customs.StatusSent: parcel.StatusDeclared,
 		customs.StatusAccepted: parcel.StatusAccepted, customs.StatusManualReview: parcel.StatusAccepted,
 		customs.StatusReviewFinished: parcel.StatusAccepted, customs.StatusInspection: parcel.StatusInspection,
-		customs.StatusDetained: parcel.StatusInspection, customs.StatusReleased: parcel.StatusReleased,
-		customs.StatusCleared: parcel.StatusReleased, customs.StatusRejected: parcel.StatusRejected,
-		customs.StatusSendFailed: parcel.StatusRejected, customs.StatusReturned: parcel.StatusRejected,
-		customs.StatusError: parcel.StatusRejected,
+		customs.StatusReleased: parcel.StatusReleased,
+		customs.StatusCleared:  parcel.StatusReleased, customs.StatusRejected: parcel.StatusRejected,
+		customs.StatusSendFailed: parcel.StatusRejected,
+		customs.StatusError:      parcel.StatusRejected,
 	}
 	for _, s := range customs.Statuses() {
 		got, ok := customs.ParcelStatusFor(s)
@@ -223,5 +219,52 @@ func TestEventType(t *testing.T) {
 	if customs.EventType(customs.StatusAccepted) != "declaration.accepted" ||
 		customs.EventType(customs.StatusSendFailed) != "declaration.send_failed" {
 		t.Error(customs.EventType(customs.StatusAccepted))
+	}
+}
+
+// TestReturnCodeMeanings: the export receipt codes carry the specification's Chinese meanings,
+// a negative code is a processing error, and an import-only code has no meaning for an export
+// filing.
+func TestReturnCodeMeanings(t *testing.T) {
+	want := map[string]string{
+		"1": "电子口岸已暂存", "2": "电子口岸申报中", "3": "发送海关成功", "4": "发送海关失败",
+		"100": "海关退单", "120": "海关入库", "300": "人工审核", "399": "海关审结", "500": "海关查验",
+		"800": "放行", "899": "结关", "-301010": "处理异常",
+	}
+	for c, zh := range want {
+		if m := customs.ReturnCodeMeaning(c); !strings.HasPrefix(m, zh+" ") {
+			t.Errorf("ReturnCodeMeaning(%q) = %q, want it to start with %q", c, m, zh)
+		}
+	}
+	for _, c := range customs.ReturnCodes() {
+		if _, ok := want[c]; !ok {
+			t.Errorf("code %q has no tested meaning", c)
+		}
+	}
+	for _, c := range []string{"501", "502", "503", "599", "700", "0", ""} {
+		if m := customs.ReturnCodeMeaning(c); m != "" {
+			t.Errorf("ReturnCodeMeaning(%q) = %q, want none", c, m)
+		}
+	}
+}
+
+// TestImportOnlyCodeKept: a 700 (an import return) reaching an export list is kept, flagged as
+// unknown and moves nothing; the list goes on to release.
+func TestImportOnlyCodeKept(t *testing.T) {
+	d := submitted(t)
+	for i, c := range []string{"2", "3", "120"} {
+		if _, err := d.ApplyReceipt(numbered(c, i), at(10+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := d.ApplyReceipt(numbered("700", 3), at(13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out == customs.Applied || d.Status() != customs.StatusAccepted || len(d.Receipts()) != 4 {
+		t.Fatalf("700 on an export list: outcome %s, status %s, %d receipts", out, d.Status(), len(d.Receipts()))
+	}
+	if _, err := d.ApplyReceipt(numbered("800", 4), at(14)); err != nil || d.Status() != customs.StatusReleased {
+		t.Fatalf("800 after an unknown code: %v, %s", err, d.Status())
 	}
 }

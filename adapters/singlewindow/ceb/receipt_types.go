@@ -18,7 +18,6 @@ const (
 	StatusManual     = "300" // 人工审核
 	StatusReviewed   = "399" // 海关审结
 	StatusInspection = "500" // 查验
-	StatusReturned   = "700" // 退运
 	StatusReleased   = "800" // 放行
 	StatusCleared    = "899" // 结关
 )
