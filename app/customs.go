@@ -19,6 +19,7 @@ type Customs struct {
 	messages     CustomsMessages
 	settings     CustomsSettings
 	printer      EntryDeclarationRenderer
+	kept         KeptReceiptStore
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -39,13 +40,14 @@ type CustomsPorts struct {
 	Messages     CustomsMessages
 	Settings     CustomsSettings
 	Printer      EntryDeclarationRenderer // prints entry declarations; nil: not printed
+	KeptReceipts KeptReceiptStore         // keeps receipt bodies that could not be applied; nil: logged only
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, kept: p.KeptReceipts, queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }

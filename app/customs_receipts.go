@@ -26,12 +26,11 @@ type ReceiptResult struct {
 	Status        customs.Status  `json:"status"`
 }
 
-// ReceiveReceipts applies a body of receipt documents (from the receipts endpoint or a receipt
-// task). Every document is read and every guid found before anything is applied, so a body with
+// applyReceipts applies a body of receipt documents (ReceiveReceipts). Every document is read and every guid found before anything is applied, so a body with
 // a malformed document (Invalid) or an unknown guid (NotFound) changes nothing. Applying is
 // idempotent and order-tolerant (the declaration decides), and what follows from a change — the
 // parcel's status, a cancellation, a summary's lists — follows through the outbox.
-func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptResult, error) {
+func (c *Customs) applyReceipts(ctx context.Context, body []byte) ([]ReceiptResult, error) {
 	receipts, err := c.messages.DecodeReceipts(body)
 	if err != nil {
 		return nil, err

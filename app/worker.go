@@ -233,8 +233,9 @@ func (w *Worker) TaskHandlers() map[string]TaskHandler {
 	handlers[TaskCustomsReceipts] = func(ctx context.Context, payload []byte) error {
 		_, err := w.customs.ReceiveReceipts(ctx, payload)
 		if k := domain.KindOf(err); k == domain.KindInvalid || k == domain.KindNotFound {
-			// Retrying cannot mend a malformed receipt or one for a filing we never made.
-			w.log.Warn("receipt dropped", "err", err)
+			// Retrying cannot mend a malformed receipt or one for a filing we never made; the
+			// body was kept with its error (ReceiveReceipts).
+			w.log.Warn("receipt not applied; kept aside", "err", err)
 			return nil
 		}
 		return err

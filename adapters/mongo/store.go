@@ -121,6 +121,7 @@ const (
 	collMeta             = "silkgate_meta"
 	collAgenda           = "agenda"
 	collCustomsAuthority = "customs_authority" // the simulated customs authority's own memory
+	collKeptReceipts     = "kept_receipts"     // receipt bodies that could not be applied, with their error
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -176,7 +177,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)

@@ -92,7 +92,7 @@ type ArrivalReturn struct {
 	GUID          string `xml:"guid" ceb:"len=36"`
 	OperatorCode  string `xml:"operatorCode" ceb:"max=18"`
 	LogisticsCode string `xml:"logisticsCode" ceb:"max=18"`
-	PreNo         string `xml:"preNo" ceb:"len=18"`
+	PreNo         string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	CopNo         string `xml:"copNo" ceb:"max=30"`
 	BillNo        string `xml:"billNo" ceb:"max=37"`
 	MsgSeqNo      int    `xml:"msgSeqNo" ceb:"digits=9"`
@@ -112,7 +112,7 @@ type DepartureReturn struct {
 	GUID          string `xml:"guid" ceb:"len=36"`
 	LogisticsCode string `xml:"logisticsCode" ceb:"max=18"`
 	CopNo         string `xml:"copNo" ceb:"max=30"`
-	PreNo         string `xml:"preNo" ceb:"len=18"`
+	PreNo         string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	MsgSeqNo      int    `xml:"msgSeqNo" ceb:"digits=9"`
 	ReturnResult
 }
@@ -131,12 +131,12 @@ type InventoryReturn struct {
 	GUID           string `xml:"guid" ceb:"len=36"`
 	AgentCode      string `xml:"agentCode" ceb:"max=18"`
 	CopNo          string `xml:"copNo" ceb:"max=30"`
-	PreNo          string `xml:"preNo" ceb:"len=18"`
+	PreNo          string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	InvtNo         string `xml:"invtNo" ceb:"max=20"`
 	EbcCode        string `xml:"ebcCode" ceb:"max=18"`
 	EbpCode        string `xml:"ebpCode" ceb:"max=18"`
 	OrderNo        string `xml:"orderNo" ceb:"max=60"`
-	StatisticsFlag string `xml:"statisticsFlag" ceb:"len=1"`
+	StatisticsFlag string `xml:"statisticsFlag" ceb:"len=1,opt"`
 	ReturnResult
 }
 
@@ -153,7 +153,7 @@ type InvtCancelReturn struct {
 	GUID      string `xml:"guid" ceb:"len=36"`
 	AgentCode string `xml:"agentCode" ceb:"max=18"`
 	CopNo     string `xml:"copNo" ceb:"max=30"`
-	PreNo     string `xml:"preNo" ceb:"len=18"`
+	PreNo     string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	InvtNo    string `xml:"invtNo" ceb:"max=20"`
 	ReturnResult
 }
@@ -172,7 +172,7 @@ type WayBillReturn struct {
 	AgentCode     string `xml:"agentCode" ceb:"max=18"`
 	LogisticsCode string `xml:"logisticsCode" ceb:"max=18"`
 	CopNo         string `xml:"copNo" ceb:"max=30"`
-	PreNo         string `xml:"preNo" ceb:"len=18"`
+	PreNo         string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	BillNo        string `xml:"billNo" ceb:"max=37"`
 	MsgSeqNo      int    `xml:"msgSeqNo" ceb:"digits=9"`
 	ReturnResult
@@ -192,7 +192,7 @@ type SummaryReturn struct {
 	AgentCode string `xml:"agentCode" ceb:"max=18"`
 	EbcCode   string `xml:"ebcCode" ceb:"max=18"`
 	CopNo     string `xml:"copNo" ceb:"max=30"`
-	PreNo     string `xml:"preNo" ceb:"len=18"`
+	PreNo     string `xml:"preNo" ceb:"len=18,opt"` // empty when E-Port never numbered the filing
 	SumNo     string `xml:"sumNo,omitempty" ceb:"len=18"`
 	MsgSeqNo  int    `xml:"msgSeqNo" ceb:"digits=9"`
 	ReturnResult

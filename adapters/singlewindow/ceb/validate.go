@@ -86,16 +86,18 @@ func Validate(m Message) error {
 //	time14     YYYYMMDDhhmmss            time17         YYYYMMDDhhmmssfff        date8  YYYYMMDD
 //	digits=N   an integer of at most N digits           pos    an integer ≥ 1
 //	items=A..B between A and B elements (B empty: unbounded)
+//	opt        may be empty although the other facets fix a length: a number customs leaves
+//	           empty in a receipt (no preNo on a filing E-Port refused before numbering it)
 //
 // String facets apply whenever the element is written: always for mandatory elements, and
 // for `omitempty` ones only when they are not empty (an empty optional element is left out).
 // Decimal values are always checked against totalDigits 19 / fractionDigits 5.
 type rules struct {
-	req, num, guid, time14, time17, date8, pos bool
-	length, min, max, digits                   int
-	enum                                       []string
-	items                                      bool
-	itemsMin, itemsMax                         int // itemsMax < 0: unbounded
+	req, num, guid, time14, time17, date8, pos, opt bool
+	length, min, max, digits                        int
+	enum                                            []string
+	items                                           bool
+	itemsMin, itemsMax                              int // itemsMax < 0: unbounded
 }
 
 type fieldInfo struct {
@@ -164,6 +166,8 @@ func parseRules(where, tag string) rules {
 		switch k {
 		case "req":
 			r.req = true
+		case "opt":
+			r.opt = true
 		case "num":
 			r.num = true
 		case "guid":
@@ -230,7 +234,7 @@ func walk(v reflect.Value, path string, add func(path, msg string)) {
 			}
 		case reflect.String:
 			s := fv.String()
-			if f.omitempty && s == "" {
+			if (f.omitempty || f.r.opt) && s == "" {
 				continue
 			}
 			if msg := checkString(s, f); msg != "" {
