@@ -30,6 +30,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/singlewindow"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
+	"github.com/silkgate/silkgate/domain/customs"
 )
 
 func main() {
@@ -68,6 +69,7 @@ type Main struct {
 	embeddedMongo *mongo.Embedded
 	embeddedRedis *redisadapter.Embedded
 	store         *mongo.Store
+	copNode       string // this process's node in its copNos, from a number claimed from the store
 	rdb           *goredis.Client
 	queue         *redisadapter.Queue
 	// The use cases, one per context, and the background work that ties them together.
@@ -126,6 +128,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	processNumber, err := store.ClaimProcessNumber(startCtx)
+	if err != nil {
+		return err
+	}
+	m.copNode = customs.CopNoNode(processNumber)
 	// Filling the lookup collections from older data happens once, and may take a while.
 	backfillCtx, cancelBackfill := context.WithTimeout(ctx, 30*time.Minute)
 	err = store.Backfill(backfillCtx)
@@ -221,7 +228,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	m.Customs = app.NewCustoms(app.CustomsPorts{Basics: basics, Declarations: declarations, Parcels: parcels,
 		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
 		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
-			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
+			CopPrefix: cfg.CopNoPrefix, CopNode: m.copNode, ResendAfter: cfg.CustomsResendAfter,
 			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
 		Printer: declarationpdf.Renderer{}, KeptReceipts: mongo.NewKeptReceipts(store)})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),

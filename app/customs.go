@@ -20,6 +20,7 @@ type Customs struct {
 	settings     CustomsSettings
 	printer      EntryDeclarationRenderer
 	kept         KeptReceiptStore
+	copNos       *copNoIssuer
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -47,7 +48,7 @@ type CustomsPorts struct {
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, kept: p.KeptReceipts, queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, kept: p.KeptReceipts, copNos: newCopNoIssuer(p.Settings.CopNode), queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }

@@ -115,9 +115,12 @@ type ClearanceFilter struct {
 
 // CustomsSettings are the facts of the zone's customs set-up.
 type CustomsSettings struct {
-	District    string        // declaring customs district (4 digits)
-	PortCode    string        // exit customs district (4 digits)
-	CopPrefix   string        // prefix of the copNos this service gives its messages
+	District  string // declaring customs district (4 digits)
+	PortCode  string // exit customs district (4 digits)
+	CopPrefix string // prefix of the copNos this service gives its messages
+	// CopNode is this process's node in its copNos (customs.CopNoNode of a number claimed from
+	// the store at start); empty: drawn at random (use cases built without a store's number).
+	CopNode     string
 	ResendAfter time.Duration // a submitted declaration without progress for this long is sent again
 	// The supervised site (监管场所) in the zone's rail yard, which arrival documents name: its
 	// operator's customs code and name and the site's code. Without an operator code the

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,12 +20,6 @@ func newGUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
-}
-
-func copSeq() uint64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return binary.BigEndian.Uint64(b[:]) % 1_000_000
 }
 
 // SubmitDeclarations files drafts with customs: each gets its message (guid, copNo, the exact
@@ -163,7 +156,7 @@ func (c *Customs) messageOf(ctx context.Context, d *customs.Declaration) ([]byte
 
 // file gives d a new filing — a guid, a copNo and the message built for them — and submits it.
 func (c *Customs) file(d *customs.Declaration, now time.Time) error {
-	copNo, err := customs.FormatCopNo(c.settings.CopPrefix, now, copSeq())
+	copNo, err := c.copNos.next(c.settings.CopPrefix, now)
 	if err != nil {
 		return err
 	}

@@ -194,6 +194,7 @@ type guidMapping struct {
 	GUID          string `bson:"_id"`
 	DeclarationID string `bson:"declarationId"`
 	Message       string `bson:"message,omitempty"`
+	CopNo         string `bson:"copNo,omitempty"` // a filing's guid: its copNo, unique (index cop_no_unique)
 }
 
 // guidMappings are the mappings of d's guids that before did not have: a submission's new
@@ -201,27 +202,34 @@ type guidMapping struct {
 func guidMappings(d *customs.Declaration, before []string) []guidMapping {
 	r := d.Snapshot()
 	messages := map[string][]byte{r.GUID: r.Message}
+	copNos := map[string]string{r.GUID: r.CopNo}
 	for _, f := range r.Filings {
 		messages[f.GUID] = f.Message
+		copNos[f.GUID] = f.CopNo
 	}
 	var out []guidMapping
 	for _, g := range d.GUIDs() {
 		if !slices.Contains(before, g) {
-			out = append(out, guidMapping{GUID: g, DeclarationID: r.ID, Message: string(messages[g])})
+			out = append(out, guidMapping{GUID: g, DeclarationID: r.ID, Message: string(messages[g]), CopNo: copNos[g]})
 		}
 	}
 	return out
 }
 
 // mapGUIDs records each mapping; a guid already mapped to the same declaration is fine (a
-// repeat), one mapped to another declaration is a conflict (guids are unique by construction,
-// so this guards against a bug rather than a race).
+// repeat), one mapped to another declaration is a conflict, and so is a copNo another filing
+// has (guids and copNos are unique by construction, so this guards against a bug rather than
+// a race).
 func (r *Declarations) mapGUIDs(ctx context.Context, mappings []guidMapping) error {
 	for _, m := range mappings {
 		_, err := r.guids.InsertOne(ctx, m)
 		if isDuplicateKey(err) {
 			var found guidMapping
-			if err := r.guids.FindOne(ctx, bson.M{"_id": m.GUID}).Decode(&found); err != nil {
+			err := r.guids.FindOne(ctx, bson.M{"_id": m.GUID}).Decode(&found)
+			if errors.Is(err, mongo.ErrNoDocuments) { // the guid is new: the copNo was the duplicate
+				return domain.Errorf(domain.KindConflict, "cop_no_taken", "copNo %s belongs to another filing", m.CopNo)
+			}
+			if err != nil {
 				return internal(err, "read guid mapping")
 			}
 			if found.DeclarationID != m.DeclarationID {

@@ -161,6 +161,11 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("exporter")},
 			{Keys: bson.D{{Key: "bookedBy", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("booked_by")},
 		},
+		// A filing's copNo is unique (insert-time check, so the embedded store enforces it too);
+		// only a filing's own guid mapping carries one, hence sparse.
+		collDeclarationGUIDs: {
+			{Keys: bson.D{{Key: "copNo", Value: 1}}, Options: options.Index().SetName("cop_no_unique").SetUnique(true).SetSparse(true)},
+		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
@@ -208,6 +213,21 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ClaimProcessNumber gives the calling process a number no process got before from this
+// database: one $inc of a counter in silkgate_meta (by _id, atomic). The customs use cases make
+// it the node of their copNos (customs.CopNoNode), so that two processes never issue the same.
+func (s *Store) ClaimProcessNumber(ctx context.Context) (uint64, error) {
+	var doc struct {
+		N int64 `bson:"n"`
+	}
+	err := s.db.Collection(collMeta).FindOneAndUpdate(ctx, bson.M{"_id": "process_numbers"}, bson.M{"$inc": bson.M{"n": int64(1)}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+	if err != nil {
+		return 0, internal(err, "claim process number")
+	}
+	return uint64(doc.N), nil
 }
 
 // Backfill fills the _id-keyed lookup collections (org_codes, waybills) from the records stored

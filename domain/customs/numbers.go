@@ -64,24 +64,45 @@ func CheckGUID(s string) error {
 }
 
 // FormatCopNo makes a copNo, the filer's own id of a message: prefix (1-10 letters or digits,
-// upper-cased) + the China time of at as YYYYMMDDhhmmss + seq, zero-padded to at least four
-// digits. It is deterministic: the app passes a sequence (or counter) unique for the prefix
-// within the second. The result has at most 30 characters, else an Invalid error too_long.
-func FormatCopNo(prefix string, at time.Time, seq uint64) (string, error) {
+// upper-cased) + the China time of at as YYYYMMDDhhmmss + node (CopNoNodeLength characters,
+// digits or upper-case letters: the process that issues it) + seq, zero-padded to at least four
+// digits. It is deterministic. copNos are unique by construction when no two processes issuing
+// at once share a node and each process never repeats (second, seq) — which CopNoNode and the
+// app's sequence (a counter per second, time never going back) see to; the store's unique index
+// on the copNo is the second guard. The result has at most 30 characters, else an Invalid error
+// too_long (a 10-character prefix leaves room for 9,999 copNos a second and process).
+func FormatCopNo(prefix string, at time.Time, node string, seq uint64) (string, error) {
 	prefix = strings.ToUpper(strings.TrimSpace(prefix))
 	if prefix == "" || len(prefix) > MaxCopNoPrefix || !alnum(prefix) {
 		return "", domain.InvalidField("prefix", "invalid_prefix",
 			"a copNo prefix has 1 to 10 letters or digits")
 	}
+	if len(node) != CopNoNodeLength || strings.ToUpper(node) != node || !alnum(node) {
+		return "", domain.InvalidField("node", "invalid_node",
+			"a copNo node has 2 digits or upper-case letters")
+	}
 	n := strconv.FormatUint(seq, 10)
 	if len(n) < copNoSeqMinimum {
 		n = strings.Repeat("0", copNoSeqMinimum-len(n)) + n
 	}
-	s := prefix + at.In(chinaTime).Format("20060102150405") + n
+	s := prefix + at.In(chinaTime).Format("20060102150405") + node + n
 	if len(s) > MaxCopNo {
 		return "", domain.InvalidField("copNo", "too_long", "a copNo has at most 30 characters")
 	}
 	return s, nil
+}
+
+// CopNoNodeLength is the length of the node part of a copNo (FormatCopNo).
+const CopNoNodeLength = 2
+
+// CopNoNode writes a process's number (claimed from the store at start, one more at each start)
+// as the node of its copNos: two base-36 characters, the number modulo 1,296. Two processes
+// share a node only if 1,296 others started between them — and even then their copNos differ
+// unless both issue in the same second with the same sequence number.
+func CopNoNode(n uint64) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	n %= 36 * 36
+	return string([]byte{digits[n/36], digits[n%36]})
 }
 
 // CheckCopNo accepts a copNo: 1 to 30 letters, digits, '-' or '_'. Code invalid_cop_no.

@@ -32,41 +32,57 @@ func TestCheckGUID(t *testing.T) {
 func TestFormatCopNo(t *testing.T) {
 	utc := time.Date(2026, 11, 3, 1, 2, 3, 0, time.UTC) // 09:02:03 in China
 	cases := []struct {
-		prefix string
-		seq    uint64
-		want   string
+		prefix, node string
+		seq          uint64
+		want         string
 	}{
-		{"SG", 1, "SG202611030902030001"},
-		{" sg ", 42, "SG202611030902030042"},
-		{"SILKGATE01", 123456, "SILKGATE0120261103090203123456"}, // exactly 30
-		{"X", 0, "X202611030902030000"},
+		{"SG", "00", 1, "SG20261103090203000001"},
+		{" sg ", "0A", 42, "SG202611030902030A0042"},
+		{"SILKGATE01", "ZZ", 1234, "SILKGATE0120261103090203ZZ1234"}, // exactly 30
+		{"X", "01", 0, "X20261103090203010000"},
+		{"SG", "01", 123456789, "SG2026110309020301123456789"},
 	}
 	for _, c := range cases {
-		got, err := customs.FormatCopNo(c.prefix, utc, c.seq)
+		got, err := customs.FormatCopNo(c.prefix, utc, c.node, c.seq)
 		if err != nil || got != c.want {
-			t.Errorf("FormatCopNo(%q, %d) = %q, %v; want %q", c.prefix, c.seq, got, err, c.want)
+			t.Errorf("FormatCopNo(%q, %q, %d) = %q, %v; want %q", c.prefix, c.node, c.seq, got, err, c.want)
 			continue
 		}
 		if err := customs.CheckCopNo(got); err != nil {
 			t.Errorf("CheckCopNo(%q) = %v", got, err)
 		}
-		again, _ := customs.FormatCopNo(c.prefix, utc, c.seq)
+		again, _ := customs.FormatCopNo(c.prefix, utc, c.node, c.seq)
 		if again != got {
 			t.Errorf("FormatCopNo is not deterministic: %q, %q", got, again)
 		}
 	}
 	for _, c := range []struct {
-		prefix string
-		seq    uint64
-		code   string
+		prefix, node string
+		seq          uint64
+		code         string
 	}{
-		{"", 1, "invalid_prefix"}, {"S-G", 1, "invalid_prefix"}, {"SILKGATE012", 1, "invalid_prefix"},
-		{"中文", 1, "invalid_prefix"}, {"SILKGATE01", 1234567, "too_long"}, {"SG", 1<<63 + 5, "too_long"},
+		{"", "00", 1, "invalid_prefix"}, {"S-G", "00", 1, "invalid_prefix"}, {"SILKGATE012", "00", 1, "invalid_prefix"},
+		{"中文", "00", 1, "invalid_prefix"}, {"SILKGATE01", "00", 12345, "too_long"}, {"SG", "00", 1<<63 + 5, "too_long"},
+		{"SG", "", 1, "invalid_node"}, {"SG", "0", 1, "invalid_node"}, {"SG", "0a", 1, "invalid_node"}, {"SG", "0-", 1, "invalid_node"},
 	} {
-		_, err := customs.FormatCopNo(c.prefix, utc, c.seq)
+		_, err := customs.FormatCopNo(c.prefix, utc, c.node, c.seq)
 		if string(domain.CodeOf(err)) != c.code {
-			t.Errorf("FormatCopNo(%q, %d) error %v, want %s", c.prefix, c.seq, err, c.code)
+			t.Errorf("FormatCopNo(%q, %q, %d) error %v, want %s", c.prefix, c.node, c.seq, err, c.code)
 		}
+	}
+}
+
+func TestCopNoNode(t *testing.T) {
+	seen := map[string]bool{}
+	for n := uint64(0); n < 36*36; n++ {
+		node := customs.CopNoNode(n)
+		if len(node) != customs.CopNoNodeLength || seen[node] {
+			t.Fatalf("CopNoNode(%d) = %q (seen before: %v)", n, node, seen[node])
+		}
+		seen[node] = true
+	}
+	if customs.CopNoNode(36*36) != customs.CopNoNode(0) || customs.CopNoNode(37) != "11" {
+		t.Errorf("CopNoNode wraps at 1,296: %q %q", customs.CopNoNode(36*36), customs.CopNoNode(37))
 	}
 }
 
