@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // quietCustoms is a simulated authority that answers quickly and plainly: no review, no
@@ -94,9 +95,9 @@ func TestInventoryListToRelease(t *testing.T) {
 	}
 	// Receipts run concurrently: the release may be applied before the earlier ones arrive,
 	// which are then kept without moving the status back.
-	eventually(t, "all three receipts are kept", func() bool {
+	eventually(t, "all four receipts are kept", func() bool {
 		d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
-		return len(arr(d["receipts"])) == 3 && d["status"] == "released"
+		return len(arr(d["receipts"])) == 4 && d["status"] == "released" // 2, 3 (sent to customs), 120, 800
 	})
 	eventually(t, "the parcel follows its list", func() bool {
 		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "released"
@@ -114,28 +115,37 @@ func TestInventoryListToRelease(t *testing.T) {
 
 func TestRejectionThenResubmissionAfterEdit(t *testing.T) {
 	t.Parallel()
-	s := startService(t, quietCustoms)
+	// The test plays customs (DXP folders): a list the service drafts is one customs would take
+	// (a commodity code without legal units is refused when drafted), so the rejection comes
+	// from customs' own judgement, here as a receipt.
+	s := startService(t, dxpCustoms(t))
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	body := parcelBody("XYR1")
-	body["items"].([]any)[0].(map[string]any)["gcode"] = "9999000000" // no such heading
 	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, body), 201)["id"].(string)
 	first := s.declare(exp.key, pid)[0]
-	s.expect(s.do("POST", "/v1/declarations/"+first+"/submit", exp.key, nil), 202)
+	guid := s.expect(s.do("POST", "/v1/declarations/"+first+"/submit", exp.key, nil), 202)["guid"].(string)
+	t0 := time.Now()
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "2", t0), inventoryReceipt(t, guid, "3", t0.Add(time.Second)),
+		inventoryReceipt(t, guid, "100", t0.Add(2*time.Second))), 200)
 	rejected := s.waitForStatus(exp.key, first, "rejected")
-	if !strings.Contains(rejected["failReason"].(string), "9999") {
+	if !strings.Contains(rejected["failReason"].(string), "100") {
 		t.Errorf("rejection reason %q", rejected["failReason"])
 	}
 	eventually(t, "the parcel is rejected", func() bool {
 		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "rejected"
 	})
 	// A rejected parcel is editable again; the corrected one is filed as a new list.
-	body["items"].([]any)[0].(map[string]any)["gcode"] = "8518300000"
+	body["items"].([]any)[0].(map[string]any)["gmodel"] = "TWS|白色|蓝牙5.3"
 	s.expect(s.do("PATCH", "/v1/parcels/"+pid, exp.key, body), 200)
 	second := s.declare(exp.key, pid)[0]
 	if second == first {
 		t.Fatalf("the corrected parcel reused the rejected list %s", first)
 	}
 	s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": []string{second}}), 202)
+	d2 := s.expect(s.do("GET", "/v1/declarations/"+second, exp.key, nil), 200)
+	g2 := d2["guid"].(string)
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, g2, "120", t0.Add(3*time.Second)),
+		inventoryReceipt(t, g2, "800", t0.Add(4*time.Second))), 200)
 	s.waitForStatus(exp.key, second, "released")
 	eventually(t, "the parcel is released", func() bool {
 		p := s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)

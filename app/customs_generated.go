@@ -68,20 +68,32 @@ func (c *Customs) CreateGeneratedEntry(ctx context.Context, actor Actor, summary
 			continue
 		}
 		p := inv.Parcel
+		// The legal quantities the list was filed with (its qty1/unit1, qty2/unit2).
+		legal, err := inv.LegalQuantities()
+		if err != nil {
+			return nil, false, err
+		}
 		draft.GrossWet, draft.NetWt = draft.GrossWet.Add(p.GrossWeightKg), draft.NetWt.Add(p.NetWeightKg)
-		for _, it := range p.Items {
+		for j, it := range p.Items {
 			k := key{it.Gcode, it.Unit, it.OriginCountry, p.Currency}
 			i, seen := index[k]
 			if !seen {
 				i = len(draft.Lines)
 				index[k] = i
 				draft.Lines = append(draft.Lines, customs.EntryLineDraft{CodeTS: it.Gcode, GName: it.Gname, GModel: it.Gmodel,
-					GUnit: it.Unit, FirstUnit: it.Unit, TradeCurr: p.Currency, OriginCountry: it.OriginCountry,
-					DestinationCountry: s.Country})
+					GUnit: it.Unit, FirstUnit: legal[j].Unit1, SecondUnit: legal[j].Unit2, TradeCurr: p.Currency,
+					OriginCountry: it.OriginCountry, DestinationCountry: s.Country})
 				totals = append(totals, code.Decimal{})
 			}
 			l := &draft.Lines[i]
-			l.GQty, l.FirstQty = l.GQty.Add(it.Qty), l.FirstQty.Add(it.Qty)
+			l.GQty, l.FirstQty = l.GQty.Add(it.Qty), l.FirstQty.Add(legal[j].Qty1)
+			if legal[j].Unit2 != "" {
+				second := legal[j].Qty2
+				if l.SecondQty != nil {
+					second = second.Add(*l.SecondQty)
+				}
+				l.SecondQty = &second
+			}
 			totals[i] = totals[i].Add(it.TotalPrice)
 		}
 	}

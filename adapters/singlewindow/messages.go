@@ -102,8 +102,7 @@ func orElse(v, fallback string) string {
 // inventory maps an inventory list to CEB603. The platform's and the carrier's names are the
 // registered ones the list was drafted with (never a code in place of a name). Where the domain
 // has no value for a mandatory element the mapping says what it sends: the platform defaults to
-// the seller (a firm selling on its own shop), the legal quantity and unit (qty1/unit1) to the declared ones, the package
-// type to carton (2), and the port of destination to the destination's customs country code.
+// the seller (a firm selling on its own shop), the package type to carton (2), and the port of destination to the destination's customs country code.
 func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
 	inv, ok := d.Inventory()
 	if !ok {
@@ -125,13 +124,22 @@ func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, 
 		InsuredFee: dec(p.InsuredFee), ICurrency: customsCurrency(p.Currency), IFlag: "3",
 		WrapType: "2", PackNo: 1, GrossWeight: dec(p.GrossWeightKg), NetWeight: dec(p.NetWeightKg), Note: p.Note,
 	}
+	// The legal quantities (qty1/unit1, qty2/unit2) were worked out when the list was drafted.
+	legal, err := inv.LegalQuantities()
+	if err != nil {
+		return nil, err
+	}
 	lists := make([]ceb.InventoryList, len(p.Items))
 	for i, it := range p.Items {
 		lists[i] = ceb.InventoryList{
 			GNum: i + 1, ItemNo: orElse(it.ItemNo, strconv.Itoa(i+1)), ItemRecordNo: it.ItemRecordNo, ItemName: it.Gname,
 			GCode: it.Gcode, GName: it.Gname, GModel: it.Gmodel, BarCode: orElse(it.BarCode, "无"),
 			Country: customsCountry(it.OriginCountry), Currency: customsCurrency(p.Currency),
-			Qty: dec(it.Qty), Qty1: dec(it.Qty), Unit: it.Unit, Unit1: it.Unit, Price: dec(it.Price), TotalPrice: dec(it.TotalPrice),
+			Qty: dec(it.Qty), Unit: it.Unit, Qty1: dec(legal[i].Qty1), Unit1: legal[i].Unit1,
+			Price: dec(it.Price), TotalPrice: dec(it.TotalPrice),
+		}
+		if legal[i].Unit2 != "" {
+			lists[i].Qty2, lists[i].Unit2 = dec(legal[i].Qty2), legal[i].Unit2
 		}
 	}
 	return &ceb.CEB603Message{GUID: f.GUID, Inventories: []ceb.Inventory{{Head: head, Lists: lists}},

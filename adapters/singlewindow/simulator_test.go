@@ -130,8 +130,13 @@ func TestSimulatorRejections(t *testing.T) {
 		if c.name == "qty × price ≠ total" {
 			tot = "39.8" // the service never builds a wrong total; a faulty client's message is forged below
 		}
-		m := inventoryMessage(t, c.gcode, c.qty, c.price, tot)
+		gcode := c.gcode
+		if c.name == "unknown heading" {
+			gcode = "8518300000" // the service drafts no list for a code without legal units; forged below
+		}
+		m := inventoryMessage(t, gcode, c.qty, c.price, tot)
 		m.XML = []byte(strings.Replace(string(m.XML), "<ceb:totalPrice>"+tot+"</ceb:totalPrice>", "<ceb:totalPrice>"+c.tot+"</ceb:totalPrice>", 1))
+		m.XML = []byte(strings.Replace(string(m.XML), "<ceb:gcode>"+gcode+"</ceb:gcode>", "<ceb:gcode>"+c.gcode+"</ceb:gcode>", 1))
 		if err := sim.Send(context.Background(), m); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

@@ -61,12 +61,25 @@ type Inventory struct {
 	PortCode       string        `json:"portCode"`
 	StatisticsFlag string        `json:"statisticsFlag"`
 	TrafMode       string        `json:"trafMode"`
+	// Legal are the lines' quantities in their legal units, one per item (LegalQuantities). A
+	// list drafted before they were worked out has none; LegalQuantities gives them then.
+	Legal []LegalQuantity `json:"legal,omitempty"`
 }
 
 func (in Inventory) clone() Inventory {
 	c := in
 	c.Parcel.Items = slices.Clone(in.Parcel.Items)
+	c.Legal = slices.Clone(in.Legal)
 	return c
+}
+
+// LegalQuantities are the lines' quantities in their legal units: as worked out when the list
+// was drafted, or — for a list drafted before that — worked out now.
+func (in Inventory) LegalQuantities() ([]LegalQuantity, error) {
+	if len(in.Legal) == len(in.Parcel.Items) {
+		return slices.Clone(in.Legal), nil
+	}
+	return LegalQuantities(in.Parcel)
 }
 
 // ValidateInventory checks an inventory input completely and returns the normalised content.
@@ -76,7 +89,8 @@ func (in Inventory) clone() Inventory {
 //
 // Codes: required, too_long, invalid_party_code / invalid_uscc / invalid_customs_code,
 // invalid_customs_district, invalid_statistics_flag, invalid_traf_mode, not_applicable (iac on a
-// 9610 list), exporter_mismatch, and parcel.Validate's.
+// 9610 list), exporter_mismatch, parcel.Validate's, and LegalQuantities' legal_unit_unknown and
+// legal_unit_unconvertible ("parcel.items[0].unit").
 func ValidateInventory(in InventoryInput) (Inventory, error) {
 	var v domain.Violations
 	out := Inventory{
@@ -94,6 +108,8 @@ func ValidateInventory(in InventoryInput) (Inventory, error) {
 	if err != nil {
 		v.AddError("parcel", err)
 		f = in.Parcel
+	} else if out.Legal, err = LegalQuantities(f); err != nil {
+		v.AddError("parcel", err)
 	}
 	out.Parcel = f
 	if exporterID != "" && f.ExporterID != "" && exporterID != f.ExporterID {

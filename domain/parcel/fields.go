@@ -89,6 +89,7 @@ type DraftItem struct {
 	TotalPrice    *code.Decimal `json:"totalPrice,omitempty"`
 	OriginCountry string        `json:"originCountry"`
 	BarCode       string        `json:"barCode,omitempty"`
+	NetWeightKg   *code.Decimal `json:"netWeightKg,omitempty"` // the line's net weight; optional
 }
 
 // Fields are a parcel's checked and normalised contents: strings trimmed, countries as ISO
@@ -128,6 +129,10 @@ type Item struct {
 	TotalPrice    code.Decimal `json:"totalPrice"`
 	OriginCountry string       `json:"originCountry"`
 	BarCode       string       `json:"barCode,omitempty"`
+	// NetWeightKg is the line's own net weight, zero when not given. The inventory list needs
+	// it for a line whose legal unit is a weight (customs.LegalQuantities) in a parcel of
+	// several lines; a parcel of one line has the parcel's.
+	NetWeightKg code.Decimal `json:"netWeightKg,omitempty,omitzero"`
 }
 
 // Key is the parcel's natural key, unique across the zone: the carrier and its waybill number.
@@ -163,6 +168,10 @@ func (f Fields) Draft() Draft {
 			ItemNo: it.ItemNo, ItemRecordNo: it.ItemRecordNo, Gcode: it.Gcode, Gname: it.Gname,
 			Gmodel: it.Gmodel, Qty: it.Qty, Unit: it.Unit, Price: &price, TotalPrice: &total,
 			OriginCountry: it.OriginCountry, BarCode: it.BarCode,
+		}
+		if !it.NetWeightKg.IsZero() {
+			w := it.NetWeightKg
+			d.Items[i].NetWeightKg = &w
 		}
 	}
 	return d
@@ -241,6 +250,19 @@ func Validate(d Draft) (Fields, error) {
 		v.Add("netWeightKg", "must_be_positive", "netWeightKg must be more than 0")
 	} else if f.NetWeightKg.Cmp(f.GrossWeightKg) > 0 && f.GrossWeightKg.Sign() > 0 {
 		v.Add("netWeightKg", "net_exceeds_gross", "netWeightKg may not exceed grossWeightKg")
+	}
+	// The lines' own net weights, where given, fit in the parcel's.
+	var lines code.Decimal
+	linesOK := true
+	for _, it := range f.Items {
+		var err error
+		if lines, err = lines.CheckedAdd(it.NetWeightKg); err != nil {
+			linesOK = false
+			break
+		}
+	}
+	if f.NetWeightKg.Sign() > 0 && (!linesOK || lines.Cmp(f.NetWeightKg) > 0) {
+		v.Add("items", "items_exceed_net_weight", "the items' netWeightKg add up to more than the parcel's netWeightKg")
 	}
 	if f.Freight.Sign() < 0 {
 		v.Add("freight", "must_not_be_negative", "freight may not be negative")
@@ -365,6 +387,13 @@ func checkItems(v *domain.Violations, items []DraftItem, bonded bool) []Item {
 		}
 		it.OriginCountry = code.CheckCountry(v, p+".originCountry", d.OriginCountry)
 		checkText(v, p+".barCode", it.BarCode, false, MaxBarCode)
+		if d.NetWeightKg != nil {
+			if d.NetWeightKg.Sign() <= 0 {
+				v.Add(p+".netWeightKg", "must_be_positive", "netWeightKg must be more than 0")
+			} else {
+				it.NetWeightKg = *d.NetWeightKg
+			}
+		}
 		out[i] = it
 	}
 	return out
