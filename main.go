@@ -214,18 +214,20 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	auths := mongo.NewAuthorizations(store)
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
+	bookings, departures := mongo.NewBookings(store), mongo.NewDepartures(store)
 	tenancy := app.NewTenancy(auths, basics.Clock)
 	m.Parties = app.NewParties(app.PartiesPorts{Basics: basics, Orgs: orgs, Keys: mongo.NewAPIKeys(store),
 		Authorizations: auths, Tenancy: tenancy})
 	m.Parcels = app.NewParcels(app.ParcelsPorts{Basics: basics, Parcels: parcels, Orgs: orgs, Tenancy: tenancy})
 	m.Customs = app.NewCustoms(app.CustomsPorts{Basics: basics, Declarations: declarations, Parcels: parcels,
 		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
-		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
+		Bookings: bookings, Departures: departures,
+		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort, ExitCustoms: cfg.ExitCustoms,
 			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
 			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
 		Printer: declarationpdf.Renderer{}})
-	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
-		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
+	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: departures,
+		Bookings: bookings, Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})

@@ -6,6 +6,7 @@ import (
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/party"
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // Customs are the use cases of the customs single window: declarations drafted, submitted and
@@ -19,6 +20,8 @@ type Customs struct {
 	messages     CustomsMessages
 	settings     CustomsSettings
 	printer      EntryDeclarationRenderer
+	bookings     rail.BookingRepository
+	departures   rail.DepartureRepository
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -39,13 +42,17 @@ type CustomsPorts struct {
 	Messages     CustomsMessages
 	Settings     CustomsSettings
 	Printer      EntryDeclarationRenderer // prints entry declarations; nil: not printed
+	// The train bookings an inventory list may name, for its exit office and transport.
+	Bookings   rail.BookingRepository
+	Departures rail.DepartureRepository
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer,
+		bookings: p.Bookings, departures: p.Departures, queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }

@@ -115,8 +115,13 @@ type ClearanceFilter struct {
 
 // CustomsSettings are the facts of the zone's customs set-up.
 type CustomsSettings struct {
-	District    string        // declaring customs district (4 digits)
-	PortCode    string        // exit customs district (4 digits)
+	District string // declaring customs district (4 digits)
+	// PortCode is the exit customs district (4 digits) of a list that names no train booking;
+	// a list that names one takes its train's exit office (rail.Departure.Exit).
+	PortCode string
+	// ExitCustoms overrides the district codes of the exit offices (location → code), for the
+	// codes the seed table marks unconfirmed (rail.ExitOfficeAt).
+	ExitCustoms map[string]string
 	CopPrefix   string        // prefix of the copNos this service gives its messages
 	ResendAfter time.Duration // a submitted declaration without progress for this long is sent again
 	// The supervised site (监管场所) in the zone's rail yard, which arrival documents name: its
