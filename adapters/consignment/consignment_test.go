@@ -457,3 +457,14 @@ func TestTotalsAddUp(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRender prints the 襄西欧 note (both fonts are parsed and subset every time).
+func BenchmarkRender(b *testing.B) {
+	r, n := New(), railNote()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(context.Background(), n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
