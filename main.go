@@ -83,8 +83,10 @@ type Main struct {
 	dxp      *singlewindow.DXPFolder
 	stopDXP  context.CancelFunc
 
-	// Printed at start-up: the operator key generated on an empty database, and the demo keys.
+	// Printed at start-up: the operator key generated on an empty database (or, with none
+	// configured, that one exists already), and the demo keys.
 	GeneratedOperatorKey string
+	OperatorKeyExisted   bool
 	DemoKeys             []app.DemoKey
 }
 
@@ -103,6 +105,15 @@ func (m *Main) Run(ctx context.Context) error {
 	cfg := m.cfg
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
+
+	// The address is taken first: a start that cannot serve fails before it writes anything
+	// (such as a generated operator key that it would then never show).
+	if cfg.RunsAPI() {
+		var err error
+		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+	}
 
 	mongoURI := cfg.MongoURI
 	if mongoURI == "" {
@@ -154,9 +165,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.wire(cfg, store, queue, orgs, gateway)
-	if m.GeneratedOperatorKey, err = m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
+	operatorKey, err := m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey)
+	if err != nil {
 		return err
 	}
+	m.GeneratedOperatorKey, m.OperatorKeyExisted = operatorKey.Generated, operatorKey.Existed
 	if err := m.Rail.EnsureLines(startCtx); err != nil {
 		return err
 	}
@@ -191,9 +204,6 @@ func (m *Main) Run(ctx context.Context) error {
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
 			},
 		})
-		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
-			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
-		}
 		m.served.Add(1)
 		go func() {
 			defer m.served.Done()
@@ -284,13 +294,24 @@ func (m *Main) printBanner() {
 		fmt.Fprintf(&b, "  Embedded Redis: %s   (in memory; queued work is re-derived from MongoDB after a restart)\n", m.embeddedRedis.URL())
 	}
 	if m.GeneratedOperatorKey != "" {
-		fmt.Fprintf(&b, "  Operator key (shown once, store it now): %s\n", m.GeneratedOperatorKey)
+		fmt.Fprintf(&b, "  运营方密钥（仅显示这一次，请立即保存） Operator key (shown once, store it now): %s\n", m.GeneratedOperatorKey)
+	}
+	if m.OperatorKeyExisted {
+		// Said on every start without a configured key: a generated key is shown only at the
+		// start that made it, and that start may have failed before showing it.
+		fmt.Fprint(&b, operatorKeyHint)
 	}
 	for _, d := range m.DemoKeys {
 		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
 	}
 	fmt.Fprint(m.banner, b.String())
 }
+
+// operatorKeyHint tells, on a start without SILKGATE_OPERATOR_KEY, that an operator key exists
+// and how to get one whose value is known.
+const operatorKeyHint = "" +
+	"  运营方密钥已存在（生成的密钥只在生成它的那次启动时显示）。如需新的密钥，请设置 SILKGATE_OPERATOR_KEY=<至少 16 个字符的新密钥> 后重新启动。\n" +
+	"  An operator key exists (a generated one is shown only by the start that made it). To set a new one, restart with SILKGATE_OPERATOR_KEY=<new key, at least 16 characters>.\n"
 
 // Close stops the service gracefully: the listener stops accepting, in-flight requests and
 // tasks finish (within the shutdown timeout), then the stores close.
@@ -304,6 +325,9 @@ func (m *Main) Close() {
 		if err := m.http.ShutdownWithContext(ctx); err != nil {
 			m.log.Warn("http shutdown", "err", err)
 		}
+	}
+	if m.http == nil && m.listener != nil {
+		_ = m.listener.Close() // bound, but the start failed before serving on it
 	}
 	m.served.Wait() // the HTTP server and the DXP poller have returned
 	if m.worker != nil {
