@@ -398,8 +398,9 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 	}
 	s.expectProblem(s.do("GET", "/v1/bookings/"+bid+"/consignment-note", other.key, nil), 404, "booking_not_found", "")
 
-	// Movements, in their legal order only.
-	now := time.Now().UTC()
+	// Movements, in their legal order only, reported once they happened: the journey is dated
+	// in the past (a movement dated in the future is refused).
+	now := time.Now().UTC().Add(-21 * 24 * time.Hour)
 	event := func(typ, location string, at time.Time) response {
 		return s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 			"type": typ, "location": location, "at": at.Format(time.RFC3339)})
@@ -485,7 +486,7 @@ func TestMisdirectedTrain(t *testing.T) {
 	if waiting["status"] != "waitlisted" {
 		t.Fatalf("waiting %v", waiting["status"])
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Add(-5 * 24 * time.Hour) // reported after the fact
 	s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 		"type": "departed", "location": "XIANGYANG", "at": now.Format(time.RFC3339)}), 200)
 	d := s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
@@ -512,6 +513,41 @@ func TestMisdirectedTrain(t *testing.T) {
 		t.Errorf("capacity after departure %v", c)
 	}
 	s.expectProblem(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/cancel", exp.key, nil), 409, "departure_departed", "")
+}
+
+// Movements are reported once they happened: one dated in the future (beyond the clock skew) is
+// refused naming at; an arrival that skips the itinerary's border crossing is refused naming
+// the crossing, and the crossing reported late is taken, then the arrival.
+func TestMovementGates(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	dep := s.planDeparture(10, 2) // XXO: XIANGYANG → XIAN → ALASHANKOU (border_crossed) → DUISBURG
+	now := time.Now().UTC()
+	event := func(typ, location string, at time.Time) response {
+		return s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+			"type": typ, "location": location, "at": at.Format(time.RFC3339)})
+	}
+	s.expectProblem(event("departed", "XIANGYANG", now.Add(time.Hour)), 422, "in_future", "at")
+	s.expect(event("departed", "XIANGYANG", now.Add(-20*24*time.Hour)), 200)
+	s.expectProblem(event("border_crossed", "ALASHANKOU", now.Add(6*24*time.Hour)), 422, "in_future", "at")
+	skipped := s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "arrived", "location": "DUISBURG", "at": now.Add(-time.Hour).Format(time.RFC3339)})
+	s.expectProblem(skipped, 409, "illegal_event_order", "type")
+	if !strings.Contains(string(skipped.Body), "border_crossed at ALASHANKOU") {
+		t.Fatalf("the skipped crossing is not named: %s", skipped.Body)
+	}
+	d := s.expect(event("border_crossed", "ALASHANKOU", now.Add(-14*24*time.Hour)), 200)
+	if d["status"] != "departed" {
+		t.Fatalf("after the crossing %v", d["status"])
+	}
+	d = s.expect(event("arrived", "DUISBURG", now.Add(-time.Hour)), 200)
+	if d["status"] != "arrived" || d["delivery"].(map[string]any)["misdirected"] != false {
+		t.Fatalf("after the arrival %v %v", d["status"], d["delivery"])
+	}
+	// A clock a little ahead of the service's is tolerated.
+	other := s.planDeparture(11, 2)
+	s.expect(s.do("POST", "/v1/departures/"+other+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "location": "XIANGYANG", "at": time.Now().UTC().Add(time.Minute).Format(time.RFC3339)}), 200)
 }
 
 func TestTrainUtilisation(t *testing.T) {
