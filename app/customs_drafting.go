@@ -231,6 +231,9 @@ func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targ
 	if err := c.tenancy.requireFilingRight(ctx, actor, target.ExporterID(), target.TradeMode()); err != nil {
 		return nil, err
 	}
+	if err := c.goodsStillHere(ctx, target); err != nil {
+		return nil, err
+	}
 	d, err := customs.NewCancel(c.ids.New("cnl"), actor.OrgID, target, reason, c.clock.Now(), actor.OrgID)
 	if err != nil {
 		return nil, err
@@ -240,6 +243,28 @@ func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targ
 	}
 	c.relay.now(ctx, written("declaration", d)...)
 	return d, nil
+}
+
+// goodsStillHere refuses the cancellation of a list whose goods left with their train (409
+// goods_departed): there is nothing left to withdraw, and customs closes such a list (结关).
+func (c *Customs) goodsStillHere(ctx context.Context, list *customs.Declaration) error {
+	inv, ok := list.Inventory()
+	if !ok || inv.ParcelID == "" {
+		return nil
+	}
+	p, err := c.parcels.Get(ctx, inv.ParcelID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Status() != parcel.StatusDeparted && p.Status() != parcel.StatusArrived {
+		return nil
+	}
+	msg := "货物已随班列离境，清单不能撤销 / the goods of this list left with train " + p.DepartureID() + "; it cannot be cancelled"
+	return &domain.Error{Kind: domain.KindFailedPrecondition, Code: "goods_departed", Message: msg,
+		Fields: []domain.FieldError{{Field: "declarationId", Code: "goods_departed", Message: msg}}}
 }
 
 // CreateSummaryDeclarations drafts the summary applications (CEB701) of an exporter's released

@@ -461,6 +461,11 @@ func (s *Simulator) entry(ctx context.Context, data []byte) ([]receipt, error) {
 			reason = "商品编码" + l.CodeTS + "不存在 unknown HS heading"
 		}
 	}
+	if reason == "" {
+		if reason, err = s.judgeEntryParties(ctx, msg.DecHead); err != nil {
+			return nil, err
+		}
+	}
 	if reason != "" {
 		channels = []string{"E"}
 	} else {
