@@ -75,6 +75,7 @@ type Main struct {
 	Parcels  *app.Parcels
 	Customs  *app.Customs
 	Rail     *app.Rail
+	Bonded   *app.Bonded
 	Worker   *app.Worker
 	http     *fiber.App
 	listener net.Listener
@@ -182,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
@@ -215,6 +216,8 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
 	tenancy := app.NewTenancy(auths, basics.Clock)
+	bondedStore := mongo.NewBonded(store)
+	m.Bonded = app.NewBonded(app.BondedPorts{Basics: basics, Store: bondedStore, Orgs: orgs, Tenancy: tenancy})
 	m.Parties = app.NewParties(app.PartiesPorts{Basics: basics, Orgs: orgs, Keys: mongo.NewAPIKeys(store),
 		Authorizations: auths, Tenancy: tenancy})
 	m.Parcels = app.NewParcels(app.ParcelsPorts{Basics: basics, Parcels: parcels, Orgs: orgs, Tenancy: tenancy})
@@ -223,7 +226,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
 			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
 			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
-		Printer: declarationpdf.Renderer{}})
+		Printer: declarationpdf.Renderer{}, Bonded: bondedStore})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
 		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,

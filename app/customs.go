@@ -19,6 +19,7 @@ type Customs struct {
 	messages     CustomsMessages
 	settings     CustomsSettings
 	printer      EntryDeclarationRenderer
+	bonded       BondedStore // 1210 lists' bonded accounts; nil: no 1210 list can be drafted
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -39,13 +40,14 @@ type CustomsPorts struct {
 	Messages     CustomsMessages
 	Settings     CustomsSettings
 	Printer      EntryDeclarationRenderer // prints entry declarations; nil: not printed
+	Bonded       BondedStore              // bonded accounts for 1210 lists (customs_bonded.go)
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, bonded: p.Bonded, queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }
