@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/bonded"
@@ -23,6 +24,9 @@ type BondedStore interface {
 	// UpdateItem is one read and one write by _id, atomic for the item's document, and then
 	// the ledger lines of the movements the change made.
 	UpdateItem(ctx context.Context, emsNo, itemRecordNo string, change func(*bonded.Stock) error) (*bonded.Stock, error)
+	// ReserveItem is bonded.Stock.Reserve made atomic for many concurrent filings of one item:
+	// false when ref holds already; insufficient_stock when short.
+	ReserveItem(ctx context.Context, emsNo, itemRecordNo, ref string, qty code.Decimal, at time.Time, actor string) (bool, error)
 	ListItems(ctx context.Context, emsNo string, limit int, cursor string) ([]*bonded.Stock, string, error)
 	Movements(ctx context.Context, f MovementFilter) ([]bonded.Movement, string, error)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -125,26 +126,19 @@ func (c *Customs) reserveStock(ctx context.Context, d *customs.Declaration, acto
 	now := c.clock.Now()
 	var held []string
 	for _, no := range order {
-		var refusal error
-		_, err := c.bonded.UpdateItem(ctx, a.EmsNo(), no, func(s *bonded.Stock) error {
-			ok, err := s.Reserve(d.ID(), need[no], now, actor)
-			if err != nil && domain.CodeOf(err) == "insufficient_stock" {
-				refusal = &domain.Error{Kind: domain.KindFailedPrecondition, Code: "insufficient_stock",
-					Message: insufficient(a.EmsNo(), no, s.Available(), need[no]),
-					Fields: []domain.FieldError{{Field: "parcel.items[" + strconv.Itoa(first[no]) + "].itemRecordNo",
-						Code: "insufficient_stock", Message: insufficient(a.EmsNo(), no, s.Available(), need[no])}}}
-				return refusal
-			}
-			if err == nil && !ok {
-				return errUnchanged // held by an earlier try of this filing
-			}
-			return err
-		})
+		_, err := c.bonded.ReserveItem(ctx, a.EmsNo(), no, d.ID(), need[no], now, actor)
+		var short *domain.Error
+		if errors.As(err, &short) && short.Code == "insufficient_stock" {
+			// Name the list's line, as drafting does.
+			err = &domain.Error{Kind: short.Kind, Code: short.Code, Message: short.Message,
+				Fields: []domain.FieldError{{Field: "parcel.items[" + strconv.Itoa(first[no]) + "].itemRecordNo",
+					Code: short.Code, Message: short.Message}}}
+		}
 		if isNotFound(err) {
 			err = domain.InvalidField("parcel.items["+strconv.Itoa(first[no])+"].itemRecordNo", "unknown_item_record",
 				"item record "+no+" is not registered in account "+a.EmsNo()+" / 账册中无此料号")
 		}
-		if err != nil && !isUnchanged(err) {
+		if err != nil {
 			c.unreserveStock(ctx, d, held)
 			return err
 		}

@@ -78,8 +78,13 @@ type bondedStockDoc struct {
 	Gname        string          `bson:"gname"`
 	Unit         string          `bson:"unit"`
 	LegalUnit    string          `bson:"legalUnit"`
-	OnHand       code.Decimal    `bson:"onHand"`
-	Reserved     code.Decimal    `bson:"reserved"`
+	// The balances are stored as scaled integers (×10⁴, code.Decimal's own scale), not as the
+	// decimal strings used elsewhere, so that one conditional update can compare and count them
+	// (ReserveItem); available = onHand − reserved is kept beside them because a filter cannot
+	// compare two fields.
+	OnHand       int64           `bson:"onHand"`
+	Reserved     int64           `bson:"reserved"`
+	Available    int64           `bson:"available"`
 	Holds        []bondedHoldDoc `bson:"holds"`
 	Receipts     []string        `bson:"receipts"`
 	Seq          int64           `bson:"seq"`
@@ -94,8 +99,8 @@ func (d bondedStockDoc) outbox() []eventDoc { return nil }
 
 func bondedStockToDoc(s *bonded.Stock) bondedStockDoc {
 	d := bondedStockDoc{ID: bonded.StockID(s.EmsNo(), s.ItemRecordNo()), EmsNo: s.EmsNo(), ItemRecordNo: s.ItemRecordNo(),
-		Gcode: s.Gcode(), Gname: s.Gname(), Unit: s.Unit(), LegalUnit: s.LegalUnit(), OnHand: s.OnHand(),
-		Reserved: s.Reserved(), Holds: []bondedHoldDoc{}, Receipts: s.RecentReceipts(), Seq: s.Seq(),
+		Gcode: s.Gcode(), Gname: s.Gname(), Unit: s.Unit(), LegalUnit: s.LegalUnit(), OnHand: s.OnHand().Scaled(),
+		Reserved: s.Reserved().Scaled(), Available: s.Available().Scaled(), Holds: []bondedHoldDoc{}, Receipts: s.RecentReceipts(), Seq: s.Seq(),
 		CreatedAt: s.CreatedAt(), UpdatedAt: s.UpdatedAt(), Version: s.Version() + 1}
 	for _, h := range s.Holds() {
 		d.Holds = append(d.Holds, bondedHoldDoc(h))
@@ -108,7 +113,7 @@ func bondedStockToDoc(s *bonded.Stock) bondedStockDoc {
 
 func bondedStockFromDoc(d *bondedStockDoc) *bonded.Stock {
 	r := bonded.StockRecord{EmsNo: d.EmsNo, ItemRecordNo: d.ItemRecordNo, Gcode: d.Gcode, Gname: d.Gname, Unit: d.Unit,
-		LegalUnit: d.LegalUnit, OnHand: d.OnHand, Reserved: d.Reserved, Receipts: d.Receipts, Seq: d.Seq,
+		LegalUnit: d.LegalUnit, OnHand: code.DecimalFromScaled(d.OnHand), Reserved: code.DecimalFromScaled(d.Reserved), Receipts: d.Receipts, Seq: d.Seq,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
 	for _, h := range d.Holds {
 		r.Holds = append(r.Holds, bonded.Hold(h))
@@ -195,6 +200,62 @@ func (r *Bonded) UpdateItem(ctx context.Context, emsNo, itemRecordNo string, cha
 	}
 	return s, r.record(ctx, s.Moved())
 }
+
+// ReserveItem holds qty of an item record for list ref (bonded.Stock.Reserve) and writes the
+// ledger line. On MongoDB it is one conditional update — enough available, no hold of ref yet —
+// so that concurrent filings never wait for each other's retries; when it matches nothing, a
+// read tells why (held already: false; short: insufficient_stock), and one that fits by then
+// (stock came in meanwhile) is tried again. On the embedded store it is the read-change-write
+// under the document's lock (UpdateItem).
+func (r *Bonded) ReserveItem(ctx context.Context, emsNo, itemRecordNo, ref string, qty code.Decimal, at time.Time, actor string) (bool, error) {
+	if r.store.local != nil || qty.Sign() <= 0 {
+		made := false
+		_, err := r.UpdateItem(ctx, emsNo, itemRecordNo, func(s *bonded.Stock) error {
+			ok, err := s.Reserve(ref, qty, at, actor)
+			if made = ok; err == nil && !ok {
+				return errNothingReserved
+			}
+			return err
+		})
+		if err == errNothingReserved {
+			return false, nil
+		}
+		return made, err
+	}
+	id, q := bonded.StockID(emsNo, itemRecordNo), qty.Scaled()
+	for attempt := 0; attempt < maxUpdateAttempts; attempt++ {
+		var doc bondedStockDoc
+		err := r.stock.FindOneAndUpdate(ctx,
+			bson.M{"_id": id, "available": bson.M{"$gte": q}, "holds.ref": bson.M{"$ne": ref}},
+			bson.M{
+				"$inc":  bson.M{"available": -q, "reserved": q, "seq": int64(1), "version": int64(1)},
+				"$push": bson.M{"holds": bondedHoldDoc{Ref: ref, Qty: qty, At: at}},
+				"$set":  bson.M{"updatedAt": at},
+			},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+		if err == nil {
+			return true, r.record(ctx, []bonded.Movement{{ID: bonded.MovementID(emsNo, itemRecordNo, doc.Seq), EmsNo: emsNo,
+				ItemRecordNo: itemRecordNo, Seq: doc.Seq, Kind: bonded.MoveReserve, Qty: qty, Ref: ref,
+				OnHand: code.DecimalFromScaled(doc.OnHand), Reserved: code.DecimalFromScaled(doc.Reserved), At: at, Actor: actor}})
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return false, internal(err, "reserve bonded stock")
+		}
+		s, err := r.GetItem(ctx, emsNo, itemRecordNo)
+		if err != nil {
+			return false, err
+		}
+		if _, held := s.Held(ref); held {
+			return false, nil
+		}
+		if _, err := s.Reserve(ref, qty, at, actor); err != nil {
+			return false, err
+		}
+	}
+	return false, domain.Errorf(domain.KindConflict, "concurrent_update", "the record is being changed by others; try again")
+}
+
+var errNothingReserved = errors.New("held already")
 
 // ListItems pages an account's item records in itemRecordNo order.
 func (r *Bonded) ListItems(ctx context.Context, emsNo string, limit int, cursor string) ([]*bonded.Stock, string, error) {
