@@ -71,26 +71,26 @@ type bondedHoldDoc struct {
 }
 
 type bondedStockDoc struct {
-	ID           string          `bson:"_id"`
-	EmsNo        string          `bson:"emsNo"`
-	ItemRecordNo string          `bson:"itemRecordNo"`
-	Gcode        string          `bson:"gcode"`
-	Gname        string          `bson:"gname"`
-	Unit         string          `bson:"unit"`
-	LegalUnit    string          `bson:"legalUnit"`
+	ID           string `bson:"_id"`
+	EmsNo        string `bson:"emsNo"`
+	ItemRecordNo string `bson:"itemRecordNo"`
+	Gcode        string `bson:"gcode"`
+	Gname        string `bson:"gname"`
+	Unit         string `bson:"unit"`
+	LegalUnit    string `bson:"legalUnit"`
 	// The balances are stored as scaled integers (×10⁴, code.Decimal's own scale), not as the
 	// decimal strings used elsewhere, so that one conditional update can compare and count them
 	// (ReserveItem); available = onHand − reserved is kept beside them because a filter cannot
 	// compare two fields.
-	OnHand       int64           `bson:"onHand"`
-	Reserved     int64           `bson:"reserved"`
-	Available    int64           `bson:"available"`
-	Holds        []bondedHoldDoc `bson:"holds"`
-	Receipts     []string        `bson:"receipts"`
-	Seq          int64           `bson:"seq"`
-	CreatedAt    time.Time       `bson:"createdAt"`
-	UpdatedAt    time.Time       `bson:"updatedAt"`
-	Version      int64           `bson:"version"`
+	OnHand    int64           `bson:"onHand"`
+	Reserved  int64           `bson:"reserved"`
+	Available int64           `bson:"available"`
+	Holds     []bondedHoldDoc `bson:"holds"`
+	Receipts  []string        `bson:"receipts"`
+	Seq       int64           `bson:"seq"`
+	CreatedAt time.Time       `bson:"createdAt"`
+	UpdatedAt time.Time       `bson:"updatedAt"`
+	Version   int64           `bson:"version"`
 }
 
 func (d bondedStockDoc) id() string         { return d.ID }
