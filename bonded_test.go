@@ -211,6 +211,7 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 	exp := s.register("exporter", "甲公司", usccA, "4206360A21")
 	s.bondedAccount(exp, testEmsNo, 10)
 
+	scansBefore := s.main.store.Commands().Scans()
 	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcel1210("XYB1", testEmsNo, testItemRec, "3")), 201)["id"].(string)
 	id := s.declare(exp.key, pid)[0]
 	d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200)
@@ -257,6 +258,9 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 	}
 	if h, r, av := s.balance(exp.key, testEmsNo, testItemRec); h != "7" || r != "0" || av != "7" {
 		t.Fatalf("after release: onHand %s reserved %s available %s", h, r, av)
+	}
+	if scans := s.scansSince(scansBefore); len(scans) > 0 {
+		t.Errorf("drafting, filing and releasing a 1210 list sent commands that filter on more than an _id: %v", scans)
 	}
 	// The release again: the same receipt, a later one, and both at once from two clients.
 	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "800", t0.Add(time.Second))), 200)

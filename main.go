@@ -165,6 +165,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail, m.Customs); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if err := app.SeedDemoBonded(startCtx, m.Bonded, cfg.CustomsDistrict); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
 	}
 
 	if cfg.RunsWorker() {
