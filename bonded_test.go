@@ -52,14 +52,14 @@ func (s *service) balance(key, emsNo, rec string) (onHand, reserved, available s
 	return it["onHand"].(string), it["reserved"].(string), it["available"].(string)
 }
 
-// ledger reads an account's every movement and checks that it adds up, line by line, to the
+// ledger reads every movement of an item record and checks that it adds up, line by line, to the
 // balances it records and to the item's balance now; it returns the count by kind.
 func (s *service) ledger(key, emsNo, rec string) map[string]int {
 	s.t.Helper()
 	var all []map[string]any
 	cursor := ""
 	for {
-		page := s.expect(s.do("GET", "/v1/bonded-accounts/"+emsNo+"/movements?limit=500&cursor="+cursor, key, nil), 200)
+		page := s.expect(s.do("GET", "/v1/bonded-accounts/"+emsNo+"/movements?limit=500&itemRecordNo="+rec+"&cursor="+cursor, key, nil), 200)
 		for _, m := range arr(page["items"]) {
 			all = append(all, m.(map[string]any))
 		}
@@ -432,5 +432,38 @@ func TestBondedConcurrentFilingsNeverOversell(t *testing.T) {
 	}
 	if k := s.ledger(exp.key, testEmsNo, testItemRec); k["receipt"] != 1 || k["reserve"] != 60 || k["release"] != 60 || k["unreserve"] != 0 {
 		t.Errorf("ledger %v, want 1 receipt, 60 reserve, 60 release", k)
+	}
+}
+
+// The demo bonded account lets a 1210 parcel be declared end to end on a fresh service, and
+// starting again books nothing twice.
+func TestBondedDemoAccount(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"SILKGATE_DEMO": "true", "SILKGATE_SIM_STEP": "5ms",
+		"SILKGATE_SIM_REVIEW_SHARE": "0", "SILKGATE_SIM_INSPECTION_SHARE": "0"})
+	const exp, emsNo = "demo-exporter-silkroad-key", "T4700W000001"
+	acc := s.expect(s.do("GET", "/v1/bonded-accounts/"+emsNo, exp, nil), 200)
+	if acc["iacName"] != "襄阳丝路跨境电商有限公司" || acc["itemRecords"].(float64) != 3 {
+		t.Fatalf("demo account %v", acc)
+	}
+	s.restart()
+	if h, _, _ := s.balance(exp, emsNo, "SR-EB-001"); h != "500" {
+		t.Fatalf("demo stock %s after a second start, want 500", h)
+	}
+	body := parcel1210("XYD1", emsNo, "SR-EB-001", "2")
+	body["logisticsCode"] = "4206980001" // the demo carrier
+	pid := s.expect(s.do("POST", "/v1/parcels", exp, body), 201)["id"].(string)
+	res := s.expect(s.do("POST", "/v1/declarations", exp, map[string]any{"kind": "inventory", "parcelIds": []any{pid}}), 200)
+	id := arr(res["results"])[0].(map[string]any)["id"].(string)
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp, nil), 202)
+	eventually(t, "the 1210 list is released", func() bool {
+		return s.expect(s.do("GET", "/v1/declarations/"+id, exp, nil), 200)["status"] == "released"
+	})
+	eventually(t, "the release leaves the zone", func() bool {
+		h, r, _ := s.balance(exp, emsNo, "SR-EB-001")
+		return h == "498" && r == "0"
+	})
+	if k := s.ledger(exp, emsNo, "SR-EB-001"); k["receipt"] != 1 || k["reserve"] != 1 || k["release"] != 1 {
+		t.Errorf("demo ledger %v", k)
 	}
 }
