@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
 	"github.com/silkgate/silkgate/domain/code"
 )
 
@@ -465,5 +466,38 @@ func TestBondedDemoAccount(t *testing.T) {
 	})
 	if k := s.ledger(exp, emsNo, "SR-EB-001"); k["receipt"] != 1 || k["reserve"] != 1 || k["release"] != 1 {
 		t.Errorf("demo ledger %v", k)
+	}
+}
+
+// A 1210 list cancelled (CEB605 approved) before customs released it gives its stock back.
+func TestBondedCancelledListGivesStockBack(t *testing.T) {
+	t.Parallel()
+	s := startService(t, dxpCustoms(t))
+	exp := s.register("exporter", "甲公司", usccA, "4206360A21")
+	s.bondedAccount(exp, testEmsNo, 5)
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcel1210("XYC1", testEmsNo, testItemRec, "2")), 201)["id"].(string)
+	id := s.declare(exp.key, pid)[0]
+	guid := s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)["guid"].(string)
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "120", time.Now())), 200)
+	if _, r, av := s.balance(exp.key, testEmsNo, testItemRec); r != "2" || av != "3" {
+		t.Fatalf("accepted list: reserved %s available %s", r, av)
+	}
+	c := s.expect(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "cancel", "declarationId": id, "reason": "买家取消订单 order withdrawn"}), 201)
+	cguid := s.expect(s.do("POST", "/v1/declarations/"+c["id"].(string)+"/submit", exp.key, nil), 202)["guid"].(string)
+	doc, err := ceb.Marshal(&ceb.CEB606Message{GUID: ceb.NewGUID(), InvtCancelReturns: []ceb.InvtCancelReturn{{
+		GUID: cguid, AgentCode: "4206360A21", CopNo: "SG2", PreNo: "B20261125000000043", InvtNo: "47002026E000000042",
+		ReturnResult: ceb.ReturnResult{ReturnStatus: "399", ReturnTime: ceb.FormatReturnTime(time.Now()), ReturnInfo: "撤销审核通过 approved"},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect(s.postReceipts(testOperatorKey, doc), 200)
+	s.waitForStatus(exp.key, id, "cancelled")
+	eventually(t, "the cancelled list's stock comes back", func() bool {
+		h, r, av := s.balance(exp.key, testEmsNo, testItemRec)
+		return h == "5" && r == "0" && av == "5"
+	})
+	if k := s.ledger(exp.key, testEmsNo, testItemRec); k["reserve"] != 1 || k["unreserve"] != 1 || k["release"] != 0 {
+		t.Errorf("ledger %v", k)
 	}
 }
