@@ -24,6 +24,15 @@ const (
 	testItemRec = "BA-0001"
 )
 
+// bondedListQueries are the bonded routes' commands that filter on more than an _id: list
+// pages only (scans_test.go has the rest of the service's).
+var bondedListQueries = map[string]string{
+	"find bonded_accounts {}":          "GET /v1/bonded-accounts: the operator's page (_id)",
+	"find bonded_accounts {firmOrgId}": "GET /v1/bonded-accounts: a firm's own (index firm)",
+	"find bonded_stock {emsNo}":        "GET /v1/bonded-accounts/{emsNo}/items: a page of item records (index ems_item)",
+	"find bonded_movements {$and}":     "GET /v1/bonded-accounts/{emsNo}/movements: a page of the ledger (index ems_created)",
+}
+
 // parcel1210 is a 1210 parcel drawn from account emsNo: one line of item record rec, qty pieces.
 func parcel1210(logisticsNo, emsNo, rec, qty string) map[string]any {
 	p := parcelBody(logisticsNo)
@@ -145,7 +154,9 @@ func TestBondedAccountRegistryAndTenancy(t *testing.T) {
 		t.Fatalf("balance %s %s %s after one receipt of 25 (refused and repeated ones count nothing)", h, r, av)
 	}
 
-	// The firm and the operator read; another exporter sees nothing.
+	// The firm and the operator read; another exporter sees nothing. Only the list pages filter
+	// on more than an _id.
+	scansBefore := s.main.store.Commands().Scans()
 	for _, key := range []string{a.key, testOperatorKey} {
 		s.expect(s.do("GET", "/v1/bonded-accounts/"+testEmsNo, key, nil), 200)
 		if n := len(arr(s.expect(s.do("GET", items, key, nil), 200)["items"])); n != 2 {
@@ -163,6 +174,16 @@ func TestBondedAccountRegistryAndTenancy(t *testing.T) {
 	}
 	if n := len(arr(s.expect(s.do("GET", "/v1/bonded-accounts", a.key, nil), 200)["items"])); n != 1 {
 		t.Errorf("the firm lists %d accounts, want 1", n)
+	}
+	s.expect(s.do("GET", "/v1/bonded-accounts", testOperatorKey, nil), 200)
+	scans := s.scansSince(scansBefore)
+	if len(scans) != len(bondedListQueries) {
+		t.Errorf("list pages sent %v, want each of %d shapes", scans, len(bondedListQueries))
+	}
+	for shape := range scans {
+		if _, ok := bondedListQueries[shape]; !ok {
+			t.Errorf("not an allowed list query: %q", shape)
+		}
 	}
 	// A suspended account takes no list; the operator reactivates it.
 	st := s.expect(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "suspended"}), 200)
@@ -223,7 +244,16 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 	if _, r, _ := s.balance(exp.key, testEmsNo, testItemRec); r != "0" {
 		t.Fatalf("a draft holds %s", r)
 	}
+	beforeSubmit := s.main.store.Commands().Snapshot()
 	sub := s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)
+	// Filing reads the account and reserves with one read and one write of the item's document
+	// (its lock stands for the condition on the embedded store), and one ledger insert.
+	if got, want := bondedCommands(s, beforeSubmit), map[mongo.CommandKey]uint64{
+		{Command: "find", Collection: "bonded_accounts", Filter: "id"}: 1, {Command: "find", Collection: "bonded_stock", Filter: "id"}: 1,
+		{Command: "update", Collection: "bonded_stock", Filter: "id"}: 1, {Command: "insert", Collection: "bonded_movements", Filter: "none"}: 1,
+	}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("bonded store commands for one filing: %v, want %v", got, want)
+	}
 	guid := sub["guid"].(string)
 	if h, r, av := s.balance(exp.key, testEmsNo, testItemRec); h != "10" || r != "3" || av != "7" {
 		t.Fatalf("after filing: onHand %s reserved %s available %s", h, r, av)
@@ -246,12 +276,7 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "120", t0), inventoryReceipt(t, guid, "800", t0.Add(time.Second))), 200)
 	// Store round trips of the account for the release: one read and one write of the item's
 	// document, one insert of the ledger line.
-	bondedCmds := map[mongo.CommandKey]uint64{}
-	for k, n := range s.main.store.Commands().Since(before) {
-		if strings.HasPrefix(k.Collection, "bonded_") {
-			bondedCmds[k] = n
-		}
-	}
+	bondedCmds := bondedCommands(s, before)
 	want := map[mongo.CommandKey]uint64{{Command: "find", Collection: "bonded_stock", Filter: "id"}: 1,
 		{Command: "update", Collection: "bonded_stock", Filter: "id"}: 1, {Command: "insert", Collection: "bonded_movements", Filter: "none"}: 1}
 	if fmt.Sprint(bondedCmds) != fmt.Sprint(want) {
@@ -282,6 +307,17 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 	if k := s.ledger(exp.key, testEmsNo, testItemRec); k["receipt"] != 1 || k["reserve"] != 1 || k["release"] != 1 || len(k) != 3 {
 		t.Errorf("ledger %v, want one receipt, one reserve, one release", k)
 	}
+}
+
+// bondedCommands are the commands sent to the bonded collections since before.
+func bondedCommands(s *service, before map[mongo.CommandKey]uint64) map[mongo.CommandKey]uint64 {
+	out := map[mongo.CommandKey]uint64{}
+	for k, n := range s.main.store.Commands().Since(before) {
+		if strings.HasPrefix(k.Collection, "bonded_") {
+			out[k] = n
+		}
+	}
+	return out
 }
 
 // validateCEB validates a built message against the official 2022-05 export schema kept with
