@@ -454,6 +454,7 @@ func TestBondedConcurrentFilingsNeverOversell(t *testing.T) {
 			n++
 		}
 	}
+	before := s.main.store.Commands().Snapshot()
 	for _, body := range docs {
 		wg.Add(1)
 		go func(body [][]byte) {
@@ -464,6 +465,14 @@ func TestBondedConcurrentFilingsNeverOversell(t *testing.T) {
 		}(body)
 	}
 	wg.Wait()
+	// Each body's 30 releases of the item are one read-change-write of its document and one
+	// ledger insert.
+	if got, want := bondedCommands(s, before), map[mongo.CommandKey]uint64{
+		{Command: "find", Collection: "bonded_stock", Filter: "id"}: 2, {Command: "update", Collection: "bonded_stock", Filter: "id"}: 2,
+		{Command: "insert", Collection: "bonded_movements", Filter: "none"}: 2,
+	}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("bonded store commands for two bodies of 30 releases: %v, want %v", got, want)
+	}
 	if h, r, av := s.balance(exp.key, testEmsNo, testItemRec); h != "0" || r != "0" || av != "0" {
 		t.Fatalf("after release: onHand %s reserved %s available %s", h, r, av)
 	}
