@@ -186,6 +186,9 @@ func TestBondedAccountRegistryAndTenancy(t *testing.T) {
 		}
 	}
 	// A suspended account takes no list; the operator reactivates it.
+	s.expectProblem(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "closed"}), 422, "invalid_state", "state")
+	s.expectProblem(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "active"}), 409, "illegal_transition", "")
+	s.expectProblem(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", a.key, map[string]any{"state": "suspended"}), 403, "operator_only", "")
 	st := s.expect(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "suspended"}), 200)
 	if st["state"] != "suspended" {
 		t.Fatalf("state %v", st)

@@ -204,6 +204,9 @@ func (b *Bonded) SetAccountState(ctx context.Context, actor Actor, emsNo string,
 	if err := requireOperator(actor); err != nil {
 		return nil, err
 	}
+	if to != bonded.StateActive && to != bonded.StateSuspended {
+		return nil, domain.InvalidField("state", "invalid_state", `state is "active" or "suspended"`)
+	}
 	return b.store.UpdateAccount(ctx, strings.ToUpper(emsNo), func(a *bonded.Account) error {
 		return a.MoveTo(to, b.clock.Now())
 	})
