@@ -185,6 +185,11 @@ func TestBondedAccountRegistryAndTenancy(t *testing.T) {
 			t.Errorf("not an allowed list query: %q", shape)
 		}
 	}
+	// A broker sees the account of a firm that authorised it, and no other.
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	s.expectProblem(s.do("GET", "/v1/bonded-accounts/"+testEmsNo, brk.key, nil), 404, "bonded_account_not_found", "")
+	s.authorize(a, a, brk, "1210")
+	s.expect(s.do("GET", "/v1/bonded-accounts/"+testEmsNo+"/items/"+testItemRec, brk.key, nil), 200)
 	// A suspended account takes no list; the operator reactivates it.
 	s.expectProblem(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "closed"}), 422, "invalid_state", "state")
 	s.expectProblem(s.do("PUT", "/v1/bonded-accounts/"+testEmsNo+"/state", testOperatorKey, map[string]any{"state": "active"}), 409, "illegal_transition", "")
