@@ -75,6 +75,7 @@ type Main struct {
 	Parcels  *app.Parcels
 	Customs  *app.Customs
 	Rail     *app.Rail
+	Bonded   *app.Bonded
 	Worker   *app.Worker
 	http     *fiber.App
 	listener net.Listener
@@ -177,6 +178,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail, m.Customs); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if err := app.SeedDemoBonded(startCtx, m.Bonded, cfg.CustomsDistrict); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
 	}
 
 	if cfg.RunsWorker() {
@@ -195,7 +199,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
@@ -226,6 +230,8 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	declarations := mongo.NewDeclarations(store)
 	bookings, departures := mongo.NewBookings(store), mongo.NewDepartures(store)
 	tenancy := app.NewTenancy(auths, basics.Clock)
+	bondedStore := mongo.NewBonded(store)
+	m.Bonded = app.NewBonded(app.BondedPorts{Basics: basics, Store: bondedStore, Orgs: orgs, Tenancy: tenancy})
 	m.Parties = app.NewParties(app.PartiesPorts{Basics: basics, Orgs: orgs, Keys: mongo.NewAPIKeys(store),
 		Authorizations: auths, Tenancy: tenancy})
 	m.Parcels = app.NewParcels(app.ParcelsPorts{Basics: basics, Parcels: parcels, Orgs: orgs, Tenancy: tenancy})
@@ -235,7 +241,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort, ExitCustoms: cfg.ExitCustoms,
 			CopPrefix: cfg.CopNoPrefix, ResendAfter: cfg.CustomsResendAfter,
 			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
-		Printer: declarationpdf.Renderer{}})
+		Printer: declarationpdf.Renderer{}, Bonded: bondedStore})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: departures,
 		Bookings: bookings, Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,

@@ -22,6 +22,7 @@ type Customs struct {
 	printer      EntryDeclarationRenderer
 	bookings     rail.BookingRepository
 	departures   rail.DepartureRepository
+	bonded       BondedStore // 1210 lists' bonded accounts; nil: no 1210 list can be drafted
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -45,13 +46,14 @@ type CustomsPorts struct {
 	// The train bookings an inventory list may name, for its exit office and transport.
 	Bookings   rail.BookingRepository
 	Departures rail.DepartureRepository
+	Bonded     BondedStore // bonded accounts for 1210 lists (customs_bonded.go)
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, bonded: p.Bonded,
 		bookings: p.Bookings, departures: p.Departures, queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}

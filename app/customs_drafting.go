@@ -125,6 +125,10 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 			exporters[p.ExporterID()] = exporter
 		}
 		parties, err := registry.parcelParties(ctx, exporter, filer, p.Fields())
+		if err == nil && p.TradeMode() == parcel.TradeMode1210 {
+			// The bonded-zone warehouse firm is the registered account's (customs_bonded.go).
+			parties.IacCode, parties.IacName, err = c.bondedParties(ctx, p.ExporterID(), p.Fields())
+		}
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal {
 				return nil, err

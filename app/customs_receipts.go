@@ -117,6 +117,9 @@ func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps
 	}
 	var done []*customs.Declaration
 	parcels, err := c.followParcels(ctx, lists, steps)
+	if err == nil {
+		err = c.followStock(ctx, lists) // 1210: the bonded account follows its lists
+	}
 	if err != nil {
 		c.log.Warn("parcels not moved with their lists; relaying the lists", "count", len(lists), "err", err)
 		c.relay.later(ctx, written("declaration", lists...))
@@ -161,6 +164,9 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 	now := c.clock.Now()
 	switch d.Kind() {
 	case customs.KindInventory:
+		if err := c.followStock(ctx, []*customs.Declaration{d}); err != nil {
+			return err
+		}
 		return c.followParcel(ctx, d)
 	case customs.KindArrival:
 		return c.followArrival(ctx, d)
@@ -177,6 +183,9 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 		}
 		if target != nil {
 			c.relay.now(ctx, written("declaration", target)...)
+			if err := c.followStock(ctx, []*customs.Declaration{target}); err != nil {
+				return err
+			}
 			return c.cancelParcel(ctx, target)
 		}
 	case customs.KindSummary:

@@ -121,6 +121,9 @@ const (
 	collMeta             = "silkgate_meta"
 	collAgenda           = "agenda"
 	collCustomsAuthority = "customs_authority" // the simulated customs authority's own memory
+	collBondedAccounts   = "bonded_accounts"   // bonded accounts (账册) by emsNo
+	collBondedStock      = "bonded_stock"      // item records and their balances by emsNo/itemRecordNo
+	collBondedMovements  = "bonded_movements"  // the accounts' ledger
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -159,6 +162,15 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "departureId", Value: 1}, {Key: "status", Value: 1}}, Options: options.Index().SetName("departure_status")},
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("exporter")},
 			{Keys: bson.D{{Key: "bookedBy", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("booked_by")},
+		},
+		collBondedAccounts: {
+			{Keys: bson.D{{Key: "firmOrgId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("firm")},
+		},
+		collBondedStock: {
+			{Keys: bson.D{{Key: "emsNo", Value: 1}, {Key: "itemRecordNo", Value: 1}}, Options: options.Index().SetName("ems_item")},
+		},
+		collBondedMovements: {
+			{Keys: bson.D{{Key: "emsNo", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("ems_created")},
 		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
