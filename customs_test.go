@@ -236,6 +236,41 @@ func TestEntryDeclaration(t *testing.T) {
 	}
 }
 
+// Customs rejects an entry declaration that names a firm it has not registered, as it rejects a
+// list: the shipper (TradeCode) or the declaring broker (AgentCode), named in the receipt.
+func TestEntryDeclarationUnregisteredParty(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	file := func(field, code string) map[string]any {
+		body := entryBody()
+		body["agentCode"] = "4206360A21" // the exporter declares for itself
+		body[field] = code
+		id := s.expect(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 201)["id"].(string)
+		s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)
+		return s.waitForStatus(exp.key, id, "rejected")
+	}
+	for _, c := range []struct{ field, code, role string }{
+		{"tradeCode", "4206369999", "TradeCode"},
+		{"agentCode", "4206389999", "AgentCode"},
+	} {
+		d := file(c.field, c.code)
+		reason, _ := d["failReason"].(string)
+		if !strings.Contains(reason, c.role+" "+c.code) || !strings.Contains(reason, "未在海关备案") || !strings.Contains(reason, "not registered") {
+			t.Errorf("%s: rejection reason %q should name the code", c.field, reason)
+		}
+		if d["entryId"] != nil && d["entryId"] != "" {
+			t.Errorf("%s: a rejected declaration got an entry number %v", c.field, d["entryId"])
+		}
+	}
+	// Both registered: it goes through.
+	body := entryBody()
+	body["agentCode"] = "4206360A21" // the exporter declares for itself
+	id := s.expect(s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": body}), 201)["id"].(string)
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)
+	s.waitForStatus(exp.key, id, "cleared")
+}
+
 func TestCancelAnInventoryList(t *testing.T) {
 	t.Parallel()
 	s := startService(t, quietCustoms)

@@ -77,6 +77,7 @@ type Main struct {
 	Parcels  *app.Parcels
 	Customs  *app.Customs
 	Rail     *app.Rail
+	Bonded   *app.Bonded
 	Worker   *app.Worker
 	http     *fiber.App
 	listener net.Listener
@@ -85,8 +86,10 @@ type Main struct {
 	dxp      *singlewindow.DXPFolder
 	stopDXP  context.CancelFunc
 
-	// Printed at start-up: the operator key generated on an empty database, and the demo keys.
+	// Printed at start-up: the operator key generated on an empty database (or, with none
+	// configured, that one exists already), and the demo keys.
 	GeneratedOperatorKey string
+	OperatorKeyExisted   bool
 	DemoKeys             []app.DemoKey
 }
 
@@ -105,6 +108,15 @@ func (m *Main) Run(ctx context.Context) error {
 	cfg := m.cfg
 	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
+
+	// The address is taken first: a start that cannot serve fails before it writes anything
+	// (such as a generated operator key that it would then never show).
+	if cfg.RunsAPI() {
+		var err error
+		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+	}
 
 	mongoURI := cfg.MongoURI
 	if mongoURI == "" {
@@ -161,14 +173,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.wire(cfg, store, queue, orgs, gateway)
-	if m.GeneratedOperatorKey, err = m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey); err != nil {
+	operatorKey, err := m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey)
+	if err != nil {
 		return err
 	}
+	m.GeneratedOperatorKey, m.OperatorKeyExisted = operatorKey.Generated, operatorKey.Existed
 	if err := m.Rail.EnsureLines(startCtx); err != nil {
 		return err
 	}
 	if cfg.DemoData() {
 		if m.DemoKeys, err = app.SeedDemo(startCtx, m.Parties, m.Rail, m.Customs); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		if err := app.SeedDemoBonded(startCtx, m.Bonded, cfg.CustomsDistrict); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -189,7 +206,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
@@ -198,9 +215,6 @@ func (m *Main) Run(ctx context.Context) error {
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
 			},
 		})
-		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
-			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
-		}
 		m.served.Add(1)
 		go func() {
 			defer m.served.Done()
@@ -221,18 +235,22 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 	auths := mongo.NewAuthorizations(store)
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
+	bookings, departures := mongo.NewBookings(store), mongo.NewDepartures(store)
 	tenancy := app.NewTenancy(auths, basics.Clock)
+	bondedStore := mongo.NewBonded(store)
+	m.Bonded = app.NewBonded(app.BondedPorts{Basics: basics, Store: bondedStore, Orgs: orgs, Tenancy: tenancy})
 	m.Parties = app.NewParties(app.PartiesPorts{Basics: basics, Orgs: orgs, Keys: mongo.NewAPIKeys(store),
 		Authorizations: auths, Tenancy: tenancy})
 	m.Parcels = app.NewParcels(app.ParcelsPorts{Basics: basics, Parcels: parcels, Orgs: orgs, Tenancy: tenancy})
 	m.Customs = app.NewCustoms(app.CustomsPorts{Basics: basics, Declarations: declarations, Parcels: parcels,
 		Orgs: orgs, Tenancy: tenancy, Gateway: gateway, Messages: singlewindow.Messages{DxpID: cfg.DXPID},
-		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort,
+		Bookings: bookings, Departures: departures,
+		Settings: app.CustomsSettings{District: cfg.CustomsDistrict, PortCode: cfg.CustomsPort, ExitCustoms: cfg.ExitCustoms,
 			CopPrefix: cfg.CopNoPrefix, CopNode: m.copNode, ResendAfter: cfg.CustomsResendAfter,
 			SiteOperatorCode: cfg.SiteOperatorCode, SiteOperatorName: cfg.SiteOperatorName, SiteLoctNo: cfg.SiteLoctNo},
-		Printer: declarationpdf.Renderer{}, KeptReceipts: mongo.NewKeptReceipts(store)})
-	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: mongo.NewDepartures(store),
-		Bookings: mongo.NewBookings(store), Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
+		Printer: declarationpdf.Renderer{}, KeptReceipts: mongo.NewKeptReceipts(store), Bonded: bondedStore})
+	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: departures,
+		Bookings: bookings, Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
 		Notes: consignment.New(), Filer: m.Customs,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
@@ -289,13 +307,24 @@ func (m *Main) printBanner() {
 		fmt.Fprintf(&b, "  Embedded Redis: %s   (in memory; queued work is re-derived from MongoDB after a restart)\n", m.embeddedRedis.URL())
 	}
 	if m.GeneratedOperatorKey != "" {
-		fmt.Fprintf(&b, "  Operator key (shown once, store it now): %s\n", m.GeneratedOperatorKey)
+		fmt.Fprintf(&b, "  运营方密钥（仅显示这一次，请立即保存） Operator key (shown once, store it now): %s\n", m.GeneratedOperatorKey)
+	}
+	if m.OperatorKeyExisted {
+		// Said on every start without a configured key: a generated key is shown only at the
+		// start that made it, and that start may have failed before showing it.
+		fmt.Fprint(&b, operatorKeyHint)
 	}
 	for _, d := range m.DemoKeys {
 		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
 	}
 	fmt.Fprint(m.banner, b.String())
 }
+
+// operatorKeyHint tells, on a start without SILKGATE_OPERATOR_KEY, that an operator key exists
+// and how to get one whose value is known.
+const operatorKeyHint = "" +
+	"  运营方密钥已存在（生成的密钥只在生成它的那次启动时显示）。如需新的密钥，请设置 SILKGATE_OPERATOR_KEY=<至少 16 个字符的新密钥> 后重新启动。\n" +
+	"  An operator key exists (a generated one is shown only by the start that made it). To set a new one, restart with SILKGATE_OPERATOR_KEY=<new key, at least 16 characters>.\n"
 
 // Close stops the service gracefully: the listener stops accepting, in-flight requests and
 // tasks finish (within the shutdown timeout), then the stores close.
@@ -309,6 +338,9 @@ func (m *Main) Close() {
 		if err := m.http.ShutdownWithContext(ctx); err != nil {
 			m.log.Warn("http shutdown", "err", err)
 		}
+	}
+	if m.http == nil && m.listener != nil {
+		_ = m.listener.Close() // bound, but the start failed before serving on it
 	}
 	m.served.Wait() // the HTTP server and the DXP poller have returned
 	if m.worker != nil {

@@ -398,8 +398,9 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 	}
 	s.expectProblem(s.do("GET", "/v1/bookings/"+bid+"/consignment-note", other.key, nil), 404, "booking_not_found", "")
 
-	// Movements, in their legal order only.
-	now := time.Now().UTC()
+	// Movements, in their legal order only, reported once they happened: the journey is dated
+	// in the past (a movement dated in the future is refused).
+	now := time.Now().UTC().Add(-21 * 24 * time.Hour)
 	event := func(typ, location string, at time.Time) response {
 		return s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 			"type": typ, "location": location, "at": at.Format(time.RFC3339)})
@@ -475,6 +476,75 @@ func TestContainersCustomsGateAndMovements(t *testing.T) {
 	}
 }
 
+// A cancelled inventory list (CEB605 approved) withdraws the release: a parcel in a container
+// comes out of it, a released one may no longer be loaded, and each timeline says why; the list
+// of goods that left with their train cannot be cancelled.
+func TestCancelledListWithdrawsRelease(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 110)
+	bid := s.expect(s.book(exp.key, dep, "40HQ", 2, false, nil), 201)["id"].(string)
+	inBox, stays, waiting := s.releasedOnly(exp.key, "XYW1"), s.releasedOnly(exp.key, "XYW2"), s.releasedOnly(exp.key, "XYW3")
+	s.receive(inBox, stays, waiting)
+	load := func(containerNo string, parcels ...string) response {
+		return s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
+			"containerNo": containerNo, "type": "40HQ", "sealNo": "SG123456", "grossKg": 9000, "parcelIds": parcels})
+	}
+	s.expect(load("CSQU3054383", inBox, stays), 201)
+	cancel := func(pid string) response {
+		list := s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["declarationId"].(string)
+		return s.do("POST", "/v1/declarations", exp.key, map[string]any{"kind": "cancel", "declarationId": list, "reason": "买家取消订单 order withdrawn"})
+	}
+	for _, pid := range []string{inBox, waiting} {
+		cid := s.expect(cancel(pid), 201)["id"].(string)
+		s.expect(s.do("POST", "/v1/declarations/"+cid+"/submit", exp.key, nil), 202)
+	}
+	withdrawn := func(pid string) map[string]any {
+		var p map[string]any
+		eventually(t, "parcel "+pid+" withdrawn", func() bool {
+			p = s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)
+			return p["status"] == "withdrawn"
+		})
+		tl := arr(p["timeline"])
+		detail := fmt.Sprint(tl[len(tl)-1].(map[string]any)["detail"])
+		if !strings.Contains(detail, "放行已撤销") || !strings.Contains(detail, "release withdrawn") {
+			t.Errorf("parcel %s: the timeline does not say why: %q", pid, detail)
+		}
+		return p
+	}
+	if p := withdrawn(inBox); p["containerNo"] != nil || p["departureId"] != nil {
+		t.Errorf("a withdrawn parcel still names its container: %v %v", p["containerNo"], p["departureId"])
+	}
+	withdrawn(waiting)
+	// The container no longer holds the withdrawn parcel; the other stays, and so does the space.
+	eventually(t, "the withdrawn parcel comes out of its container", func() bool {
+		b := s.expect(s.do("GET", "/v1/bookings/"+bid, exp.key, nil), 200)
+		boxes := arr(b["loadedContainers"])
+		if len(boxes) != 1 {
+			return false
+		}
+		ids := fmt.Sprint(boxes[0].(map[string]any)["parcelIds"])
+		return !strings.Contains(ids, inBox) && strings.Contains(ids, stays) && b["status"] == "confirmed"
+	})
+	if p := s.expect(s.do("GET", "/v1/parcels/"+stays, exp.key, nil), 200); p["status"] != "loaded" || p["containerNo"] != "CSQU3054383" {
+		t.Errorf("the parcel beside it %v in %v", p["status"], p["containerNo"])
+	}
+	// Neither withdrawn parcel goes in again, and the answer says why.
+	s.expectProblem(load("MSKU1234565", waiting), 409, "release_withdrawn", "parcelIds[0]")
+	s.expectProblem(load("MSKU1234565", inBox), 409, "release_withdrawn", "parcelIds[0]")
+	if n := len(arr(s.expect(s.do("GET", "/v1/bookings/"+bid, exp.key, nil), 200)["loadedContainers"])); n != 1 {
+		t.Fatalf("refused loadings left %d containers", n)
+	}
+	// Goods that left with their train: their list cannot be cancelled any more.
+	s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "location": "XIANGYANG", "at": time.Now().UTC().Format(time.RFC3339)}), 200)
+	eventually(t, "the parcel departs", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+stays, exp.key, nil), 200)["status"] == "departed"
+	})
+	s.expectProblem(cancel(stays), 409, "goods_departed", "declarationId")
+}
+
 func TestMisdirectedTrain(t *testing.T) {
 	t.Parallel()
 	s := startService(t, nil)
@@ -485,7 +555,7 @@ func TestMisdirectedTrain(t *testing.T) {
 	if waiting["status"] != "waitlisted" {
 		t.Fatalf("waiting %v", waiting["status"])
 	}
-	now := time.Now().UTC()
+	now := time.Now().UTC().Add(-5 * 24 * time.Hour) // reported after the fact
 	s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 		"type": "departed", "location": "XIANGYANG", "at": now.Format(time.RFC3339)}), 200)
 	d := s.expect(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
@@ -512,6 +582,41 @@ func TestMisdirectedTrain(t *testing.T) {
 		t.Errorf("capacity after departure %v", c)
 	}
 	s.expectProblem(s.do("POST", "/v1/bookings/"+booked["id"].(string)+"/cancel", exp.key, nil), 409, "departure_departed", "")
+}
+
+// Movements are reported once they happened: one dated in the future (beyond the clock skew) is
+// refused naming at; an arrival that skips the itinerary's border crossing is refused naming
+// the crossing, and the crossing reported late is taken, then the arrival.
+func TestMovementGates(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	dep := s.planDeparture(10, 2) // XXO: XIANGYANG → XIAN → ALASHANKOU (border_crossed) → DUISBURG
+	now := time.Now().UTC()
+	event := func(typ, location string, at time.Time) response {
+		return s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+			"type": typ, "location": location, "at": at.Format(time.RFC3339)})
+	}
+	s.expectProblem(event("departed", "XIANGYANG", now.Add(time.Hour)), 422, "in_future", "at")
+	s.expect(event("departed", "XIANGYANG", now.Add(-20*24*time.Hour)), 200)
+	s.expectProblem(event("border_crossed", "ALASHANKOU", now.Add(6*24*time.Hour)), 422, "in_future", "at")
+	skipped := s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "arrived", "location": "DUISBURG", "at": now.Add(-time.Hour).Format(time.RFC3339)})
+	s.expectProblem(skipped, 409, "illegal_event_order", "type")
+	if !strings.Contains(string(skipped.Body), "border_crossed at ALASHANKOU") {
+		t.Fatalf("the skipped crossing is not named: %s", skipped.Body)
+	}
+	d := s.expect(event("border_crossed", "ALASHANKOU", now.Add(-14*24*time.Hour)), 200)
+	if d["status"] != "departed" {
+		t.Fatalf("after the crossing %v", d["status"])
+	}
+	d = s.expect(event("arrived", "DUISBURG", now.Add(-time.Hour)), 200)
+	if d["status"] != "arrived" || d["delivery"].(map[string]any)["misdirected"] != false {
+		t.Fatalf("after the arrival %v %v", d["status"], d["delivery"])
+	}
+	// A clock a little ahead of the service's is tolerated.
+	other := s.planDeparture(11, 2)
+	s.expect(s.do("POST", "/v1/departures/"+other+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "location": "XIANGYANG", "at": time.Now().UTC().Add(time.Minute).Format(time.RFC3339)}), 200)
 }
 
 func TestTrainUtilisation(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/party"
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // Customs are the use cases of the customs single window: declarations drafted, submitted and
@@ -21,6 +22,9 @@ type Customs struct {
 	printer      EntryDeclarationRenderer
 	kept         KeptReceiptStore
 	copNos       *copNoIssuer
+	bookings     rail.BookingRepository
+	departures   rail.DepartureRepository
+	bonded       BondedStore // 1210 lists' bonded accounts; nil: no 1210 list can be drafted
 	queue        Queue
 	clock        Clock
 	ids          IDs
@@ -42,13 +46,19 @@ type CustomsPorts struct {
 	Settings     CustomsSettings
 	Printer      EntryDeclarationRenderer // prints entry declarations; nil: not printed
 	KeptReceipts KeptReceiptStore         // keeps receipt bodies that could not be applied; nil: logged only
+	// The train bookings an inventory list may name, for its exit office and transport.
+	Bookings   rail.BookingRepository
+	Departures rail.DepartureRepository
+	Bonded     BondedStore // bonded accounts for 1210 lists (customs_bonded.go)
 }
 
 // NewCustoms returns the customs use cases.
 func NewCustoms(p CustomsPorts) *Customs {
 	b := p.Basics.withDefaults()
 	return &Customs{declarations: p.Declarations, parcels: p.Parcels, orgs: p.Orgs, tenancy: p.Tenancy,
-		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, kept: p.KeptReceipts, copNos: newCopNoIssuer(p.Settings.CopNode), queue: b.Queue, clock: b.Clock,
+		gateway: p.Gateway, messages: p.Messages, settings: p.Settings, printer: p.Printer, kept: p.KeptReceipts,
+		copNos: newCopNoIssuer(p.Settings.CopNode), bonded: p.Bonded, bookings: p.Bookings, departures: p.Departures,
+		queue: b.Queue, clock: b.Clock,
 		ids: b.IDs, log: b.Log, relay: relayOf(b),
 		filedUnder: newBoundedMap[string, string](100_000)}
 }

@@ -68,6 +68,11 @@ func (c *Customs) FileDepartureDocuments(ctx context.Context, dep *rail.Departur
 			ws[i].LogisticsName = names[ws[i].LogisticsCode]
 		}
 	}
+	// The departure document goes to the office where the train leaves China, as its lists say.
+	exitCustoms, trafMode := c.settings.PortCode, rail.TrafModeRailway
+	if office, ok := dep.Exit(c.settings.ExitCustoms); ok {
+		exitCustoms, trafMode = office.Customs, office.TrafMode
+	}
 	for _, mode := range modes {
 		id := "dep509_" + dep.ID() + "_" + exporterID + "_" + mode
 		if _, err := c.declarations.Get(ctx, id); err == nil {
@@ -78,7 +83,7 @@ func (c *Customs) FileDepartureDocuments(ctx context.Context, dep *rail.Departur
 		d, err := customs.NewDeparture(id, customs.DepartureInput{
 			FilerID: OperatorOrgID, ExporterID: exporterID, TradeMode: mode,
 			Departure: customs.Departure{
-				DepartureID: dep.ID(), CustomsCode: c.settings.PortCode, TrafMode: "3",
+				DepartureID: dep.ID(), CustomsCode: exitCustoms, TrafMode: trafMode,
 				TrafName: trafName(dep), VoyageNo: voyageNo(dep), LeaveTime: e.At,
 				Waybills: byMode[mode],
 			},

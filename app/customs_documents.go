@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
@@ -94,9 +95,15 @@ func (r *partyRegistry) parcelParties(ctx context.Context, exporter, agent *part
 		EbcCode: exporter.CustomsCode(), EbcName: exporter.Name()}
 	var v domain.Violations
 	var err error
-	if pt.EbpCode, pt.EbpName, err = r.namedParty(ctx, exporter, "ebpCode", f.EbpCode, party.KindPlatform); err != nil {
+	if f.EbpCode == code.NoPlatformCode {
+		// A foreign platform without a customs code: its name is the parcel's (required there).
+		pt.EbpCode, pt.EbpName = f.EbpCode, f.EbpName
+	} else if pt.EbpCode, pt.EbpName, err = r.namedParty(ctx, exporter, "ebpCode", f.EbpCode, party.KindPlatform); err != nil {
 		v.AddError("", err)
 	}
+	// The producer is not a party of this service: its code ("NO" when it has none) and name
+	// are the exporter's statement on the parcel; by default the seller (ValidateInventory).
+	pt.OwnerCode, pt.OwnerName = f.OwnerCode, f.OwnerName
 	if pt.PayCode, pt.PayName, err = r.namedParty(ctx, exporter, "payCode", f.PayCode, party.KindPayment); err != nil {
 		v.AddError("", err)
 	}
@@ -129,6 +136,9 @@ func partyErrorFor(kind customs.Kind, perr error) error {
 func ownerCode(kind customs.Kind, pt customs.FilingParties, f parcel.Fields) string {
 	switch kind {
 	case customs.KindOrder:
+		if pt.EbpCode == code.NoPlatformCode {
+			return pt.EbcCode // a foreign platform without a code: the seller files its order
+		}
 		return pt.EbpCode
 	case customs.KindPayment:
 		return pt.PayCode

@@ -11,6 +11,7 @@ import (
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // inventoryID is the id of a parcel's inventory list for its n-th filing: derived, so that
@@ -35,7 +36,12 @@ func attemptOf(p *parcel.Parcel) int {
 // mode), and registered or rejected. Asking again for a parcel whose list exists answers that
 // list (duplicate). When every item fails for want of an authorisation the request as a whole
 // is Forbidden.
-func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, parcelIDs []string) ([]DeclarationResult, error) {
+//
+// bookingID, when set, names the train booking the parcels travel on (every parcel the
+// booking's exporter's): the lists then name that train's exit office as portCode, its transport
+// mode across the exit, its name and number, and the country where it is unloaded. Without one
+// a list names the configured exit office (CustomsSettings.PortCode).
+func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, parcelIDs []string, bookingID string) ([]DeclarationResult, error) {
 	if err := requireFiler(actor); err != nil {
 		return nil, err
 	}
@@ -57,6 +63,10 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 	rights := c.tenancy.rightsOf(ctx, actor)
 	if rights.err != nil {
 		return nil, rights.err
+	}
+	exit, err := c.exitFor(ctx, rights, bookingID)
+	if err != nil {
+		return nil, err
 	}
 	for i, pid := range parcelIDs {
 		r := &results[i]
@@ -102,6 +112,11 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 				Message: "only a registered or rejected parcel can be declared; this one is " + string(p.Status())}}
 			continue
 		}
+		if exit.exporterID != "" && p.ExporterID() != exit.exporterID {
+			r.Status, r.Errors = ItemInvalid, []domain.FieldError{{Field: field, Code: "booking_mismatch",
+				Message: "the parcel's exporter is not the booking's: a list names a train its exporter booked"}}
+			continue
+		}
 		exporter, ok := exporters[p.ExporterID()]
 		if !ok {
 			if exporter, err = c.orgs.Get(ctx, p.ExporterID()); err != nil {
@@ -110,6 +125,10 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 			exporters[p.ExporterID()] = exporter
 		}
 		parties, err := registry.parcelParties(ctx, exporter, filer, p.Fields())
+		if err == nil && p.TradeMode() == parcel.TradeMode1210 {
+			// The bonded-zone warehouse firm is the registered account's (customs_bonded.go).
+			parties.IacCode, parties.IacName, err = c.bondedParties(ctx, p.ExporterID(), p.Fields())
+		}
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal {
 				return nil, err
@@ -119,7 +138,8 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		}
 		d, err := customs.NewInventory(id, customs.InventoryInput{
 			FilerID: actor.OrgID, ExporterID: p.ExporterID(), ParcelID: p.ID(), Parcel: p.Fields(),
-			Parties: parties, CustomsCode: c.settings.District, PortCode: c.settings.PortCode,
+			Parties: parties, CustomsCode: c.settings.District, PortCode: exit.portCode, TrafMode: exit.trafMode,
+			Transport: exit.transport,
 		}, now, actor.OrgID)
 		if err != nil {
 			r.Status, r.Errors = ItemInvalid, itemError(field, err)
@@ -215,6 +235,9 @@ func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targ
 	if err := c.tenancy.requireFilingRight(ctx, actor, target.ExporterID(), target.TradeMode()); err != nil {
 		return nil, err
 	}
+	if err := c.goodsStillHere(ctx, target); err != nil {
+		return nil, err
+	}
 	d, err := customs.NewCancel(c.ids.New("cnl"), actor.OrgID, target, reason, c.clock.Now(), actor.OrgID)
 	if err != nil {
 		return nil, err
@@ -224,6 +247,28 @@ func (c *Customs) CreateCancelDeclaration(ctx context.Context, actor Actor, targ
 	}
 	c.relay.now(ctx, written("declaration", d)...)
 	return d, nil
+}
+
+// goodsStillHere refuses the cancellation of a list whose goods left with their train (409
+// goods_departed): there is nothing left to withdraw, and customs closes such a list (结关).
+func (c *Customs) goodsStillHere(ctx context.Context, list *customs.Declaration) error {
+	inv, ok := list.Inventory()
+	if !ok || inv.ParcelID == "" {
+		return nil
+	}
+	p, err := c.parcels.Get(ctx, inv.ParcelID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Status() != parcel.StatusDeparted && p.Status() != parcel.StatusArrived {
+		return nil
+	}
+	msg := "货物已随班列离境，清单不能撤销 / the goods of this list left with train " + p.DepartureID() + "; it cannot be cancelled"
+	return &domain.Error{Kind: domain.KindFailedPrecondition, Code: "goods_departed", Message: msg,
+		Fields: []domain.FieldError{{Field: "declarationId", Code: "goods_departed", Message: msg}}}
 }
 
 // CreateSummaryDeclarations drafts the summary applications (CEB701) of an exporter's released
@@ -316,4 +361,53 @@ func summaryID(g customs.SummaryGroup) string {
 	key := strings.Join([]string{g.ExporterID, g.Month.String(), g.AgentCode, g.TradeMode, g.CustomsCode,
 		g.PortCode, g.Country, g.Currency}, "_")
 	return "sum_" + key
+}
+
+// listExit is where an inventory list says its goods leave China.
+type listExit struct {
+	portCode, trafMode string
+	transport          customs.Transport
+	exporterID         string // the booking's exporter; "" without a booking
+}
+
+// exitFor is the exit of lists that name bookingID: its train's exit office, transport mode,
+// name and number and the country where it is unloaded; without a booking, the configured
+// exit office by rail. Two reads by id. The booking must be one the actor sees and not
+// cancelled, and its train must leave through a known exit office.
+func (c *Customs) exitFor(ctx context.Context, rights *filingRights, bookingID string) (listExit, error) {
+	if bookingID == "" {
+		return listExit{portCode: c.settings.PortCode, trafMode: rail.TrafModeRailway}, nil
+	}
+	if c.bookings == nil || c.departures == nil {
+		return listExit{}, domain.Internal(nil, "customs: no train bookings to read")
+	}
+	b, err := c.bookings.Get(ctx, bookingID)
+	if err == nil && !rights.visible.Covers(b.ExporterID()) {
+		err = domain.NotFound("booking")
+	}
+	if err != nil {
+		if isNotFound(err) {
+			return listExit{}, domain.Errorf(domain.KindNotFound, "booking_not_found", "bookingId names no booking you can see").WithField("bookingId")
+		}
+		return listExit{}, err
+	}
+	if b.Status() == rail.BookingCancelled {
+		return listExit{}, domain.Errorf(domain.KindFailedPrecondition, "booking_cancelled",
+			"booking %s is cancelled: its goods leave on no train", bookingID).WithField("bookingId")
+	}
+	dep, err := c.departures.Get(ctx, b.DepartureID())
+	if err != nil {
+		return listExit{}, err
+	}
+	office, ok := dep.Exit(c.settings.ExitCustoms)
+	if !ok {
+		return listExit{}, domain.Errorf(domain.KindFailedPrecondition, "no_exit_office",
+			"the train of booking %s passes no border crossing or sea port with a known customs office", bookingID).WithField("bookingId")
+	}
+	country := rail.LocationCountry(dep.Terminus().Location)
+	if country == "CN" {
+		country = "" // unloaded in a Chinese port: the ship's destination is not known here
+	}
+	return listExit{portCode: office.Customs, trafMode: office.TrafMode, exporterID: b.ExporterID(),
+		transport: customs.Transport{BookingID: b.ID(), TrafName: trafName(dep), VoyageNo: voyageNo(dep), ArrivalCountry: country}}, nil
 }

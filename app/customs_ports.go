@@ -115,9 +115,14 @@ type ClearanceFilter struct {
 
 // CustomsSettings are the facts of the zone's customs set-up.
 type CustomsSettings struct {
-	District  string // declaring customs district (4 digits)
-	PortCode  string // exit customs district (4 digits)
-	CopPrefix string // prefix of the copNos this service gives its messages
+	District string // declaring customs district (4 digits)
+	// PortCode is the exit customs district (4 digits) of a list that names no train booking;
+	// a list that names one takes its train's exit office (rail.Departure.Exit).
+	PortCode string
+	// ExitCustoms overrides the district codes of the exit offices (location → code), for the
+	// codes the seed table marks unconfirmed (rail.ExitOfficeAt).
+	ExitCustoms map[string]string
+	CopPrefix   string // prefix of the copNos this service gives its messages
 	// CopNode is this process's node in its copNos (customs.CopNoNode of a number claimed from
 	// the store at start); empty: drawn at random (use cases built without a store's number).
 	CopNode     string

@@ -116,6 +116,9 @@ func (c *Customs) followed(ctx context.Context, ds []*customs.Declaration, steps
 	}
 	var done []*customs.Declaration
 	parcels, err := c.followParcels(ctx, lists, steps)
+	if err == nil {
+		err = c.followStock(ctx, lists) // 1210: the bonded account follows its lists
+	}
 	if err != nil {
 		c.log.Warn("parcels not moved with their lists; relaying the lists", "count", len(lists), "err", err)
 		c.relay.later(ctx, written("declaration", lists...))
@@ -160,6 +163,9 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 	now := c.clock.Now()
 	switch d.Kind() {
 	case customs.KindInventory:
+		if err := c.followStock(ctx, []*customs.Declaration{d}); err != nil {
+			return err
+		}
 		return c.followParcel(ctx, d)
 	case customs.KindArrival:
 		return c.followArrival(ctx, d)
@@ -176,6 +182,9 @@ func (c *Customs) followDeclaration(ctx context.Context, d *customs.Declaration)
 		}
 		if target != nil {
 			c.relay.now(ctx, written("declaration", target)...)
+			if err := c.followStock(ctx, []*customs.Declaration{target}); err != nil {
+				return err
+			}
 			return c.cancelParcel(ctx, target)
 		}
 	case customs.KindSummary:
@@ -302,15 +311,18 @@ func moveParcel(p *parcel.Parcel, d *customs.Declaration, target parcel.Status, 
 	return nil
 }
 
-// cancelParcel withdraws the parcel of a cancelled inventory list where the parcel machine
-// allows it (Reject, then Cancel); a released parcel cannot be cancelled by the parcel machine
-// yet, so it is left released and the cancellation stands on the declaration.
+// cancelParcel withdraws the parcel of a cancelled inventory list. Before release the parcel
+// machine rejects and then cancels it; a released or loaded parcel is withdrawn (the release no
+// longer holds: it may not be loaded, and the rail context takes a loaded one out of its
+// container on the withdrawal's event, relayed through a task so that the reaction runs); goods
+// that left with their train are only noted on the timeline (docs/customs.md §3.4).
 func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) error {
 	inv, ok := list.Inventory()
 	if !ok || list.Status() != customs.StatusCancelled {
 		return nil
 	}
 	now := c.clock.Now()
+	withdrawn := false
 	p, err := c.parcels.Update(ctx, inv.ParcelID, func(p *parcel.Parcel) error {
 		switch p.Status() {
 		case parcel.StatusDeclared, parcel.StatusAccepted, parcel.StatusInspection:
@@ -320,10 +332,21 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 			return p.Cancel(now, "customs", "inventory list cancelled")
 		case parcel.StatusRejected:
 			return p.Cancel(now, "customs", "inventory list cancelled")
+		case parcel.StatusReleased, parcel.StatusLoaded:
+			withdrawn = true
+			return p.WithdrawRelease(now, "customs", list.CancelledByID())
+		case parcel.StatusDeparted, parcel.StatusArrived:
+			if !p.NoteListCancelledAfterDeparture(now, "customs", list.CancelledByID()) {
+				return errUnchanged
+			}
 		}
 		return nil
 	})
-	if errors.Is(err, domain.ErrIllegalTransition) {
+	if errors.Is(err, domain.ErrIllegalTransition) || err == errUnchanged {
+		return nil
+	}
+	if err == nil && withdrawn {
+		c.relay.soon(ctx, "parcel", p.ID())
 		return nil
 	}
 	if err == nil {

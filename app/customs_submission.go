@@ -98,7 +98,15 @@ func (c *Customs) submitChange(ctx context.Context, actor Actor, rights *filingR
 				return err
 			}
 		}
-		return c.file(d, c.clock.Now())
+		// A 1210 list holds its bonded stock in the write that files it (customs_bonded.go).
+		if err := c.reserveStock(ctx, d, actor.OrgID); err != nil {
+			return err
+		}
+		if err := c.file(d, c.clock.Now()); err != nil {
+			c.unreserveStock(ctx, d, nil)
+			return err
+		}
+		return nil
 	}
 }
 

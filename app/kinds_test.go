@@ -30,7 +30,7 @@ func TestAKindThePolicyDoesNotNameIsRefused(t *testing.T) {
 				t.Errorf("%q drafts documents: %v", kind, err)
 			}
 		}
-		if _, err := c.CreateInventoryDeclarations(ctx, stranger, []string{"pcl_1"}); domain.KindOf(err) != domain.KindForbidden {
+		if _, err := c.CreateInventoryDeclarations(ctx, stranger, []string{"pcl_1"}, ""); domain.KindOf(err) != domain.KindForbidden {
 			t.Errorf("%q drafts inventory lists: %v", kind, err)
 		}
 		if v := party.VisibilityOf(kind, stranger.OrgID, nil, time.Now()); v.All() || len(v.Exporters()) != 0 {

@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/rail"
@@ -102,6 +104,9 @@ func (r *Rail) claimParcels(ctx context.Context, b *rail.Booking, c rail.LoadedC
 		})
 		switch {
 		case err == errUnchanged:
+		case errors.Is(err, domain.ErrIllegalTransition) && r.withdrawnNow(ctx, id):
+			return claimed, &domain.Error{Kind: domain.KindConflict, Code: "release_withdrawn", Message: "customs withdrew the release of parcel " + id + " meanwhile; nothing was loaded",
+				Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "release_withdrawn", Message: id + ": its inventory list was cancelled"}}}
 		case errors.Is(err, domain.ErrIllegalTransition):
 			return claimed, &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded", Message: err.Error(),
 				Fields: []domain.FieldError{{Field: "parcelIds[" + strconv.Itoa(i) + "]", Code: "parcel_loaded", Message: id + " was loaded elsewhere meanwhile"}}}
@@ -146,7 +151,7 @@ func (r *Rail) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 // customsGate checks that everything going into container c is the booking exporter's and
 // released by customs; it names every item that is not.
 func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) error {
-	var unknown, notReleased, notArrived domain.Violations
+	var unknown, withdrawn, notReleased, notArrived domain.Violations
 	seen := map[string]bool{}
 	for i, id := range c.ParcelIDs {
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
@@ -165,6 +170,9 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 			return &domain.Error{Kind: domain.KindConflict, Code: "parcel_loaded",
 				Message: "parcel " + id + " is loaded in container " + p.ContainerNo() + " already",
 				Fields:  []domain.FieldError{{Field: field, Code: "parcel_loaded", Message: "in container " + p.ContainerNo()}}}
+		case p.Status() == parcel.StatusWithdrawn:
+			withdrawn.Add(field, "release_withdrawn", "parcel "+id+": customs withdrew its release, its inventory list was cancelled ("+
+				p.CancelReason()+"); it may not be loaded / 清单已撤销，放行已撤回，不得装运")
 		case p.Status() != parcel.StatusReleased && p.Status() != parcel.StatusLoaded:
 			notReleased.Add(field, "not_released", "parcel "+id+" is "+string(p.Status())+", not released by customs")
 		case p.Status() == parcel.StatusReleased && !p.ArrivedAtYard():
@@ -193,6 +201,12 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 	}
 	if err := unknown.Err(); err != nil {
 		return err
+	}
+	if !withdrawn.Empty() {
+		fields := append(append(withdrawn.Fields(), notReleased.Fields()...), notArrived.Fields()...)
+		return &domain.Error{Kind: domain.KindConflict, Code: "release_withdrawn",
+			Message: strconv.Itoa(len(withdrawn.Fields())) + " of the parcels had their release withdrawn by customs (inventory list cancelled); nothing was loaded",
+			Fields:  fields}
 	}
 	if !notReleased.Empty() {
 		fields := append(notReleased.Fields(), notArrived.Fields()...)
@@ -242,6 +256,11 @@ func (r *Rail) loadParcels(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 			return p.Load(c.LoadedAt, b.BookedBy(), c.ContainerNo, b.DepartureID())
 		})
 		switch {
+		case errors.Is(err, domain.ErrIllegalTransition) && r.withdrawnNow(ctx, id):
+			// customs withdrew its release after the container was recorded: it comes out again
+			if err := r.takeOutParcel(ctx, id, b.DepartureID(), c.ContainerNo, 0); err != nil {
+				return err
+			}
 		case errors.Is(err, domain.ErrIllegalTransition):
 			// departed or arrived already, or (a lost race) loaded elsewhere: nothing to do here
 			r.log.Debug("parcel not loaded again", "parcel", id, "container", c.ContainerNo, "err", err)
@@ -253,4 +272,75 @@ func (r *Rail) loadParcels(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 		}
 	}
 	return nil
+}
+
+// followParcel carries a parcel's withdrawal over to the container it was loaded in (the outbox
+// reaction to parcel.withdrawn): customs withdrew its release, so it comes out of the container
+// its event names. Any other parcel event needs nothing here and costs no read.
+func (r *Rail) followParcel(ctx context.Context, id string, events []PendingEvent) error {
+	for _, e := range events {
+		if e.Event.Type != parcel.EventWithdrawn {
+			continue
+		}
+		containerNo, _ := e.Event.Data["containerNo"].(string)
+		departureID, _ := e.Event.Data["departureId"].(string)
+		if containerNo == "" || departureID == "" {
+			continue // it was in no container
+		}
+		kg, _ := e.Event.Data["grossWeightKg"].(string)
+		mass, _ := code.ParseDecimal(kg)
+		if err := r.takeOutParcel(ctx, id, departureID, containerNo, mass.Float64()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// takeOutParcel takes parcel id out of containerNo on departureID, whichever booking of the
+// train holds that container (each read by _id). Idempotent: a parcel taken out before is not
+// found again.
+func (r *Rail) takeOutParcel(ctx context.Context, id, departureID, containerNo string, grossKg float64) error {
+	dep, err := r.departures.Get(ctx, departureID)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	reason := "customs withdrew its release (inventory list cancelled) / 海关撤销放行（清单已撤销）"
+	for _, s := range append(dep.Holders(), dep.Waitlist()...) {
+		b, err := r.bookings.Get(ctx, s.Booking)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		holds := slices.ContainsFunc(b.Loaded(), func(c rail.LoadedContainer) bool {
+			return c.ContainerNo == containerNo && slices.Contains(c.ParcelIDs, id)
+		})
+		if !holds {
+			continue
+		}
+		_, err = r.bookings.Update(ctx, b.ID(), func(b *rail.Booking) error {
+			if !b.TakeOutParcel(containerNo, id, grossKg, r.clock.Now(), "customs", reason) {
+				return errUnchanged
+			}
+			return nil
+		})
+		switch {
+		case err == nil:
+			r.relay.soon(ctx, "booking", b.ID())
+		case err != errUnchanged && !isNotFound(err):
+			return err
+		}
+	}
+	return nil
+}
+
+// withdrawnNow reports whether customs has withdrawn the release of parcel id (a read by _id,
+// on the rare path of a loading the parcel refused).
+func (r *Rail) withdrawnNow(ctx context.Context, id string) bool {
+	p, err := r.parcels.Get(ctx, id)
+	return err == nil && p.Status() == parcel.StatusWithdrawn
 }

@@ -10,14 +10,18 @@ import (
 	"github.com/silkgate/silkgate/domain/rail"
 )
 
-// RecordDepartureEvent records a movement the operator reports, in the itinerary's legal order
-// (rail.CheckNextEvent). What follows — bookings, containers and parcels, the CEB509 departure
+// RecordDepartureEvent records a movement the operator reports, once it happened (dated at most
+// rail.MaxClockSkew ahead of the service's clock: 422 in_future naming at) and in the
+// itinerary's legal order (rail.CheckNextEvent). What follows — bookings, containers and parcels, the CEB509 departure
 // documents — follows through the departure's outbox (followDeparture).
 func (r *Rail) RecordDepartureEvent(ctx context.Context, actor Actor, id string, e rail.Event) (*rail.Departure, error) {
 	if err := requireOperator(actor); err != nil {
 		return nil, err
 	}
 	e.ReportedBy = actor.OrgID
+	if err := rail.CheckEventTime(e, r.clock.Now()); err != nil {
+		return nil, err
+	}
 	d, err := r.departures.Update(ctx, id, func(d *rail.Departure) error {
 		before := len(d.Events())
 		if err := d.RecordEvent(e); err != nil {

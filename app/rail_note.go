@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -95,10 +96,8 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 			extraDocs++
 		}
 	}
-	var parcelsKg float64
 	for _, c := range b.Loaded() {
-		n.Containers = append(n.Containers, NoteContainer{ContainerNo: c.ContainerNo, Type: string(c.Type),
-			SealNo: c.SealNo, GrossKg: c.GrossKg, Parcels: len(c.ParcelIDs)})
+		var grams int64 // the parcels' declared gross mass, counted in grams so that it adds up
 		for _, id := range c.ParcelIDs {
 			p, err := r.parcels.Get(ctx, id)
 			if isNotFound(err) {
@@ -107,8 +106,7 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 			if err != nil {
 				return err
 			}
-			n.Packages++
-			parcelsKg += p.GrossWeightKg().Float64()
+			grams += toGrams(p.GrossWeightKg().Float64())
 			items := p.Items()
 			for i, it := range items {
 				k := goodsKey{it.Gcode, it.Gname}
@@ -118,9 +116,9 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 					goods[k] = g
 					order = append(order, k)
 				}
-				if i == 0 {
+				if i == 0 { // a parcel is one package, counted with its first item
 					g.Packages++
-					g.GrossKg += p.GrossWeightKg().Float64()
+					g.GrossKg += float64(toGrams(p.GrossWeightKg().Float64())) / 1000
 				}
 			}
 			if p.DeclarationID() != "" {
@@ -130,6 +128,8 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 				}
 			}
 		}
+		n.Containers = append(n.Containers, NoteContainer{ContainerNo: c.ContainerNo, Type: string(c.Type),
+			SealNo: c.SealNo, GrossKg: c.GrossKg, ParcelsKg: float64(grams) / 1000, Parcels: len(c.ParcelIDs)})
 		for _, id := range c.DeclarationIDs {
 			d, err := r.declarations.Get(ctx, id)
 			if isNotFound(err) {
@@ -147,7 +147,7 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 	}
 	for _, k := range order {
 		g := *goods[k]
-		g.GrossKg = float64(int64(g.GrossKg*1000+0.5)) / 1000
+		g.GrossKg = float64(toGrams(g.GrossKg)) / 1000
 		n.Goods = append(n.Goods, g)
 	}
 	if len(n.Goods) == 0 { // nothing itemised on board: the booking's own description
@@ -163,19 +163,14 @@ func (r *Rail) noteCargo(ctx context.Context, b *rail.Booking, n *ConsignmentNot
 			boxes += c.Count
 		}
 		n.Goods = []NoteGoods{{Description: b.CargoDescription(), HSCode: hs, Packages: boxes, GrossKg: float64(b.GrossKg())}}
-		n.Packages = boxes
 	}
-	n.GrossKg = b.GrossKg()
-	if kg := int64(parcelsKg + 0.5); kg > 0 && len(b.Loaded()) > 0 {
-		var boxes int64
-		for _, c := range b.Loaded() {
-			boxes += c.GrossKg
-		}
-		n.GrossKg = max(kg, boxes)
-	}
+	n.DeclaredGrossKg = b.GrossKg()
 	if extraDocs > 0 {
 		docs = append(docs, NoteDocument{Kind: fmt.Sprintf("and %d more documents", extraDocs), ID: "see booking " + b.ID()})
 	}
 	n.Declarations = docs
 	return nil
 }
+
+// toGrams rounds a mass in kilograms to whole grams, the precision the note prints.
+func toGrams(kg float64) int64 { return int64(math.Round(kg * 1000)) }

@@ -97,8 +97,9 @@ type NoteContainer struct {
 	ContainerNo string
 	Type        string
 	SealNo      string
-	GrossKg     int64 // 0 when not weighed separately
-	Parcels     int   // cross-border e-commerce parcels inside
+	GrossKg     int64   // as weighed at loading; 0 when not weighed separately
+	ParcelsKg   float64 // the declared gross mass of the parcels inside, to the gram
+	Parcels     int     // cross-border e-commerce parcels inside
 }
 
 // NoteGoods is one line of goods: description, HS code, packages and gross mass.
@@ -137,9 +138,11 @@ type ConsignmentNote struct {
 	To           NoteStation   // destination station or port
 	Itinerary    []NoteStation // every stop, in order
 	Containers   []NoteContainer
-	Goods        []NoteGoods
-	Packages     int
-	GrossKg      int64
+	Goods        []NoteGoods // the note's goods totals are their sums
 	Declarations []NoteDocument
 	Charges      string
+
+	// DeclaredGrossKg is the gross mass the booking declares for its cargo, printed beside
+	// the goods loaded.
+	DeclaredGrossKg int64
 }

@@ -168,6 +168,8 @@ func (w *Worker) react(ctx context.Context, ref AggregateRef, events []PendingEv
 		return w.rail.followBooking(ctx, ref.ID, events)
 	case ref.Aggregate == "departure" && w.rail != nil:
 		return w.rail.followDeparture(ctx, ref.ID, events)
+	case ref.Aggregate == "parcel" && w.rail != nil:
+		return w.rail.followParcel(ctx, ref.ID, events)
 	case ref.Aggregate == "declaration" && w.customs != nil:
 	default:
 		return nil

@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"net"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // Role is which parts of the service this process runs.
@@ -57,13 +60,18 @@ type Config struct {
 	MongoSingleConnection bool `env:"SILKGATE_MONGO_SINGLE_CONNECTION"`
 
 	// Customs: the Single Window gateway and the zone's customs facts.
-	CustomsGateway     string        `env:"SILKGATE_CUSTOMS_GATEWAY" envDefault:"simulator"` // simulator | dxp-folder
-	DXPDir             string        `env:"SILKGATE_DXP_DIR"`                                // default $SILKGATE_DATA_DIR/dxp
-	DXPID              string        `env:"SILKGATE_DXP_ID" envDefault:"DXPENT0000000001"`
-	CustomsDistrict    string        `env:"SILKGATE_CUSTOMS_DISTRICT" envDefault:"4700"` // [U] Xiangyang's own district code
-	CustomsPort        string        `env:"SILKGATE_CUSTOMS_PORT" envDefault:"4700"`
-	CopNoPrefix        string        `env:"SILKGATE_COPNO_PREFIX" envDefault:"SG"`
-	CustomsResendAfter time.Duration `env:"SILKGATE_CUSTOMS_RESEND_AFTER" envDefault:"10m"`
+	CustomsGateway  string `env:"SILKGATE_CUSTOMS_GATEWAY" envDefault:"simulator"` // simulator | dxp-folder
+	DXPDir          string `env:"SILKGATE_DXP_DIR"`                                // default $SILKGATE_DATA_DIR/dxp
+	DXPID           string `env:"SILKGATE_DXP_ID" envDefault:"DXPENT0000000001"`
+	CustomsDistrict string `env:"SILKGATE_CUSTOMS_DISTRICT" envDefault:"4700"` // [U] Xiangyang's own district code
+	// The exit office of a list that names no train booking: Alashankou, where most of the zone's
+	// trains to Europe leave [U]. A list that names a booking takes its train's exit office.
+	CustomsPort string `env:"SILKGATE_CUSTOMS_PORT" envDefault:"9402"`
+	// Exit office codes by location, over the seed table (rail.ExitOfficeAt), e.g.
+	// "QINZHOU:7206,NINGBO:3104".
+	ExitCustoms        map[string]string `env:"SILKGATE_EXIT_CUSTOMS"`
+	CopNoPrefix        string            `env:"SILKGATE_COPNO_PREFIX" envDefault:"SG"`
+	CustomsResendAfter time.Duration     `env:"SILKGATE_CUSTOMS_RESEND_AFTER" envDefault:"10m"`
 	// The supervised site in the rail yard, named on arrival documents (CEB507): its operator's
 	// customs code and name, and the site's code where the district has several [U].
 	SiteOperatorCode string `env:"SILKGATE_SITE_OPERATOR_CODE"`
@@ -189,6 +197,13 @@ func (c Config) validate() error {
 	for name, v := range map[string]string{"SILKGATE_CUSTOMS_DISTRICT": c.CustomsDistrict, "SILKGATE_CUSTOMS_PORT": c.CustomsPort} {
 		if len(v) != 4 || strings.Trim(v, "0123456789") != "" {
 			bad(name, "must be a 4-digit customs district code")
+		}
+	}
+	for loc, v := range c.ExitCustoms {
+		if _, ok := rail.ExitOfficeAt(loc, nil); !ok {
+			bad("SILKGATE_EXIT_CUSTOMS", "%s is not an exit location (%s)", loc, strings.Join(slices.Sorted(slices.Values(rail.ExitLocations())), ", "))
+		} else if len(v) != 4 || strings.Trim(v, "0123456789") != "" {
+			bad("SILKGATE_EXIT_CUSTOMS", "%s: %q is not a 4-digit customs district code", loc, v)
 		}
 	}
 	if c.CopNoPrefix == "" || len(c.CopNoPrefix) > 10 || strings.Trim(strings.ToUpper(c.CopNoPrefix), "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {

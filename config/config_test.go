@@ -50,6 +50,8 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		"SILKGATE_EMBEDDED_MONGO_ADDR":  {"SILKGATE_EMBEDDED_MONGO_ADDR": "nowhere"},
 		"SILKGATE_WORKER_CONCURRENCY":   {"SILKGATE_WORKER_CONCURRENCY": "many"},
 		"SILKGATE_DEMO":                 {"SILKGATE_DEMO": "perhaps"},
+		"SILKGATE_EXIT_CUSTOMS":         {"SILKGATE_EXIT_CUSTOMS": "HAMBURG:1234"},
+		"SILKGATE_EXIT_CUSTOMS ":        {"SILKGATE_EXIT_CUSTOMS": "QINZHOU:72"},
 		"SILKGATE_MONGO_SINGLE_CONNECTION": {"SILKGATE_ROLE": "api", "MONGO_URI": "mongodb://m:27017", "REDIS_URL": "redis://r:6379",
 			"SILKGATE_MONGO_SINGLE_CONNECTION": "true"}, // the lock is one process's
 	}

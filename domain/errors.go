@@ -96,6 +96,12 @@ func InvalidField(field string, code Code, message string) *Error {
 		Fields: []FieldError{{Field: field, Code: code, Message: message}}}
 }
 
+// WithField names the field an error is about (any kind), with the error's own code and message.
+func (e *Error) WithField(field string) *Error {
+	e.Fields = append(e.Fields, FieldError{Field: field, Code: e.Code, Message: e.Message})
+	return e
+}
+
 // KindOf reports the kind of err: an *Error's own kind, Internal for anything else.
 func KindOf(err error) Kind {
 	var e *Error

@@ -5,10 +5,15 @@
 //
 // The form is A4 portrait with numbered boxes labelled in English, Russian and German, as the
 // bilingual Russian/German CIM/SMGS forms are; the numbers are this layout's, in reading order,
-// not the official CIM/SMGS field numbers. Text is set in DejaVu Sans, embedded in the binary,
-// so a note prints the same on every machine. DejaVu has no Chinese glyphs: names are printed
-// in their Latin form, and any other text the font cannot draw is replaced by "[…]" with a
-// legend saying so, rather than printed as blank boxes.
+// not the official CIM/SMGS field numbers. Text is set in two fonts embedded in the binary, so
+// a note prints the same on every machine: each run of Chinese in Droid Sans Fallback, the rest
+// (Latin, Cyrillic, German) in DejaVu Sans (adapters/internal/fonts). Names print in their Latin
+// form, which every railway on the route reads, followed by the registered Chinese or Cyrillic
+// one. A character neither font draws (a hanzi outside GB 2312, an emoji) is replaced by "[…]"
+// with a legend saying so, rather than printed as a blank box.
+//
+// The totals rows are the sums of the rows above them, to the gram; beside the goods' total
+// stands the gross mass the booking declared.
 package consignment
 
 import (

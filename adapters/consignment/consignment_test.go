@@ -5,6 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +54,7 @@ func railNote() app.ConsignmentNote {
 		},
 		Containers: []app.NoteContainer{
 			{ContainerNo: "TGHU8812345", Type: "40HQ", SealNo: "CN-XY-0071234", GrossKg: 24350, Parcels: 1180},
-			{ContainerNo: "MSKU7654321", Type: "40GP", SealNo: "CN-XY-0071235", GrossKg: 0, Parcels: 960},
+			{ContainerNo: "MSKU7654321", Type: "40GP", SealNo: "CN-XY-0071235", ParcelsKg: 16500.35, Parcels: 960}, // not weighed
 		},
 		Goods: []app.NoteGoods{
 			{Description: "Mobile phone cases, silicone / 手机壳", HSCode: "3926909090", Packages: 420, GrossKg: 8120.5},
@@ -57,8 +62,7 @@ func railNote() app.ConsignmentNote {
 			{Description: "Cotton T-shirts, knitted", HSCode: "6109100021", Packages: 560, GrossKg: 11890.25},
 			{Description: "LED desk lamps", HSCode: "9405210000", Packages: 850, GrossKg: 14599.25},
 		},
-		Packages: 2140,
-		GrossKg:  40850,
+		DeclaredGrossKg: 41000,
 		Declarations: []app.NoteDocument{
 			{Kind: "inventory list (CEB603)", ID: "01JNB4A1DECL00000000000001", Number: "420620260000123456", Status: "released"},
 			{Kind: "customs declaration", ID: "01JNB4A1DECL00000000000002", Number: "420120261000098765", Status: "accepted"},
@@ -70,25 +74,24 @@ func railNote() app.ConsignmentNote {
 // railSeaNote is a 襄钦马 booking: by train to Qinzhou port, then by ship to Port Klang.
 func railSeaNote() app.ConsignmentNote {
 	return app.ConsignmentNote{
-		Number:      "SG-XQM-2026-000052",
-		IssuedAt:    time.Date(2026, 4, 2, 14, 0, 0, 0, cst),
-		BookingID:   "01JQ0ZV4S9E2H5N8K1M3B7C6DF",
-		DepartureID: "XQM-20260402",
-		LineCode:    "XQM",
-		LineName:    "襄钦马",
-		LineNameEn:  "Xiangyang–Qinzhou–Malaysia",
-		Mode:        "rail-sea",
-		DepartsAt:   time.Date(2026, 4, 2, 10, 0, 0, 0, cst),
-		ETA:         time.Date(2026, 4, 15, 10, 0, 0, 0, cst),
-		Consignor:   app.NoteParty{Name: "襄阳某某贸易有限公司", Code: "91420600MA4F0YYY2L", Country: "CN"}, // no Latin name
-		Consignee:   app.NoteParty{Name: "Klang Trading Sdn Bhd", Address: "Jalan Pelabuhan, 42000 Port Klang", Country: "MY"},
-		From:        app.NoteStation{Code: "XIANGYANG", Name: "襄阳", NameEn: "Xiangyang"},
-		Transship:   &app.NoteStation{Code: "QINZHOU", Name: "钦州港", NameEn: "Qinzhou Port"},
-		To:          app.NoteStation{Code: "PORT_KLANG", Name: "巴生港（马来西亚）", NameEn: "Port Klang (Malaysia)"},
-		Containers:  []app.NoteContainer{{ContainerNo: "CSNU1234560", Type: "20GP", SealNo: "QZ-445566", GrossKg: 18200}},
-		Goods:       []app.NoteGoods{{Description: "陶瓷餐具", HSCode: "6912001000", Packages: 300, GrossKg: 18200}},
-		Packages:    300,
-		GrossKg:     18200,
+		Number:          "SG-XQM-2026-000052",
+		IssuedAt:        time.Date(2026, 4, 2, 14, 0, 0, 0, cst),
+		BookingID:       "01JQ0ZV4S9E2H5N8K1M3B7C6DF",
+		DepartureID:     "XQM-20260402",
+		LineCode:        "XQM",
+		LineName:        "襄钦马",
+		LineNameEn:      "Xiangyang–Qinzhou–Malaysia",
+		Mode:            "rail-sea",
+		DepartsAt:       time.Date(2026, 4, 2, 10, 0, 0, 0, cst),
+		ETA:             time.Date(2026, 4, 15, 10, 0, 0, 0, cst),
+		Consignor:       app.NoteParty{Name: "襄阳某某贸易有限公司", Code: "91420600MA4F0YYY2L", Country: "CN"}, // no Latin name
+		Consignee:       app.NoteParty{Name: "Klang Trading Sdn Bhd", Address: "Jalan Pelabuhan, 42000 Port Klang", Country: "MY"},
+		From:            app.NoteStation{Code: "XIANGYANG", Name: "襄阳", NameEn: "Xiangyang"},
+		Transship:       &app.NoteStation{Code: "QINZHOU", Name: "钦州港", NameEn: "Qinzhou Port"},
+		To:              app.NoteStation{Code: "PORT_KLANG", Name: "巴生港（马来西亚）", NameEn: "Port Klang (Malaysia)"},
+		Containers:      []app.NoteContainer{{ContainerNo: "CSNU1234560", Type: "20GP", SealNo: "QZ-445566", GrossKg: 18200}},
+		Goods:           []app.NoteGoods{{Description: "陶瓷餐具", HSCode: "6912001000", Packages: 300, GrossKg: 18200}},
+		DeclaredGrossKg: 18200,
 	}
 }
 
@@ -100,16 +103,19 @@ func TestLayoutRail(t *testing.T) {
 	text := joined(f)
 	for _, want := range []string{
 		"SG-XXO-2026-000417", "2026-03-05", "CIM/SMGS",
-		"1 Consignor / Отправитель / Absender", "Xiangyang Cross-border E-commerce Supply Chain Co., Ltd.",
+		"1 Consignor / Отправитель / Absender", "Xiangyang Cross-border E-commerce Supply Chain Co., Ltd. / 襄阳跨境电商供应链有限公司",
+		"湖北省襄阳市高新区郜营铁路物流园 8 号",
 		"91420600MA4F0XXX1K", "Spedition Müller GmbH", "Hafenstraße 12, 47119 Duisburg",
-		"4 Border crossing / Пограничная станция / Grenzbahnhof", "Alashankou", "Code / Код / Code: ALASHANKOU",
-		"5 Destination", "Duisburg",
-		"1. Xiangyang (XIANGYANG) → 2. Xi'an International Port Station (XIAN) → 3. Alashankou (ALASHANKOU) → 4. Достык (DOSTYK) → 5. Brest / Брест (BREST)",
-		"XXO — Xiangyang–Xi'an–Europe", "rail / железнодорожный / Schiene",
+		"4 Border crossing / Пограничная станция / Grenzbahnhof", "Alashankou / 阿拉山口", "Code / Код / Code: ALASHANKOU",
+		"5 Destination", "Duisburg / 杜伊斯堡",
+		"1. Xiangyang / 襄阳 (XIANGYANG) → 2. Xi'an International Port Station / 西安国际港站 (XIAN) → 3. Alashankou / 阿拉山口 (ALASHANKOU) → 4. Достык (DOSTYK) → 5. Brest / Брест (BREST)",
+		"XXO — Xiangyang–Xi'an–Europe / 襄西欧", "rail / железнодорожный / Schiene",
 		"XXO-20260306", "2026-03-06 10:00 +08:00", "2026-03-27 10:00 +08:00",
-		"TGHU8812345", "MSKU7654321", "40HQ", "CN-XY-0071234", "CN-XY-0071235", "24 350", "1 180", "960",
-		"3926909090", "8518300000", "6109100021", "9405210000", "Mobile phone cases, silicone / " + placeholder,
+		"TGHU8812345", "MSKU7654321", "40HQ", "CN-XY-0071234", "CN-XY-0071235", "24 350", "16 500.35", "1 180", "960",
+		"40 850.35", // the containers' gross: the weighed box and the parcels of the other
+		"3926909090", "8518300000", "6109100021", "9405210000", "Mobile phone cases, silicone / 手机壳",
 		"2 140", "40 850", "2 140", // goods totals: packages, gross kg; container parcels total
+		"41 000", // the booking's declared gross mass
 		"8 120.5", "11 890.25",
 		"inventory list (CEB603)", "420620260000123456", "420120261000098765", "01JNB4A1DECL00000000000001", "released",
 		"Paid by consignor to the Chinese border",
@@ -119,20 +125,19 @@ func TestLayoutRail(t *testing.T) {
 			t.Errorf("form lacks %q", want)
 		}
 	}
-	// The consignor's Chinese address cannot print, so the form explains the placeholder; Chinese
-	// names with a Latin form are not printed at all.
-	if f.legend == "" {
-		t.Error("no legend although the address was replaced")
+	// Chinese prints: nothing was replaced, so there is no legend.
+	if f.legend != "" {
+		t.Errorf("legend %q although every character prints", f.legend)
 	}
-	for _, bad := range []string{"阿拉山口", "襄", "杜伊斯堡", "Transshipment port"} {
+	for _, bad := range []string{placeholder, "Transshipment port"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("form contains %q", bad)
 		}
 	}
-	// Every text drawn must be drawable by the font.
+	// Every text drawn must be drawable by the fonts.
 	for _, s := range f.texts() {
 		for _, r := range s {
-			if !set.drawable(r) {
+			if !set.Drawable(r) {
 				t.Errorf("undrawable %q in %q", r, s)
 			}
 		}
@@ -146,8 +151,9 @@ func TestLayoutRailSea(t *testing.T) {
 	for _, want := range []string{
 		"4 Transshipment port / Порт перевалки / Umschlaghafen", "Qinzhou Port", "Port Klang (Malaysia)",
 		"rail–sea / железнодорожно-морской / Schiene–See",
-		"1. Xiangyang (XIANGYANG) → 2. Qinzhou Port (QINZHOU) → 3. Port Klang (Malaysia) (PORT_KLANG)", // from the stations
-		"CSNU1234560", "QZ-445566", "18 200", "6912001000",
+		"1. Xiangyang / 襄阳 (XIANGYANG) → 2. Qinzhou Port / 钦州港 (QINZHOU) → 3. Port Klang (Malaysia) / 巴生港（马来西亚） (PORT_KLANG)", // from the stations
+		"CSNU1234560", "QZ-445566", "18 200", "6912001000", "陶瓷餐具",
+		"Port Klang (Malaysia) / 巴生港（马来西亚）",
 		"none / нет / keine", // no documents attached
 	} {
 		if !strings.Contains(text, want) {
@@ -157,13 +163,12 @@ func TestLayoutRailSea(t *testing.T) {
 	if strings.Contains(text, "Border crossing") {
 		t.Error("a rail–sea note shows a border crossing")
 	}
-	// The consignor has only a Chinese name and the goods only a Chinese description: both show
-	// as the placeholder, and the legend says why.
-	if !strings.Contains(text, "Consignor / Отправитель / Absender\n"+placeholder+"\n") {
-		t.Errorf("consignor without Latin name should print as %q", placeholder)
+	// The consignor has only a Chinese name: it prints as registered.
+	if !strings.Contains(text, "Consignor / Отправитель / Absender\n襄阳某某贸易有限公司\n") {
+		t.Error("consignor without Latin name should print its Chinese name")
 	}
-	if f.legend == "" {
-		t.Error("no legend")
+	if f.legend != "" || strings.Contains(text, placeholder) {
+		t.Errorf("placeholder or legend %q on a note the fonts draw whole", f.legend)
 	}
 	if got := layout(railNote(), set).footer; got != "CIM/SMGS SG-XXO-2026-000417" {
 		t.Errorf("footer = %q", got)
@@ -306,4 +311,160 @@ func TestRenderConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// pdfText is the text of a PDF as poppler's pdftotext reads it back: the glyphs as drawn,
+// mapped to Unicode through the fonts' ToUnicode tables. A missing pdftotext fails the test:
+// CI installs poppler-utils.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("pdftotext is not installed; the printed text cannot be read back. Install it with: apt-get install -y poppler-utils")
+	}
+	f := filepath.Join(t.TempDir(), "note.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", f, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// TestRenderChinese: the Chinese names, address and goods print as Chinese, read back from the
+// PDF itself, with no placeholder and no legend drawn.
+func TestRenderChinese(t *testing.T) {
+	n := railSeaNote()
+	n.Consignee = app.NoteParty{Name: "巴生贸易有限公司", NameEn: "Klang Trading Sdn Bhd", Address: "马来西亚巴生港 Jalan Pelabuhan", Country: "MY"}
+	b, err := New().Render(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(bytes.ToLower(b), []byte("droidsansfallback")) {
+		t.Error("the Chinese font is not embedded")
+	}
+	text := pdfText(t, b)
+	flat := strings.Join(strings.Fields(text), "")
+	for _, want := range []string{"襄阳某某贸易有限公司", "巴生贸易有限公司", "马来西亚巴生港", "陶瓷餐具", "钦州港", "巴生港（马来西亚）", "襄钦马",
+		"KlangTradingSdnBhd", "Порт перевалки", "18 200"} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), "")) {
+			t.Errorf("the printed note lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{placeholder, "\uFFFD", "nicht druckbar"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the printed note shows %q:\n%s", bad, text)
+		}
+	}
+}
+
+// tableOf finds the laid-out table whose label starts with prefix.
+func tableOf(t *testing.T, f form, prefix string) *table {
+	t.Helper()
+	for _, b := range f.blocks {
+		if b.table != nil && strings.HasPrefix(b.table.label, prefix) {
+			return b.table
+		}
+	}
+	t.Fatalf("no table %q", prefix)
+	return nil
+}
+
+// grams reads a printed mass back ("24 350", "1.35"); "—" is no mass.
+func grams(t *testing.T, s string) (int64, bool) {
+	t.Helper()
+	if s == "—" {
+		return 0, false
+	}
+	kg, err := strconv.ParseFloat(strings.ReplaceAll(s, " ", ""), 64)
+	if err != nil {
+		t.Fatalf("mass %q: %v", s, err)
+	}
+	return int64(math.Round(kg * 1000)), true
+}
+
+// TestTotalsAddUp: the totals rows of the containers and goods tables are the sums of the rows
+// printed above them, to the gram, and the booking's declared mass is printed beside them. The
+// note is the one that printed a gross of "1" under a line of 1.35 kg and containers of 0 kg.
+func TestTotalsAddUp(t *testing.T) {
+	set, _ := glyphs()
+	small := railSeaNote()
+	small.Containers = []app.NoteContainer{{ContainerNo: "CSNU1234560", Type: "20GP", SealNo: "QZ-1", ParcelsKg: 1.35, Parcels: 1}}
+	small.Goods = []app.NoteGoods{{Description: "蓝牙耳机", HSCode: "8518300000", Packages: 1, GrossKg: 1.35}}
+	small.DeclaredGrossKg = 9000
+
+	mixed := railNote()
+	mixed.Containers = append(mixed.Containers,
+		app.NoteContainer{ContainerNo: "CSNU7654320", Type: "20GP", SealNo: "QZ-2", ParcelsKg: 0.45, Parcels: 1},
+		app.NoteContainer{ContainerNo: "CSNU7654321", Type: "20GP", SealNo: "QZ-3"}, // declared goods, not weighed
+	)
+	mixed.Goods = append(mixed.Goods, app.NoteGoods{Description: "耳机", HSCode: "8518300000", Packages: 3, GrossKg: 1.35},
+		app.NoteGoods{Description: "手机壳", HSCode: "3926909090", Packages: 1, GrossKg: 0.001})
+
+	for name, c := range map[string]struct {
+		n                           app.ConsignmentNote
+		containersKg, goodsKg, decl string
+	}{
+		"one parcel": {small, "1.35", "1.35", "9 000"},
+		"mixed":      {mixed, "40 850.8", "40 851.351", "41 000"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := layout(c.n, set)
+
+			boxes := tableOf(t, f, "10 Containers")
+			var kg int64
+			parcels := 0
+			for _, r := range boxes.rows {
+				g, _ := grams(t, r[4])
+				kg += g
+				p, _ := strconv.Atoi(strings.ReplaceAll(r[5], " ", ""))
+				parcels += p
+			}
+			if len(boxes.totals) != 1 {
+				t.Fatalf("containers totals %q", boxes.totals)
+			}
+			total := boxes.totals[0]
+			if got, _ := grams(t, total[3]); got != kg || total[3] != c.containersKg {
+				t.Errorf("containers' gross total %q, the rows add up to %d g, want %q", total[3], kg, c.containersKg)
+			}
+			if total[4] != thousands(int64(parcels)) {
+				t.Errorf("containers' parcels total %q, the rows add up to %d", total[4], parcels)
+			}
+
+			goods := tableOf(t, f, "11 Goods")
+			kg, packages := 0, 0
+			for _, r := range goods.rows {
+				g, _ := grams(t, r[4])
+				kg += g
+				p, _ := strconv.Atoi(strings.ReplaceAll(r[3], " ", ""))
+				packages += p
+			}
+			if len(goods.totals) != 2 {
+				t.Fatalf("goods totals %q", goods.totals)
+			}
+			sum, declared := goods.totals[0], goods.totals[1]
+			if got, _ := grams(t, sum[2]); got != kg || sum[2] != c.goodsKg {
+				t.Errorf("goods gross total %q, the lines add up to %d g, want %q", sum[2], kg, c.goodsKg)
+			}
+			if sum[1] != thousands(int64(packages)) {
+				t.Errorf("goods packages total %q, the lines add up to %d", sum[1], packages)
+			}
+			if !strings.HasPrefix(declared[0], "Declared in the booking") || declared[2] != c.decl {
+				t.Errorf("declared row %q, want the booking's %s kg", declared, c.decl)
+			}
+		})
+	}
+}
+
+// BenchmarkRender prints the 襄西欧 note (both fonts are parsed and subset every time).
+func BenchmarkRender(b *testing.B) {
+	r, n := New(), railNote()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(context.Background(), n); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -4,12 +4,12 @@ import (
 	"strconv"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/silkgate/silkgate/adapters/internal/fonts"
 )
 
 // Type sizes (pt) and line heights (mm).
 const (
-	family = "dejavu"
-
 	labelPt = 6.5
 	labelLH = 2.9
 	textPt  = 9
@@ -21,9 +21,11 @@ const (
 	bottomMargin = 18.0 // leaves room for the footer and its legend
 )
 
-// drawer places a form on the pages of one fpdf document.
+// drawer places a form on the pages of one fpdf document; its writer sets each run of text in
+// the font that draws it (Chinese in Droid Sans Fallback, the rest in DejaVu Sans).
 type drawer struct {
 	pdf    *fpdf.Fpdf
+	w      *fonts.Writer
 	top    float64 // where the body starts on a continuation page
 	bottom float64 // where the body must end on every page
 }
@@ -35,8 +37,7 @@ func build(f form) *fpdf.Fpdf {
 	// The page-count alias must be set before the fonts are added: fpdf then keeps the digits
 	// it substitutes in the font subset.
 	pdf.AliasNbPages("{nb}")
-	pdf.AddUTF8FontFromBytes(family, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(family, "B", fontBold)
+	fonts.Register(pdf, true)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, bottomMargin)
 	pdf.SetTitle(f.docTitle, true)
@@ -50,15 +51,15 @@ func build(f form) *fpdf.Fpdf {
 	}
 
 	_, pageH := pdf.GetPageSize()
-	d := &drawer{pdf: pdf, top: margin + 9, bottom: pageH - bottomMargin}
+	d := &drawer{pdf: pdf, w: fonts.NewWriter(pdf), top: margin + 9, bottom: pageH - bottomMargin}
 
 	pdf.SetHeaderFunc(func() {
 		if pdf.PageNo() == 1 {
 			return
 		}
 		d.font("B", textPt, 0)
-		pdf.SetXY(margin, margin)
-		pdf.CellFormat(contentW, textLH, f.footer+" — continued / продолжение / Fortsetzung", "B", 0, "L", false, 0, "")
+		d.w.Cell(margin, margin, contentW, textLH, f.footer+" — continued / продолжение / Fortsetzung", "L")
+		pdf.Line(margin, margin+textLH, margin+contentW, margin+textLH)
 		pdf.SetXY(margin, d.top)
 	})
 	pdf.SetFooterFunc(func() {
@@ -66,14 +67,13 @@ func build(f form) *fpdf.Fpdf {
 		if f.legend != "" {
 			d.font("", labelPt, 80)
 			for i, l := range d.split(f.legend, contentW) {
-				pdf.SetXY(margin, y+float64(i)*labelLH)
-				pdf.CellFormat(contentW, labelLH, l, "", 0, "L", false, 0, "")
+				d.w.Cell(margin, y+float64(i)*labelLH, contentW, labelLH, l, "L")
 			}
 		}
 		d.font("", labelPt+0.5, 80)
-		pdf.SetXY(margin, pageH-margin-labelLH)
-		pdf.CellFormat(contentW/2, labelLH, f.footer, "", 0, "L", false, 0, "")
-		pdf.CellFormat(contentW/2, labelLH, "Page / Лист / Blatt "+strconv.Itoa(pdf.PageNo())+" / {nb}", "", 0, "R", false, 0, "")
+		y = pageH - margin - labelLH
+		d.w.Cell(margin, y, contentW/2, labelLH, f.footer, "L")
+		d.w.Cell(margin+contentW/2, y, contentW/2, labelLH, "Page / Лист / Blatt "+strconv.Itoa(pdf.PageNo())+" / {nb}", "R")
 	})
 
 	pdf.AddPage()
@@ -89,16 +89,14 @@ func build(f form) *fpdf.Fpdf {
 }
 
 func (d *drawer) font(style string, pt float64, gray int) {
-	d.pdf.SetFont(family, style, pt)
+	d.w.SetFont(style, pt)
 	d.pdf.SetTextColor(gray, gray, gray)
 }
 
-// split wraps s to width w in the current font. An empty line stays one (blank) line.
+// split wraps s to a cell of width w (less its margins) in the current font. An empty line
+// stays one (blank) line.
 func (d *drawer) split(s string, w float64) []string {
-	if s == "" {
-		return []string{""}
-	}
-	return d.pdf.SplitText(s, w)
+	return d.w.Wrap(s, w-2*d.pdf.GetCellMargin())
 }
 
 func (d *drawer) y() float64 { return d.pdf.GetY() }
@@ -110,13 +108,11 @@ func (d *drawer) newPage() { d.pdf.AddPage() }
 func (d *drawer) head(f form) {
 	pdf := d.pdf
 	d.font("B", 20, 0)
-	pdf.SetXY(margin, margin)
-	pdf.CellFormat(90, 10, f.title, "", 0, "L", false, 0, "")
+	d.w.Cell(margin, margin, 90, 10, f.title, "L")
 	d.font("", textPt-1, 0)
 	subtitle := d.split(f.subtitle, 95)
 	for i, l := range subtitle {
-		pdf.SetXY(margin, margin+11+float64(i)*textLH)
-		pdf.CellFormat(95, textLH, l, "", 0, "L", false, 0, "")
+		d.w.Cell(margin, margin+11+float64(i)*textLH, 95, textLH, l, "L")
 	}
 
 	x, w := margin+contentW-85, 85.0
@@ -125,11 +121,9 @@ func (d *drawer) head(f form) {
 		y := margin + float64(i)*rowH
 		pdf.Rect(x, y, w, rowH, "D")
 		d.font("", labelPt, 80)
-		pdf.SetXY(x, y+0.3)
-		pdf.CellFormat(w, labelLH, m[0], "", 0, "L", false, 0, "")
+		d.w.Cell(x, y+0.3, w, labelLH, m[0], "L")
 		d.font("B", textPt, 0)
-		pdf.SetXY(x, y+labelLH)
-		pdf.CellFormat(w, textLH, d.split(m[1], w)[0], "", 0, "L", false, 0, "")
+		d.w.Cell(x, y+labelLH, w, textLH, d.split(m[1], w)[0], "L")
 	}
 	end := margin + float64(len(f.meta))*rowH
 	if y := margin + 11 + float64(len(subtitle))*textLH; y > end {
@@ -188,15 +182,13 @@ func (d *drawer) boxChunk(bs []box, labels, texts [][]string, labelH float64, fr
 		ly := y + pad
 		d.font("B", labelPt, 80)
 		for _, l := range labels[i] {
-			pdf.SetXY(x, ly)
-			pdf.CellFormat(b.width, labelLH, l, "", 0, "L", false, 0, "")
+			d.w.Cell(x, ly, b.width, labelLH, l, "L")
 			ly += labelLH
 		}
 		ly = y + pad + labelH
 		d.font("", textPt, 0)
 		for j := from; j < to && j < len(texts[i]); j++ {
-			pdf.SetXY(x, ly)
-			pdf.CellFormat(b.width, textLH, texts[i][j], "", 0, "L", false, 0, "")
+			d.w.Cell(x, ly, b.width, textLH, texts[i][j], "L")
 			ly += textLH
 		}
 		x += b.width
@@ -249,17 +241,17 @@ func (d *drawer) table(t *table) {
 		d.font("", cellPt, 0)
 		d.row(r, w, cols, h, cellLH, false)
 	}
-	if t.total != nil {
+	for _, total := range t.totals {
 		w := append([]float64{sum(widths[:t.totalSpan])}, widths[t.totalSpan:]...)
 		cols := append([]column{{}}, t.cols[t.totalSpan:]...)
 		d.font("B", cellPt, 0)
-		h := d.rowHeight(t.total, w, cellLH)
+		h := d.rowHeight(total, w, cellLH)
 		if d.y()+h > d.bottom {
 			d.newPage()
 			d.tableHead(t, widths, headers, headH)
 		}
 		d.font("B", cellPt, 0)
-		d.row(t.total, w, cols, h, cellLH, true)
+		d.row(total, w, cols, h, cellLH, true)
 	}
 }
 
@@ -271,8 +263,7 @@ func (d *drawer) tableHead(t *table, widths []float64, headers []string, headH f
 	h := 2*pad + float64(len(lines))*labelLH
 	pdf.Rect(margin, y, contentW, h, "D")
 	for i, l := range lines {
-		pdf.SetXY(margin, y+pad+float64(i)*labelLH)
-		pdf.CellFormat(contentW, labelLH, l, "", 0, "L", false, 0, "")
+		d.w.Cell(margin, y+pad+float64(i)*labelLH, contentW, labelLH, l, "L")
 	}
 	pdf.SetXY(margin, y+h)
 	d.font("B", labelPt, 60)
@@ -295,8 +286,7 @@ func (d *drawer) row(cells []string, widths []float64, cols []column, h, lh floa
 			align = "R"
 		}
 		for j, l := range d.split(c, widths[i]) {
-			pdf.SetXY(x, y+pad+float64(j)*lh)
-			pdf.CellFormat(widths[i], lh, l, "", 0, align, false, 0, "")
+			d.w.Cell(x, y+pad+float64(j)*lh, widths[i], lh, l, align)
 		}
 		x += widths[i]
 	}

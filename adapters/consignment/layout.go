@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/silkgate/silkgate/adapters/internal/fonts"
 	"github.com/silkgate/silkgate/app"
 )
 
@@ -46,9 +47,9 @@ type table struct {
 	label     string
 	cols      []column
 	rows      [][]string
-	empty     string   // printed when there are no rows
-	total     []string // the totals row, nil when none
-	totalSpan int      // how many leading columns the first total cell covers
+	empty     string     // printed when there are no rows
+	totals    [][]string // the totals rows, none when nil
+	totalSpan int        // how many leading columns the first cell of a totals row covers
 }
 
 // block is one band of the form: a row of boxes side by side, or a table.
@@ -91,7 +92,9 @@ func (f form) texts() []string {
 			if len(t.rows) == 0 {
 				out = append(out, t.empty)
 			}
-			out = append(out, t.total...)
+			for _, r := range t.totals {
+				out = append(out, r...)
+			}
 		}
 	}
 	out = append(out, f.footer)
@@ -104,33 +107,33 @@ func (f form) texts() []string {
 // printer makes text printable and remembers whether it had to drop anything, so the form can
 // say so.
 type printer struct {
-	set      *runeSet
+	set      *fonts.Glyphs
 	replaced bool
 }
 
 func (p *printer) text(s string) string {
-	out, replaced := p.set.printable(strings.TrimSpace(s))
+	out, replaced := printable(p.set, strings.TrimSpace(s))
 	p.replaced = p.replaced || replaced
 	return out
 }
 
-// name is how a party, station or line is printed: the Latin name, plus the registered name
-// when the font can draw it (Cyrillic, German, Latin) and it says something more. A Chinese
-// name with a Latin form is left out rather than printed as placeholders; with no Latin form
-// the placeholder shows that a name exists which this printout cannot show.
+// name is how a party, station or line is printed: the Latin name, which every railway on the
+// route reads, then the registered name (Chinese, Cyrillic, German) when it says something more.
+// A registered name that the fonts cannot draw whole is left out when there is a Latin form; with
+// none the placeholder shows where the fonts fell short.
 func (p *printer) name(local, latin string) string {
 	local, latin = strings.TrimSpace(local), strings.TrimSpace(latin)
 	if latin == "" {
 		return orDash(p.text(local))
 	}
-	if s, replaced := p.set.printable(local); !replaced && s != "" && s != latin {
+	if s, replaced := printable(p.set, local); !replaced && s != "" && s != latin {
 		return p.text(latin) + " / " + s
 	}
 	return p.text(latin)
 }
 
 // layout builds the form for n. It is pure: the same note gives the same form.
-func layout(n app.ConsignmentNote, set *runeSet) form {
+func layout(n app.ConsignmentNote, set *fonts.Glyphs) form {
 	p := &printer{set: set}
 	f := form{
 		title:    "CIM/SMGS",
@@ -203,8 +206,8 @@ func layout(n app.ConsignmentNote, set *runeSet) form {
 	)
 
 	if p.replaced {
-		f.legend = placeholder + " text in a script this printout cannot show (e.g. Chinese); see the electronic note / " +
-			"текст, который нельзя напечатать / nicht druckbarer Text"
+		f.legend = placeholder + " characters this printout cannot show; see the electronic note / 无法打印的字符，见电子运单 / " +
+			"символы, которые нельзя напечатать / nicht druckbare Zeichen"
 	}
 	return f
 }
@@ -270,20 +273,33 @@ func (p *printer) containers(cs []app.NoteContainer) *table {
 		empty:     "—",
 		totalSpan: 2,
 	}
-	var gross int64
-	parcels := 0
+	var grams int64
+	weighed, parcels := 0, 0
 	for i, c := range cs {
-		gross += c.GrossKg
 		parcels += c.Parcels
-		kg := "—" // not weighed separately
-		if c.GrossKg > 0 {
+		// A box's gross mass is as weighed at loading, else its parcels' declared gross mass;
+		// a box of neither (declared goods, not weighed) shows none.
+		kg := "—"
+		switch {
+		case c.GrossKg > 0:
+			grams += c.GrossKg * 1000
 			kg = thousands(c.GrossKg)
+			weighed++
+		case toGrams(c.ParcelsKg) > 0:
+			grams += toGrams(c.ParcelsKg)
+			kg = kilograms(c.ParcelsKg)
+			weighed++
 		}
 		t.rows = append(t.rows, []string{strconv.Itoa(i + 1), orDash(p.text(c.ContainerNo)),
 			orDash(p.text(c.Type)), orDash(p.text(c.SealNo)), kg, thousands(int64(c.Parcels))})
 	}
 	if len(cs) > 0 {
-		t.total = []string{fmt.Sprintf("Total / Итого / Summe: %d", len(cs)), "", "", thousands(gross), thousands(int64(parcels))}
+		// The totals are the sums of the rows above, to the gram.
+		total := "—"
+		if weighed > 0 {
+			total = kilograms(float64(grams) / 1000)
+		}
+		t.totals = [][]string{{fmt.Sprintf("Total / Итого / Summe: %d", len(cs)), "", "", total, thousands(int64(parcels))}}
 	}
 	return t
 }
@@ -301,23 +317,23 @@ func (p *printer) goods(n app.ConsignmentNote) *table {
 		empty:     "—",
 		totalSpan: 3,
 	}
-	packages, gross := 0, 0.0
+	packages, grams := 0, int64(0)
 	for i, g := range n.Goods {
 		packages += g.Packages
-		gross += g.GrossKg
+		grams += toGrams(g.GrossKg) // as printed: the total is the sum of the lines to the gram
 		t.rows = append(t.rows, []string{strconv.Itoa(i + 1), orDash(clip(p.text(g.Description))),
 			orDash(p.text(g.HSCode)), thousands(int64(g.Packages)), kilograms(g.GrossKg)})
 	}
-	// The note's own totals are what the consignor declares; the lines' sums stand in only when
-	// the note leaves them out.
-	totalPackages, totalGross := n.Packages, float64(n.GrossKg)
-	if totalPackages == 0 {
-		totalPackages = packages
+	declared := "—"
+	if n.DeclaredGrossKg > 0 {
+		declared = thousands(n.DeclaredGrossKg)
 	}
-	if totalGross == 0 {
-		totalGross = gross
+	t.totals = [][]string{
+		{"Total / Итого / Summe", thousands(int64(packages)), kilograms(float64(grams) / 1000)},
+		// What the booking declared, beside what was loaded: the carrier checks one against
+		// the other.
+		{"Declared in the booking / Заявлено в заказе / In der Buchung angemeldet", "—", declared},
 	}
-	t.total = []string{"Total / Итого / Summe", thousands(int64(totalPackages)), kilograms(totalGross)}
 	return t
 }
 
@@ -385,6 +401,9 @@ func thousands(v int64) string {
 	}
 	return b.String()
 }
+
+// toGrams rounds a mass in kilograms to whole grams, the precision the note prints.
+func toGrams(kg float64) int64 { return int64(math.Round(kg * 1000)) }
 
 // kilograms prints a mass to at most three decimals (grams), trailing zeros dropped.
 func kilograms(kg float64) string {

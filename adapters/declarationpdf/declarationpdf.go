@@ -42,8 +42,7 @@ func (Renderer) Render(ctx context.Context, d *customs.Declaration) ([]byte, err
 		return nil, err
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(latin, "", fonts.DejaVuSans)
-	pdf.AddUTF8FontFromBytes(cjk, "", fonts.DroidSansFallback)
+	fonts.Register(pdf, false)
 	pdf.SetMargins(left, 12, left)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetTitle("出口货物报关单 "+orDash(d.EntryID()), true)
@@ -51,7 +50,7 @@ func (Renderer) Render(ctx context.Context, d *customs.Declaration) ([]byte, err
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(d.UpdatedAt()) // the declaration's own time: the same state prints the same bytes
 	pdf.SetModificationDate(d.UpdatedAt())
-	w := &writer{pdf: pdf}
+	w := writer{fonts.NewWriter(pdf)}
 	footer := func() {
 		w.size(7)
 		pdf.SetTextColor(90, 90, 90)
@@ -99,7 +98,7 @@ func (Renderer) Render(ctx context.Context, d *customs.Declaration) ([]byte, err
 			w.line(x+1, y+0.5, colW-2, head[i+j][0], "L")
 			pdf.SetTextColor(0, 0, 0)
 			w.size(8.5)
-			w.line(x+1, y+labelH+0.5, colW-2, w.clip(head[i+j][1], colW-2), "L")
+			w.line(x+1, y+labelH+0.5, colW-2, w.Clip(head[i+j][1], colW-2), "L")
 		}
 		y += labelH + valueH
 	}
@@ -139,7 +138,7 @@ func (Renderer) Render(ctx context.Context, d *customs.Declaration) ([]byte, err
 		rows := 1
 		wrapped := make([][]string, len(cells))
 		for i, c := range cells {
-			wrapped[i] = w.wrap(c, cols[i].w-2)
+			wrapped[i] = w.Wrap(c, cols[i].w-2)
 			rows = max(rows, len(wrapped[i]))
 		}
 		h := float64(rows)*lh + 1
@@ -175,7 +174,7 @@ func (Renderer) Render(ctx context.Context, d *customs.Declaration) ([]byte, err
 	}
 	w.size(7)
 	for _, n := range notes {
-		for _, text := range w.wrap(n, width) {
+		for _, text := range w.Wrap(n, width) {
 			if y > 280 {
 				footer()
 				pdf.AddPage()
@@ -205,125 +204,22 @@ const (
 	width = 186.0
 )
 
-// The two font families: DejaVu Sans draws Latin, Droid Sans Fallback Chinese (it has no Latin).
-const (
-	latin = "DejaVuSans"
-	cjk   = "DroidSansFallback"
-)
+// writer sets mixed Chinese and Latin text, each run in the font that draws it
+// (adapters/internal/fonts), in one regular weight.
+type writer struct{ *fonts.Writer }
 
-// writer sets mixed Chinese and Latin text, each run in the font that draws it.
-type writer struct {
-	pdf *fpdf.Fpdf
-	pt  float64
-}
-
-func (w *writer) size(pt float64) { w.pt = pt }
-
-// runs splits s into runs of one font.
-func runs(s string) []struct {
-	text string
-	cjk  bool
-} {
-	var out []struct {
-		text string
-		cjk  bool
-	}
-	for _, r := range s {
-		c := fonts.IsCJK(r)
-		if n := len(out); n > 0 && out[n-1].cjk == c {
-			out[n-1].text += string(r)
-			continue
-		}
-		out = append(out, struct {
-			text string
-			cjk  bool
-		}{string(r), c})
-	}
-	return out
-}
-
-func (w *writer) use(isCJK bool) {
-	if isCJK {
-		w.pdf.SetFont(cjk, "", w.pt)
-	} else {
-		w.pdf.SetFont(latin, "", w.pt)
-	}
-}
-
-// width is how wide s is set.
-func (w *writer) width(s string) float64 {
-	total := 0.0
-	for _, r := range runs(s) {
-		w.use(r.cjk)
-		total += w.pdf.GetStringWidth(r.text)
-	}
-	return total
-}
+func (w writer) size(pt float64) { w.SetFont("", pt) }
 
 // line sets one line of text in the box [x, x+wd] at y (its top), aligned L, C or R.
-func (w *writer) line(x, y, wd float64, s, align string) {
-	lh := w.pt * 0.3528 * 1.25 // points to mm, with leading
-	total := w.width(s)
-	switch align {
-	case "C":
-		x += (wd - total) / 2
-	case "R":
-		x += wd - total
-	}
-	for _, r := range runs(s) {
-		w.use(r.cjk)
-		rw := w.pdf.GetStringWidth(r.text)
-		w.pdf.SetXY(x, y)
-		w.pdf.CellFormat(rw, lh, r.text, "", 0, "L", false, 0, "")
-		x += rw
-	}
+func (w writer) line(x, y, wd float64, s, align string) {
+	w.Cell(x, y, wd, w.Size()*0.3528*1.25, s, align) // points to mm, with leading
 }
 
 // lines sets text broken at its newlines and to the width, one line every lh.
-func (w *writer) lines(x, y, wd, lh float64, s, align string) {
-	for i, l := range w.wrap(s, wd) {
+func (w writer) lines(x, y, wd, lh float64, s, align string) {
+	for i, l := range w.Wrap(s, wd) {
 		w.line(x, y+float64(i)*lh, wd, l, align)
 	}
-}
-
-// wrap breaks s at its newlines and wherever a line would grow wider than wd (at spaces where
-// it can, between any two characters where it must: Chinese has no spaces).
-func (w *writer) wrap(s string, wd float64) []string {
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		var cur []rune
-		lastSpace := -1
-		for _, r := range para {
-			cur = append(cur, r)
-			if r == ' ' {
-				lastSpace = len(cur) - 1
-			}
-			if w.width(string(cur)) <= wd || len(cur) == 1 {
-				continue
-			}
-			cut := len(cur) - 1
-			if lastSpace > 0 {
-				cut = lastSpace
-			}
-			out = append(out, strings.TrimRight(string(cur[:cut]), " "))
-			cur = []rune(strings.TrimLeft(string(cur[cut:]), " "))
-			lastSpace = -1
-		}
-		out = append(out, string(cur))
-	}
-	return out
-}
-
-// clip shortens s to fit width wd.
-func (w *writer) clip(s string, wd float64) string {
-	if w.width(s) <= wd {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && w.width(string(r)+"…") > wd {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }
 
 func declared(d *customs.Declaration) string {

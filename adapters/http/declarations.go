@@ -92,6 +92,7 @@ func viewDeclarationSummary(d *customs.Declaration) declarationView {
 type createDeclarationRequest struct {
 	Kind          string              `json:"kind"`
 	ParcelIDs     []string            `json:"parcelIds"`
+	BookingID     string              `json:"bookingId"` // kind "inventory": the train booking the parcels travel on
 	Documents     []customs.Kind      `json:"documents"` // kind "documents": which of order, payment, waybill (all when empty)
 	ExporterID    string              `json:"exporterId"`
 	Month         string              `json:"month"`
@@ -145,7 +146,7 @@ func (h *handlers) createDeclaration(c *fiber.Ctx) error {
 	ctx, actor := c.UserContext(), actorOf(c)
 	switch customs.Kind(req.Kind) {
 	case customs.KindInventory:
-		res, err := h.customs.CreateInventoryDeclarations(ctx, actor, req.ParcelIDs)
+		res, err := h.customs.CreateInventoryDeclarations(ctx, actor, req.ParcelIDs, req.BookingID)
 		if err != nil {
 			return err
 		}

@@ -88,7 +88,7 @@ func New(uc UseCases, o Options) *fiber.App {
 		return c.Send(openAPIDocument)
 	})
 
-	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail}
+	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
 	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
@@ -97,6 +97,16 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/orgs/:id/api-keys", h.issueAPIKey)
 	v1.Get("/orgs/:id/api-keys", h.listAPIKeys)
 	v1.Delete("/api-keys/:keyId", h.revokeAPIKey)
+	// Bonded accounts (adapters/http/bonded.go).
+	v1.Post("/bonded-accounts", h.registerBondedAccount)
+	v1.Get("/bonded-accounts", h.listBondedAccounts)
+	v1.Get("/bonded-accounts/:emsNo", h.getBondedAccount)
+	v1.Put("/bonded-accounts/:emsNo/state", h.setBondedAccountState)
+	v1.Post("/bonded-accounts/:emsNo/items", h.addItemRecord)
+	v1.Get("/bonded-accounts/:emsNo/items", h.listItemRecords)
+	v1.Get("/bonded-accounts/:emsNo/items/:itemRecordNo", h.getItemRecord)
+	v1.Post("/bonded-accounts/:emsNo/receipts", h.receiveGoods)
+	v1.Get("/bonded-accounts/:emsNo/movements", h.listMovements)
 	v1.Post("/authorizations", h.requestAuthorization)
 	v1.Get("/authorizations", h.listAuthorizations)
 	v1.Get("/authorizations/:id", h.getAuthorization)
@@ -197,6 +207,7 @@ type UseCases struct {
 	Parcels *app.Parcels
 	Customs *app.Customs
 	Rail    *app.Rail
+	Bonded  *app.Bonded
 }
 
 type handlers struct {
@@ -204,6 +215,7 @@ type handlers struct {
 	parcels *app.Parcels
 	customs *app.Customs
 	rail    *app.Rail
+	bonded  *app.Bonded
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

@@ -122,6 +122,9 @@ const (
 	collAgenda           = "agenda"
 	collCustomsAuthority = "customs_authority" // the simulated customs authority's own memory
 	collKeptReceipts     = "kept_receipts"     // receipt bodies that could not be applied, with their error
+	collBondedAccounts   = "bonded_accounts"   // bonded accounts (账册) by emsNo
+	collBondedStock      = "bonded_stock"      // item records and their balances by emsNo/itemRecordNo
+	collBondedMovements  = "bonded_movements"  // the accounts' ledger
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -165,6 +168,15 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		// only a filing's own guid mapping carries one, hence sparse.
 		collDeclarationGUIDs: {
 			{Keys: bson.D{{Key: "copNo", Value: 1}}, Options: options.Index().SetName("cop_no_unique").SetUnique(true).SetSparse(true)},
+		},
+		collBondedAccounts: {
+			{Keys: bson.D{{Key: "firmOrgId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("firm")},
+		},
+		collBondedStock: {
+			{Keys: bson.D{{Key: "emsNo", Value: 1}, {Key: "itemRecordNo", Value: 1}}, Options: options.Index().SetName("ems_item")},
+		},
+		collBondedMovements: {
+			{Keys: bson.D{{Key: "emsNo", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("ems_created")},
 		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},

@@ -403,6 +403,15 @@ func (s *Simulator) ownerRegistered(ctx context.Context, owner string) (bool, er
 	return s.isRegistered(ctx, owner)
 }
 
+// orderOwner is the firm an order is filed for: its platform, or the seller when the platform is
+// a foreign one without a customs code ("无").
+func orderOwner(h ceb.OrderHead) string {
+	if h.EbpCode == code.NoPlatformCode {
+		return h.EbcCode
+	}
+	return h.EbpCode
+}
+
 // incomingDocument is one order, payment receipt or waybill as the authority reads it.
 type incomingDocument struct {
 	key          string // where it is remembered
@@ -449,7 +458,7 @@ func (s *Simulator) readDocuments(typ string, data []byte) (messageOf, []receipt
 				return out, nil, err
 			}
 			out.docs = append(out.docs, incomingDocument{key: orderKey(h.EbpCode, h.OrderNo), listKey: orderListKey(h.EbpCode, h.OrderNo),
-				owner: h.EbpCode, appTime: t, accepted: "120", acceptedInfo: "订单入库成功 order accepted",
+				owner: orderOwner(h), appTime: t, accepted: "120", acceptedInfo: "订单入库成功 order accepted",
 				known: knownDocument{GUID: h.GUID, AppTime: t, Value: string(h.GoodsValue), Currency: h.Currency, EbcCode: h.EbcCode},
 				receipt: func(status, info string, at time.Time) ([]byte, error) {
 					return ceb.Marshal(&ceb.CEB304Message{GUID: envelopeGUID(h.GUID, status), OrderReturns: []ceb.OrderReturn{{

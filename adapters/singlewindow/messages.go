@@ -102,13 +102,20 @@ func orElse(v, fallback string) string {
 // inventory maps an inventory list to CEB603. The platform's and the carrier's names are the
 // registered ones the list was drafted with (never a code in place of a name). Where the domain
 // has no value for a mandatory element the mapping says what it sends: the platform defaults to
-// the seller (a firm selling on its own shop), the package type to carton (2), and the port of destination to the destination's customs country code.
+// the seller (a firm selling on its own shop), the package type to carton (2). The legal
+// quantities (qty1/unit1, qty2/unit2) are those worked out when the list was drafted. Each
+// line's country is the final destination (最终目的国); the head's country (运抵国) and port of
+// destination (指运港, a customs country code as in the official sample) are where the booked
+// train is unloaded (Transport), else the destination.
 func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, error) {
 	inv, ok := d.Inventory()
 	if !ok {
 		return nil, fmt.Errorf("declaration %s has no inventory content", d.ID())
 	}
 	p, pt := inv.Parcel, inv.Parties
+	// 运抵国 and 指运港: where the train the list names is unloaded; without a train, or for a
+	// train unloaded in China (a rail–sea line), the parcel's destination.
+	arrival := orElse(inv.Transport.ArrivalCountry, p.DestinationCountry)
 	head := ceb.InventoryHead{
 		GUID: f.GUID, AppType: ceb.AppTypeNew, AppTime: ceb.FormatAppTime(f.At), AppStatus: "2",
 		CustomsCode: inv.CustomsCode,
@@ -119,7 +126,8 @@ func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, 
 		EbcCode: pt.EbcCode, EbcName: pt.EbcName,
 		OwnerCode: orElse(pt.OwnerCode, pt.EbcCode), OwnerName: orElse(pt.OwnerName, pt.EbcName),
 		IacCode: pt.IacCode, IacName: pt.IacName, EmsNo: p.EmsNo, TradeMode: p.TradeMode, TrafMode: inv.TrafMode,
-		Country: customsCountry(p.DestinationCountry), POD: customsCountry(p.DestinationCountry),
+		TrafName: inv.Transport.TrafName, VoyageNo: inv.Transport.VoyageNo,
+		Country: customsCountry(arrival), POD: customsCountry(arrival),
 		Freight: dec(p.Freight), FCurrency: customsCurrency(p.Currency), FFlag: "3",
 		InsuredFee: dec(p.InsuredFee), ICurrency: customsCurrency(p.Currency), IFlag: "3",
 		WrapType: "2", PackNo: 1, GrossWeight: dec(p.GrossWeightKg), NetWeight: dec(p.NetWeightKg), Note: p.Note,
@@ -134,7 +142,7 @@ func (m Messages) inventory(d *customs.Declaration, f app.Filing) (ceb.Message, 
 		lists[i] = ceb.InventoryList{
 			GNum: i + 1, ItemNo: orElse(it.ItemNo, strconv.Itoa(i+1)), ItemRecordNo: it.ItemRecordNo, ItemName: it.Gname,
 			GCode: it.Gcode, GName: it.Gname, GModel: it.Gmodel, BarCode: orElse(it.BarCode, "无"),
-			Country: customsCountry(it.OriginCountry), Currency: customsCurrency(p.Currency),
+			Country: customsCountry(p.DestinationCountry), Currency: customsCurrency(p.Currency),
 			Qty: dec(it.Qty), Unit: it.Unit, Qty1: dec(legal[i].Qty1), Unit1: legal[i].Unit1,
 			Price: dec(it.Price), TotalPrice: dec(it.TotalPrice),
 		}
@@ -461,6 +469,11 @@ func (s *Simulator) entry(ctx context.Context, data []byte) ([]receipt, error) {
 	for _, l := range msg.DecLists.DecList {
 		if !code.KnownHSHeading(l.CodeTS) {
 			reason = "商品编码" + l.CodeTS + "不存在 unknown HS heading"
+		}
+	}
+	if reason == "" {
+		if reason, err = s.judgeEntryParties(ctx, msg.DecHead); err != nil {
+			return nil, err
 		}
 	}
 	if reason != "" {

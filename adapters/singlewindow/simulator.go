@@ -399,10 +399,19 @@ func (s *Simulator) judgeInventory(ctx context.Context, h ceb.InventoryHead, lin
 			return fmt.Sprintf("第%d项总价不等于数量乘单价 line %d: qty × price ≠ totalPrice", l.GNum, l.GNum), nil
 		}
 	}
-	for _, party := range []struct{ role, code string }{{"agent", h.AgentCode}, {"ebc", h.EbcCode}} {
-		if s.registered == nil {
-			break
-		}
+	return s.unregisteredParty(ctx, filedParty{"agent", h.AgentCode}, filedParty{"ebc", h.EbcCode})
+}
+
+// filedParty is a firm a filing names in one of its roles (the field that carries its code).
+type filedParty struct{ role, code string }
+
+// unregisteredParty is the reason to reject a filing that names a firm customs has not
+// registered (the first one, in the order given); empty when every one is registered.
+func (s *Simulator) unregisteredParty(ctx context.Context, parties ...filedParty) (string, error) {
+	if s.registered == nil {
+		return "", nil
+	}
+	for _, party := range parties {
 		ok, err := s.isRegistered(ctx, party.code)
 		if err != nil {
 			return "", err
@@ -412,6 +421,20 @@ func (s *Simulator) judgeInventory(ctx context.Context, h ceb.InventoryHead, lin
 		}
 	}
 	return "", nil
+}
+
+// judgeEntryParties is customs' check of the firms an entry declaration names, as of a list's
+// (judgeInventory): the shipper (TradeCode, or its USCC when the code is left out) and the
+// declaring broker (AgentCode) must be registered with customs.
+func (s *Simulator) judgeEntryParties(ctx context.Context, h ceb.DecHead) (string, error) {
+	trade, agent := filedParty{"TradeCode", h.TradeCode}, filedParty{"AgentCode", h.AgentCode}
+	if strings.TrimSpace(trade.code) == "" {
+		trade = filedParty{"TradeCoScc", h.TradeCoScc}
+	}
+	if strings.TrimSpace(agent.code) == "" {
+		agent = filedParty{"AgentCodeScc", h.AgentCodeScc}
+	}
+	return s.unregisteredParty(ctx, trade, agent)
 }
 
 func (s *Simulator) highRisk(lines []ceb.InventoryList) bool {

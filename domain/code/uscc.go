@@ -65,3 +65,12 @@ func CheckPartyCode(s string) error {
 	}
 	return domain.InvalidField("", "invalid_party_code", "a 10-character customs code or an 18-character USCC")
 }
+
+// Codes the 2022-05 CEB specification allows in place of a party code (docs/customs.md §5):
+// a foreign platform that cannot provide one files ebpCode "无" (境外平台企业如无法提供电商平台代码可填“无”),
+// and a producer not registered with customs is ownerCode "NO" (未在海关登记的填 NO). Either way
+// the name must be given, since no registry can supply it.
+const (
+	NoPlatformCode = "无"
+	NoOwnerCode    = "NO"
+)

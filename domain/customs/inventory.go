@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/parcel"
 )
 
@@ -49,7 +50,22 @@ type InventoryInput struct {
 	PortCode       string // the exit district, 4 digits
 	StatisticsFlag string // "A" or "B"; default "B"
 	TrafMode       string // JGS-20; default "3"
+	Transport      Transport
 }
+
+// Transport is how a list's goods leave China when the list names the train booking they travel
+// on: the train's name and number, and the country where the train is unloaded (运抵国, ISO
+// alpha-2; empty when that is in China, a rail–sea line whose ship leg is not known). The exit
+// office and mode (PortCode, TrafMode) come from the same booking.
+type Transport struct {
+	BookingID      string `json:"bookingId,omitempty"`
+	TrafName       string `json:"trafName,omitempty"`
+	VoyageNo       string `json:"voyageNo,omitempty"`
+	ArrivalCountry string `json:"arrivalCountry,omitempty"`
+}
+
+// MaxInventoryTrafName is the CEB603 trafName limit (the entry declaration's is MaxTrafName).
+const MaxInventoryTrafName = 100
 
 // Inventory is the checked content of an inventory list (申报清单, CEB603): a snapshot of the
 // parcel at filing time plus the filing parties and facts.
@@ -61,6 +77,7 @@ type Inventory struct {
 	PortCode       string        `json:"portCode"`
 	StatisticsFlag string        `json:"statisticsFlag"`
 	TrafMode       string        `json:"trafMode"`
+	Transport      Transport     `json:"transport,omitzero"`
 	// Legal are the lines' quantities in their legal units, one per item (LegalQuantities). A
 	// list drafted before they were worked out has none; LegalQuantities gives them then.
 	Legal []LegalQuantity `json:"legal,omitempty"`
@@ -99,6 +116,8 @@ func ValidateInventory(in InventoryInput) (Inventory, error) {
 		PortCode:       strings.TrimSpace(in.PortCode),
 		StatisticsFlag: upper(in.StatisticsFlag),
 		TrafMode:       strings.TrimSpace(in.TrafMode),
+		Transport: Transport{BookingID: strings.TrimSpace(in.Transport.BookingID), TrafName: strings.TrimSpace(in.Transport.TrafName),
+			VoyageNo: strings.TrimSpace(in.Transport.VoyageNo), ArrivalCountry: upper(in.Transport.ArrivalCountry)},
 	}
 	checkText(&v, "parcelId", out.ParcelID, true, 64)
 	exporterID := strings.TrimSpace(in.ExporterID)
@@ -134,9 +153,13 @@ func ValidateInventory(in InventoryInput) (Inventory, error) {
 	// The schema wants a platform: by default the parcel's, and a parcel sold on the exporter's
 	// own site names the seller. The producer is by default the seller. Defaults copied from a
 	// field checked elsewhere are not checked (and reported) twice.
+	// A foreign platform without a code is "无" and a producer not registered with customs "NO"
+	// (code.NoPlatformCode, code.NoOwnerCode); their names are then required.
 	switch {
 	case q.EbpCode != "" || q.EbpName != "":
-		checkPartyCode(&v, "parties.ebpCode", q.EbpCode, true)
+		if q.EbpCode != code.NoPlatformCode {
+			checkPartyCode(&v, "parties.ebpCode", q.EbpCode, true)
+		}
 		checkText(&v, "parties.ebpName", q.EbpName, true, MaxPartyName)
 	case f.EbpCode != "":
 		q.EbpCode, q.EbpName = f.EbpCode, f.EbpName
@@ -144,10 +167,15 @@ func ValidateInventory(in InventoryInput) (Inventory, error) {
 	default:
 		q.EbpCode, q.EbpName = q.EbcCode, q.EbcName
 	}
-	if q.OwnerCode != "" || q.OwnerName != "" {
-		checkPartyCode(&v, "parties.ownerCode", q.OwnerCode, true)
+	switch {
+	case q.OwnerCode != "" || q.OwnerName != "":
+		if q.OwnerCode != code.NoOwnerCode {
+			checkPartyCode(&v, "parties.ownerCode", q.OwnerCode, true)
+		}
 		checkText(&v, "parties.ownerName", q.OwnerName, true, MaxPartyName)
-	} else {
+	case f.OwnerCode != "":
+		q.OwnerCode, q.OwnerName = f.OwnerCode, f.OwnerName
+	default:
 		q.OwnerCode, q.OwnerName = q.EbcCode, q.EbcName
 	}
 	if bonded {
@@ -165,6 +193,18 @@ func ValidateInventory(in InventoryInput) (Inventory, error) {
 
 	checkDistrict(&v, "customsCode", out.CustomsCode)
 	checkDistrict(&v, "portCode", out.PortCode)
+	tr := &out.Transport
+	checkText(&v, "transport.trafName", tr.TrafName, false, MaxInventoryTrafName)
+	checkText(&v, "transport.voyageNo", tr.VoyageNo, false, MaxVoyageNo)
+	if tr.ArrivalCountry != "" {
+		if c, err := code.NormalizeCountry(tr.ArrivalCountry); err != nil {
+			v.AddError("transport.arrivalCountry", err)
+		} else if c.Alpha2 == "CN" {
+			v.Add("transport.arrivalCountry", "invalid_country", "the country of arrival of an export is not China")
+		} else {
+			tr.ArrivalCountry = c.Alpha2
+		}
+	}
 	switch out.StatisticsFlag {
 	case "":
 		out.StatisticsFlag = StatisticsSummarised

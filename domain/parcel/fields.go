@@ -60,6 +60,8 @@ type Draft struct {
 	OrderNo            string       `json:"orderNo"`
 	EbpCode            string       `json:"ebpCode,omitempty"`
 	EbpName            string       `json:"ebpName,omitempty"`
+	OwnerCode          string       `json:"ownerCode,omitempty"` // the producer; "NO" when not registered with customs
+	OwnerName          string       `json:"ownerName,omitempty"`
 	PayCode            string       `json:"payCode,omitempty"`
 	LogisticsCode      string       `json:"logisticsCode"`
 	LogisticsNo        string       `json:"logisticsNo"`
@@ -101,6 +103,8 @@ type Fields struct {
 	OrderNo            string       `json:"orderNo"`
 	EbpCode            string       `json:"ebpCode,omitempty"`
 	EbpName            string       `json:"ebpName,omitempty"`
+	OwnerCode          string       `json:"ownerCode,omitempty"` // the producer; "NO" when not registered with customs
+	OwnerName          string       `json:"ownerName,omitempty"`
 	PayCode            string       `json:"payCode,omitempty"`
 	LogisticsCode      string       `json:"logisticsCode"`
 	LogisticsNo        string       `json:"logisticsNo"`
@@ -156,7 +160,7 @@ func (f Fields) GoodsValue() code.Decimal {
 func (f Fields) Draft() Draft {
 	d := Draft{
 		TradeMode: f.TradeMode, ExporterID: f.ExporterID, OrderNo: f.OrderNo, EbpCode: f.EbpCode,
-		EbpName: f.EbpName, PayCode: f.PayCode, LogisticsCode: f.LogisticsCode, LogisticsNo: f.LogisticsNo,
+		EbpName: f.EbpName, OwnerCode: f.OwnerCode, OwnerName: f.OwnerName, PayCode: f.PayCode, LogisticsCode: f.LogisticsCode, LogisticsNo: f.LogisticsNo,
 		Consignee: f.Consignee, DestinationCountry: f.DestinationCountry, Currency: f.Currency,
 		GrossWeightKg: f.GrossWeightKg, NetWeightKg: f.NetWeightKg, Freight: f.Freight,
 		InsuredFee: f.InsuredFee, EmsNo: f.EmsNo, Note: f.Note,
@@ -202,6 +206,8 @@ func Validate(d Draft) (Fields, error) {
 		OrderNo:       strings.TrimSpace(d.OrderNo),
 		EbpCode:       strings.ToUpper(strings.TrimSpace(d.EbpCode)),
 		EbpName:       strings.TrimSpace(d.EbpName),
+		OwnerCode:     strings.ToUpper(strings.TrimSpace(d.OwnerCode)),
+		OwnerName:     strings.TrimSpace(d.OwnerName),
 		PayCode:       strings.ToUpper(strings.TrimSpace(d.PayCode)),
 		LogisticsCode: strings.ToUpper(strings.TrimSpace(d.LogisticsCode)),
 		LogisticsNo:   strings.TrimSpace(d.LogisticsNo),
@@ -223,8 +229,22 @@ func Validate(d Draft) (Fields, error) {
 	}
 	checkText(&v, "exporterId", f.ExporterID, true, MaxExporterID)
 	checkText(&v, "orderNo", f.OrderNo, true, MaxOrderNo)
-	checkPartyCode(&v, "ebpCode", f.EbpCode, false)
-	checkText(&v, "ebpName", f.EbpName, false, MaxPartyName)
+	// A foreign platform without a customs code is "无"; its name then comes from the parcel.
+	if f.EbpCode == code.NoPlatformCode {
+		checkText(&v, "ebpName", f.EbpName, true, MaxPartyName)
+	} else {
+		checkPartyCode(&v, "ebpCode", f.EbpCode, false)
+		checkText(&v, "ebpName", f.EbpName, false, MaxPartyName)
+	}
+	// The producer (生产销售企业), by default the seller: a customs code or USCC, or "NO" for a
+	// producer not registered with customs; its name is required whenever the code is given.
+	if f.OwnerCode != code.NoOwnerCode {
+		checkPartyCode(&v, "ownerCode", f.OwnerCode, false)
+	}
+	checkText(&v, "ownerName", f.OwnerName, f.OwnerCode != "", MaxPartyName)
+	if f.OwnerName != "" && f.OwnerCode == "" {
+		v.Add("ownerCode", "required", "ownerCode is required with ownerName (a customs code, a USCC or \"NO\")")
+	}
 	checkPartyCode(&v, "payCode", f.PayCode, false)
 	checkPartyCode(&v, "logisticsCode", f.LogisticsCode, true)
 	if checkText(&v, "logisticsNo", f.LogisticsNo, true, MaxLogisticsNo) && !WaybillChars(f.LogisticsNo) {

@@ -258,6 +258,50 @@ func (p *Parcel) Cancel(at time.Time, actor, reason string) error {
 	return nil
 }
 
+// WithdrawRelease records that customs approved cancellationID, the cancellation (CEB605) of
+// the released parcel's inventory list: the release no longer holds. A released or loaded
+// parcel becomes withdrawn, a final status: it may not be loaded, and one in a container comes
+// off it — the event names the container, the departure and the parcel's gross mass, for the
+// rail context to take it out (the parcel itself no longer names them). The timeline says why,
+// in Chinese and English. Repeating it is harmless; a parcel whose train left is refused
+// (illegal_transition): see NoteListCancelledAfterDeparture.
+func (p *Parcel) WithdrawRelease(at time.Time, actor, cancellationID string) error {
+	cancellationID = strings.TrimSpace(cancellationID)
+	if p.status == StatusWithdrawn {
+		return nil
+	}
+	if !CanTransition(p.status, StatusWithdrawn) {
+		return p.illegal(StatusWithdrawn, "")
+	}
+	detail := "放行已撤销：清单已被撤销申请 " + cancellationID + " 撤销（CEB605 审核通过），货物不得装运" +
+		" / release withdrawn: customs approved cancellation " + cancellationID + " of the inventory list; the goods may not be loaded"
+	data := map[string]any{"cancelDeclarationId": cancellationID, "grossWeightKg": p.fields.GrossWeightKg.String()}
+	if p.containerNo != "" {
+		detail += "; 已从集装箱 " + p.containerNo + " 卸下 / taken out of container " + p.containerNo
+		data["containerNo"], data["departureId"] = p.containerNo, p.departureID
+	}
+	p.containerNo, p.departureID = "", ""
+	p.cancelReason = "inventory list cancelled by " + cancellationID
+	p.moveTo(StatusWithdrawn, at, actor, detail, data)
+	return nil
+}
+
+// NoteListCancelledAfterDeparture notes that customs approved cancellationID, the cancellation
+// of the parcel's inventory list, after the goods had left with their train: nothing can be
+// withdrawn, so the status stays, and the timeline says so (once).
+func (p *Parcel) NoteListCancelledAfterDeparture(at time.Time, actor, cancellationID string) bool {
+	for _, t := range p.timeline {
+		if t.Type == EventListCancelledAfterDeparture {
+			return false
+		}
+	}
+	p.addEvent(at, actor, EventListCancelledAfterDeparture,
+		"清单已被撤销申请 "+cancellationID+" 撤销，但货物已随班列离境，无法撤回 / customs approved cancellation "+
+			cancellationID+" of the inventory list after the goods had left with their train: nothing could be withdrawn",
+		map[string]any{"cancelDeclarationId": cancellationID})
+	return true
+}
+
 // simple is a transition without facts of its own: a repeat is a no-op.
 func (p *Parcel) simple(to Status, at time.Time, actor, detail string, data map[string]any) error {
 	if p.status == to {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -273,6 +274,8 @@ func apply(p *parcel.Parcel, s parcel.Status, when time.Time) error {
 		return p.Arrive(when, "operator")
 	case parcel.StatusCancelled:
 		return p.Cancel(when, "org-exporter-1", "order withdrawn")
+	case parcel.StatusWithdrawn:
+		return p.WithdrawRelease(when, "customs", "cnl-1")
 	}
 	panic("no transition to " + s)
 }
@@ -291,13 +294,15 @@ func TestTransitionTable(t *testing.T) {
 		{parcel.StatusInspection, parcel.StatusReleased}:  true,
 		{parcel.StatusInspection, parcel.StatusRejected}:  true,
 		{parcel.StatusReleased, parcel.StatusLoaded}:      true,
+		{parcel.StatusReleased, parcel.StatusWithdrawn}:   true,
 		{parcel.StatusLoaded, parcel.StatusDeparted}:      true,
+		{parcel.StatusLoaded, parcel.StatusWithdrawn}:     true,
 		{parcel.StatusDeparted, parcel.StatusArrived}:     true,
 		{parcel.StatusRejected, parcel.StatusDeclared}:    true,
 		{parcel.StatusRejected, parcel.StatusCancelled}:   true,
 	}
 	all := parcel.Statuses()
-	if len(all) != 10 {
+	if len(all) != 11 {
 		t.Fatalf("%d statuses", len(all))
 	}
 	for _, from := range all {
@@ -563,6 +568,49 @@ func TestAccessorsReturnCopies(t *testing.T) {
 	}
 }
 
+// A cancelled list withdraws the release: a loaded parcel comes off its container (the event
+// names it for the rail context), a released one may no longer be loaded, and the timeline says
+// why in both languages. Goods that left are only noted.
+func TestWithdrawRelease(t *testing.T) {
+	p := atStatus(t, parcel.StatusLoaded)
+	must(t, p.WithdrawRelease(at(30), "customs", "cnl-1"))
+	if p.Status() != parcel.StatusWithdrawn || p.ContainerNo() != "" || p.DepartureID() != "" || !p.Status().Final() {
+		t.Fatalf("after withdrawal: %s in %q", p.Status(), p.ContainerNo())
+	}
+	ob := p.Outbox()
+	if len(ob) != 1 || ob[0].Type != parcel.EventWithdrawn || ob[0].Data["containerNo"] != "MSKU1234565" ||
+		ob[0].Data["departureId"] != "dep-1" || ob[0].Data["grossWeightKg"] == "" || ob[0].Data["from"] != "loaded" {
+		t.Fatalf("withdrawal event %+v", ob)
+	}
+	tl := p.Timeline()
+	if d := tl[len(tl)-1].Detail; !strings.Contains(d, "放行已撤销") || !strings.Contains(d, "release withdrawn") || !strings.Contains(d, "cnl-1") ||
+		!strings.Contains(d, "taken out of container MSKU1234565") {
+		t.Errorf("timeline detail %q", d)
+	}
+	must(t, p.WithdrawRelease(at(31), "customs", "cnl-1")) // a repeat changes nothing
+	if len(p.Outbox()) != 1 {
+		t.Error("a repeated withdrawal recorded again")
+	}
+	if err := p.Load(at(32), "operator", "MSKU1234565", "dep-1"); !errors.Is(err, domain.ErrIllegalTransition) {
+		t.Errorf("a withdrawn parcel loaded: %v", err)
+	}
+	r := atStatus(t, parcel.StatusReleased)
+	must(t, r.WithdrawRelease(at(30), "customs", "cnl-2"))
+	if _, ok := r.Outbox()[0].Data["containerNo"]; ok {
+		t.Errorf("a parcel in no container names one: %+v", r.Outbox()[0].Data)
+	}
+	d := atStatus(t, parcel.StatusDeparted)
+	if err := d.WithdrawRelease(at(30), "customs", "cnl-3"); !errors.Is(err, domain.ErrIllegalTransition) {
+		t.Errorf("goods that left were withdrawn: %v", err)
+	}
+	if !d.NoteListCancelledAfterDeparture(at(30), "customs", "cnl-3") || d.NoteListCancelledAfterDeparture(at(31), "customs", "cnl-3") {
+		t.Error("the late cancellation is noted once")
+	}
+	if d.Status() != parcel.StatusDeparted || !strings.Contains(d.Timeline()[len(d.Timeline())-1].Detail, "已随班列离境") {
+		t.Errorf("after a late cancellation: %s %+v", d.Status(), d.Timeline())
+	}
+}
+
 func TestStatusHelpers(t *testing.T) {
 	for _, s := range parcel.Statuses() {
 		if !s.Valid() {
@@ -572,7 +620,7 @@ func TestStatusHelpers(t *testing.T) {
 	if parcel.Status("lost").Valid() || parcel.Status("").Valid() {
 		t.Error("unknown statuses are valid")
 	}
-	final := map[parcel.Status]bool{parcel.StatusArrived: true, parcel.StatusCancelled: true}
+	final := map[parcel.Status]bool{parcel.StatusArrived: true, parcel.StatusCancelled: true, parcel.StatusWithdrawn: true}
 	for _, s := range parcel.Statuses() {
 		if s.Final() != final[s] {
 			t.Errorf("%s.Final() = %v", s, s.Final())

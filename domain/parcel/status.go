@@ -17,6 +17,7 @@ const (
 	StatusArrived    Status = "arrived"    // arrived at destination; final
 	StatusRejected   Status = "rejected"   // customs refused the list (退单, 100); editable, may be declared again
 	StatusCancelled  Status = "cancelled"  // withdrawn by the exporter; final
+	StatusWithdrawn  Status = "withdrawn"  // customs withdrew its release: the list was cancelled (CEB605); final
 )
 
 // transitions lists, for each status, the statuses a parcel may move to.
@@ -25,11 +26,11 @@ const (
 //	declared   → accepted | inspection | released | rejected
 //	accepted   → inspection | released | rejected
 //	inspection → released | rejected
-//	released   → loaded
-//	loaded     → departed
+//	released   → loaded | withdrawn
+//	loaded     → departed | withdrawn
 //	departed   → arrived
 //	rejected   → declared | cancelled
-//	arrived, cancelled: final
+//	arrived, cancelled, withdrawn: final
 //
 // Customs receipts arrive asynchronously and sometimes out of order (docs/customs.md §3), so a
 // declared parcel may go straight to inspection or released when the "accepted" receipt (120)
@@ -42,22 +43,30 @@ const (
 // is declared (and a fortiori accepted or released) withdrawing it needs a cancellation filing
 // with customs (CEB605 撤销申请) and customs' answer; that is the customs package's business,
 // not a plain status change here. Released goods are under customs supervision until they leave.
+//
+// Withdrawal: when customs approves the cancellation of a released list, its release no longer
+// holds. The parcel becomes withdrawn (WithdrawRelease): it may not be loaded, and one already in
+// a container comes off it (the rail context takes it out of the container on the withdrawal's
+// event). A list cancelled before release makes the parcel rejected, then cancelled, as before.
+// Goods that left with their train cannot be withdrawn: the cancellation is noted on the
+// timeline and the status stays (docs/customs.md §3.4).
 var transitions = map[Status][]Status{
 	StatusRegistered: {StatusDeclared, StatusCancelled},
 	StatusDeclared:   {StatusAccepted, StatusInspection, StatusReleased, StatusRejected},
 	StatusAccepted:   {StatusInspection, StatusReleased, StatusRejected},
 	StatusInspection: {StatusReleased, StatusRejected},
-	StatusReleased:   {StatusLoaded},
-	StatusLoaded:     {StatusDeparted},
+	StatusReleased:   {StatusLoaded, StatusWithdrawn},
+	StatusLoaded:     {StatusDeparted, StatusWithdrawn},
 	StatusDeparted:   {StatusArrived},
 	StatusRejected:   {StatusDeclared, StatusCancelled},
 	StatusArrived:    nil,
 	StatusCancelled:  nil,
+	StatusWithdrawn:  nil,
 }
 
 var allStatuses = []Status{
 	StatusRegistered, StatusDeclared, StatusAccepted, StatusInspection, StatusReleased,
-	StatusLoaded, StatusDeparted, StatusArrived, StatusRejected, StatusCancelled,
+	StatusLoaded, StatusDeparted, StatusArrived, StatusRejected, StatusCancelled, StatusWithdrawn,
 }
 
 // Statuses lists every status.
@@ -71,7 +80,9 @@ func (s Status) Valid() bool { return slices.Contains(allStatuses, s) }
 func (s Status) Editable() bool { return s == StatusRegistered || s == StatusRejected }
 
 // Final reports whether nothing more can happen to a parcel in s.
-func (s Status) Final() bool { return s == StatusArrived || s == StatusCancelled }
+func (s Status) Final() bool {
+	return s == StatusArrived || s == StatusCancelled || s == StatusWithdrawn
+}
 
 // CanTransition reports whether a parcel may move from one status to another. Staying in the
 // same status is not a transition (the methods treat some repeats as harmless; see Parcel).
@@ -95,4 +106,8 @@ const (
 	EventArrived    = "parcel.arrived"
 	EventRejected   = "parcel.rejected"
 	EventCancelled  = "parcel.cancelled"
+	EventWithdrawn  = "parcel.withdrawn"
+	// EventListCancelledAfterDeparture notes a cancellation customs approved for goods that had
+	// left already; it changes no status.
+	EventListCancelledAfterDeparture = "parcel.list_cancelled_after_departure"
 )

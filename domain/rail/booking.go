@@ -2,6 +2,7 @@ package rail
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,7 +56,8 @@ const (
 	EventBookingCancelled  = "booking.cancelled"
 	EventContainerLoaded   = "booking.container_loaded"
 	EventContainerUnloaded = "booking.container_unloaded"
-	EventBookingMovement   = "booking.movement" // the train reported a movement (departed, arrived, ...)
+	EventParcelTakenOut    = "booking.parcel_taken_out" // one parcel came out of a loaded container
+	EventBookingMovement   = "booking.movement"         // the train reported a movement (departed, arrived, ...)
 )
 
 // Consignee is who receives the goods at the destination, as the consignment note names it.
@@ -367,6 +369,32 @@ func (b *Booking) UnloadContainer(containerNo string, at time.Time, actor, reaso
 	b.loaded = slices.Delete(b.loaded, i, i+1)
 	b.addEvent(at, actor, EventContainerUnloaded, detailWith("unloaded "+containerNo, strings.TrimSpace(reason)),
 		map[string]any{"containerNo": containerNo})
+}
+
+// TakeOutParcel takes one parcel out of a loaded container (customs withdrew its release): the
+// container no longer lists it, and its declared gross mass, when it has one, drops by the
+// parcel's gross mass in whole kilograms (never below zero). The booking keeps its space on the
+// train: the box is still booked. It reports whether anything changed: a parcel the container
+// does not hold (taken out before, or never in it) is left alone.
+func (b *Booking) TakeOutParcel(containerNo, parcelID string, grossKg float64, at time.Time, actor, reason string) bool {
+	containerNo = NormalizeContainerNo(strings.TrimSpace(containerNo))
+	i := slices.IndexFunc(b.loaded, func(c LoadedContainer) bool { return c.ContainerNo == containerNo })
+	if i < 0 {
+		return false
+	}
+	c := b.loaded[i].clone()
+	j := slices.Index(c.ParcelIDs, parcelID)
+	if j < 0 {
+		return false
+	}
+	c.ParcelIDs = slices.Delete(c.ParcelIDs, j, j+1)
+	if c.GrossKg > 0 && grossKg > 0 {
+		c.GrossKg = max(0, c.GrossKg-int64(math.Round(grossKg)))
+	}
+	b.loaded[i] = c
+	b.addEvent(at, actor, EventParcelTakenOut, detailWith("parcel "+parcelID+" taken out of "+containerNo, strings.TrimSpace(reason)),
+		map[string]any{"containerNo": containerNo, "parcelId": parcelID, "parcels": len(c.ParcelIDs), "grossKg": c.GrossKg})
+	return true
 }
 
 func (b *Booking) booked(t ContainerType) int {

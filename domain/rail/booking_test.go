@@ -333,3 +333,30 @@ func TestUnloadContainer(t *testing.T) {
 		t.Fatalf("cancel after unloading: %v", err)
 	}
 }
+
+func TestTakeOutParcel(t *testing.T) {
+	b := newBooking(t, nil)
+	_ = b.Confirm(b0, "u")
+	c := rail.LoadedContainer{ContainerNo: "CSQU3054383", Type: rail.Type40HQ, SealNo: "S1", GrossKg: 9000, ParcelIDs: []string{"p1", "p2"}}
+	if err := b.LoadContainer(c, b0.Add(time.Hour), "yard"); err != nil {
+		t.Fatal(err)
+	}
+	teu, kg := b.TEU(), b.GrossKg()
+	if b.TakeOutParcel("MSKU1234565", "p1", 12, b0.Add(2*time.Hour), "customs", "") || b.TakeOutParcel("CSQU3054383", "p9", 12, b0.Add(2*time.Hour), "customs", "") {
+		t.Fatal("took a parcel out of a container that does not hold it")
+	}
+	if !b.TakeOutParcel(" csqu3054383 ", "p1", 11.6, b0.Add(2*time.Hour), "customs", "release withdrawn") {
+		t.Fatal("p1 not taken out")
+	}
+	l := b.Loaded()[0]
+	if !slices.Equal(l.ParcelIDs, []string{"p2"}) || l.GrossKg != 9000-12 || b.TEU() != teu || b.GrossKg() != kg {
+		t.Fatalf("after taking p1 out: %+v, %d TEU, %d kg booked", l, b.TEU(), b.GrossKg())
+	}
+	tl := b.Timeline()
+	if tl[len(tl)-1].Type != rail.EventParcelTakenOut || tl[len(tl)-1].Detail != "parcel p1 taken out of CSQU3054383: release withdrawn" {
+		t.Fatalf("timeline %+v", tl[len(tl)-1])
+	}
+	if b.TakeOutParcel("CSQU3054383", "p1", 11.6, b0.Add(3*time.Hour), "customs", "again") {
+		t.Fatal("a repeat changed the booking")
+	}
+}

@@ -330,30 +330,33 @@ type LineRepository interface {
 	List(ctx context.Context) ([]Line, error)
 }
 
-// place is a location's names.
-type place struct{ zh, en string }
+// place is a location's names and its country (ISO 3166 alpha-2).
+type place struct{ zh, en, country string }
 
 // places names the seed lines' locations.
 var places = map[string]place{
-	"XIANGYANG":    {"襄阳（郜营铁路物流园 / 襄阳北编组站）", "Xiangyang (Gaoying rail logistics park / Xiangyang North yard)"},
-	"WUHAN_WJS":    {"武汉吴家山", "Wuhan Wujiashan"},
-	"XIAN":         {"西安国际港站", "Xi'an International Port Station"},
-	"CHONGQING":    {"重庆团结村", "Chongqing Tuanjiecun"},
-	"ALASHANKOU":   {"阿拉山口", "Alashankou"},
-	"KHORGOS":      {"霍尔果斯", "Khorgos"},
-	"ERENHOT":      {"二连浩特", "Erenhot"},
-	"MANZHOULI":    {"满洲里", "Manzhouli"},
-	"QINZHOU":      {"钦州港", "Qinzhou Port"},
-	"NINGBO":       {"宁波舟山港", "Ningbo-Zhoushan Port"},
-	"SHANGHAI":     {"上海港", "Port of Shanghai"},
-	"XIAMEN":       {"厦门港", "Port of Xiamen"},
-	"HAMBURG":      {"汉堡", "Hamburg"},
-	"DUISBURG":     {"杜伊斯堡", "Duisburg"},
-	"PORT_KLANG":   {"巴生港（马来西亚）", "Port Klang (Malaysia)"},
-	"LAEM_CHABANG": {"林查班港（泰国）", "Laem Chabang (Thailand)"},
-	"TASHKENT":     {"塔什干（乌兹别克斯坦）", "Tashkent (Uzbekistan)"},
-	"MOSCOW":       {"莫斯科", "Moscow"},
+	"XIANGYANG":    {"襄阳（郜营铁路物流园 / 襄阳北编组站）", "Xiangyang (Gaoying rail logistics park / Xiangyang North yard)", "CN"},
+	"WUHAN_WJS":    {"武汉吴家山", "Wuhan Wujiashan", "CN"},
+	"XIAN":         {"西安国际港站", "Xi'an International Port Station", "CN"},
+	"CHONGQING":    {"重庆团结村", "Chongqing Tuanjiecun", "CN"},
+	"ALASHANKOU":   {"阿拉山口", "Alashankou", "CN"},
+	"KHORGOS":      {"霍尔果斯", "Khorgos", "CN"},
+	"ERENHOT":      {"二连浩特", "Erenhot", "CN"},
+	"MANZHOULI":    {"满洲里", "Manzhouli", "CN"},
+	"QINZHOU":      {"钦州港", "Qinzhou Port", "CN"},
+	"NINGBO":       {"宁波舟山港", "Ningbo-Zhoushan Port", "CN"},
+	"SHANGHAI":     {"上海港", "Port of Shanghai", "CN"},
+	"XIAMEN":       {"厦门港", "Port of Xiamen", "CN"},
+	"HAMBURG":      {"汉堡", "Hamburg", "DE"},
+	"DUISBURG":     {"杜伊斯堡", "Duisburg", "DE"},
+	"PORT_KLANG":   {"巴生港（马来西亚）", "Port Klang (Malaysia)", "MY"},
+	"LAEM_CHABANG": {"林查班港（泰国）", "Laem Chabang (Thailand)", "TH"},
+	"TASHKENT":     {"塔什干（乌兹别克斯坦）", "Tashkent (Uzbekistan)", "UZ"},
+	"MOSCOW":       {"莫斯科", "Moscow", "RU"},
 }
+
+// LocationCountry is the ISO country of a known location ("" for one the seed data does not know).
+func LocationCountry(loc string) string { return places[loc].country }
 
 func stop(loc string, ev EventType, day int) Stop {
 	p := places[loc]

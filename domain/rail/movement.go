@@ -74,12 +74,30 @@ func CheckEvent(e Event) error {
 	return v.Err()
 }
 
+// MaxClockSkew is how far in the future a reported movement may be dated: the reporter's clock
+// may run a little ahead of the service's, but a train does not report what it has not done yet.
+const MaxClockSkew = 5 * time.Minute
+
+// CheckEventTime refuses a movement dated more than MaxClockSkew after now (Invalid in_future,
+// naming at). The domain reads no clock: the caller passes its own.
+func CheckEventTime(e Event, now time.Time) error {
+	if e.At.After(now.Add(MaxClockSkew)) {
+		return domain.InvalidField("at", "in_future", "at "+e.At.UTC().Format(time.RFC3339)+
+			" is in the future; a movement is reported once it happened (at most "+MaxClockSkew.String()+" ahead of the service's clock)")
+	}
+	return nil
+}
+
 // CheckNextEvent decides whether next may follow the events a departure already has, given its
 // itinerary (FailedPrecondition illegal_event_order otherwise):
 //   - departed comes first, and once;
 //   - nothing comes after arrived;
 //   - a border crossing or transshipment at a stop of the itinerary comes after every stop
 //     before it, and each stop once: the itinerary's order is the legal order;
+//   - arrived comes after every border crossing and transshipment the itinerary expects (a
+//     skipped one is named): arrived is final, so an arrival reported before a crossing would
+//     leave the crossing no way in. A crossing reported at a place off the itinerary stands in
+//     for one on it (the train was diverted: misdirected, below);
 //   - no event is earlier than the one before it.
 //
 // An event at a place the itinerary does not name is legal (trains get diverted): it is
@@ -116,7 +134,42 @@ func CheckNextEvent(itinerary []Stop, events []Event, next Event) error {
 	if i, _ := position(itinerary, next); i >= 0 && i <= lastIdx && next.Type != EventArrived {
 		return illegal(string(next.Type) + " at " + next.Location + " comes before a stop already passed")
 	}
+	if next.Type == EventArrived {
+		if s, ok := skippedStop(itinerary, events); ok {
+			return &domain.Error{Kind: domain.KindFailedPrecondition, Code: "illegal_event_order",
+				Message: "arrived skips " + string(s.Event) + " at " + s.Location + " on the itinerary; report it first",
+				Fields: []domain.FieldError{{Field: "type", Code: "skipped_stop",
+					Message: string(s.Event) + " at " + s.Location + " (" + s.NameEn + ") is not reported yet"}}}
+		}
+	}
 	return nil
+}
+
+// skippedStop finds the first border crossing or transshipment of the itinerary that events do
+// not report, once the same kind of event reported off the itinerary (a diversion) has stood in
+// for the stops it replaced.
+func skippedStop(itinerary []Stop, events []Event) (Stop, bool) {
+	reported := map[string]bool{}
+	offRoute := map[EventType]int{}
+	for _, e := range events {
+		if i, onRoute := position(itinerary, e); onRoute && i > 0 {
+			reported[itinerary[i].Location] = true
+		} else if !onRoute && e.Type != EventDeparted {
+			offRoute[e.Type]++
+		}
+	}
+	for i := 1; i < len(itinerary)-1; i++ {
+		s := itinerary[i]
+		if (s.Event != EventBorderCrossed && s.Event != EventTransshipped) || reported[s.Location] {
+			continue
+		}
+		if offRoute[s.Event] > 0 {
+			offRoute[s.Event]--
+			continue
+		}
+		return s, true
+	}
+	return Stop{}, false
 }
 
 // TransportStatus is how far a departure got.

@@ -1,6 +1,8 @@
 package rail_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +34,8 @@ func TestCheckNextEvent(t *testing.T) {
 		{"border after departed", []rail.Event{departed}, border, ""},
 		{"transshipped at the via hub", []rail.Event{departed}, ev(rail.EventTransshipped, dep.Add(2*day), "XIAN"), ""},
 		{"arrived after border", []rail.Event{departed, border}, arrived, ""},
-		{"arrived without a border report", []rail.Event{departed}, arrived, ""},
+		{"arrived without a border report", []rail.Event{departed}, arrived, "illegal_event_order"},
+		{"arrived after a report at the via hub only", []rail.Event{departed, ev(rail.EventTransshipped, dep.Add(2*day), "XIAN")}, arrived, "illegal_event_order"},
 		{"border again", []rail.Event{departed, border}, ev(rail.EventBorderCrossed, dep.Add(7*day), "ALASHANKOU"), "illegal_event_order"},
 		{"via hub after the border", []rail.Event{departed, border}, ev(rail.EventTransshipped, dep.Add(7*day), "XIAN"), "illegal_event_order"},
 		{"off the itinerary", []rail.Event{departed}, ev(rail.EventBorderCrossed, dep.Add(6*day), "KHORGOS"), ""},
@@ -55,6 +58,66 @@ func TestCheckNextEvent(t *testing.T) {
 			wantKindCode(t, c.name, err, domain.KindFailedPrecondition, c.code)
 		case c.code != "":
 			wantKindCode(t, c.name, err, domain.KindInvalid, c.code)
+		}
+	}
+}
+
+// An arrival that skips the itinerary's border crossing is refused naming the crossing, and the
+// crossing reported late is still taken, then the arrival.
+func TestArrivedSkippingACrossing(t *testing.T) {
+	dep := cst(2024, 6, 28, 10, 0)
+	for _, c := range []struct {
+		line, stop string
+		move       rail.EventType
+	}{{"XXO", "ALASHANKOU", rail.EventBorderCrossed}, {"XQM", "QINZHOU", rail.EventTransshipped}} {
+		it := seedLine(t, c.line).Itinerary
+		dest := it[len(it)-1].Location
+		events := []rail.Event{ev(rail.EventDeparted, dep, "XIANGYANG")}
+		err := rail.CheckNextEvent(it, events, ev(rail.EventArrived, dep.Add(20*day), dest))
+		wantKindCode(t, c.line+" arrived", err, domain.KindFailedPrecondition, "illegal_event_order")
+		var de *domain.Error
+		if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Code != "skipped_stop" || !strings.Contains(de.Message, string(c.move)+" at "+c.stop) {
+			t.Fatalf("%s: the skipped stop is not named: %v", c.line, err)
+		}
+		// The crossing, reported after all (dated before the refused arrival), is taken; then the arrival.
+		late := ev(c.move, dep.Add(5*day), c.stop)
+		if err := rail.CheckNextEvent(it, events, late); err != nil {
+			t.Fatalf("%s: the late crossing: %v", c.line, err)
+		}
+		if err := rail.CheckNextEvent(it, append(events, late), ev(rail.EventArrived, dep.Add(20*day), dest)); err != nil {
+			t.Fatalf("%s: arrival after the crossing: %v", c.line, err)
+		}
+	}
+	// A line without a crossing (rail–sea to the port) arrives straight after departing.
+	xnb := seedLine(t, "XNB").Itinerary
+	if err := rail.CheckNextEvent(xnb, []rail.Event{ev(rail.EventDeparted, dep, "XIANGYANG")}, ev(rail.EventArrived, dep.Add(2*day), "NINGBO")); err != nil {
+		t.Fatalf("XNB: %v", err)
+	}
+}
+
+func TestCheckEventTime(t *testing.T) {
+	now := cst(2024, 6, 28, 10, 0)
+	for _, c := range []struct {
+		at   time.Time
+		code string
+	}{
+		{now.Add(-day), ""},
+		{now, ""},
+		{now.Add(rail.MaxClockSkew), ""},
+		{now.Add(rail.MaxClockSkew + time.Second), "in_future"},
+		{now.Add(6 * day), "in_future"},
+	} {
+		err := rail.CheckEventTime(ev(rail.EventBorderCrossed, c.at, "ALASHANKOU"), now)
+		if c.code == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.at, err)
+			}
+			continue
+		}
+		wantKindCode(t, c.at.String(), err, domain.KindInvalid, c.code)
+		var de *domain.Error
+		if !errors.As(err, &de) || len(de.Fields) != 1 || de.Fields[0].Field != "at" {
+			t.Errorf("%s: the field is not named: %v", c.at, err)
 		}
 	}
 }

@@ -2,8 +2,10 @@
 // same on every machine: DejaVu Sans (Latin, Cyrillic, Greek; LICENSE-DejaVu) and Droid Sans
 // Fallback (Apache-2.0, LICENSE-DroidSansFallback) cut to the characters of GB 2312 and the CJK
 // punctuation and fullwidth forms (subset.sh rebuilds it: 1 MB instead of 4), which has no Latin
-// glyphs of its own — a document with both sets each run in the font that draws it (IsCJK). A
-// rare hanzi outside GB 2312 prints as an empty box.
+// glyphs of its own — a document with both sets each run in the font that draws it (IsCJK):
+// Register adds both to an fpdf document, and a Writer measures, wraps and sets mixed text.
+// EmbeddedGlyphs says what the two draw, so that a document can mark what it cannot print (a
+// rare hanzi outside GB 2312) instead of drawing an empty box.
 package fonts
 
 import _ "embed"
