@@ -339,8 +339,11 @@ func (m *Main) Close() {
 			m.log.Warn("http shutdown", "err", err)
 		}
 	}
-	if m.http == nil && m.listener != nil {
-		_ = m.listener.Close() // bound, but the start failed before serving on it
+	if m.listener != nil {
+		// Bound but never served (the start failed), or not yet taken by the server when
+		// Shutdown ran — which then knew of no listener to close and would leave Serve
+		// accepting for ever. Closing it twice is harmless.
+		_ = m.listener.Close()
 	}
 	m.served.Wait() // the HTTP server and the DXP poller have returned
 	if m.worker != nil {
