@@ -593,3 +593,32 @@ func (s *service) cancelApproved(key, id string) []byte {
 	s.waitForStatus(key, id, "cancelled")
 	return doc
 }
+
+// A 1210 list that ends in an error (a negative return status) leaves its parcel declarable; the
+// list declared next holds the stock, and the first one's reservation is given back — the
+// parcel's stock is never held twice.
+func TestBondedRedeclaredParcelHoldsItsStockOnce(t *testing.T) {
+	t.Parallel()
+	s := startService(t, dxpCustoms(t))
+	exp := s.register("exporter", "甲公司", usccA, "4206360A21")
+	s.bondedAccount(exp, testEmsNo, 5)
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcel1210("XYE1", testEmsNo, testItemRec, "2")), 201)["id"].(string)
+	first := s.declare(exp.key, pid)[0]
+	guid := s.expect(s.do("POST", "/v1/declarations/"+first+"/submit", exp.key, nil), 202)["guid"].(string)
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "-1", time.Now())), 200)
+	s.waitForStatus(exp.key, first, "error")
+	eventually(t, "the parcel may be declared again", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "rejected"
+	})
+	second := s.declare(exp.key, pid)[0]
+	if second == first {
+		t.Fatalf("declared again under the same list %s", first)
+	}
+	s.expect(s.do("POST", "/v1/declarations/"+second+"/submit", exp.key, nil), 202)
+	if h, r, av := s.balance(exp.key, testEmsNo, testItemRec); h != "5" || r != "2" || av != "3" {
+		t.Errorf("after the second filing: onHand %s reserved %s available %s, want 5 2 3", h, r, av)
+	}
+	if k := s.ledger(exp.key, testEmsNo, testItemRec); k["reserve"] != 2 || k["unreserve"] != 1 {
+		t.Errorf("ledger %v", k)
+	}
+}

@@ -140,7 +140,8 @@ type StockResult struct {
 
 // ReceiveGoods books goods into the zone (入区) under one reference, line by line; only the
 // operator does. Every line is checked before any is booked; a reference booked already for an
-// item is not booked again (a retried request counts nothing twice).
+// item is not booked again, so a request that fails midway (a store error) is simply sent again:
+// the lines booked before count nothing twice.
 func (b *Bonded) ReceiveGoods(ctx context.Context, actor Actor, emsNo, ref string, lines []StockLine) ([]StockResult, error) {
 	if err := requireOperator(actor); err != nil {
 		return nil, err
@@ -159,13 +160,13 @@ func (b *Bonded) ReceiveGoods(ctx context.Context, actor Actor, emsNo, ref strin
 		p := "lines[" + strconv.Itoa(i) + "]"
 		switch {
 		case !a.HasItemRecord(l.ItemRecordNo):
-			v.Add(p+".itemRecordNo", "unknown_item_record", "item record "+l.ItemRecordNo+" is not registered in account "+a.EmsNo())
+			v.Add(p+".itemRecordNo", "unknown_item_record", "item record "+l.ItemRecordNo+" is not registered in account "+a.EmsNo()+" / 账册中无此料号")
 		case seen[l.ItemRecordNo]:
-			v.Add(p+".itemRecordNo", "duplicate_line", "one line per item record")
+			v.Add(p+".itemRecordNo", "duplicate_line", "one line per item record / 每个料号只能一行")
 		}
 		seen[l.ItemRecordNo] = true
 		if l.Qty.Sign() <= 0 {
-			v.Add(p+".qty", "must_be_positive", "qty must be more than 0")
+			v.Add(p+".qty", "must_be_positive", "qty must be more than 0 / 数量必须大于 0")
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -231,7 +232,8 @@ func (b *Bonded) GetAccount(ctx context.Context, actor Actor, emsNo string) (*bo
 	return a, nil
 }
 
-// ListAccounts lists the accounts the caller may see (a firm: its own).
+// ListAccounts lists accounts: the operator every one, a firm its own. A broker lists none (it
+// reads the account of a firm it works for by its emsNo, GetAccount).
 func (b *Bonded) ListAccounts(ctx context.Context, actor Actor, limit int, cursor string) (Page[*bonded.Account], error) {
 	firm := ""
 	if !actor.IsOperator() {

@@ -127,7 +127,10 @@ func (c *Customs) reserveStock(ctx context.Context, d *customs.Declaration, acto
 	now := c.clock.Now()
 	var held []string
 	for _, no := range order {
-		_, err := c.bonded.ReserveItem(ctx, a.EmsNo(), no, d.ID(), need[no], now, actor)
+		reserved, err := c.bonded.ReserveItem(ctx, a.EmsNo(), no, d.ID(), need[no], now, actor)
+		if reserved {
+			held = append(held, no) // held even when its ledger line failed: given back below
+		}
 		var short *domain.Error
 		if errors.As(err, &short) && short.Code == "insufficient_stock" {
 			// Name the list's line, as drafting does.
@@ -143,7 +146,6 @@ func (c *Customs) reserveStock(ctx context.Context, d *customs.Declaration, acto
 			c.unreserveStock(ctx, d, held)
 			return err
 		}
-		held = append(held, no)
 	}
 	return nil
 }
@@ -151,32 +153,42 @@ func (c *Customs) reserveStock(ctx context.Context, d *customs.Declaration, acto
 // unreserveStock gives back what list d holds on the item records nos (all of the list's
 // when nil). Errors are logged: a reservation left behind is seen on the item's holds.
 func (c *Customs) unreserveStock(ctx context.Context, d *customs.Declaration, nos []string) {
-	if err := c.settleStock(ctx, d, nos, false); err != nil {
+	now := c.clock.Now()
+	err := c.changeListItems(ctx, d, nos, func(s *bonded.Stock, _ code.Decimal) bool {
+		return s.Unreserve(d.ID(), now, "customs")
+	})
+	if err != nil {
 		c.log.Warn("bonded reservation not given back", "declaration", d.ID(), "err", err)
 	}
 }
 
-// settleStock applies to list d's item records nos (all when nil) the end of its reservation:
-// the release (出区) when release is true, else its return.
-func (c *Customs) settleStock(ctx context.Context, d *customs.Declaration, nos []string, release bool) error {
+// returnWithdrawnStock brings back on hand what the release of list d took from its account,
+// now that the release is withdrawn: the list was cancelled after its release and its parcel,
+// still in the zone, withdrawn (cancelParcel; goods that left on their train never come here).
+// A reservation the release had not consumed yet is given back instead. Once per list, within
+// the item record's window of recent references (bonded.MaxRecentReceipts).
+func (c *Customs) returnWithdrawnStock(ctx context.Context, d *customs.Declaration) error {
+	now := c.clock.Now()
+	return c.changeListItems(ctx, d, nil, func(s *bonded.Stock, qty code.Decimal) bool {
+		return s.Unreserve(d.ID(), now, "customs") || s.ReturnReleased(d.ID(), qty, now, "customs")
+	})
+}
+
+// changeListItems applies change to the stock of 1210 list d's item records nos (all of the
+// list's when nil), one read-change-write each, with the quantity the list has of it; change
+// reports whether it changed anything (nothing is written when not).
+func (c *Customs) changeListItems(ctx context.Context, d *customs.Declaration, nos []string, change func(s *bonded.Stock, qty code.Decimal) bool) error {
 	inv, ok := bondedList(d)
 	if !ok || c.bonded == nil {
 		return nil
 	}
+	all, qty, _ := bonded.Needs(bondedLines(inv.Parcel))
 	if nos == nil {
-		all, _, _ := bonded.Needs(bondedLines(inv.Parcel))
 		nos = slices.Sorted(slices.Values(all))
 	}
-	now := c.clock.Now()
 	for _, no := range nos {
 		_, err := c.bonded.UpdateItem(ctx, inv.Parcel.EmsNo, no, func(s *bonded.Stock) error {
-			var changed bool
-			if release {
-				changed = s.Release(d.ID(), now, "customs")
-			} else {
-				changed = s.Unreserve(d.ID(), now, "customs")
-			}
-			if !changed {
+			if !change(s, qty[no]) {
 				return errUnchanged // applied already, or never held here
 			}
 			return nil
@@ -189,9 +201,8 @@ func (c *Customs) settleStock(ctx context.Context, d *customs.Declaration, nos [
 }
 
 // followStock carries 1210 lists' statuses over to their accounts: released (or cleared)
-// consumes the reservation, rejected or cancelled gives it back (a list cancelled after its
-// release returns what the release took); other statuses
-// change nothing. The lists of one body of receipts are applied per item record, in one
+// consumes the reservation, rejected or cancelled gives it back; other statuses change
+// nothing. The lists of one body of receipts are applied per item record, in one
 // read-change-write of its document each (a body of 60 releases of one item is one read, one
 // write and one ledger insert). Idempotent: a list that holds nothing any more is left alone.
 func (c *Customs) followStock(ctx context.Context, lists []*customs.Declaration) error {
@@ -201,10 +212,6 @@ func (c *Customs) followStock(ctx context.Context, lists []*customs.Declaration)
 	type settle struct {
 		ref     string
 		release bool
-		// returned: the list was cancelled after its release — the goods are still in the
-		// zone and come back on hand (qty); any reservation left is given back as well.
-		returned bool
-		qty      code.Decimal
 	}
 	type item struct{ emsNo, no string }
 	byItem := map[item][]settle{}
@@ -214,23 +221,23 @@ func (c *Customs) followStock(ctx context.Context, lists []*customs.Declaration)
 		if !ok {
 			continue
 		}
-		var release, returned bool
+		var release bool
 		switch d.Status() {
 		case customs.StatusReleased, customs.StatusCleared:
 			release = true
-		case customs.StatusCancelled:
-			returned = !d.ReleasedAt().IsZero()
-		case customs.StatusRejected:
+		case customs.StatusRejected, customs.StatusCancelled:
+			// A list cancelled after its release has no reservation left: what its release took
+			// comes back only if its parcel is withdrawn in the zone (returnWithdrawnStock).
 		default:
 			continue
 		}
-		nos, qty, _ := bonded.Needs(bondedLines(inv.Parcel))
+		nos, _, _ := bonded.Needs(bondedLines(inv.Parcel))
 		for _, no := range nos {
 			k := item{inv.Parcel.EmsNo, no}
 			if _, ok := byItem[k]; !ok {
 				items = append(items, k)
 			}
-			byItem[k] = append(byItem[k], settle{ref: d.ID(), release: release, returned: returned, qty: qty[no]})
+			byItem[k] = append(byItem[k], settle{ref: d.ID(), release: release})
 		}
 	}
 	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.emsNo+"/"+a.no, b.emsNo+"/"+b.no) })
@@ -239,18 +246,9 @@ func (c *Customs) followStock(ctx context.Context, lists []*customs.Declaration)
 		_, err := c.bonded.UpdateItem(ctx, k.emsNo, k.no, func(s *bonded.Stock) error {
 			changed := false
 			for _, st := range byItem[k] {
-				switch {
-				case st.release:
+				if st.release {
 					changed = s.Release(st.ref, now, "customs") || changed
-				case st.returned:
-					// Released before: what left the account comes back (or, when the release
-					// never reached the account, the reservation is given back).
-					if s.Unreserve(st.ref, now, "customs") {
-						changed = true
-					} else {
-						changed = s.ReturnReleased(st.ref, st.qty, now, "customs") || changed
-					}
-				default:
+				} else {
 					changed = s.Unreserve(st.ref, now, "customs") || changed
 				}
 			}

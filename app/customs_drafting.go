@@ -158,8 +158,41 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 	if err != nil {
 		return nil, err
 	}
+	c.releaseEarlierHolds(ctx, created)
 	c.relay.now(ctx, written("declaration", created...)...)
 	return results, nil
+}
+
+// releaseEarlierHolds gives back the stock earlier lists of a 1210 parcel declared again still
+// hold: a list that ended in an error or a failed send leaves its parcel declarable (rejected)
+// with its reservation in place, and the new list reserves again. One read per earlier list,
+// only for 1210 parcels declared more than once.
+func (c *Customs) releaseEarlierHolds(ctx context.Context, created []*customs.Declaration) {
+	if c.bonded == nil {
+		return
+	}
+	for _, d := range created {
+		inv, ok := bondedList(d)
+		if !ok {
+			continue
+		}
+		for n := 1; n < 1000; n++ {
+			id := inventoryID(inv.ParcelID, n)
+			if id == d.ID() {
+				break
+			}
+			earlier, err := c.declarations.Get(ctx, id)
+			if err != nil {
+				if !isNotFound(err) {
+					c.log.Warn("earlier list not read: its bonded reservation stays", "declaration", id, "err", err)
+				}
+				continue
+			}
+			if !earlier.Released() {
+				c.unreserveStock(ctx, earlier, nil)
+			}
+		}
+	}
 }
 
 // storeDrafts inserts new declarations in one bulk write and marks their results (results[

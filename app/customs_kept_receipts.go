@@ -31,19 +31,21 @@ type KeptReceiptStore interface {
 // task (the simulated authority, the DXP inbox). Every document is read and every guid found
 // before anything is applied, so a body with a malformed document (Invalid) or an unknown guid
 // (NotFound) changes nothing: such a body is kept whole with its error (KeptReceiptStore) and
-// the error is returned. When it cannot even be kept, that failure is returned instead, so that a
+// the error is returned. A receipt that does not fit its declaration (Conflict, e.g. another
+// filing's guid; FailedPrecondition) is left out while the body's other receipts apply, and the
+// body is kept with that receipt's error too. When it cannot even be kept, that failure is returned instead, so that a
 // receipt task is retried rather than the body lost. Applying is idempotent and order-tolerant
 // (the declaration decides), and what follows from a change — the parcel's status, a
 // cancellation, a summary's lists — follows through the outbox.
 func (c *Customs) ReceiveReceipts(ctx context.Context, body []byte) ([]ReceiptResult, error) {
 	out, err := c.applyReceipts(ctx, body)
-	if k := domain.KindOf(err); k != domain.KindInvalid && k != domain.KindNotFound {
+	if err == nil || domain.KindOf(err) == domain.KindInternal {
 		return out, err
 	}
 	if kerr := c.keepReceipt(ctx, body, err); kerr != nil {
 		return nil, kerr
 	}
-	return nil, err
+	return out, err
 }
 
 // keepReceipt stores body with the error that stopped it.

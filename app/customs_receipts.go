@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/silkgate/silkgate/domain"
@@ -62,12 +63,22 @@ func (c *Customs) applyReceipts(ctx context.Context, body []byte) ([]ReceiptResu
 	}
 	// The statuses each list's parcel is to go through, in order.
 	parcelSteps := map[string][]parcel.Status{}
+	// A receipt that does not fit its declaration (another filing's guid, a declaration not
+	// submitted) is left out; the others apply, and the body is kept with its error.
+	var misfitMu sync.Mutex
+	misfits := map[int]error{}
 	updated, err := c.declarations.UpdateMany(ctx, order, func(d *customs.Declaration) error {
 		steps, changed := []parcel.Status(nil), false
 		for _, i := range byDeclaration[d.ID()] {
 			r := receipts[i]
 			r.ReceivedAt = now
 			outcome, err := d.ApplyReceipt(r, now)
+			if err != nil && domain.KindOf(err) != domain.KindInternal {
+				misfitMu.Lock()
+				misfits[i] = err
+				misfitMu.Unlock()
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -94,7 +105,23 @@ func (c *Customs) applyReceipts(ctx context.Context, body []byte) ([]ReceiptResu
 		return nil, err
 	}
 	c.followed(ctx, changed, parcelSteps)
+	for i := range receipts {
+		if err, ok := misfits[i]; ok {
+			return out, withReceiptField(err, i)
+		}
+	}
 	return out, nil
+}
+
+// withReceiptField names receipt i of the body in a receipt's error.
+func withReceiptField(err error, i int) error {
+	var e *domain.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	named := *e
+	named.Fields = []domain.FieldError{{Field: fmt.Sprintf("receipts[%d]", i), Code: e.Code, Message: e.Message}}
+	return &named
 }
 
 // followed carries the declarations just written over to what depends on them — the parcels of
@@ -322,9 +349,12 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 		return nil
 	}
 	now := c.clock.Now()
-	withdrawn := false
+	withdrawn, withdrawnBefore := false, false
 	p, err := c.parcels.Update(ctx, inv.ParcelID, func(p *parcel.Parcel) error {
 		switch p.Status() {
+		case parcel.StatusWithdrawn:
+			withdrawnBefore = true // a repeat: its stock return may not have been written
+			return errUnchanged
 		case parcel.StatusDeclared, parcel.StatusAccepted, parcel.StatusInspection:
 			if err := p.Reject(now, "customs", "inventory list cancelled by "+list.CancelledByID()); err != nil {
 				return err
@@ -342,11 +372,17 @@ func (c *Customs) cancelParcel(ctx context.Context, list *customs.Declaration) e
 		}
 		return nil
 	})
-	if errors.Is(err, domain.ErrIllegalTransition) || err == errUnchanged {
-		return nil
-	}
 	if err == nil && withdrawn {
 		c.relay.soon(ctx, "parcel", p.ID())
+	}
+	if withdrawnBefore || (err == nil && withdrawn) {
+		// The goods are still in the zone: a 1210 list's stock comes back to its account (an
+		// error has the list followed again, which finds the parcel withdrawn and repeats this).
+		if serr := c.returnWithdrawnStock(ctx, list); serr != nil {
+			return serr
+		}
+	}
+	if errors.Is(err, domain.ErrIllegalTransition) || err == errUnchanged || (err == nil && withdrawn) {
 		return nil
 	}
 	if err == nil {

@@ -107,10 +107,10 @@ func keyChars(s string) bool {
 // too_many_item_records.
 func (a *Account) AddItemRecord(itemRecordNo string, at time.Time) error {
 	if slices.Contains(a.items, itemRecordNo) {
-		return domain.Errorf(domain.KindConflict, "item_record_exists", "item record %s is registered in account %s already", itemRecordNo, a.emsNo)
+		return domain.Errorf(domain.KindConflict, "item_record_exists", "item record %s is registered in account %s already / 料号已备案", itemRecordNo, a.emsNo)
 	}
 	if len(a.items) >= MaxItemRecords {
-		return domain.Errorf(domain.KindFailedPrecondition, "too_many_item_records", "an account holds at most %d item records", MaxItemRecords)
+		return domain.Errorf(domain.KindFailedPrecondition, "too_many_item_records", "an account holds at most %d item records / 账册料号数已达上限", MaxItemRecords)
 	}
 	a.items = append(a.items, itemRecordNo)
 	a.updatedAt = at
@@ -120,7 +120,7 @@ func (a *Account) AddItemRecord(itemRecordNo string, at time.Time) error {
 // MoveTo changes the account's state; an illegal move is illegal_transition.
 func (a *Account) MoveTo(to State, at time.Time) error {
 	if !slices.Contains(transitions[a.state], to) {
-		return domain.Errorf(domain.KindFailedPrecondition, domain.CodeIllegalTransition, "an account %s cannot become %s", a.state, to)
+		return domain.Errorf(domain.KindFailedPrecondition, domain.CodeIllegalTransition, "an account %s cannot become %s / 账册状态不可变更", a.state, to)
 	}
 	a.state, a.updatedAt = to, at
 	return nil
@@ -129,7 +129,7 @@ func (a *Account) MoveTo(to State, at time.Time) error {
 // Usable refuses what a suspended account may not do (account_suspended).
 func (a *Account) Usable() error {
 	if a.state != StateActive {
-		return domain.Errorf(domain.KindFailedPrecondition, "account_suspended", "bonded account %s is %s", a.emsNo, a.state)
+		return domain.Errorf(domain.KindFailedPrecondition, "account_suspended", "bonded account %s is %s / 保税账册已暂停使用", a.emsNo, a.state)
 	}
 	return nil
 }

@@ -317,10 +317,10 @@ func Needs(lines []Line) (nos []string, qty map[string]code.Decimal, first map[s
 func (s *Stock) CheckLine(l Line, v *domain.Violations, prefix string) {
 	if l.Gcode != s.gcode {
 		v.Add(domain.JoinPath(prefix, "gcode"), "gcode_mismatch",
-			fmt.Sprintf("item record %s is registered under HS code %s, not %s", s.itemRecordNo, s.gcode, l.Gcode))
+			fmt.Sprintf("item record %s is registered under HS code %s, not %s / 料号备案的商品编码不符", s.itemRecordNo, s.gcode, l.Gcode))
 	}
 	if l.Unit != s.unit {
 		v.Add(domain.JoinPath(prefix, "unit"), "unit_mismatch",
-			fmt.Sprintf("item record %s is kept in unit %s, not %s", s.itemRecordNo, s.unit, l.Unit))
+			fmt.Sprintf("item record %s is kept in unit %s, not %s / 料号备案的计量单位不符", s.itemRecordNo, s.unit, l.Unit))
 	}
 }
