@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -214,4 +216,65 @@ func BenchmarkAt100kParcels(b *testing.B) {
 			b.Logf("first page of the exporter's parcels: %d after %v (%.200s)", page.Status, time.Since(start), page.Body)
 		}
 	}
+}
+
+// BenchmarkBondedFilings files 100 1210 lists at once, one request each, against a stock of 60
+// of one item record (a fresh account per round): exactly 60 are filed and 40 refused
+// insufficient_stock, every time. It reports filings a second (filed and refused), store
+// commands per filing, and the ceiling the raw updateOne by `_id` of the same run gives for that
+// many commands.
+//
+//	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench BondedFilings -benchtime 5x .
+func BenchmarkBondedFilings(b *testing.B) {
+	s := startService(b, dxpCustoms(b))
+	raw := rawBaseline(b, s)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	lists := make([][]string, b.N)
+	for n := range lists {
+		emsNo := fmt.Sprintf("T4206W%06d", n+1)
+		s.bondedAccount(exp, emsNo, 60)
+		batch := make([]any, 100)
+		for i := range batch {
+			batch[i] = parcel1210(fmt.Sprintf("XB%02d%03d", n, i), emsNo, testItemRec, "1")
+		}
+		res := s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+		var pids []string
+		for _, r := range arr(res["results"]) {
+			pids = append(pids, r.(map[string]any)["id"].(string))
+		}
+		lists[n] = s.declare(exp.key, pids...)
+	}
+	before := s.counts()
+	b.ResetTimer()
+	start := time.Now()
+	for n := 0; n < b.N; n++ {
+		var filed, refused atomic.Int32
+		var wg sync.WaitGroup
+		for _, id := range lists[n] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				switch r := s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil); r.Status {
+				case 202:
+					filed.Add(1)
+				case 409:
+					refused.Add(1)
+				default:
+					b.Errorf("submit %s: %d %s", id, r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		if filed.Load() != 60 || refused.Load() != 40 {
+			b.Fatalf("round %d: %d filed, %d refused; want 60 and 40", n, filed.Load(), refused.Load())
+		}
+	}
+	rate := float64(b.N*100) / time.Since(start).Seconds()
+	b.StopTimer()
+	all, _ := costsBetween(before, s.quiet(), b.N*100).storeCommands()
+	perFiling := float64(all) / float64(b.N*100)
+	b.ReportMetric(rate, "filings/s")
+	b.ReportMetric(perFiling, "commands/filing")
+	b.ReportMetric(raw.UpdateByID/perFiling, "ceiling-filings/s")
+	b.ReportMetric(rate/(raw.UpdateByID/perFiling), "ratio-to-ceiling")
 }

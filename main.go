@@ -251,7 +251,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Printer: declarationpdf.Renderer{}, KeptReceipts: mongo.NewKeptReceipts(store), Bonded: bondedStore})
 	m.Rail = app.NewRail(app.RailPorts{Basics: basics, Lines: mongo.NewLines(store), Departures: departures,
 		Bookings: bookings, Parcels: parcels, Declarations: declarations, Orgs: orgs, Tenancy: tenancy,
-		Notes: consignment.New(), Filer: m.Customs,
+		Notes: consignment.New(), Filer: m.Customs, ExitCustoms: cfg.ExitCustoms,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})

@@ -111,3 +111,34 @@ func TestForeignPlatformAndUnregisteredProducer(t *testing.T) {
 	}
 	s.waitForStatus(exp.key, id, "released")
 }
+
+// A parcel whose list names one exit office is not loaded on a train leaving through another:
+// declared without a booking (Alashankou, the configured exit) it goes on the 襄西欧 train, not
+// on the 襄钦马 one (Qinzhou port); declared on the 襄钦马 booking it goes there.
+func TestLoadingNeedsTheListsExitOffice(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	at := time.Now().UTC().AddDate(0, 0, 11).Truncate(time.Hour)
+	asia := s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XQM", "departsAt": at.Format(time.RFC3339), "capacityTEU": 40,
+	}), 201)["id"].(string)
+	toAsia := s.expect(s.book(exp.key, asia, "40HQ", 2, false, nil), 201)["id"].(string)
+	load := func(containerNo string, parcels ...string) response {
+		return s.do("POST", "/v1/bookings/"+toAsia+"/containers", exp.key, map[string]any{
+			"containerNo": containerNo, "type": "40HQ", "sealNo": "SG123456", "parcelIds": parcels})
+	}
+
+	viaAlashankou := s.releasedParcel(exp.key, "XLX1")
+	s.expectProblem(load("CSQU3054383", viaAlashankou), 409, "exit_customs_mismatch", "parcelIds[0]")
+
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XLX2")), 201)["id"].(string)
+	id := s.expect(s.declareOn(exp.key, toAsia, pid), 200)["results"].([]any)[0].(map[string]any)["id"].(string)
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", exp.key, nil), 202)
+	s.waitForStatus(exp.key, id, "released")
+	eventually(t, "parcel released", func() bool {
+		return s.expect(s.do("GET", "/v1/parcels/"+pid, exp.key, nil), 200)["status"] == "released"
+	})
+	s.receive(pid)
+	s.expect(load("CSQU3054383", pid), 201)
+}

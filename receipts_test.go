@@ -14,7 +14,7 @@ import (
 )
 
 // dxpCustoms exchanges through folders, so that the test plays customs itself.
-func dxpCustoms(t *testing.T) map[string]string {
+func dxpCustoms(t testing.TB) map[string]string {
 	return map[string]string{"SILKGATE_CUSTOMS_GATEWAY": "dxp-folder", "SILKGATE_DXP_DIR": t.TempDir()}
 }
 

@@ -321,7 +321,8 @@ func (c *Customs) followParcels(ctx context.Context, lists []*customs.Declaratio
 func moveParcel(p *parcel.Parcel, d *customs.Declaration, target parcel.Status, now time.Time) error {
 	if p.DeclarationID() != d.ID() || p.Status() == parcel.StatusRejected && target != parcel.StatusRejected {
 		// Not (yet) declared under this list: declare it first, as the list was filed.
-		if err := p.Declare(now, d.FilerID(), d.ID()); err != nil {
+		inv, _ := d.Inventory()
+		if err := p.DeclareLeavingAt(now, d.FilerID(), d.ID(), inv.PortCode); err != nil {
 			return err
 		}
 	}

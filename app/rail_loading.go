@@ -44,10 +44,12 @@ func (r *Rail) LoadContainer(ctx context.Context, actor Actor, bookingID string,
 		return b, nil // loaded before with the same facts
 	}
 	c = probe.Loaded()[len(probe.Loaded())-1]
-	if err := r.departureScheduled(ctx, b.DepartureID()); err != nil {
+	scheduled, err := r.departureScheduled(ctx, b.DepartureID())
+	if err != nil {
 		return nil, err
 	}
-	if err := r.customsGate(ctx, b, c); err != nil {
+	exit, _ := scheduled.Exit(r.exitCustoms)
+	if err := r.customsGate(ctx, b, c, exit); err != nil {
 		return nil, err
 	}
 	b, err = r.bookings.Update(ctx, bookingID, func(b *rail.Booking) error { return b.LoadContainer(c, now, actor.OrgID) })
@@ -80,15 +82,15 @@ func (r *Rail) LoadContainer(ctx context.Context, actor Actor, bookingID string,
 	return b, nil
 }
 
-func (r *Rail) departureScheduled(ctx context.Context, id string) error {
+func (r *Rail) departureScheduled(ctx context.Context, id string) (*rail.Departure, error) {
 	dep, err := r.departures.Get(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if dep.Status() != rail.DepartureScheduled {
-		return domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; nothing more is loaded", dep.Status())
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "departure_departed", "the train is %s; nothing more is loaded", dep.Status())
 	}
-	return nil
+	return dep, nil
 }
 
 // claimParcels loads the container's parcels and returns those this call moved (to be relayed);
@@ -148,10 +150,11 @@ func (r *Rail) undoLoading(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 	return nil
 }
 
-// customsGate checks that everything going into container c is the booking exporter's and
-// released by customs; it names every item that is not.
-func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedContainer) error {
-	var unknown, withdrawn, notReleased, notArrived domain.Violations
+// customsGate checks that everything going into container c is the booking exporter's,
+// released by customs, and declared as leaving China through the train's exit office; it names
+// every item that is not.
+func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedContainer, exit rail.ExitOffice) error {
+	var unknown, withdrawn, notReleased, notArrived, elsewhere domain.Violations
 	seen := map[string]bool{}
 	for i, id := range c.ParcelIDs {
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
@@ -178,6 +181,10 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 		case p.Status() == parcel.StatusReleased && !p.ArrivedAtYard():
 			notArrived.Add(field, "not_arrived", "parcel "+id+" is released, but customs has no arrival (运抵, CEB507) of it "+
 				"at the supervised site: "+arrivalMissing(p))
+		case exit.Customs != "" && p.ExitCustoms() != "" && p.ExitCustoms() != exit.Customs:
+			elsewhere.Add(field, "exit_customs_mismatch", "parcel "+id+": its inventory list says it leaves China through customs "+
+				p.ExitCustoms()+", this train leaves through "+exit.Customs+" ("+exit.Name+"); cancel the list and declare it "+
+				"again with this train's bookingId / 清单申报的出口口岸与本班列出境口岸不符")
 		}
 	}
 	for i, id := range c.DeclarationIDs {
@@ -215,9 +222,15 @@ func (r *Rail) customsGate(ctx context.Context, b *rail.Booking, c rail.LoadedCo
 			Fields:  fields}
 	}
 	if !notArrived.Empty() {
-		fields := notArrived.Fields()
+		fields := append(notArrived.Fields(), elsewhere.Fields()...)
 		return &domain.Error{Kind: domain.KindConflict, Code: "not_arrived",
-			Message: strconv.Itoa(len(fields)) + " of the goods have no arrival at the supervised site on file with customs; nothing was loaded",
+			Message: strconv.Itoa(len(notArrived.Fields())) + " of the goods have no arrival at the supervised site on file with customs; nothing was loaded",
+			Fields:  fields}
+	}
+	if !elsewhere.Empty() {
+		fields := elsewhere.Fields()
+		return &domain.Error{Kind: domain.KindConflict, Code: "exit_customs_mismatch",
+			Message: strconv.Itoa(len(fields)) + " of the parcels are declared to leave China through another customs office than this train's; nothing was loaded",
 			Fields:  fields}
 	}
 	return nil

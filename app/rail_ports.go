@@ -25,6 +25,7 @@ type Rail struct {
 	tenancy      *Tenancy
 	notes        ConsignmentNoteRenderer
 	filer        DepartureFiler
+	exitCustoms  map[string]string // overrides of the exit offices' codes (rail.ExitOfficeAt)
 	clock        Clock
 	ids          IDs
 	log          *slog.Logger
@@ -51,6 +52,8 @@ type RailPorts struct {
 	Filer DepartureFiler
 	// RequestTimeout is the longest any request may work (0: 30 s).
 	RequestTimeout time.Duration
+	// ExitCustoms overrides the exit offices' codes, as for Customs (CustomsSettings.ExitCustoms).
+	ExitCustoms map[string]string
 }
 
 // NewRail returns the freight-train use cases.
@@ -60,7 +63,7 @@ func NewRail(p RailPorts) *Rail {
 		p.RequestTimeout = 30 * time.Second
 	}
 	return &Rail{lines: p.Lines, departures: p.Departures, bookings: p.Bookings, parcels: p.Parcels,
-		declarations: p.Declarations, orgs: p.Orgs, tenancy: p.Tenancy, notes: p.Notes, filer: p.Filer,
+		declarations: p.Declarations, orgs: p.Orgs, tenancy: p.Tenancy, notes: p.Notes, filer: p.Filer, exitCustoms: p.ExitCustoms,
 		clock: b.Clock, ids: b.IDs, log: b.Log, relay: relayOf(b),
 		requestTimeout: p.RequestTimeout}
 }

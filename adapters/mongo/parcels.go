@@ -43,6 +43,7 @@ type parcelDoc struct {
 	Fields        parcel.Fields    `bson:",inline"`
 	Status        string           `bson:"status"`
 	DeclarationID string           `bson:"declarationId,omitempty"`
+	ExitCustoms   string           `bson:"exitCustoms,omitempty"`
 	ContainerNo   string           `bson:"containerNo,omitempty"`
 	DepartureID   string           `bson:"departureId,omitempty"`
 	RejectReason  string           `bson:"rejectReason,omitempty"`
@@ -62,7 +63,7 @@ func (d parcelDoc) outbox() []eventDoc { return d.Outbox }
 func parcelToDoc(p *parcel.Parcel) parcelDoc {
 	r := p.Snapshot()
 	d := parcelDoc{
-		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID,
+		ID: r.ID, Fields: r.Fields, Status: string(r.Status), DeclarationID: r.DeclarationID, ExitCustoms: r.ExitCustoms,
 		ContainerNo: r.ContainerNo, DepartureID: r.DepartureID, RejectReason: r.RejectReason,
 		CancelReason: r.CancelReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Timeline: eachOf(r.Timeline, parcelEntryToDoc), Version: r.Version + 1, Outbox: outboxDocs(p.Outbox()),
@@ -85,7 +86,7 @@ type yardDoc struct {
 
 func parcelFromDoc(d *parcelDoc) *parcel.Parcel {
 	r := parcel.Record{
-		ID: d.ID, Fields: d.Fields, Status: parcel.Status(d.Status), DeclarationID: d.DeclarationID,
+		ID: d.ID, Fields: d.Fields, Status: parcel.Status(d.Status), DeclarationID: d.DeclarationID, ExitCustoms: d.ExitCustoms,
 		ContainerNo: d.ContainerNo, DepartureID: d.DepartureID, RejectReason: d.RejectReason,
 		CancelReason: d.CancelReason, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		Timeline: eachOf(d.Timeline, parcelEntryDoc.entry), Version: d.Version,

@@ -49,6 +49,7 @@ type Parcel struct {
 	fields        Fields
 	status        Status
 	declarationID string
+	exitCustoms   string // the exit office its list names (portCode)
 	containerNo   string
 	departureID   string
 	rejectReason  string
@@ -112,6 +113,12 @@ func (p *Parcel) Edit(d Draft, at time.Time, actor string) error {
 // Declare records that the parcel's inventory list was filed under declarationID; from
 // registered, or again after a rejection.
 func (p *Parcel) Declare(at time.Time, actor, declarationID string) error {
+	return p.DeclareLeavingAt(at, actor, declarationID, "")
+}
+
+// DeclareLeavingAt is Declare for a list that names the customs office where the goods leave
+// China (its portCode): the parcel may then only be loaded on a train leaving there.
+func (p *Parcel) DeclareLeavingAt(at time.Time, actor, declarationID, exitCustoms string) error {
 	declarationID = strings.TrimSpace(declarationID)
 	if declarationID == "" {
 		return domain.InvalidField("declarationId", "required", "declarationId is required")
@@ -126,6 +133,7 @@ func (p *Parcel) Declare(at time.Time, actor, declarationID string) error {
 		return p.illegal(StatusDeclared, "")
 	}
 	p.declarationID = declarationID
+	p.exitCustoms = strings.TrimSpace(exitCustoms)
 	p.rejectReason = ""
 	p.moveTo(StatusDeclared, at, actor, "declared under "+declarationID,
 		map[string]any{"declarationId": declarationID})
@@ -433,6 +441,10 @@ func (p *Parcel) Editable() bool { return p.status.Editable() }
 // DeclarationID is the declaration the parcel was last declared under, if any.
 func (p *Parcel) DeclarationID() string { return p.declarationID }
 
+// ExitCustoms is the customs office where the parcel's list says it leaves China ("" when the
+// list did not say, as before exit offices were recorded).
+func (p *Parcel) ExitCustoms() string { return p.exitCustoms }
+
 // ContainerNo is the container the parcel was loaded in, if any.
 func (p *Parcel) ContainerNo() string { return p.containerNo }
 
@@ -467,6 +479,7 @@ type Record struct {
 	Fields        Fields
 	Status        Status
 	DeclarationID string
+	ExitCustoms   string
 	ContainerNo   string
 	DepartureID   string
 	RejectReason  string
@@ -481,7 +494,7 @@ type Record struct {
 // Snapshot is the parcel's stored form (copies of its slices).
 func (p *Parcel) Snapshot() Record {
 	return Record{
-		ID: p.id, Fields: p.fields.clone(), Status: p.status, DeclarationID: p.declarationID,
+		ID: p.id, Fields: p.fields.clone(), Status: p.status, DeclarationID: p.declarationID, ExitCustoms: p.exitCustoms,
 		ContainerNo: p.containerNo, DepartureID: p.departureID, RejectReason: p.rejectReason,
 		CancelReason: p.cancelReason, Yard: p.yard.clone(), CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
 		Timeline: slices.Clone(p.timeline), Version: p.version,
@@ -492,7 +505,7 @@ func (p *Parcel) Snapshot() Record {
 // history again (rules change; what was accepted stays readable). Its outbox starts empty.
 func UnmarshalFromDatabase(r Record) *Parcel {
 	return &Parcel{
-		id: r.ID, fields: r.Fields.clone(), status: r.Status, declarationID: r.DeclarationID,
+		id: r.ID, fields: r.Fields.clone(), status: r.Status, declarationID: r.DeclarationID, exitCustoms: r.ExitCustoms,
 		containerNo: r.ContainerNo, departureID: r.DepartureID, rejectReason: r.RejectReason,
 		cancelReason: r.CancelReason, yard: r.Yard.clone(), createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
 		timeline: slices.Clone(r.Timeline), version: r.Version,
