@@ -36,7 +36,7 @@ type Column struct {
 // | logisticsNo | 物流运单编号 | parcel | yes | Waybill number (≤ 32: letters, digits, - and _); rows with the same logisticsCode + logisticsNo form one parcel |
 // | tradeMode | 贸易方式 | parcel | yes | 9610 (e-commerce retail export) or 1210 (bonded zone) |
 // | orderNo | 订单编号 | parcel | yes | The platform order number (≤ 60) |
-// | ebpCode | 电商平台代码 | parcel | no | E-commerce platform: customs code or USCC |
+// | ebpCode | 电商平台代码 | parcel | no | E-commerce platform: customs code or USCC; 无 for a foreign platform without one (ebpName then required) |
 // | ebpName | 电商平台名称 | parcel | no | E-commerce platform name (≤ 100) |
 // | consigneeName | 收货人 | parcel | yes | Buyer's name (≤ 100), any script |
 // | consigneeCountry | 收货人国家 | parcel | yes | Buyer's country, ISO 3166 alpha-2 or alpha-3 (PL, DEU) |
@@ -62,6 +62,10 @@ type Column struct {
 // | totalPrice | 总价 | item | no | qty × price (within 0.01); computed when empty |
 // | originCountry | 原产国 | item | yes | Country of origin, ISO 3166 |
 // | barCode | 条码 | item | no | Bar code (≤ 50); empty or 无 when none |
+// | payCode | 支付企业代码 | parcel | no | Payment firm that collected the order: customs code or USCC; empty when the exporter collected it |
+// | ownerCode | 生产销售企业代码 | parcel | no | Producer: customs code or USCC, or NO when not registered with customs; empty when the exporter is the producer |
+// | ownerName | 生产销售企业名称 | parcel | no | Producer's name (≤ 100); required with ownerCode |
+// | itemNetWeightKg | 商品净重 | item | no | The line's net weight in kg, > 0; needed for a list when the HS code's legal unit is a weight and the parcel has several lines |
 //
 // Accepted aliases: tradeMode 监管方式; logisticsNo 运单号, 物流单号; orderNo 订单号; consigneeName
 // 收货人姓名, 收件人; consigneeCountry 收货国家; consigneeCity 收货人城市; consigneeAddress 收货人地址;
@@ -100,7 +104,7 @@ var columns = []column{
 		Description: "The platform order number (≤ 60)"},
 		setParcel: func(d *parcel.Draft, v string) { d.OrderNo = v }},
 	{Column: Column{Name: "ebpCode", Chinese: "电商平台代码", Level: LevelParcel, Field: "ebpCode",
-		Description: "E-commerce platform: customs code or USCC"},
+		Description: "E-commerce platform: customs code or USCC; 无 for a foreign platform without one (ebpName then required)"},
 		setParcel: func(d *parcel.Draft, v string) { d.EbpCode = v }},
 	{Column: Column{Name: "ebpName", Chinese: "电商平台名称", Level: LevelParcel, Field: "ebpName",
 		Description: "E-commerce platform name (≤ 100)"},
@@ -177,6 +181,19 @@ var columns = []column{
 	{Column: Column{Name: "barCode", Chinese: "条码", Aliases: []string{"条形码"}, Level: LevelItem, Field: "items[].barCode",
 		Description: "Bar code (≤ 50); empty or 无 when none"},
 		setItem: func(it *parcel.DraftItem, v string) { it.BarCode = v }},
+	// Added after the first samples, hence at the end (headers are matched by name, not place).
+	{Column: Column{Name: "payCode", Chinese: "支付企业代码", Level: LevelParcel, Field: "payCode",
+		Description: "Payment firm that collected the order: customs code or USCC; empty when the exporter collected it"},
+		setParcel: func(d *parcel.Draft, v string) { d.PayCode = v }},
+	{Column: Column{Name: "ownerCode", Chinese: "生产销售企业代码", Level: LevelParcel, Field: "ownerCode",
+		Description: "Producer: customs code or USCC, or NO when not registered with customs; empty when the exporter is the producer"},
+		setParcel: func(d *parcel.Draft, v string) { d.OwnerCode = v }},
+	{Column: Column{Name: "ownerName", Chinese: "生产销售企业名称", Level: LevelParcel, Field: "ownerName",
+		Description: "Producer's name (≤ 100); required with ownerCode"},
+		setParcel: func(d *parcel.Draft, v string) { d.OwnerName = v }},
+	{Column: Column{Name: "itemNetWeightKg", Chinese: "商品净重", Level: LevelItem, Field: "items[].netWeightKg",
+		Description: "The line's net weight in kg, > 0; needed for a list when the HS code's legal unit is a weight and the parcel has several lines"},
+		setItemDec: func(it *parcel.DraftItem, v code.Decimal) { it.NetWeightKg = &v }},
 }
 
 // columnByHeader maps a normalised header to its index in columns.
@@ -199,14 +216,21 @@ var columnByHeader = func() map[string]int {
 	return m
 }()
 
-// columnByField maps a Validate field path (items[i] removed: "gcode") to its index in columns.
-var columnByField = func() map[string]int {
-	m := make(map[string]int)
+// columnByField maps a Validate field path, with its level ("items[i]." removed: "gcode" at
+// LevelItem), to its index in columns: a parcel's and an item's field may share a name
+// (netWeightKg).
+var columnByField = func() map[fieldAt]int {
+	m := make(map[fieldAt]int)
 	for i, c := range columns {
-		m[strings.TrimPrefix(c.Field, "items[].")] = i
+		m[fieldAt{strings.TrimPrefix(c.Field, "items[]."), c.Level}] = i
 	}
 	return m
 }()
+
+type fieldAt struct {
+	path  string
+	level string
+}
 
 func exportColumns() []Column {
 	out := make([]Column, len(columns))

@@ -154,8 +154,8 @@ func (p ParcelRows) locate(field string) (cellRef, string) {
 		}
 		path, level = strings.TrimPrefix(after, "."), LevelItem
 	}
-	c, ok := columnByField[path]
-	if !ok || columns[c].Level != level {
+	c, ok := columnByField[fieldAt{path, level}]
+	if !ok {
 		return cellRef{row, -1}, rowText(row)
 	}
 	return cellRef{row, p.layout.sheetCol(c)}, p.layout.at(row, c)

@@ -34,9 +34,9 @@ var goodDrafts = []parcel.Draft{
 		GrossWeightKg: dec("0.85"), NetWeightKg: dec("0.7"), Freight: dec("4.5"), InsuredFee: dec("0"),
 		Items: []parcel.DraftItem{
 			{ItemNo: "ITM-EAR-001", Gcode: "8518300000", Gname: "蓝牙耳机", Gmodel: "品牌:声悦|型号:TWS-X3|无线蓝牙",
-				Qty: dec("2"), Unit: "007", Price: pdec("19.9"), TotalPrice: pdec("39.8"), OriginCountry: "CN", BarCode: "6901234567892"},
+				Qty: dec("2"), Unit: "007", Price: pdec("19.9"), TotalPrice: pdec("39.8"), OriginCountry: "CN", BarCode: "6901234567892", NetWeightKg: pdec("0.35")},
 			{ItemNo: "ITM-TEE-L", Gcode: "6109100000", Gname: "纯棉T恤", Gmodel: "纯棉|男款|L码|白色",
-				Qty: dec("3"), Unit: "011", Price: pdec("6.5"), TotalPrice: pdec("19.5"), OriginCountry: "CN"},
+				Qty: dec("3"), Unit: "011", Price: pdec("6.5"), TotalPrice: pdec("19.5"), OriginCountry: "CN", NetWeightKg: pdec("0.35")},
 		},
 	},
 	{
@@ -61,11 +61,11 @@ var goodDrafts = []parcel.Draft{
 		EmsNo: "T4206W000123",
 		Items: []parcel.DraftItem{
 			{ItemNo: "TOY-BLK-01", ItemRecordNo: "10001", Gcode: "9503008900", Gname: "积木玩具", Gmodel: "塑料|拼装积木|6岁以上",
-				Qty: dec("2"), Unit: "140", Price: pdec("12.5"), TotalPrice: pdec("25"), OriginCountry: "CN", BarCode: "6923456789012"},
+				Qty: dec("2"), Unit: "140", Price: pdec("12.5"), TotalPrice: pdec("25"), OriginCountry: "CN", BarCode: "6923456789012", NetWeightKg: pdec("0.45")},
 			{ItemNo: "TEE-KIDS-M", ItemRecordNo: "10002", Gcode: "6109100000", Gname: "儿童T恤", Gmodel: "纯棉|儿童|M码",
-				Qty: dec("5"), Unit: "011", Price: pdec("4.2"), TotalPrice: pdec("21"), OriginCountry: "CN"},
+				Qty: dec("5"), Unit: "011", Price: pdec("4.2"), TotalPrice: pdec("21"), OriginCountry: "CN", NetWeightKg: pdec("0.45")},
 			{ItemNo: "EAR-MINI", ItemRecordNo: "10003", Gcode: "8518300000", Gname: "迷你耳机", Gmodel: "有线|3.5mm",
-				Qty: dec("1"), Unit: "007", Price: pdec("25"), OriginCountry: "CN"},
+				Qty: dec("1"), Unit: "007", Price: pdec("25"), OriginCountry: "CN", NetWeightKg: pdec("0.45")},
 		},
 	},
 	{
@@ -91,9 +91,9 @@ var goodDrafts = []parcel.Draft{
 		EmsNo: "T4206W000123",
 		Items: []parcel.DraftItem{
 			{ItemNo: "ITM-PH-64", ItemRecordNo: "10004", Gcode: "8517130000", Gname: "智能手机", Gmodel: "品牌:星联|型号:XL-5|64GB",
-				Qty: dec("1"), Unit: "007", Price: pdec("899"), TotalPrice: pdec("899"), OriginCountry: "CN"},
+				Qty: dec("1"), Unit: "007", Price: pdec("899"), TotalPrice: pdec("899"), OriginCountry: "CN", NetWeightKg: pdec("1")},
 			{ItemNo: "ITM-TEE-M", ItemRecordNo: "10002", Gcode: "6109100000", Gname: "纯棉T恤", Gmodel: "纯棉|男款|M码|黑色",
-				Qty: dec("2"), Unit: "011", Price: pdec("29.9"), TotalPrice: pdec("59.8"), OriginCountry: "CN"},
+				Qty: dec("2"), Unit: "011", Price: pdec("29.9"), TotalPrice: pdec("59.8"), OriginCountry: "CN", NetWeightKg: pdec("1")},
 		},
 	},
 	{
@@ -464,7 +464,7 @@ func TestHeaderErrors(t *testing.T) {
 		{"unknown", with(func(h []string) []string { h[5] = "platform"; h[6] = "颜色"; return h }),
 			FileError{Row: 1, Column: "F", Code: CodeUnknownColumn}, `"颜色" (column G)`},
 		{"duplicate", with(func(h []string) []string { return append(h, "物流运单编号") }),
-			FileError{Row: 1, Column: "AE", Code: CodeDuplicateColumn}, "already in column B"},
+			FileError{Row: 1, Column: "AI", Code: CodeDuplicateColumn}, "already in column B"},
 		{"missing", with(func(h []string) []string { return slices.Delete(h, 21, 23) }), // gcode, gname
 			FileError{Row: 1, Code: CodeMissingColumn}, "gcode (商品编码), gname (商品名称)"},
 		{"missing after blank rows", append([]byte("\n\n"), with(func(h []string) []string { return h[1:] })...),
@@ -576,7 +576,7 @@ func TestExtraCells(t *testing.T) {
 			got = append(got, fe.Field+" "+string(fe.Code))
 		}
 	}
-	want := []string{"row 3, column AF no_header", "row 4, column AG too_many_cells", "row 5, column AG too_many_cells"}
+	want := []string{"row 3, column AJ no_header", "row 4, column AK too_many_cells", "row 5, column AK too_many_cells"}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems %v, want %v", got, want)
 	}

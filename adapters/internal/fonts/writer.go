@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
@@ -14,12 +15,17 @@ const (
 
 // Register adds the embedded fonts to pdf: DejaVu Sans regular and, with bold, bold; and Droid
 // Sans Fallback, which has one weight, so Chinese in bold text is set in it too.
+//
+// Each document gets its own copy of the font files: fpdf writes into the bytes it is given
+// while it subsets a font (getMetrics appends to a slice of them for glyphs past the hmtx long
+// metrics, as Droid Sans Fallback's are), which would corrupt the shared embedded copy and
+// race between concurrent renders.
 func Register(pdf *fpdf.Fpdf, bold bool) {
-	pdf.AddUTF8FontFromBytes(LatinFamily, "", DejaVuSans)
+	pdf.AddUTF8FontFromBytes(LatinFamily, "", bytes.Clone(DejaVuSans))
 	if bold {
-		pdf.AddUTF8FontFromBytes(LatinFamily, "B", DejaVuSansBold)
+		pdf.AddUTF8FontFromBytes(LatinFamily, "B", bytes.Clone(DejaVuSansBold))
 	}
-	pdf.AddUTF8FontFromBytes(CJKFamily, "", DroidSansFallback)
+	pdf.AddUTF8FontFromBytes(CJKFamily, "", bytes.Clone(DroidSansFallback))
 }
 
 // Run is a stretch of text set in one font.
