@@ -114,7 +114,7 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		}
 		if exit.exporterID != "" && p.ExporterID() != exit.exporterID {
 			r.Status, r.Errors = ItemInvalid, []domain.FieldError{{Field: field, Code: "booking_mismatch",
-				Message: "the parcel's exporter is not the booking's: a list names a train its exporter booked"}}
+				Message: "the parcel's exporter is not the booking's: a list names a train its exporter booked / 包裹与订舱不属于同一出口企业"}}
 			continue
 		}
 		exporter, ok := exporters[p.ExporterID()]
@@ -420,13 +420,13 @@ func (c *Customs) exitFor(ctx context.Context, rights *filingRights, bookingID s
 	}
 	if err != nil {
 		if isNotFound(err) {
-			return listExit{}, domain.Errorf(domain.KindNotFound, "booking_not_found", "bookingId names no booking you can see").WithField("bookingId")
+			return listExit{}, domain.Errorf(domain.KindNotFound, "booking_not_found", "bookingId names no booking you can see / 未找到该订舱").WithField("bookingId")
 		}
 		return listExit{}, err
 	}
 	if b.Status() == rail.BookingCancelled {
 		return listExit{}, domain.Errorf(domain.KindFailedPrecondition, "booking_cancelled",
-			"booking %s is cancelled: its goods leave on no train", bookingID).WithField("bookingId")
+			"booking %s is cancelled: its goods leave on no train / 订舱已取消", bookingID).WithField("bookingId")
 	}
 	dep, err := c.departures.Get(ctx, b.DepartureID())
 	if err != nil {
@@ -435,7 +435,7 @@ func (c *Customs) exitFor(ctx context.Context, rights *filingRights, bookingID s
 	office, ok := dep.Exit(c.settings.ExitCustoms)
 	if !ok {
 		return listExit{}, domain.Errorf(domain.KindFailedPrecondition, "no_exit_office",
-			"the train of booking %s passes no border crossing or sea port with a known customs office", bookingID).WithField("bookingId")
+			"the train of booking %s passes no border crossing or sea port with a known customs office / 该班列无已知出境口岸海关", bookingID).WithField("bookingId")
 	}
 	country := rail.LocationCountry(dep.Terminus().Location)
 	if country == "CN" {
