@@ -149,7 +149,8 @@ func (v *Violations) AddError(field string, err error) {
 }
 
 // CheckText records "required" for an empty s when required, "too_long" for more than max
-// characters (runes: Chinese names count one each), and reports whether s passed.
+// characters (runes: Chinese names count one each), "invalid_character" for a character XML
+// cannot carry (XMLText), and reports whether s passed.
 func (v *Violations) CheckText(field, s string, required bool, max int) bool {
 	switch {
 	case s == "" && required:
@@ -158,6 +159,28 @@ func (v *Violations) CheckText(field, s string, required bool, max int) bool {
 	case utf8.RuneCountInString(s) > max:
 		v.Add(field, "too_long", field+" has at most "+strconv.Itoa(max)+" characters")
 		return false
+	case !XMLText(s):
+		v.Add(field, "invalid_character", field+" holds a character no customs message can carry (a control character, "+
+			"U+FFFE or U+FFFF) / 含有无法申报的控制字符")
+		return false
+	}
+	return true
+}
+
+// XMLText reports whether s holds only characters XML 1.0 can carry: every text the service
+// stores may end up in a CEB message or a PDF, so a control character (other than tab, line
+// feed and carriage return), U+FFFE, U+FFFF or invalid UTF-8 is refused where it comes in
+// rather than failing the filing later.
+func XMLText(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return false // invalid UTF-8 (a literal U+FFFD is refused too: nothing needs it)
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r':
+			return false
+		case r == 0xFFFE || r == 0xFFFF:
+			return false
+		}
 	}
 	return true
 }

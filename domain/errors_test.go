@@ -23,3 +23,19 @@ func TestSentinelsMatchByCode(t *testing.T) {
 		t.Errorf("CodeOf: %s, %s", CodeOf(wrapped), CodeOf(errors.New("x")))
 	}
 }
+
+// Text a customs message cannot carry is refused where it comes in, naming the field.
+func TestCheckTextRefusesWhatXMLCannotCarry(t *testing.T) {
+	for _, s := range []string{"a\u0001b", "\u001b[31m红", "x\ufffe", "x\uffff", "bad \xff utf-8"} {
+		var v Violations
+		if v.CheckText("gname", s, true, 250) || len(v.Fields()) != 1 || v.Fields()[0].Code != "invalid_character" || v.Fields()[0].Field != "gname" {
+			t.Errorf("%q: %v", s, v.Fields())
+		}
+	}
+	for _, s := range []string{"蓝牙耳机 TWS", "line one\nline two\ttab\r", "Łódź – 😀"} {
+		var v Violations
+		if !v.CheckText("note", s, true, 250) {
+			t.Errorf("%q refused: %v", s, v.Fields())
+		}
+	}
+}

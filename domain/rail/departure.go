@@ -22,6 +22,8 @@ const (
 	DefaultCapacityTEU        = MaxTrainTEU
 	DefaultMaxCargoKg         = MaxTrainCargoKg
 	DefaultBookingOpensBefore = 14 * day
+	MaxPlanAhead              = 2 * 366 * day // the furthest ahead a train is planned
+	MaxBookingWindow          = 366 * day     // the earliest booking opens before departure
 	DefaultCutoffWorkingDays  = 3
 )
 
@@ -343,6 +345,11 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 	}
 	if !in.DepartsAt.After(at) {
 		v.Add("departsAt", "in_the_past", "departsAt must be in the future")
+	} else if in.DepartsAt.After(at.Add(MaxPlanAhead)) {
+		// Timetables run weeks ahead; a date years away is a typo, and far-off dates are what
+		// the store and the day arithmetic are not tested on.
+		v.Add("departsAt", "out_of_range", "a train is planned at most 2 years ahead / 班列最多提前两年计划")
+		return nil, v.Err()
 	}
 	if in.BookingOpensAt.IsZero() {
 		in.BookingOpensAt = in.DepartsAt.Add(-DefaultBookingOpensBefore)
@@ -351,6 +358,8 @@ func NewDeparture(id string, line Line, in DepartureInput, at time.Time) (*Depar
 		in.CutoffAt = WorkingDaysBefore(in.DepartsAt.In(ChinaTime), DefaultCutoffWorkingDays)
 	}
 	switch {
+	case in.BookingOpensAt.Before(in.DepartsAt.Add(-MaxBookingWindow)):
+		v.Add("bookingOpensAt", "out_of_range", "booking opens at most a year before departure / 订舱最早于发车前一年开放")
 	case in.CutoffAt.After(in.DepartsAt):
 		v.Add("cutoffAt", "invalid_booking_window", "cutoffAt must not be after departsAt")
 	case !in.BookingOpensAt.Before(in.CutoffAt):

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+// Text no customs message can carry — control characters, U+FFFE, U+FFFF — is refused where it
+// comes in, naming the field, for one parcel, in a batch (that item only, the others stored),
+// and in an entry declaration; nothing reaches a filing to fail there.
+func TestTextXMLCannotCarryIsRefusedAtIntake(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+
+	for _, c := range []struct {
+		set   func(map[string]any)
+		field string
+	}{
+		{func(p map[string]any) { p["items"].([]any)[0].(map[string]any)["gname"] = "蓝牙\u0001耳机" }, "items[0].gname"},
+		{func(p map[string]any) { p["consignee"].(map[string]any)["name"] = "\u001b[31mJan" }, "consignee.name"},
+		{func(p map[string]any) { p["note"] = "fragile \ufffe" }, "note"},
+		{func(p map[string]any) { p["items"].([]any)[0].(map[string]any)["gmodel"] = "TWS\uffff" }, "items[0].gmodel"},
+	} {
+		body := parcelBody("XHT1")
+		c.set(body)
+		s.expectProblem(s.do("POST", "/v1/parcels", exp.key, body), 422, "invalid_character", c.field)
+	}
+
+	bad := parcelBody("XHT3")
+	bad["orderNo"] = "SO-\u0007"
+	res := s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": []any{parcelBody("XHT2"), bad}}), 200)
+	items := arr(res["results"])
+	if items[0].(map[string]any)["status"] != "created" || items[1].(map[string]any)["status"] != "invalid" {
+		t.Fatalf("batch: %v", res)
+	}
+	if e := arr(items[1].(map[string]any)["errors"])[0].(map[string]any); e["code"] != "invalid_character" || e["field"] != "parcels[1].orderNo" {
+		t.Errorf("batch error %v", e)
+	}
+
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	s.authorize(exp, exp, brk, "0110")
+	entry := entryBody()
+	entry["lines"].([]any)[0].(map[string]any)["gName"] = "汽车\u0000零部件"
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "entry", "exporterId": exp.id, "entry": entry}),
+		422, "invalid_character", "entry.lines[0].gName")
+}
+
+// A date far off is refused, and nothing is stored that cannot be read back: the departures
+// list still answers afterwards.
+func TestFarOffDepartureDatesAreRefused(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XXO", "departsAt": "9999-12-31T23:59:59Z", "capacityTEU": 80}), 422, "out_of_range", "departsAt")
+	in3Years := time.Now().UTC().AddDate(3, 0, 0).Format(time.RFC3339)
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XXO", "departsAt": in3Years, "capacityTEU": 80}), 422, "out_of_range", "departsAt")
+	inAMonth := time.Now().UTC().AddDate(0, 1, 0)
+	s.expectProblem(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XXO", "departsAt": inAMonth.Format(time.RFC3339), "capacityTEU": 80,
+		"bookingOpensAt": "0001-01-01T00:00:01Z"}), 422, "out_of_range", "bookingOpensAt")
+	s.expect(s.do("GET", "/v1/departures?routeCode=XXO&limit=5", testOperatorKey, nil), 200)
+	s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
+		"routeCode": "XXO", "departsAt": inAMonth.Format(time.RFC3339), "capacityTEU": 80}), 201)
+}
