@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,4 +64,32 @@ func TestFarOffDepartureDatesAreRefused(t *testing.T) {
 	s.expect(s.do("GET", "/v1/departures?routeCode=XXO&limit=5", testOperatorKey, nil), 200)
 	s.expect(s.do("POST", "/v1/departures", testOperatorKey, map[string]any{
 		"routeCode": "XXO", "departsAt": inAMonth.Format(time.RFC3339), "capacityTEU": 80}), 201)
+}
+
+// Every stored string has a limit: cancellation reasons of parcels and bookings, a container's
+// seal number, a line's names and note, a movement's location.
+func TestStoredTextsHaveLimits(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	long := strings.Repeat("很", 501) // one more than a reason may have (a far longer body is 413 before any check)
+
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XTL1")), 201)["id"].(string)
+	s.expectProblem(s.do("POST", "/v1/parcels/"+pid+"/cancel", exp.key, map[string]any{"reason": long}), 422, "too_long", "reason")
+	s.expect(s.do("POST", "/v1/parcels/"+pid+"/cancel", exp.key, map[string]any{"reason": "order withdrawn"}), 200)
+
+	dep := s.planDeparture(10, 80)
+	bid := s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)["id"].(string)
+	s.expectProblem(s.do("POST", "/v1/bookings/"+bid+"/containers", exp.key, map[string]any{
+		"containerNo": "CSQU3054383", "type": "40HQ", "sealNo": strings.Repeat("S", 33), "parcelIds": []string{}}), 422, "too_long", "sealNo")
+	s.expectProblem(s.do("POST", "/v1/bookings/"+bid+"/cancel", exp.key, map[string]any{"reason": long}), 422, "too_long", "reason")
+
+	xxo := s.expect(s.do("GET", "/v1/routes/XXO", exp.key, nil), 200)
+	xxo["note"] = strings.Repeat("注", 501)
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", testOperatorKey, xxo), 422, "too_long", "note")
+	xxo["note"], xxo["name"] = "ok", strings.Repeat("襄", 101)
+	s.expectProblem(s.do("PUT", "/v1/routes/XXO", testOperatorKey, xxo), 422, "too_long", "name")
+
+	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
+		"type": "departed", "at": time.Now().UTC().Format(time.RFC3339), "location": strings.Repeat("X", 1000)}), 422, "invalid_location", "location")
 }

@@ -34,6 +34,7 @@ const (
 	MaxBarCode        = 50   // barCode
 	MaxEmsNo          = 30   // emsNo (bonded account book)
 	MaxNote           = 1000 // note
+	MaxCancelReason   = 500  // a cancellation's reason
 )
 
 // noBarCode is what CEB writes in barCode when goods have none; the domain keeps "" instead.

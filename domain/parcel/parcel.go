@@ -258,6 +258,10 @@ func (p *Parcel) Cancel(at time.Time, actor, reason string) error {
 	if p.status == StatusCancelled {
 		return nil
 	}
+	var v domain.Violations
+	if !v.CheckText("reason", reason, false, MaxCancelReason) {
+		return v.Err()
+	}
 	if !CanTransition(p.status, StatusCancelled) {
 		return p.illegal(StatusCancelled, "")
 	}

@@ -284,6 +284,10 @@ func (b *Booking) Cancel(at time.Time, actor, reason string) error {
 	if b.status == BookingCancelled {
 		return nil
 	}
+	var v domain.Violations
+	if !v.CheckText("reason", strings.TrimSpace(reason), false, MaxCancelReason) {
+		return v.Err()
+	}
 	if len(b.loaded) > 0 {
 		return domain.Errorf(domain.KindFailedPrecondition, "containers_loaded",
 			"%d containers are loaded for this booking", len(b.loaded))
@@ -324,9 +328,7 @@ func (b *Booking) LoadContainer(c LoadedContainer, at time.Time, actor string) e
 	if !c.Type.Valid() {
 		v.Add("type", "invalid_container_type", "container type must be one of 20GP, 40GP, 40HQ, 40RF")
 	}
-	if c.SealNo == "" {
-		v.Add("sealNo", "required", "sealNo is required")
-	}
+	v.CheckText("sealNo", c.SealNo, true, MaxSealNo)
 	if c.GrossKg < 0 || (c.Type.Valid() && c.GrossKg > c.Type.MaxGrossKg()) {
 		v.Add("grossKg", "over_weight", "a "+string(c.Type)+" box weighs at most "+strconv.FormatInt(c.Type.MaxGrossKg(), 10)+" kg gross")
 	}

@@ -27,6 +27,14 @@ const (
 	MaxTrainCargoKg int64 = 1_300_000 // cargo mass of one scheduled train
 )
 
+// Limits of the rail texts: every stored string has one.
+const (
+	MaxSealNo       = 32  // a container's seal number
+	MaxCancelReason = 500 // a booking's cancellation reason
+	MaxLineName     = 100 // a line's name, Chinese or English
+	MaxLineNote     = 500 // a line's note
+)
+
 var containerTypes = []ContainerType{Type20GP, Type40GP, Type40HQ, Type40RF}
 
 // ContainerTypes lists the accepted types.

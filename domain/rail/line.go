@@ -164,12 +164,9 @@ func ValidateLine(l Line) (Line, error) {
 	if !validLineCode(l.Code) {
 		v.Add("code", "invalid_line_code", "code is 2 to 8 upper-case letters and digits, starting with a letter")
 	}
-	if l.Name == "" {
-		v.Add("name", "required", "name is required")
-	}
-	if l.NameEn == "" {
-		v.Add("nameEn", "required", "nameEn is required")
-	}
+	v.CheckText("name", l.Name, true, MaxLineName)
+	v.CheckText("nameEn", l.NameEn, true, MaxLineName)
+	v.CheckText("note", l.Note, false, MaxLineNote)
 	for _, f := range []struct{ field, val string }{{"origin", l.Origin}, {"destination", l.Destination}} {
 		if f.val == "" {
 			v.Add(f.field, "required", f.field+" is required")

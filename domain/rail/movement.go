@@ -67,6 +67,8 @@ func CheckEvent(e Event) error {
 	}
 	if strings.TrimSpace(e.Location) == "" {
 		v.Add("location", "required", "location is required")
+	} else if !validLocation(strings.TrimSpace(e.Location)) {
+		v.Add("location", "invalid_location", "a location code is 2 to 32 of A-Z, 0-9 and _")
 	}
 	if e.At.IsZero() {
 		v.Add("at", "required", "at is required")
