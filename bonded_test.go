@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb/cebtest"
 	"github.com/silkgate/silkgate/domain/code"
 )
 
@@ -277,7 +275,7 @@ func TestBonded1210DeclaredAndReleased(t *testing.T) {
 			t.Errorf("message lacks %s", want)
 		}
 	}
-	validateCEB(t, msg.Body)
+	cebtest.Validate(t, msg.Body)
 
 	t0 := time.Now()
 	before := s.main.store.Commands().Snapshot()
@@ -326,24 +324,6 @@ func bondedCommands(s *service, before map[mongo.CommandKey]uint64) map[mongo.Co
 		}
 	}
 	return out
-}
-
-// validateCEB validates a built message against the official 2022-05 export schema kept with
-// the codec's tests.
-func validateCEB(t *testing.T, doc []byte) {
-	t.Helper()
-	bin, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Fatal("xmllint is not installed; schema validation cannot run. Install it with: apt-get install -y libxml2-utils")
-	}
-	f := filepath.Join(t.TempDir(), "message.xml")
-	if err := os.WriteFile(f, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	schema := filepath.Join("adapters", "singlewindow", "ceb", "testdata", "official", "xsd-2022-05", "export.xsd")
-	if out, err := exec.Command(bin, "--noout", "--schema", schema, f).CombinedOutput(); err != nil {
-		t.Fatalf("xmllint rejected the message: %v\n%s\n%s", err, out, doc)
-	}
 }
 
 // What a 1210 list is refused for, naming the field; a rejected list gives its stock back.

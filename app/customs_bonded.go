@@ -83,18 +83,13 @@ func (c *Customs) bondedParties(ctx context.Context, exporterID string, f parcel
 		}
 		s.CheckLine(l, &v, p)
 		if first[l.ItemRecordNo] == i && s.Available().Cmp(need[l.ItemRecordNo]) < 0 {
-			v.Add(p+".itemRecordNo", "insufficient_stock", insufficient(a.EmsNo(), l.ItemRecordNo, s.Available(), need[l.ItemRecordNo]))
+			v.Add(p+".itemRecordNo", "insufficient_stock", bonded.InsufficientMessage(a.EmsNo(), l.ItemRecordNo, s.Available(), need[l.ItemRecordNo]))
 		}
 	}
 	if err := v.Err(); err != nil {
 		return "", "", err
 	}
 	return a.FirmCode(), a.FirmName(), nil
-}
-
-func insufficient(emsNo, itemRecordNo string, available, requested code.Decimal) string {
-	return "item record " + itemRecordNo + " of account " + emsNo + ": " + available.String() + " available, " +
-		requested.String() + " requested / 库存不足"
 }
 
 // bondedList is the inventory content of a 1210 list, and whether d is one.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb/cebtest"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain/customs"
 )
@@ -64,41 +64,12 @@ func buildDeparture(t *testing.T) (*customs.Declaration, app.OutgoingMessage) {
 	return d, out
 }
 
-// officialSchema returns the official 2022-05 export schema, kept in the repository under
-// ceb/testdata/official (go test runs in the package folder).
-func officialSchema(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join("ceb", "testdata", "official", "xsd-2022-05", "export.xsd")
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("official CEB schema missing from the repository: %v", err)
-	}
-	return path
-}
-
-// xmllintValidate validates doc against the official schema. A missing xmllint fails the
-// test, as in package ceb: CI installs libxml2-utils.
-func xmllintValidate(t *testing.T, doc []byte) {
-	t.Helper()
-	bin, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Fatal("xmllint is not installed; schema validation cannot run. Install it with: apt-get install -y libxml2-utils")
-	}
-	f := filepath.Join(t.TempDir(), "message.xml")
-	if err := os.WriteFile(f, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	schema := officialSchema(t)
-	if out, err := exec.Command(bin, "--noout", "--schema", schema, f).CombinedOutput(); err != nil {
-		t.Fatalf("xmllint rejected the message against %s: %v\n%s\n--- message ---\n%s", schema, err, out, doc)
-	}
-}
-
 func TestBuildDeparture(t *testing.T) {
 	d, out := buildDeparture(t)
 	if out.Type != "CEB509" || out.GUID != departureGUID || out.DeclarationID != "dep_1" {
 		t.Fatalf("message %s %s %s", out.Type, out.GUID, out.DeclarationID)
 	}
-	xmllintValidate(t, out.XML)
+	cebtest.Validate(t, out.XML)
 
 	golden := filepath.Join("testdata", "CEB509.departure.golden.xml")
 	if *update {
@@ -171,7 +142,7 @@ func TestBuildDepartureNamesItsAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xmllintValidate(t, out.XML)
+	cebtest.Validate(t, out.XML)
 	msg, err := ceb.ParseCEB509(out.XML)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb/cebtest"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain/code"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -41,7 +42,7 @@ func inventoryOf(t *testing.T, draft func(*parcel.Draft), parties customs.Filing
 	if err != nil {
 		t.Fatal(err)
 	}
-	xmllintValidate(t, out.XML)
+	cebtest.Validate(t, out.XML)
 	msg, err := ceb.ParseCEB603(out.XML)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/silkgate/silkgate/adapters/singlewindow/ceb"
+	"github.com/silkgate/silkgate/adapters/singlewindow/ceb/cebtest"
 )
 
 // TestInventoryCarriesLegalQuantities: CEB603 carries the legal quantities worked out when the
@@ -24,5 +25,5 @@ func TestInventoryCarriesLegalQuantities(t *testing.T) {
 	if !strings.Contains(string(m.XML), "<ceb:unit2>035</ceb:unit2>") {
 		t.Errorf("no unit2 in\n%s", m.XML)
 	}
-	xmllintValidate(t, m.XML)
+	cebtest.Validate(t, m.XML)
 }

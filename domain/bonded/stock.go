@@ -137,10 +137,7 @@ func (s *Stock) Receive(ref string, qty code.Decimal, at time.Time, actor string
 		return false, domain.InvalidField("qty", "out_of_range", "the balance would be too large")
 	}
 	s.onHand = onHand
-	s.receipts = append(s.receipts, ref)
-	if len(s.receipts) > MaxRecentReceipts {
-		s.receipts = slices.Clone(s.receipts[len(s.receipts)-MaxRecentReceipts:])
-	}
+	s.remember(ref)
 	s.move(MoveReceipt, qty, ref, at, actor)
 	return true, nil
 }
@@ -157,13 +154,26 @@ func (s *Stock) Reserve(ref string, qty code.Decimal, at time.Time, actor string
 	}
 	if avail := s.Available(); avail.Cmp(qty) < 0 {
 		return false, &domain.Error{Kind: domain.KindFailedPrecondition, Code: "insufficient_stock",
-			Message: fmt.Sprintf("item record %s of account %s: %s available, %s requested / 库存不足",
-				s.itemRecordNo, s.emsNo, avail, qty)}
+			Message: InsufficientMessage(s.emsNo, s.itemRecordNo, avail, qty)}
 	}
 	s.reserved = s.reserved.Add(qty)
 	s.holds = append(s.holds, Hold{Ref: ref, Qty: qty, At: at})
 	s.move(MoveReserve, qty, ref, at, actor)
 	return true, nil
+}
+
+// InsufficientMessage says that an item record has less available than requested.
+func InsufficientMessage(emsNo, itemRecordNo string, available, requested code.Decimal) string {
+	return fmt.Sprintf("item record %s of account %s: %s available, %s requested / 库存不足", itemRecordNo, emsNo, available, requested)
+}
+
+// remember keeps ref among the recent references (bonded.MaxRecentReceipts), which make a
+// receipt or a return count once.
+func (s *Stock) remember(ref string) {
+	s.receipts = append(s.receipts, ref)
+	if len(s.receipts) > MaxRecentReceipts {
+		s.receipts = slices.Clone(s.receipts[len(s.receipts)-MaxRecentReceipts:])
+	}
 }
 
 // Release turns the reservation of list ref into the final decrement (出区). Without one — the
@@ -204,10 +214,7 @@ func (s *Stock) ReturnReleased(ref string, qty code.Decimal, at time.Time, actor
 		return false
 	}
 	s.onHand = onHand
-	s.receipts = append(s.receipts, key)
-	if len(s.receipts) > MaxRecentReceipts {
-		s.receipts = slices.Clone(s.receipts[len(s.receipts)-MaxRecentReceipts:])
-	}
+	s.remember(key)
 	s.move(MoveReturn, qty, ref, at, actor)
 	return true
 }
