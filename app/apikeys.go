@@ -42,26 +42,27 @@ func (p *Parties) IssueAPIKey(ctx context.Context, actor Actor, orgID, name stri
 	}
 	key, secret := party.IssueAPIKey(p.ids.New("key"), orgID, name, p.clock.Now())
 	key.Scope = scope
-	if err := p.keys.Create(ctx, key); err != nil {
+	if err := p.keys.Create(ctx, key, party.MaxActiveAPIKeys); err != nil {
 		return nil, "", err
 	}
 	return key, secret, nil
 }
 
-// ListAPIKeys lists an organisation's keys (never their secrets): the operator's view of any
-// organisation, a firm's of itself.
-func (p *Parties) ListAPIKeys(ctx context.Context, actor Actor, orgID string) ([]*party.APIKey, error) {
+// ListAPIKeys lists a page of an organisation's keys, revoked ones too (never their secrets):
+// the operator's view of any organisation, a firm's of itself.
+func (p *Parties) ListAPIKeys(ctx context.Context, actor Actor, orgID string, limit int, cursor string) (Page[*party.APIKey], error) {
 	ok, err := p.tenancy.MaySeeOrg(ctx, actor, orgID)
 	if err != nil {
-		return nil, err
+		return Page[*party.APIKey]{}, err
 	}
 	if !ok {
-		return nil, notFoundOrg
+		return Page[*party.APIKey]{}, notFoundOrg
 	}
 	if !actor.IsOperator() && actor.OrgID != orgID {
-		return nil, forbidden("not_your_org", "an organisation sees only its own keys")
+		return Page[*party.APIKey]{}, forbidden("not_your_org", "an organisation sees only its own keys")
 	}
-	return p.keys.ListByOrg(ctx, orgID)
+	keys, next, err := p.keys.ListByOrg(ctx, orgID, clampLimit(limit), cursor)
+	return Page[*party.APIKey]{Items: keys, NextCursor: next}, err
 }
 
 // RevokeAPIKey revokes a key: the operator any, a firm its own. Another firm's key is NotFound.

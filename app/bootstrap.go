@@ -40,7 +40,7 @@ func (p *Parties) EnsureOperator(ctx context.Context, name, key string) (Operato
 		existing, err := p.keys.Get(ctx, k.ID)
 		switch {
 		case isNotFound(err):
-			return OperatorKey{}, ignoreConflict(p.keys.Create(ctx, k))
+			return OperatorKey{}, ignoreConflict(p.keys.Create(ctx, k, 0))
 		case err != nil:
 			return OperatorKey{}, err
 		case existing.OrgID != OperatorOrgID || !existing.Active():
@@ -48,17 +48,23 @@ func (p *Parties) EnsureOperator(ctx context.Context, name, key string) (Operato
 		}
 		return OperatorKey{}, nil
 	}
-	keys, err := p.keys.ListByOrg(ctx, OperatorOrgID)
-	if err != nil {
-		return OperatorKey{}, err
-	}
-	for _, k := range keys {
-		if k.Active() {
-			return OperatorKey{Existed: true}, nil
+	for cursor := ""; ; {
+		keys, next, err := p.keys.ListByOrg(ctx, OperatorOrgID, MaxLimit, cursor)
+		if err != nil {
+			return OperatorKey{}, err
 		}
+		for _, k := range keys {
+			if k.Active() {
+				return OperatorKey{Existed: true}, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
 	}
 	k, secret := party.IssueAPIKey(p.ids.New("key"), OperatorOrgID, "generated at first start", now)
-	if err := p.keys.Create(ctx, k); err != nil {
+	if err := p.keys.Create(ctx, k, 0); err != nil {
 		return OperatorKey{}, err
 	}
 	return OperatorKey{Generated: secret}, nil

@@ -72,16 +72,10 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		r := &results[i]
 		r.Index, r.Ref = i, pid
 		field := "parcelIds[" + strconv.Itoa(i) + "]"
+		// A parcel the caller may not see is answered as a missing one: a broker without the
+		// exporter's active authorisation learns nothing of whether it exists (README, "What a
+		// stranger may learn").
 		p, err := parcelIn(ctx, c.parcels, rights.visible, pid)
-		if isNotFound(err) && actor.Kind == party.KindBroker {
-			// A broker names parcels of exporters it works for; one it may not see yet lacks the
-			// exporter's authorisation, and saying so is what helps it.
-			if _, gerr := c.parcels.Get(ctx, pid); gerr == nil {
-				err = domain.Errorf(domain.KindForbidden, "authorization_required",
-					"filing for this parcel's exporter needs its active authorisation")
-				denied++
-			}
-		}
 		if err != nil {
 			if domain.KindOf(err) == domain.KindInternal {
 				return nil, err

@@ -66,7 +66,7 @@ func SeedDemo(ctx context.Context, p *Parties, r *Rail, c *Customs) ([]DemoKey, 
 		if err := p.orgs.Create(ctx, org); err != nil && domain.KindOf(err) != domain.KindConflict {
 			return nil, err
 		}
-		if err := ignoreConflict(p.keys.Create(ctx, party.APIKeyFromValue(d.id, "demo key", d.key, now))); err != nil {
+		if err := ignoreConflict(p.keys.Create(ctx, party.APIKeyFromValue(d.id, "demo key", d.key, now), 0)); err != nil {
 			return nil, err
 		}
 		keys = append(keys, DemoKey{OrgID: d.id, Kind: d.kind, Name: d.fields.Name, Key: d.key})

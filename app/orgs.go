@@ -30,27 +30,40 @@ func (p *Parties) RegisterOrg(ctx context.Context, actor Actor, cmd RegisterOrg)
 
 // GetOrg returns an organisation the caller may see; others are NotFound.
 func (p *Parties) GetOrg(ctx context.Context, actor Actor, id string) (*party.Org, error) {
-	ok, err := p.tenancy.MaySeeOrg(ctx, actor, id)
+	view, err := p.tenancy.OrgView(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if view == party.ViewNone {
 		return nil, notFoundOrg
 	}
-	return p.orgs.Get(ctx, id)
+	org, err := p.orgs.Get(ctx, id)
+	if err == nil && view == party.ViewCard {
+		org = org.Card()
+	}
+	return org, err
 }
 
 // ListOrgs lists the organisations the caller may see, optionally of one kind.
 func (p *Parties) ListOrgs(ctx context.Context, actor Actor, f party.OrgFilter) (Page[*party.Org], error) {
 	f.Limit = clampLimit(f.Limit)
+	var cps []party.Counterparty
 	if !actor.IsOperator() {
-		cps, err := p.auths.Counterparties(ctx, actor.OrgID)
-		if err != nil {
+		var err error
+		if cps, err = p.auths.Counterparties(ctx, actor.OrgID); err != nil {
 			return Page[*party.Org]{}, err
 		}
-		f.IDs = append(cps, actor.OrgID)
+		f.IDs = []string{actor.OrgID}
+		for _, c := range cps {
+			f.IDs = append(f.IDs, c.ID)
+		}
 	}
 	items, next, err := p.orgs.List(ctx, f)
+	for i, o := range items {
+		if party.OrgViewOf(actor.Kind, actor.OrgID, cps, o.ID()) == party.ViewCard {
+			items[i] = o.Card()
+		}
+	}
 	return Page[*party.Org]{Items: items, NextCursor: next}, err
 }
 

@@ -47,16 +47,22 @@ func (t *Tenancy) Visibility(ctx context.Context, actor Actor) (party.Visibility
 	return party.VisibilityOf(actor.Kind, actor.OrgID, auths, now), nil
 }
 
-// MaySeeOrg reports whether actor may see organisation id (party.MaySeeOrg).
+// MaySeeOrg reports whether actor may see anything of organisation id (OrgView).
 func (t *Tenancy) MaySeeOrg(ctx context.Context, actor Actor, id string) (bool, error) {
+	view, err := t.OrgView(ctx, actor, id)
+	return view != party.ViewNone, err
+}
+
+// OrgView is how much actor may see of organisation id (party.OrgViewOf).
+func (t *Tenancy) OrgView(ctx context.Context, actor Actor, id string) (party.OrgView, error) {
 	if actor.IsOperator() || actor.OrgID == id {
-		return true, nil
+		return party.ViewFull, nil
 	}
 	cps, err := t.auths.Counterparties(ctx, actor.OrgID)
 	if err != nil {
-		return false, err
+		return party.ViewNone, err
 	}
-	return party.MaySeeOrg(actor.Kind, actor.OrgID, cps, id), nil
+	return party.OrgViewOf(actor.Kind, actor.OrgID, cps, id), nil
 }
 
 // CanFile reports whether filer may file a declaration of tradeMode for exporter at the given

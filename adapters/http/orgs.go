@@ -30,15 +30,23 @@ type orgView struct {
 	USCC                      string       `json:"uscc,omitempty"`
 	CustomsCode               string       `json:"customsCode,omitempty"`
 	Contact                   *contactJSON `json:"contact,omitempty"`
-	AutoConfirmAuthorizations bool         `json:"autoConfirmAuthorizations"`
-	CreatedAt                 time.Time    `json:"createdAt"`
-	UpdatedAt                 time.Time    `json:"updatedAt"`
+	AutoConfirmAuthorizations *bool        `json:"autoConfirmAuthorizations,omitempty"`
+	// Card marks an organisation shown only by its card (id, kind, names): the other side of an
+	// authorisation the caller asked for and that is not confirmed yet.
+	Card      bool      `json:"card,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 func viewOrg(o *party.Org) orgView {
+	if o.IsCard() {
+		return orgView{ID: o.ID(), Kind: string(o.Kind()), Name: o.Name(), NameEn: o.NameEn(), Card: true,
+			CreatedAt: o.CreatedAt(), UpdatedAt: o.UpdatedAt()}
+	}
+	autoConfirm := o.AutoConfirmAuthorizations()
 	v := orgView{
 		ID: o.ID(), Kind: string(o.Kind()), Name: o.Name(), NameEn: o.NameEn(), USCC: o.USCC(),
-		CustomsCode: o.CustomsCode(), AutoConfirmAuthorizations: o.AutoConfirmAuthorizations(),
+		CustomsCode: o.CustomsCode(), AutoConfirmAuthorizations: &autoConfirm,
 		CreatedAt: o.CreatedAt(), UpdatedAt: o.UpdatedAt(),
 	}
 	if c := o.Contact(); c != nil {
@@ -173,11 +181,15 @@ func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
 }
 
 func (h *handlers) listAPIKeys(c *fiber.Ctx) error {
-	keys, err := h.parties.ListAPIKeys(c.UserContext(), actorOf(c), c.Params("id"))
+	q, err := listQuery(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewPage(app.Page[*party.APIKey]{Items: keys}, viewAPIKey))
+	keys, err := h.parties.ListAPIKeys(c.UserContext(), actorOf(c), c.Params("id"), q.limit, q.cursor)
+	if err != nil {
+		return err
+	}
+	return c.JSON(viewPage(keys, viewAPIKey))
 }
 
 func (h *handlers) revokeAPIKey(c *fiber.Ctx) error {

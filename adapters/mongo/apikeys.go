@@ -2,24 +2,31 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
 // APIKeys stores hashed API keys in "api_keys", keyed by key id so that authenticating a request
-// is one _id lookup.
-type APIKeys struct{ coll *mongo.Collection }
+// is one _id lookup. How many active keys each organisation holds is counted in
+// "api_key_quotas" ({_id: orgId, active: n}), so that the cap is one conditional update.
+type APIKeys struct {
+	store  *Store
+	coll   *mongo.Collection
+	quotas *mongo.Collection
+}
 
 var _ party.APIKeyRepository = (*APIKeys)(nil)
 
 // NewAPIKeys returns the key repository.
-func NewAPIKeys(s *Store) *APIKeys { return &APIKeys{coll: s.db.Collection(collAPIKeys)} }
+func NewAPIKeys(s *Store) *APIKeys {
+	return &APIKeys{store: s, coll: s.db.Collection(collAPIKeys), quotas: s.db.Collection(collAPIKeyQuotas)}
+}
 
 type apiKeyDoc struct {
 	ID        string     `bson:"_id"`
@@ -37,13 +44,88 @@ func (d *apiKeyDoc) key() *party.APIKey {
 
 var errKeyNotFound = domain.NotFound("api_key")
 
-// Create stores a key.
-func (r *APIKeys) Create(ctx context.Context, k *party.APIKey) error {
+// Create stores a key, counted in its organisation's quota; with limit > 0 the quota must have
+// room. The count is taken first (a conditional $inc that fails at the limit), the key written
+// second, and the count given back if the write fails: a crash in between can only over-count,
+// and an over-count is corrected from the keys themselves when it would refuse a key.
+func (r *APIKeys) Create(ctx context.Context, k *party.APIKey, limit int) error {
+	if err := r.take(ctx, k.OrgID, limit); err != nil {
+		return err
+	}
 	_, err := r.coll.InsertOne(ctx, apiKeyDoc{ID: k.ID, OrgID: k.OrgID, Name: k.Name, Scope: string(k.Scope), Hash: k.Hash, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt})
+	if err != nil {
+		r.giveBack(context.WithoutCancel(ctx), k.OrgID)
+	}
 	if isDuplicateKey(err) {
 		return domain.Errorf(domain.KindConflict, "api_key_exists", "a key with this id exists")
 	}
 	return internal(err, "create api key")
+}
+
+// take counts one more active key for org, refusing at limit (> 0).
+func (r *APIKeys) take(ctx context.Context, org string, limit int) error {
+	if r.store.local != nil {
+		// The embedded server's conditional updates are atomic only under the process's lock.
+		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
+	}
+	if err := r.ensureQuota(ctx, org); err != nil {
+		return err
+	}
+	filter := bson.M{"_id": org}
+	if limit > 0 {
+		filter["active"] = bson.M{"$lt": limit}
+	}
+	res, err := r.quotas.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"active": 1}})
+	if err != nil {
+		return internal(err, "count api key")
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	// At the limit by the count: recount the keys themselves (the count may be high after a
+	// crash between counting and writing), correct it, and try once more.
+	active, err := r.countActive(ctx, org)
+	if err != nil {
+		return err
+	}
+	if active >= int64(limit) {
+		return party.ErrTooManyKeys
+	}
+	_, err = r.quotas.UpdateOne(ctx, bson.M{"_id": org}, bson.M{"$set": bson.M{"active": active + 1}})
+	return internal(err, "count api key")
+}
+
+// ensureQuota makes org's quota document, counting the keys it holds (organisations whose keys
+// predate the quota).
+func (r *APIKeys) ensureQuota(ctx context.Context, org string) error {
+	err := r.quotas.FindOne(ctx, bson.M{"_id": org}).Err()
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return internal(err, "read api key quota")
+	}
+	active, err := r.countActive(ctx, org)
+	if err != nil {
+		return err
+	}
+	_, err = r.quotas.InsertOne(ctx, bson.M{"_id": org, "active": active})
+	if isDuplicateKey(err) {
+		return nil
+	}
+	return internal(err, "make api key quota")
+}
+
+// countActive counts org's unrevoked keys (a scan by the "org" index; only on the rare paths).
+func (r *APIKeys) countActive(ctx context.Context, org string) (int64, error) {
+	n, err := r.coll.CountDocuments(ctx, bson.M{"orgId": org, "revokedAt": bson.M{"$exists": false}})
+	return n, internal(err, "count api keys")
+}
+
+// giveBack returns a counted key to org's quota (a write that failed, a key revoked).
+func (r *APIKeys) giveBack(ctx context.Context, org string) {
+	if r.store.local != nil {
+		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
+	}
+	// A failure leaves the count high, which take corrects when it matters.
+	_, _ = r.quotas.UpdateOne(ctx, bson.M{"_id": org, "active": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"active": -1}})
 }
 
 // Get loads a key by id.
@@ -51,29 +133,30 @@ func (r *APIKeys) Get(ctx context.Context, id string) (*party.APIKey, error) {
 	return getByID(ctx, r.coll, id, errKeyNotFound, func(d *apiKeyDoc) *party.APIKey { return d.key() })
 }
 
-// Revoke sets revokedAt once; the filter keeps the first revocation time.
+// Revoke sets revokedAt once; the filter keeps the first revocation time, and only the first
+// revocation gives the key back to its organisation's quota.
 func (r *APIKeys) Revoke(ctx context.Context, id string, at time.Time) (*party.APIKey, error) {
-	_, err := r.coll.UpdateOne(ctx, bson.M{"_id": id, "revokedAt": bson.M{"$exists": false}}, bson.M{"$set": bson.M{"revokedAt": at}})
+	res, err := r.coll.UpdateOne(ctx, bson.M{"_id": id, "revokedAt": bson.M{"$exists": false}}, bson.M{"$set": bson.M{"revokedAt": at}})
 	if err != nil {
 		return nil, internal(err, "revoke api key")
 	}
-	return r.Get(ctx, id)
+	k, err := r.Get(ctx, id)
+	if err == nil && res.ModifiedCount == 1 {
+		r.giveBack(context.WithoutCancel(ctx), k.OrgID)
+	}
+	return k, err
 }
 
-// ListByOrg returns an organisation's keys, newest first.
-func (r *APIKeys) ListByOrg(ctx context.Context, orgID string) ([]*party.APIKey, error) {
+// ListByOrg returns a page of an organisation's keys, by id descending.
+func (r *APIKeys) ListByOrg(ctx context.Context, orgID string, limit int, cursor string) ([]*party.APIKey, string, error) {
 	// MongoDB: index "org".
-	cur, err := r.coll.Find(ctx, bson.M{"orgId": orgID}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}))
+	docs, next, err := page(ctx, r.coll, bson.M{"orgId": orgID}, limit, cursor, func(d *apiKeyDoc) string { return d.ID })
 	if err != nil {
-		return nil, internal(err, "list api keys")
-	}
-	var docs []apiKeyDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, internal(err, "list api keys")
+		return nil, "", err
 	}
 	out := make([]*party.APIKey, len(docs))
 	for i := range docs {
 		out[i] = docs[i].key()
 	}
-	return out, nil
+	return out, next, nil
 }

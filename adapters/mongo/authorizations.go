@@ -119,7 +119,7 @@ func (r *Authorizations) Between(ctx context.Context, exporterID, brokerID strin
 }
 
 // Counterparties returns the organisations org has a pending or active authorisation with.
-func (r *Authorizations) Counterparties(ctx context.Context, orgID string) ([]string, error) {
+func (r *Authorizations) Counterparties(ctx context.Context, orgID string) ([]party.Counterparty, error) {
 	// MongoDB: indexes "pair" (exporterId first) and "broker", one per branch of the $or.
 	auths, err := r.find(ctx, bson.M{
 		"$or":    bson.A{bson.M{"exporterId": orgID}, bson.M{"brokerId": orgID}},
@@ -128,19 +128,7 @@ func (r *Authorizations) Counterparties(ctx context.Context, orgID string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var ids []string
-	for _, a := range auths {
-		other := a.ExporterID()
-		if other == orgID {
-			other = a.BrokerID()
-		}
-		if !seen[other] {
-			seen[other] = true
-			ids = append(ids, other)
-		}
-	}
-	return ids, nil
+	return party.CounterpartiesOf(orgID, auths), nil
 }
 
 func (r *Authorizations) find(ctx context.Context, filter bson.M) ([]*party.Authorization, error) {

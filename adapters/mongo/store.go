@@ -109,6 +109,7 @@ func (s *Store) Database() *mongo.Database { return s.db }
 const (
 	collOrgs             = "orgs"
 	collAPIKeys          = "api_keys"
+	collAPIKeyQuotas     = "api_key_quotas" // active keys per organisation, for the cap
 	collAuthorizations   = "authorizations"
 	collParcels          = "parcels"
 	collDeclarations     = "declarations"

@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	"github.com/silkgate/silkgate/domain"
 )
 
 // keyPrefix marks keys this service issued: "sg_" + key id + "." + secret. The id lets a key be
@@ -80,14 +82,26 @@ func HashKey(key string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// MaxActiveAPIKeys is how many unrevoked keys one organisation may hold: enough for a key per
+// system and a rotation of each, few enough that a leaked operator view or a runaway script
+// cannot mint them without bound. Revoked keys do not count and stay listed.
+const MaxActiveAPIKeys = 20
+
+// ErrTooManyKeys refuses a key beyond MaxActiveAPIKeys.
+var ErrTooManyKeys = domain.Errorf(domain.KindConflict, "api_key_limit",
+	"an organisation holds at most %d active API keys: revoke one first", MaxActiveAPIKeys)
+
 // APIKeyRepository stores API keys.
 type APIKeyRepository interface {
-	// Create stores a key; an existing id is a Conflict "api_key_exists".
-	Create(ctx context.Context, k *APIKey) error
+	// Create stores a key; an existing id is a Conflict "api_key_exists". With limit > 0 the
+	// organisation may hold at most limit active keys afterwards (ErrTooManyKeys), decided
+	// atomically with the write, so concurrent issues cannot pass the limit together.
+	Create(ctx context.Context, k *APIKey, limit int) error
 	// Get returns the key by id, or NotFound.
 	Get(ctx context.Context, id string) (*APIKey, error)
 	// Revoke marks the key revoked at the given time; revoking twice keeps the first time.
 	Revoke(ctx context.Context, id string, at time.Time) (*APIKey, error)
-	// ListByOrg returns the organisation's keys, newest first.
-	ListByOrg(ctx context.Context, orgID string) ([]*APIKey, error)
+	// ListByOrg returns a page of the organisation's keys (revoked ones too) in id order,
+	// newest first for issued keys, and the cursor of the next page ("" at the end).
+	ListByOrg(ctx context.Context, orgID string, limit int, cursor string) ([]*APIKey, string, error)
 }

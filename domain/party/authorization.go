@@ -237,6 +237,7 @@ type AuthorizationRepository interface {
 	List(ctx context.Context, f AuthorizationFilter) ([]*Authorization, string, error)
 	// Between returns every agreement of the pair, whatever its status.
 	Between(ctx context.Context, exporterID, brokerID string) ([]*Authorization, error)
-	// Counterparties returns the ids of the organisations org has a pending or active agreement with.
-	Counterparties(ctx context.Context, orgID string) ([]string, error)
+	// Counterparties returns the organisations org has a pending or active agreement with, and
+	// how much of each it may see (CounterpartiesOf).
+	Counterparties(ctx context.Context, orgID string) ([]Counterparty, error)
 }

@@ -64,7 +64,16 @@ type Org struct {
 	updatedAt   time.Time
 	version     int64
 	outbox      []domain.Event
+	card        bool // only the card (Card): not a record to store or change
 }
+
+// Card is the organisation as ViewCard shows it: id, kind and names, nothing else.
+func (o *Org) Card() *Org {
+	return &Org{id: o.id, kind: o.kind, name: o.name, nameEn: o.nameEn, createdAt: o.createdAt, updatedAt: o.updatedAt, card: true}
+}
+
+// IsCard reports whether this is only the organisation's card.
+func (o *Org) IsCard() bool { return o.card }
 
 const (
 	maxNameRunes = 100

@@ -71,10 +71,72 @@ func (v Visibility) Restrict(asked []string) []string {
 	return slices.DeleteFunc(slices.Clone(asked), func(id string) bool { return !v.Covers(id) })
 }
 
-// MaySeeOrg reports whether an organisation may see organisation id: the operator any, others
-// themselves and their counterparties (pending or active agreements).
-func MaySeeOrg(kind Kind, orgID string, counterparties []string, id string) bool {
-	return kind == KindOperator || orgID == id || slices.Contains(counterparties, id)
+// OrgView is how much of an organisation another may see.
+type OrgView int
+
+// The views of an organisation, from nothing to everything.
+const (
+	// ViewNone: nothing; it is answered as if it did not exist, so that a stranger cannot tell
+	// a registered organisation from an unknown id.
+	ViewNone OrgView = iota
+	// ViewCard: its card — id, kind and names — what an agreement one has asked it to enter
+	// names anyway. Its USCC, customs code and contact stay hidden until it consents.
+	ViewCard
+	// ViewFull: the whole record.
+	ViewFull
+)
+
+// Counterparty is an organisation another has a pending or active agreement with, and how much
+// of it that other may see.
+type Counterparty struct {
+	ID   string
+	View OrgView
+}
+
+// CounterpartiesOf are orgID's counterparties in its pending or active agreements (others are
+// passed over). An active agreement shows each side the other in full; a pending one shows the
+// side asked the whole record of the side asking (which revealed itself by asking), and the
+// side asking only the card of the side asked, until it confirms.
+func CounterpartiesOf(orgID string, agreements []*Authorization) []Counterparty {
+	views := map[string]OrgView{}
+	var order []string
+	for _, a := range agreements {
+		if a.status != AuthActive && a.status != AuthPending {
+			continue
+		}
+		other := a.exporterID
+		if other == orgID {
+			other = a.brokerID
+		}
+		view := ViewCard
+		if a.status == AuthActive || a.initiatedBy == other {
+			view = ViewFull
+		}
+		if _, seen := views[other]; !seen {
+			order = append(order, other)
+		}
+		views[other] = max(views[other], view)
+	}
+	out := make([]Counterparty, len(order))
+	for i, id := range order {
+		out[i] = Counterparty{ID: id, View: views[id]}
+	}
+	return out
+}
+
+// OrgViewOf is how much organisation orgID (of kind) may see of organisation id: the operator
+// everything, an organisation itself, its counterparties as CounterpartiesOf says, and nothing
+// of the rest.
+func OrgViewOf(kind Kind, orgID string, counterparties []Counterparty, id string) OrgView {
+	if kind == KindOperator || orgID == id {
+		return ViewFull
+	}
+	for _, c := range counterparties {
+		if c.ID == id {
+			return c.View
+		}
+	}
+	return ViewNone
 }
 
 // MayFile reports whether filer may file a declaration of tradeMode for exporter at the given

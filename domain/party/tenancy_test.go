@@ -55,17 +55,33 @@ func TestVisibility(t *testing.T) {
 	}
 }
 
-func TestMaySeeOrgAndMayFile(t *testing.T) {
+func TestOrgViewsAndMayFile(t *testing.T) {
 	e, b := parties(t, false)
 	a, err := NewAuthorization("a1", request(e, b), e, e, b, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !MaySeeOrg(KindOperator, "o", nil, e.ID()) || !MaySeeOrg(KindBroker, b.ID(), nil, b.ID()) {
+	if OrgViewOf(KindOperator, "o", nil, e.ID()) != ViewFull || OrgViewOf(KindBroker, b.ID(), nil, b.ID()) != ViewFull {
 		t.Error("the operator sees every organisation, and each sees itself")
 	}
-	if !MaySeeOrg(KindBroker, b.ID(), []string{e.ID()}, e.ID()) || MaySeeOrg(KindBroker, b.ID(), nil, e.ID()) {
-		t.Error("a broker sees its counterparties and no one else")
+	if OrgViewOf(KindBroker, b.ID(), CounterpartiesOf(b.ID(), []*Authorization{a}), e.ID()) != ViewFull ||
+		OrgViewOf(KindBroker, b.ID(), nil, e.ID()) != ViewNone {
+		t.Error("a broker sees its active counterparties and no one else")
+	}
+	// A pending agreement the broker asked for: it sees the exporter's card, the exporter sees it.
+	asked, err := NewAuthorization("a2", request(e, b), b, e, b, t0)
+	if err != nil || asked.Status() != AuthPending {
+		t.Fatalf("pending agreement: %v %v", asked, err)
+	}
+	if v := OrgViewOf(KindBroker, b.ID(), CounterpartiesOf(b.ID(), []*Authorization{asked}), e.ID()); v != ViewCard {
+		t.Errorf("the asking broker sees view %d of the exporter, want the card", v)
+	}
+	if v := OrgViewOf(KindExporter, e.ID(), CounterpartiesOf(e.ID(), []*Authorization{asked}), b.ID()); v != ViewFull {
+		t.Errorf("the exporter asked sees view %d of the broker, want all", v)
+	}
+	// With an active agreement beside the pending one, the fuller view wins.
+	if v := OrgViewOf(KindBroker, b.ID(), CounterpartiesOf(b.ID(), []*Authorization{asked, a}), e.ID()); v != ViewFull {
+		t.Errorf("view %d with an active agreement, want all", v)
 	}
 	at := t0.Add(time.Hour)
 	if !MayFile(e.ID(), e.ID(), "9710", nil, at) {
