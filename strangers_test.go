@@ -35,6 +35,21 @@ func TestStrangerCannotProbeParcels(t *testing.T) {
 	if !strings.Contains(b1, "parcel_not_found") {
 		t.Errorf("answer %d %s, want parcel_not_found", st1, b1)
 	}
+	// Booking a train for the exporter: the same answer as for an id naming no exporter.
+	dep := s.planDeparture(10, 110)
+	book := func(exporterID string) (int, string) {
+		r := s.book(brk.key, dep, "40HQ", 1, false, map[string]any{"exporterId": exporterID})
+		body := strings.ReplaceAll(string(r.Body), exporterID, "<id>")
+		if i := strings.Index(body, `"requestId"`); i >= 0 {
+			body = body[:i]
+		}
+		return r.Status, body
+	}
+	st1, b1 = book(exp.id)
+	st2, b2 = book("org_01JZZZZZZZZZZZZZZZZZZZZZZZ")
+	if st1 != st2 || b1 != b2 || st1 != 422 {
+		t.Fatalf("a stranger tells a registered exporter from a made-up id by booking:\nregistered %d %s\nmade up    %d %s", st1, b1, st2, b2)
+	}
 	// Reading it directly is the same 404 as for a missing parcel.
 	s.expectProblem(s.do("GET", "/v1/parcels/"+existing, brk.key, nil), 404, "parcel_not_found", "")
 	s.expectProblem(s.do("GET", "/v1/parcels/"+missing, brk.key, nil), 404, "parcel_not_found", "")

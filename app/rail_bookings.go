@@ -61,6 +61,18 @@ func (r *Rail) bookingExporter(ctx context.Context, actor Actor, named string) (
 	if named == "" {
 		return "", domain.InvalidField("exporterId", "required", "name the exporter the booking is for")
 	}
+	if actor.Kind == party.KindBroker {
+		// Checked before the exporter is looked up: a broker learns nothing of an exporter that
+		// has not authorised it, not even whether it is registered (README, "What a stranger may
+		// learn").
+		visible, err := r.tenancy.Visibility(ctx, actor)
+		if err != nil {
+			return "", err
+		}
+		if !visible.Covers(named) {
+			return "", domain.InvalidField("exporterId", "unknown_exporter", "exporterId names no registered exporter that authorises you")
+		}
+	}
 	cache := exporterCache{orgs: r.orgs}
 	ok, err := cache.isExporter(ctx, named)
 	if err != nil {
@@ -68,15 +80,6 @@ func (r *Rail) bookingExporter(ctx context.Context, actor Actor, named string) (
 	}
 	if !ok {
 		return "", domain.InvalidField("exporterId", "unknown_exporter", "exporterId names no registered exporter")
-	}
-	if actor.Kind == party.KindBroker {
-		visible, err := r.tenancy.Visibility(ctx, actor)
-		if err != nil {
-			return "", err
-		}
-		if !visible.Covers(named) {
-			return "", forbidden("not_authorized", "the exporter has not authorised this broker")
-		}
 	}
 	return named, nil
 }
