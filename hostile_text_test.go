@@ -66,6 +66,22 @@ func TestFarOffDepartureDatesAreRefused(t *testing.T) {
 		"routeCode": "XXO", "departsAt": inAMonth.Format(time.RFC3339), "capacityTEU": 80}), 201)
 }
 
+// Every time the API accepts, in a body or a query, falls in the years 2000–2099: an
+// authorisation valid until 9999 is refused naming the field, and so is a query from year 1.
+func TestEveryDateHasAWindow(t *testing.T) {
+	t.Parallel()
+	s := startService(t, nil)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	s.expectProblem(s.do("POST", "/v1/authorizations", exp.key, map[string]any{
+		"exporterId": exp.id, "brokerId": brk.id, "tradeModes": []string{"9610"},
+		"validFrom": "2026-01-01", "validTo": "9999-12-31T23:59:59Z"}), 422, "out_of_range", "validTo")
+	s.expectProblem(s.do("GET", "/v1/parcels?createdFrom=0001-01-01", exp.key, nil), 422, "out_of_range", "createdFrom")
+	s.expectProblem(s.do("GET", "/v1/stats/clearance?to=2100-01-01T00:00:00Z", testOperatorKey, nil), 422, "out_of_range", "to")
+	s.expectProblem(s.do("GET", "/v1/departures?from=1999-12-31", exp.key, nil), 422, "out_of_range", "from")
+	s.expect(s.do("GET", "/v1/departures?from=2000-01-01&to=2099-12-31T23:59:59Z", exp.key, nil), 200)
+}
+
 // Every stored string has a limit: cancellation reasons of parcels and bookings, a container's
 // seal number, a line's names and note, a movement's location.
 func TestStoredTextsHaveLimits(t *testing.T) {

@@ -28,20 +28,34 @@ func listQuery(c *fiber.Ctx) (pageQuery, error) {
 	return q, nil
 }
 
-// parseTime reads an optional RFC 3339 time (a date alone means its midnight UTC); a bad one is
-// recorded against field. Empty gives the zero time, for the domain to require or not.
+// The window of every time the API accepts: wide for any record or query of this service, narrow
+// enough that each stores, reads back and prints (years of four digits). Uses narrow it further
+// (a train is planned at most two years ahead).
+var (
+	earliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestTime   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// parseTime reads an optional RFC 3339 time (a date alone means its midnight UTC); a bad one, or
+// one outside 2000–2099, is recorded against field. Empty gives the zero time, for the domain to
+// require or not.
 func parseTime(v *domain.Violations, field, s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
 	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t
+	if err != nil {
+		v.Add(field, "invalid_time", field+" must be an RFC 3339 time such as 2026-11-25T08:00:00Z, or a date")
+		return time.Time{}
 	}
-	v.Add(field, "invalid_time", field+" must be an RFC 3339 time such as 2026-11-25T08:00:00Z, or a date")
-	return time.Time{}
+	if t.Before(earliestTime) || !t.Before(latestTime) {
+		v.Add(field, "out_of_range", field+" must fall in the years 2000 to 2099")
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func queryProblem(field string, code domain.Code, msg string) error {
