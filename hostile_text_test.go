@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // Text no customs message can carry — control characters, U+FFFE, U+FFFF — is refused where it
@@ -108,4 +113,77 @@ func TestStoredTextsHaveLimits(t *testing.T) {
 
 	s.expectProblem(s.do("POST", "/v1/departures/"+dep+"/events", testOperatorKey, map[string]any{
 		"type": "departed", "at": time.Now().UTC().Format(time.RFC3339), "location": strings.Repeat("X", 1000)}), 422, "invalid_location", "location")
+}
+
+// A bulk submit gives per-item results even when one list fails inside the service: here one
+// stored before the intake check refused text XML cannot carry. The others are submitted and
+// sent; the failed one is named and left a draft; the answer is not a 500 hiding them.
+func TestBulkSubmitReportsAFailedListAndSubmitsTheRest(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	var pids []string
+	for _, no := range []string{"XBS1", "XBS2", "XBS3"} {
+		pids = append(pids, s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody(no)), 201)["id"].(string))
+	}
+	ids := s.declare(exp.key, pids...)
+
+	// Put a control character into the middle list's goods name, as an old record might hold.
+	ctx := context.Background()
+	coll := s.main.store.Database().Collection("declarations")
+	var doc bson.M
+	if err := coll.FindOne(ctx, bson.M{"_id": ids[1]}).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	path := pathOf(doc, "蓝牙耳机", "")
+	if path == "" {
+		t.Fatalf("the goods name is not in the stored list %v", doc)
+	}
+	if _, err := coll.UpdateOne(ctx, bson.M{"_id": ids[1]}, bson.M{"$set": bson.M{path: "蓝牙\u0001耳机"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	res := s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": ids}), 202)
+	results := res["results"].([]any)
+	for i, r := range results {
+		item := r.(map[string]any)
+		failed := item["status"] == "invalid" && strings.Contains(fmt.Sprint(item["errors"]), "ids["+fmt.Sprint(i)+"]")
+		if (i == 1) != failed {
+			t.Errorf("item %d: %v", i, item)
+		}
+	}
+	s.waitForStatus(exp.key, ids[0], "released")
+	s.waitForStatus(exp.key, ids[2], "released")
+	if d := s.expect(s.do("GET", "/v1/declarations/"+ids[1], exp.key, nil), 200); d["status"] != "draft" {
+		t.Errorf("the failed list is %v, want still a draft", d["status"])
+	}
+}
+
+// pathOf is the dotted path of the first string value want in a stored document.
+func pathOf(v any, want, prefix string) string {
+	join := func(k string) string {
+		if prefix == "" {
+			return k
+		}
+		return prefix + "." + k
+	}
+	switch x := v.(type) {
+	case string:
+		if x == want {
+			return prefix
+		}
+	case bson.M:
+		for k, e := range x {
+			if p := pathOf(e, want, join(k)); p != "" {
+				return p
+			}
+		}
+	case bson.A:
+		for i, e := range x {
+			if p := pathOf(e, want, join(strconv.Itoa(i))); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

@@ -50,7 +50,11 @@ func (c *Customs) SubmitDeclarations(ctx context.Context, actor Actor, ids []str
 		case u.Err == errUnchanged: // under way already
 			r.Status, r.Declaration = ItemCreated, u.Value
 		case domain.KindOf(u.Err) == domain.KindInternal:
-			return nil, u.Err
+			// The others are written already: this one fails on its own, and the answer says
+			// which, rather than a 500 that hides what was submitted.
+			c.log.Error("declaration not submitted", "id", ids[i], "err", u.Err)
+			r.Status, r.Errors = ItemInvalid, []domain.FieldError{{Field: "ids[" + strconv.Itoa(i) + "]", Code: "internal",
+				Message: "this declaration could not be submitted because of an internal error; it is left unchanged; quote the request id to the operator"}}
 		default:
 			r.Status, r.Errors = ItemInvalid, itemError("ids["+strconv.Itoa(i)+"]", u.Err)
 		}
