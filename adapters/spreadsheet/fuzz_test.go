@@ -9,7 +9,7 @@ import (
 )
 
 var fileErrorCodes = []domain.Code{CodeUnknownColumn, CodeMissingColumn, CodeDuplicateColumn, CodeEmptyFile,
-	CodeTooManyRows, CodeNotUTF8, CodeUnreadableFile}
+	CodeTooManyRows, CodeNotUTF8, CodeUnreadableFile, CodeUploadTooLarge, CodeZipBomb, CodeCellTooLarge, CodeTooManyColumns}
 
 // FuzzParseCSV feeds Parse arbitrary CSV bytes: it must never panic, refuse only with a
 // FileError of a known code, and give parcels whose rows and items agree.

@@ -12,11 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// maxUnzipped bounds the unpacked size of a workbook, against zip bombs. A 100,000-row sheet of
-// this format unpacks to about 75 MB. (excelize keeps parts over 16 MB in temporary files, which
-// Close removes.)
-const maxUnzipped = 512 << 20
-
 // excelDigits is how many significant digits Excel keeps of a number (IEEE 754 doubles shown
 // to 15 digits). A number with more integer digits than that has already lost its tail.
 const excelDigits = 15
@@ -52,7 +47,12 @@ func openXLSX(content []byte) (x *xlsxReader, err error) {
 			x, err = nil, unreadable(fmt.Sprint(r))
 		}
 	}()
-	f, err = excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: maxUnzipped})
+	if err := checkWorkbook(content); err != nil {
+		return nil, err
+	}
+	// Sheets and shared strings over xmlInMemory are unpacked into temporary files, which Close
+	// removes.
+	f, err = excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: xmlInMemory})
 	if err != nil {
 		if errors.Is(err, excelize.ErrWorkbookPassword) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
 			return nil, &FileError{Code: CodeUnreadableFile, Message: "the workbook is password-protected or not an .xlsx file: remove the password and save it as an Excel Workbook (.xlsx) or as CSV UTF-8"}
