@@ -290,7 +290,7 @@ var hostileBodies = []string{
 // problem with a code (never a 500); and a body that decodes encodes back to JSON that decodes
 // to the same value.
 //
-//	go test ./adapters/http -run '^$' -fuzz FuzzJSONBodies -fuzztime 20s -fuzzminimizetime 2s
+//	go test ./adapters/http -run '^$' -fuzz FuzzJSONBodies -fuzztime 20s -fuzzminimizetime 10x
 func FuzzJSONBodies(f *testing.F) {
 	examples := requestExamples(f)
 	for i, r := range jsonRoutes {

@@ -3,19 +3,15 @@ package spreadsheet
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"path"
 	"strings"
 )
 
-// Limits of a workbook, checked before excelize opens it: first on what the zip's directory
-// declares (refused without unpacking anything), then while every XML part is unpacked once,
-// streaming, through a scanner that keeps a few counters and never more than a small buffer
-// (a directory can lie; archive/zip also stops a part at its declared size). A workbook within
-// them costs excelize a bounded amount of memory: no XML token longer than maxRun, no row wider
-// than maxCellsPerRow cells, parts above xmlInMemory kept in temporary files.
+// Limits of a workbook: first on what the zip's directory declares, refused without unpacking
+// anything (checkWorkbook), then on what the parts read really unpack to, as they unpack,
+// through a scanner that keeps a few counters and never more than a small buffer (a directory
+// can lie; archive/zip also stops a part at its declared size). Within them no XML token is
+// longer than maxRun and no row wider than maxCellsPerRow cells.
 //
 // A 100,000-row sheet of the parcel columns unpacks to about 75 MB, and packs about 10:1.
 const (
@@ -29,7 +25,6 @@ const (
 	maxTag          = 64 << 10  // bytes of one tag with its attributes
 	maxCellsPerRow  = 128       // <c> elements in one <row>
 	maxSharedString = maxRun    // text bytes of one shared string (<si>), all its runs together
-	xmlInMemory     = 2 << 20   // excelize's UnzipXMLSizeLimit: larger sheets are read from a temporary file
 )
 
 const splitFile = ": split it into several files, or save it again from Excel as an Excel Workbook (.xlsx) or as CSV UTF-8" +
@@ -44,7 +39,7 @@ func zipBomb(format string, a ...any) *FileError {
 		": the workbook is not what Excel writes and is refused (工作簿的压缩数据异常，已拒绝)"}
 }
 
-// checkWorkbook refuses a workbook whose unpacked parts exceed the limits above.
+// checkWorkbook refuses a workbook whose zip directory declares more than the limits above.
 func checkWorkbook(content []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
@@ -65,11 +60,6 @@ func checkWorkbook(content []byte) error {
 		if size > ratioFloor && size > maxRatio*f.CompressedSize64 {
 			return zipBomb("the workbook's part %s unpacks to %s from %s, more than %d times its packed size",
 				partName(f.Name), mb(size), mb(f.CompressedSize64), maxRatio)
-		}
-	}
-	for _, f := range zr.File {
-		if err := scanPart(f); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -104,49 +94,9 @@ func mb(n uint64) string {
 	return fmt.Sprintf("%d MB", (n+(1<<20)-1)>>20)
 }
 
-// scanPart unpacks one XML part through an xmlScanner, refusing it at the first limit it
-// breaks. Parts that are not XML are only unpacked (their size is what counts).
-func scanPart(f *zip.File) error {
-	if f.FileInfo().IsDir() {
-		return nil
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return unreadable(err.Error())
-	}
-	defer rc.Close()
-	ext := strings.ToLower(path.Ext(f.Name))
-	s := &xmlScanner{part: partName(f.Name), xml: ext == ".xml" || ext == ".rels" || ext == ".vml",
-		sheet: isSheet(f.Name), sst: isSharedStrings(f.Name)}
-	// Never more than the part's own limit, whatever the directory says (archive/zip also
-	// stops at the declared size).
-	lr := &io.LimitedReader{R: rc, N: int64(partLimit(f.Name)) + 1}
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := lr.Read(buf)
-		if n > 0 {
-			if ferr := s.scan(buf[:n]); ferr != nil {
-				return ferr
-			}
-		}
-		if lr.N <= 0 {
-			return zipBomb("the workbook's part %s unpacks to more than its limit of %s", s.part, mb(uint64(partLimit(f.Name))))
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) {
-				return zipBomb("the workbook's part %s does not unpack to what its zip directory declares (%v)", s.part, err)
-			}
-			return unreadable(err.Error())
-		}
-	}
-}
-
 // xmlScanner follows the bytes of an XML part just enough to bound what an XML decoder will
 // hold at once: the text between two tags, one tag, the cells of a row, the text of a shared
-// string. It does not check that the XML is well formed: excelize does that.
+// string. It does not check that the XML is well formed: the XML decoder reading it does.
 type xmlScanner struct {
 	part            string
 	xml, sheet, sst bool
