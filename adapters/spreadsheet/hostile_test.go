@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -216,5 +218,34 @@ func TestHostileWorkbookShape(t *testing.T) {
 	}
 	if len(imp.Parcels) != 2 || imp.Parcels[1].Draft.LogisticsNo != "N3" || imp.Parcels[1].Draft.Items[0].Gcode != "8517130000" {
 		t.Errorf("parcels %+v", imp.Parcels)
+	}
+}
+
+// TestCellBounds: a cell holds at most 32,767 characters, counted as characters (a cell of
+// 32,767 Chinese characters is three times as many bytes), in either format; and a file's cells
+// at most maxText bytes together.
+func TestCellBounds(t *testing.T) {
+	full := strings.Repeat("长", maxCellChars)
+	content := csvOf(header, line(parcelCells("A1", "gname", full)...))
+	if imp := mustParse(t, "full.csv", content); imp.Parcels[0].Draft.Items[0].Gname != full {
+		t.Error("a cell of 32,767 characters is not read whole")
+	}
+	_, err := Parse("over.csv", csvOf(header, line(parcelCells("A1", "gname", full+"长")...)), 0)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Code != CodeCellTooLarge || fe.Location() != "row 2, column "+columnLetter(slices.Index(strings.Split(header, ","), "gname")) {
+		t.Errorf("a cell of 32,768 characters: %v", err)
+	}
+	row := `<row r="2"><c r="N2" t="inlineStr"><is><t>` + full + `长</t></is></c></row>`
+	if _, err := Parse("over.xlsx", hostileWorkbook(t, headerRow+row, repeat{}, "", false), 0); fileCode(err) != CodeCellTooLarge {
+		t.Errorf("a workbook cell of 32,768 characters: %v", err)
+	}
+	// 1,200 rows of a 30,000-character cell: 36 MB of text.
+	var b strings.Builder
+	b.WriteString(header + "\r\n")
+	for i := range 1200 {
+		b.WriteString(line(parcelCells(fmt.Sprintf("N%d", i), "gname", strings.Repeat("x", 30_000))...) + "\r\n")
+	}
+	if _, err := Parse("much.csv", []byte(b.String()), 0); fileCode(err) != CodeUploadTooLarge {
+		t.Errorf("36 MB of cells: %v", err)
 	}
 }
