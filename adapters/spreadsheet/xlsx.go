@@ -70,12 +70,12 @@ func openXLSX(content []byte) (_ *sheetReader, err error) {
 			err = unreadable(fmt.Sprint(r))
 		}
 	}()
-	if err := checkWorkbook(content); err != nil {
-		return nil, err
-	}
 	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
 		return nil, unreadable(err.Error())
+	}
+	if err := checkWorkbook(zr); err != nil {
+		return nil, err
 	}
 	parts := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {

@@ -2,7 +2,6 @@ package spreadsheet
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"strings"
 )
@@ -20,7 +19,7 @@ const (
 	maxPartBytes    = 8 << 20   // any other part (workbook, styles, an image), unpacked
 	maxUnzipped     = 160 << 20 // the whole workbook, unpacked
 	maxRatio        = 100       // unpacked : packed, for a part of more than ratioFloor bytes
-	ratioFloor      = 8 << 20   //
+	ratioFloor      = 8 << 20   // below it a part is small enough, however packed
 	maxRun          = 128 << 10 // bytes of text between two tags: a cell's text or a run of blank space
 	maxTag          = 64 << 10  // bytes of one tag with its attributes
 	maxCellsPerRow  = 128       // <c> elements in one <row>
@@ -40,11 +39,7 @@ func zipBomb(format string, a ...any) *FileError {
 }
 
 // checkWorkbook refuses a workbook whose zip directory declares more than the limits above.
-func checkWorkbook(content []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
-	if err != nil {
-		return unreadable(err.Error())
-	}
+func checkWorkbook(zr *zip.Reader) error {
 	if len(zr.File) > maxEntries {
 		return tooLarge("the workbook has %d parts, more than %d", len(zr.File), maxEntries)
 	}
@@ -73,7 +68,8 @@ func partLimit(name string) int {
 }
 
 func isSheet(name string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.ReplaceAll(name, "\\", "/")), "xl/worksheets/sheet")
+	name = strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
+	return strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") && !strings.Contains(name, "/_rels/")
 }
 
 func isSharedStrings(name string) bool {
