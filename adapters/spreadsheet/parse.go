@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/code"
@@ -26,6 +27,15 @@ import (
 
 // DefaultMaxRows is the row limit Parse applies when given none.
 const DefaultMaxRows = 100_000
+
+// Bounds of what a file's cells may hold, whatever the format: a cell at most what Excel allows
+// (longer than any field a parcel takes), and all the cells read together at most maxText bytes,
+// so that an import's memory follows what the file says (a workbook cell that refers to a
+// shared string counts the string again) and stays bounded.
+const (
+	maxCellChars = 32_767
+	maxText      = 32 << 20
+)
 
 // Formats Parse reads.
 const (
@@ -42,6 +52,10 @@ const (
 	CodeTooManyRows                 = "too_many_rows"    // more data rows than allowed
 	CodeNotUTF8                     = "not_utf8"         // a CSV in another encoding (GBK, UTF-16)
 	CodeUnreadableFile              = "unreadable_file"  // not a CSV or .xlsx that can be read
+	CodeUploadTooLarge              = "upload_too_large" // unpacks to more, or holds more text, than an import may
+	CodeZipBomb                     = "zip_bomb"         // packed far tighter than a workbook, or unpacks to more than it declares
+	CodeCellTooLarge                = "cell_too_large"   // a cell longer than Excel allows (32,767 characters)
+	CodeTooManyColumns              = "too_many_columns" // a row wider than maxCellsPerRow cells
 )
 
 // Codes of a problem in ParcelRows.Problems: the parcel is invalid, the others are not affected.
@@ -303,7 +317,32 @@ func isExcelName(name string) bool {
 	return false
 }
 
+// boundedReader refuses a cell longer than maxCellChars and more than maxText bytes of cells.
+type boundedReader struct {
+	rowReader
+	text int
+}
+
+func (br *boundedReader) next() (sheetRow, error) {
+	r, err := br.rowReader.next()
+	if err != nil {
+		return r, err
+	}
+	for i, c := range r.cells {
+		if br.text += len(c); br.text > maxText {
+			return sheetRow{}, &FileError{Row: r.num, Code: CodeUploadTooLarge, Message: fmt.Sprintf(
+				"the file's cells hold more than %d MB of text: split it into several files (请拆分为多个文件)", maxText>>20)}
+		}
+		if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
+			return sheetRow{}, &FileError{Row: r.num, Column: columnLetter(i), Code: CodeCellTooLarge, Message: fmt.Sprintf(
+				"the cell holds more than %d characters, more than Excel allows and than any column takes (单元格内容过长)", maxCellChars)}
+		}
+	}
+	return r, nil
+}
+
 func assemble(format string, rr rowReader, maxRows int) (*Import, error) {
+	rr = &boundedReader{rowReader: rr}
 	var hdr sheetRow
 	for {
 		r, err := rr.next()

@@ -195,38 +195,60 @@ func TestParcelRowsValidateKeepsFields(t *testing.T) {
 	var _ parcel.Fields = f
 }
 
-func TestCellText(t *testing.T) {
+// TestNumberText: a number cell is its value at Excel's 15 digits, padded only by a format of
+// zeros; text cells keep their text as it is (TestXLSXCellValues).
+func TestNumberText(t *testing.T) {
 	for _, c := range []struct {
-		raw, shown, want string
-		lost             bool
+		raw  string
+		pad  int
+		want string
+		lost bool
 	}{
-		{"011", "011", "011", false},                                                 // text keeps its zeros
-		{"420636E018", "420636E018", "420636E018", false},                            // a customs code is not 4.2E+23
-		{"3E10", "3E10", "3E10", false},                                              // nor an article number
-		{"1234567890123456", "1234567890123456", "1234567890123456", false},          // a 16-digit bar code as text
-		{"8517130000", "8517130000", "8517130000", false},                            // a 10-digit HS code typed as a number
-		{"1.23456789012346E+17", "1.23456789012346E+17", "123456789012346000", true}, // Excel's 18-digit number
-		{"123456789012345678", "1.23456789012346E+17", "123456789012346000", true},
-		{"12.300000000000001", "12.3", "12.3", false},
-		{"0.30000000000000004", "0.3", "0.3", false},
-		{"12.5", "13", "12.5", false},           // format "0": the value, not the rounding
-		{"1234.5", "1,234.50", "1234.5", false}, // "#,##0.00"
-		{"0.5", "50%", "0.5", false},
-		{"1E-3", "0.001", "0.001", false},
-		{"7", "7", "7", false},     // General: no guessing
-		{"7", "007", "007", false}, // "000": what Excel shows and exports
-		{"0", "000", "000", false},
-		{"-7", "-007", "-7", false},
-		{"7.5", "007.50", "7.5", false},
-		{"5", "", "5", false}, // a format that hides the value
-		{"1", "TRUE", "1", false},
-		{"abc", "abc", "abc", false},
-		{"", "", "", false},
+		{"8517130000", 0, "8517130000", false},                  // a 10-digit HS code typed as a number
+		{"1.23456789012346E+17", 0, "123456789012346000", true}, // Excel's 18-digit number
+		{"123456789012345678", 0, "123456789012346000", true},
+		{"123456789012345678", 3, "123456789012346000", true},
+		{"12.300000000000001", 0, "12.3", false},
+		{"0.30000000000000004", 0, "0.3", false},
+		{"12.5", 0, "12.5", false}, // format "0" shows 13: the value, not the rounding
+		{"1234.5", 0, "1234.5", false},
+		{"1E-3", 0, "0.001", false},
+		{"7", 0, "7", false},   // General: no guessing
+		{"7", 3, "007", false}, // "000": what Excel shows and exports
+		{"0", 3, "000", false},
+		{"-7", 3, "-7", false},
+		{"7.5", 3, "7.5", false},
+		{"1234", 3, "1234", false},
+		{"1E400", 0, "1E400", false}, // not a number Excel holds: as it is
+		{"abc", 0, "abc", false},
+		{"", 0, "", false},
 	} {
-		got, lost := cellText(c.raw, c.shown)
+		got, lost := numberText(c.raw, c.pad)
 		if got != c.want || lost != c.lost {
-			t.Errorf("cellText(%q, %q) = %q, %v; want %q, %v", c.raw, c.shown, got, lost, c.want, c.lost)
+			t.Errorf("numberText(%q, %d) = %q, %v; want %q, %v", c.raw, c.pad, got, lost, c.want, c.lost)
 		}
+	}
+	for code, want := range map[string]int{"000": 3, "00000": 5, "0": 0, "000;-000": 3, "0.00": 0, `"¥"#,##0.00`: 0, "@": 0, "": 0} {
+		if got := zeroPadding(code); got != want {
+			t.Errorf("zeroPadding(%q) = %d, want %d", code, got, want)
+		}
+	}
+}
+
+// TestSharedStringsAndEscapes: a shared string is its runs without their phonetic guide, and
+// Excel's escapes of characters XML cannot hold come back as the characters.
+func TestSharedStringsAndEscapes(t *testing.T) {
+	for in, want := range map[string]string{"a_x000D_b": "a\rb", "_x005F_x000D_": "_x000D_", "_x00": "_x00", "x_xZZZZ_y": "x_xZZZZ_y", "": ""} {
+		if got := unescapeExcel(in); got != want {
+			t.Errorf("unescapeExcel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	row := `<row r="2"><c r="B2" t="s"><v>1</v></c><c r="M2" t="s"><v>0</v></c><c r="N2" t="inlineStr"><is><t>耳_x000A_机</t></is></c></row>`
+	content := hostileWorkbook(t, headerRow+row, repeat{}, `<si><t>8517130000</t></si><si><r><t>东京</t></r><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><r><t xml:space="preserve"> 1</t></r></si>`, false)
+	imp := mustParse(t, "sst.xlsx", content)
+	d := imp.Parcels[0].Draft
+	if d.LogisticsNo != "东京 1" || d.Items[0].Gcode != "8517130000" || d.Items[0].Gname != "耳\n机" {
+		t.Errorf("logisticsNo %q, gcode %q, gname %q", d.LogisticsNo, d.Items[0].Gcode, d.Items[0].Gname)
 	}
 }
 
