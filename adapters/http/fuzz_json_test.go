@@ -157,30 +157,17 @@ var noJSONBody = map[string]string{
 }
 
 // bodyRoutes are the served POST, PUT and PATCH routes, as registered.
-func bodyRoutes(t testing.TB) []string {
-	f := New(UseCases{}, Options{})
-	seen := map[string]bool{}
-	for _, r := range f.GetRoutes(true) {
-		switch r.Method {
-		case fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch:
-			if len(r.Handlers) > 0 {
-				seen[r.Method+" "+r.Path] = true
-			}
-		}
-	}
-	routes := make([]string, 0, len(seen))
-	for r := range seen {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	return routes
+func bodyRoutes() []string {
+	return registeredRoutes(func(m string) bool {
+		return m == fiber.MethodPost || m == fiber.MethodPut || m == fiber.MethodPatch
+	})
 }
 
 // TestJSONBodiesCoverEveryRoute fails when a route that may carry a body is added without an
 // entry in jsonBodies (or, when it takes no JSON, in noJSONBody), and when an entry names a route
 // the server no longer serves.
 func TestJSONBodiesCoverEveryRoute(t *testing.T) {
-	routes := bodyRoutes(t)
+	routes := bodyRoutes()
 	for _, r := range routes {
 		_, isJSON := jsonBodies[r]
 		_, other := noJSONBody[r]

@@ -2,11 +2,11 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/party"
@@ -68,9 +68,6 @@ func (r *APIKeys) take(ctx context.Context, org string, limit int) error {
 		// The embedded server's conditional updates are atomic only under the process's lock.
 		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
 	}
-	if err := r.ensureQuota(ctx, org); err != nil {
-		return err
-	}
 	filter := bson.M{"_id": org}
 	if limit > 0 {
 		filter["active"] = bson.M{"$lt": limit}
@@ -82,35 +79,18 @@ func (r *APIKeys) take(ctx context.Context, org string, limit int) error {
 	if res.MatchedCount == 1 {
 		return nil
 	}
-	// At the limit by the count: recount the keys themselves (the count may be high after a
-	// crash between counting and writing), correct it, and try once more.
+	// No quota yet (keys that predate it) or at the limit by the count: count the keys
+	// themselves (the count may be high after a crash between counting and writing) and write
+	// that count with this key.
 	active, err := r.countActive(ctx, org)
 	if err != nil {
 		return err
 	}
-	if active >= int64(limit) {
+	if limit > 0 && active >= int64(limit) {
 		return party.ErrTooManyKeys
 	}
-	_, err = r.quotas.UpdateOne(ctx, bson.M{"_id": org}, bson.M{"$set": bson.M{"active": active + 1}})
+	_, err = r.quotas.UpdateOne(ctx, bson.M{"_id": org}, bson.M{"$set": bson.M{"active": active + 1}}, options.Update().SetUpsert(true))
 	return internal(err, "count api key")
-}
-
-// ensureQuota makes org's quota document, counting the keys it holds (organisations whose keys
-// predate the quota).
-func (r *APIKeys) ensureQuota(ctx context.Context, org string) error {
-	err := r.quotas.FindOne(ctx, bson.M{"_id": org}).Err()
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return internal(err, "read api key quota")
-	}
-	active, err := r.countActive(ctx, org)
-	if err != nil {
-		return err
-	}
-	_, err = r.quotas.InsertOne(ctx, bson.M{"_id": org, "active": active})
-	if isDuplicateKey(err) {
-		return nil
-	}
-	return internal(err, "make api key quota")
 }
 
 // countActive counts org's unrevoked keys (a scan by the "org" index; only on the rare paths).
