@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -62,35 +63,73 @@ func (r *APIKeys) Create(ctx context.Context, k *party.APIKey, limit int) error 
 	return internal(err, "create api key")
 }
 
-// take counts one more active key for org, refusing at limit (> 0).
+// take counts one more active key for org, refusing at limit (> 0). An organisation without a
+// quota document holds no key (Store.Backfill made one for each that held keys before quotas).
 func (r *APIKeys) take(ctx context.Context, org string, limit int) error {
-	if r.store.local != nil {
-		// The embedded server's conditional updates are atomic only under the process's lock.
-		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
-	}
 	filter := bson.M{"_id": org}
-	if limit > 0 {
+	if r.store.local != nil {
+		// The embedded server: read, check and write under the process's lock, by _id only.
+		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
+		var q struct {
+			Active int64 `bson:"active"`
+		}
+		if err := r.quotas.FindOne(ctx, filter).Decode(&q); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return internal(err, "read api key quota")
+		}
+		if limit > 0 && q.Active >= int64(limit) {
+			return r.recount(ctx, org, limit)
+		}
+	} else if limit > 0 {
+		// MongoDB: the check is in the write; at the limit the upsert collides with the document.
 		filter["active"] = bson.M{"$lt": limit}
 	}
-	res, err := r.quotas.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"active": 1}})
-	if err != nil {
-		return internal(err, "count api key")
+	_, err := r.quotas.UpdateOne(ctx, filter, bson.M{"$inc": bson.M{"active": 1}}, options.Update().SetUpsert(true))
+	if isDuplicateKey(err) {
+		return r.recount(ctx, org, limit)
 	}
-	if res.MatchedCount == 1 {
-		return nil
-	}
-	// No quota yet (keys that predate it) or at the limit by the count: count the keys
-	// themselves (the count may be high after a crash between counting and writing) and write
-	// that count with this key.
+	return internal(err, "count api key")
+}
+
+// recount answers a key asked for at the limit by the count: it counts the keys themselves (the
+// count is high after a crash between counting and writing) and writes that count with this key,
+// or refuses. A scan of the organisation's keys, only on this rare path.
+func (r *APIKeys) recount(ctx context.Context, org string, limit int) error {
 	active, err := r.countActive(ctx, org)
 	if err != nil {
 		return err
 	}
-	if limit > 0 && active >= int64(limit) {
+	if active >= int64(limit) {
 		return party.ErrTooManyKeys
 	}
 	_, err = r.quotas.UpdateOne(ctx, bson.M{"_id": org}, bson.M{"$set": bson.M{"active": active + 1}}, options.Update().SetUpsert(true))
 	return internal(err, "count api key")
+}
+
+// backfillQuotas counts the active keys of every organisation that held keys before quotas
+// (Store.Backfill runs it once).
+func (r *APIKeys) backfillQuotas(ctx context.Context) error {
+	cur, err := r.coll.Find(ctx, bson.M{"revokedAt": bson.M{"$exists": false}}, options.Find().SetProjection(bson.M{"orgId": 1}))
+	if err != nil {
+		return internal(err, "read api keys to count them")
+	}
+	var docs []apiKeyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return internal(err, "read api keys to count them")
+	}
+	active := map[string]int64{}
+	for _, d := range docs {
+		active[d.OrgID]++
+	}
+	models := make([]mongo.WriteModel, 0, len(active))
+	for org, n := range active {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": org}).
+			SetUpdate(bson.M{"$set": bson.M{"active": n}}).SetUpsert(true))
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	_, err = bulkWrite(ctx, r.quotas, models)
+	return err
 }
 
 // countActive counts org's unrevoked keys (a scan by the "org" index; only on the rare paths).
@@ -104,8 +143,9 @@ func (r *APIKeys) giveBack(ctx context.Context, org string) {
 	if r.store.local != nil {
 		defer r.store.local.lock(collAPIKeyQuotas + "\x00" + org)()
 	}
-	// A failure leaves the count high, which take corrects when it matters.
-	_, _ = r.quotas.UpdateOne(ctx, bson.M{"_id": org, "active": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"active": -1}})
+	// Every key given back was counted (by take, or by the backfill for older keys), so the count
+	// stays at or above zero. A failure leaves it high, which take corrects when it matters.
+	_, _ = r.quotas.UpdateOne(ctx, bson.M{"_id": org}, bson.M{"$inc": bson.M{"active": -1}})
 }
 
 // Get loads a key by id.

@@ -243,7 +243,7 @@ func (s *Store) ClaimProcessNumber(ctx context.Context) (uint64, error) {
 	return uint64(doc.N), nil
 }
 
-// Backfill fills the _id-keyed lookup collections (org_codes, waybills) from the records stored
+// Backfill fills the _id-keyed lookup collections (org_codes, waybills, api_key_quotas) from the records stored
 // before they existed. Each is done once: a marker is written in silkgate_meta when it is
 // complete, and one cut short (a crash, a timeout) runs again, whole, at the next start — its
 // writes are idempotent upserts. On the embedded store call it after Embedded.IndexIDs, without
@@ -258,6 +258,7 @@ func (s *Store) Backfill(ctx context.Context) error {
 		{"waybills_backfilled", NewParcels(s).backfillWaybills},
 		{"agenda_backfilled", s.backfillAgenda},
 		{"declaration_messages_apart", NewDeclarations(s).moveMessages},
+		{"api_key_quotas_backfilled", NewAPIKeys(s).backfillQuotas},
 	} {
 		err := meta.FindOne(ctx, bson.M{"_id": b.marker}).Err()
 		if err == nil {
