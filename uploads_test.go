@@ -15,7 +15,7 @@ import (
 )
 
 // TestImportZipBomb uploads the workbook of the issue — a sheet of 400 MiB of blank space packed
-// into about 400 KB — to the real service: it is refused at the field "file" while the heap
+// into about half a megabyte — to the real service: it is refused at the field "file" while the heap
 // stays within 64 MB of where it was, and the service goes on importing.
 func TestImportZipBomb(t *testing.T) {
 	s := startService(t, nil)
@@ -28,7 +28,7 @@ func TestImportZipBomb(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.DefaultCompression) })
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
 	if w, err = zw.Create("xl/worksheets/sheet1.xml"); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestImportZipBomb(t *testing.T) {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if packed.Len() > 500<<10 {
+	if packed.Len() > 600<<10 {
 		t.Fatalf("the workbook packs into %d bytes", packed.Len())
 	}
 	path := filepath.Join(t.TempDir(), "bomb.xlsx")
