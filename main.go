@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/silkgate/silkgate/adapters/business"
 	"github.com/silkgate/silkgate/adapters/consignment"
 	"github.com/silkgate/silkgate/adapters/declarationpdf"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
@@ -91,6 +92,11 @@ type Main struct {
 	GeneratedOperatorKey string
 	OperatorKeyExisted   bool
 	DemoKeys             []app.DemoKey
+
+	// Audit is the audit log of change requests (API role only); business, the figures counted
+	// from the published events (adapters/business).
+	Audit    *app.Audit
+	business *business.Publisher
 }
 
 // NewMain prepares the service; Run starts it. banner receives the human-readable start-up
@@ -206,10 +212,12 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
+		m.Audit = app.NewAudit(app.AuditPorts{Basics: app.Basics{Log: m.log}, Store: mongo.NewAuditLog(store), Buffer: cfg.AuditBuffer})
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded, Audit: m.Audit}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
-			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
+			TrustedProxies: cfg.TrustedProxyPrefixes(),
+			Metrics:        m.metrics(store, queue),
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
@@ -230,7 +238,10 @@ func (m *Main) Run(ctx context.Context) error {
 // wire builds the use cases on the stores, the queue and the customs gateway: each context gets
 // only the ports it uses.
 func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
-	outbox, events := mongo.NewOutbox(store), redisadapter.NewEvents(m.rdb, cfg.Queue+":events")
+	outbox := mongo.NewOutbox(store)
+	// Every published event is counted for /metrics on its way out (adapters/business).
+	m.business = business.Wrap(redisadapter.NewEvents(m.rdb, cfg.Queue+":events"))
+	events := m.business
 	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	auths := mongo.NewAuthorizations(store)
 	parcels := mongo.NewParcels(store)
@@ -255,6 +266,19 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
+}
+
+// metrics are the figures /metrics exports beside the HTTP ones: store commands, the queue's
+// tasks and state, the business figures, the audit writer's counts, and on MongoDB the parcels
+// by status (a count the embedded store could only make by reading every parcel).
+func (m *Main) metrics(store *mongo.Store, queue *redisadapter.Queue) []prometheus.Collector {
+	ms := []prometheus.Collector{store.Commands().Collector(), queue.Collector(),
+		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue), httpadapter.AuditMetrics(m.Audit)}
+	ms = append(ms, m.business.Collectors()...)
+	if m.embeddedMongo == nil && !m.cfg.MongoSingleConnection {
+		ms = append(ms, mongo.NewParcelStatusGauge(store, time.Minute))
+	}
+	return ms
 }
 
 // customsGateway builds the configured Single Window gateway: the simulated customs authority,
@@ -346,6 +370,9 @@ func (m *Main) Close() {
 		_ = m.listener.Close()
 	}
 	m.served.Wait() // the HTTP server and the DXP poller have returned
+	if m.Audit != nil {
+		m.Audit.Close(ctx) // the entries still buffered are written before the store closes
+	}
 	if m.worker != nil {
 		m.worker.Shutdown()
 	}
