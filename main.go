@@ -272,7 +272,7 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 // tasks and state, the business figures, the audit writer's counts, and on MongoDB the parcels
 // by status (a count the embedded store could only make by reading every parcel).
 func (m *Main) metrics(store *mongo.Store, queue *redisadapter.Queue) []prometheus.Collector {
-	ms := []prometheus.Collector{store.Commands().Collector(), queue.Collector(),
+	ms := []prometheus.Collector{store.Commands().Collector(), store.Commands().AuditCollector(), queue.Collector(),
 		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue), httpadapter.AuditMetrics(m.Audit)}
 	ms = append(ms, m.business.Collectors()...)
 	if m.embeddedMongo == nil && !m.cfg.MongoSingleConnection {

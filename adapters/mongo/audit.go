@@ -78,6 +78,7 @@ func (l *AuditLog) AppendAudit(ctx context.Context, entries []app.AuditEntry) er
 	if len(entries) == 0 {
 		return nil
 	}
+	ctx = auditContext(ctx)
 	byOrg := map[string][]auditEntryDoc{}
 	var orgs []string
 	for _, e := range entries {
