@@ -116,8 +116,9 @@ func (m *Main) Run(ctx context.Context) error {
 	defer cancel()
 
 	// The address is taken first: a start that cannot serve fails before it writes anything
-	// (such as a generated operator key that it would then never show).
-	if cfg.RunsAPI() {
+	// (such as a generated operator key that it would then never show). A worker alone serves
+	// its /metrics and /healthz there.
+	if cfg.RunsAPI() || cfg.RunsWorker() {
 		var err error
 		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
@@ -223,6 +224,10 @@ func (m *Main) Run(ctx context.Context) error {
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
 			},
 		})
+	} else {
+		m.http = httpadapter.NewMetricsOnly(httpadapter.Options{Metrics: m.metrics(store, queue)})
+	}
+	if m.http != nil {
 		m.served.Add(1)
 		go func() {
 			defer m.served.Done()
@@ -273,8 +278,11 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 // by status (a count the embedded store could only make by reading every parcel).
 func (m *Main) metrics(store *mongo.Store, queue *redisadapter.Queue) []prometheus.Collector {
 	ms := []prometheus.Collector{store.Commands().Collector(), store.Commands().AuditCollector(), queue.Collector(),
-		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue), httpadapter.AuditMetrics(m.Audit)}
+		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue)}
 	ms = append(ms, m.business.Collectors()...)
+	if m.Audit != nil {
+		ms = append(ms, httpadapter.AuditMetrics(m.Audit))
+	}
 	if m.embeddedMongo == nil && !m.cfg.MongoSingleConnection {
 		ms = append(ms, mongo.NewParcelStatusGauge(store, time.Minute))
 	}
@@ -321,8 +329,10 @@ func (m *Main) URL() string {
 func (m *Main) printBanner() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Silkgate is running (role %s).\n", m.cfg.Role)
-	if m.listener != nil {
+	if m.listener != nil && m.cfg.RunsAPI() {
 		fmt.Fprintf(&b, "  API:            %s   (OpenAPI: %s/openapi.yaml)\n", m.URL(), m.URL())
+	} else if m.listener != nil {
+		fmt.Fprintf(&b, "  Metrics:        %s/metrics\n", m.URL())
 	}
 	if m.embeddedMongo != nil {
 		fmt.Fprintf(&b, "  Embedded Mongo: mongodb://%s/%s   (data in %s)\n", m.embeddedMongo.Addr(), m.cfg.MongoDB, filepath.Join(m.cfg.DataDir, "mongo"))

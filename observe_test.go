@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -268,5 +269,26 @@ func TestAuditTrustedProxy(t *testing.T) {
 		if got[id] != ip {
 			t.Errorf("%s: ip %q, want %q", id, got[id], ip)
 		}
+	}
+}
+
+// A worker alone serves its own figures: /metrics and /healthz, no API.
+func TestWorkerServesMetrics(t *testing.T) {
+	t.Parallel()
+	// One process only, so the store's single-connection guard is not needed here.
+	s := startService(t, map[string]string{"SILKGATE_ROLE": "worker", "SILKGATE_MONGO_SINGLE_CONNECTION": "false"})
+	queue := s.environ["SILKGATE_QUEUE"]
+	r, err := http.Get(s.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := new(strings.Builder)
+	_, _ = io.Copy(b, r.Body)
+	r.Body.Close()
+	if v, ok := metricValue(b.String(), `silkgate_queue_up{queue="`+queue+`"}`); r.StatusCode != 200 || !ok || v != 1 {
+		t.Errorf("worker /metrics: %d, queue up %v %v", r.StatusCode, v, ok)
+	}
+	if r, err := http.Get(s.url + "/v1/orgs"); err != nil || r.StatusCode != 404 {
+		t.Errorf("a worker serves the API: %v %v", r.StatusCode, err)
 	}
 }
