@@ -292,3 +292,58 @@ func TestWorkerServesMetrics(t *testing.T) {
 		t.Errorf("a worker serves the API: %v %v", r.StatusCode, err)
 	}
 }
+
+// What a broker files for an exporter — and an attempt without authority — is in the exporter's
+// audit log too, naming it; another exporter sees none of it.
+func TestAuditOnBehalfOf(t *testing.T) {
+	t.Parallel()
+	s := startService(t, quietCustoms)
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	other := s.register("exporter", "乙", usccB, "4206340017")
+	pid := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYO1")), 201)["id"].(string)
+	s.expectProblem(s.do("POST", "/v1/declarations", brk.key, map[string]any{"kind": "inventory", "parcelIds": []string{pid}}), 403, "authorization_required", "")
+	s.authorize(exp, exp, brk, "9610")
+	id := s.declare(brk.key, pid)[0]
+	s.expect(s.do("POST", "/v1/declarations/"+id+"/submit", brk.key, nil), 202)
+
+	var forExp []map[string]any
+	eventually(t, "the broker's three requests reach the exporter's log", func() bool {
+		forExp = nil
+		for _, e := range auditEntries(t, s, exp.key, "") {
+			if e["orgId"] == brk.id {
+				forExp = append(forExp, e)
+			}
+		}
+		return len(forExp) == 3
+	})
+	statuses := map[string]float64{}
+	for _, e := range forExp {
+		if obo := arr(e["onBehalfOf"]); len(obo) != 1 || obo[0] != exp.id || e["keyId"] != keyIDOf(brk.key) {
+			t.Errorf("broker's entry %v", e)
+		}
+		statuses[e["route"].(string)] += e["status"].(float64)
+	}
+	if statuses["/v1/declarations"] != 403+200 || statuses["/v1/declarations/:id/submit"] != 202 {
+		t.Errorf("broker's entries by route and status %v", statuses)
+	}
+	// The broker reads them as its own; the other exporter sees nothing of them.
+	if n := len(auditEntries(t, s, brk.key, "")); n != 3 {
+		t.Errorf("the broker reads %d entries, want 3", n)
+	}
+	for _, e := range auditEntries(t, s, other.key, "") {
+		if e["orgId"] != other.id {
+			t.Errorf("another exporter reads %v", e)
+		}
+	}
+	// The operator reading the exporter's log sees the same.
+	n := 0
+	for _, e := range auditEntries(t, s, testOperatorKey, "?orgId="+exp.id) {
+		if e["orgId"] == brk.id {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("the operator reads %d of the broker's entries in the exporter's log, want 3", n)
+	}
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,11 +26,53 @@ type AuditEntry struct {
 	RequestID string            //
 	IP        string            // the client's address (X-Forwarded-For only from trusted proxies)
 	UserAgent string            // truncated
+	// OnBehalfOf are the organisations whose records the request acted on, when they are not
+	// the actor's: the exporter a broker filed or booked for, or the operator registered
+	// parcels for (NoteOnBehalfOf). They read the entry in their audit log too.
+	OnBehalfOf []string
+}
+
+// maxOnBehalfOf bounds the organisations one entry names (a batch may touch many exporters).
+const maxOnBehalfOf = 20
+
+type onBehalfOfKey struct{}
+
+type onBehalfOf struct {
+	mu   sync.Mutex
+	orgs []string
+}
+
+// WithOnBehalfOf gives a request's context a place where the use cases note the organisations
+// they act for (NoteOnBehalfOf); the returned function lists them once the request is done.
+func WithOnBehalfOf(ctx context.Context) (context.Context, func() []string) {
+	n := &onBehalfOf{}
+	return context.WithValue(ctx, onBehalfOfKey{}, n), func() []string {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return slices.Clone(n.orgs)
+	}
+}
+
+// noteOnBehalfOf records, for the audit log, that actor acts on orgID's records in this request
+// (nothing when it is the actor's own, or the context has no place for it).
+func noteOnBehalfOf(ctx context.Context, actor Actor, orgID string) {
+	if orgID == "" || orgID == actor.OrgID {
+		return
+	}
+	n, _ := ctx.Value(onBehalfOfKey{}).(*onBehalfOf)
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.orgs) < maxOnBehalfOf && !slices.Contains(n.orgs, orgID) {
+		n.orgs = append(n.orgs, orgID)
+	}
 }
 
 // AuditFilter selects entries of the audit log, newest first.
 type AuditFilter struct {
-	OrgID        string    // only the entries of this acting organisation ("" all: the operator only)
+	OrgID        string    // only the entries this organisation made or that acted for it ("" all: the operator only)
 	Since, Until time.Time // At in [Since, Until); zero: unbounded
 	Limit        int
 	Cursor       string
@@ -188,7 +231,8 @@ func (a *Audit) flush(batch []AuditEntry) {
 }
 
 // List returns audit entries newest first: an organisation reads the entries of its own
-// requests, the operator everyone's (or one organisation's, with OrgID).
+// requests and of those made for it (OnBehalfOf), the operator everyone's (or one
+// organisation's, with OrgID).
 func (a *Audit) List(ctx context.Context, actor Actor, f AuditFilter) (Page[AuditEntry], error) {
 	f.Limit = clampLimit(f.Limit)
 	if !actor.IsOperator() {

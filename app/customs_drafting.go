@@ -76,7 +76,8 @@ func (c *Customs) CreateInventoryDeclarations(ctx context.Context, actor Actor, 
 		if isNotFound(err) && actor.Kind == party.KindBroker {
 			// A broker names parcels of exporters it works for; one it may not see yet lacks the
 			// exporter's authorisation, and saying so is what helps it.
-			if _, gerr := c.parcels.Get(ctx, pid); gerr == nil {
+			if other, gerr := c.parcels.Get(ctx, pid); gerr == nil {
+				noteOnBehalfOf(ctx, actor, other.ExporterID()) // the exporter sees the attempt
 				err = domain.Errorf(domain.KindForbidden, "authorization_required",
 					"filing for this parcel's exporter needs its active authorisation")
 				denied++

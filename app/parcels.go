@@ -177,6 +177,8 @@ func (s *Parcels) parcelExporter(ctx context.Context, v *domain.Violations, cach
 		v.AddError("exporterId", err)
 	case !ok:
 		v.Add("exporterId", "unknown_exporter", "exporterId names no registered exporter")
+	default:
+		noteOnBehalfOf(ctx, actor, named)
 	}
 	return named
 }

@@ -69,6 +69,7 @@ func (r *Rail) bookingExporter(ctx context.Context, actor Actor, named string) (
 	if !ok {
 		return "", domain.InvalidField("exporterId", "unknown_exporter", "exporterId names no registered exporter")
 	}
+	noteOnBehalfOf(ctx, actor, named) // an attempt is recorded for the exporter, granted or not
 	if actor.Kind == party.KindBroker {
 		visible, err := r.tenancy.Visibility(ctx, actor)
 		if err != nil {

@@ -30,6 +30,8 @@ func auditChanges(audit *app.Audit, trusted []netip.Prefix) fiber.Handler {
 		default:
 			return c.Next()
 		}
+		ctx, onBehalfOf := app.WithOnBehalfOf(c.UserContext())
+		c.SetUserContext(ctx)
 		err := c.Next()
 		if err != nil {
 			// Let the error handler write the response now, so the entry shows the real status.
@@ -44,7 +46,8 @@ func auditChanges(audit *app.Audit, trusted []netip.Prefix) fiber.Handler {
 		}
 		e := app.AuditEntry{OrgID: actor.OrgID, OrgKind: string(actor.Kind), KeyID: actor.KeyID,
 			Method: utils.CopyString(c.Method()), Route: route.Path, Status: c.Response().StatusCode(),
-			RequestID: requestID(c), IP: clientIP(c, trusted), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), maxUserAgent)}
+			RequestID: requestID(c), IP: clientIP(c, trusted), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), maxUserAgent),
+			OnBehalfOf: onBehalfOf()}
 		if len(route.Params) > 0 {
 			e.Targets = make(map[string]string, len(route.Params))
 			for _, p := range route.Params {
@@ -104,23 +107,25 @@ func truncate(s string, n int) string {
 }
 
 type auditEntryView struct {
-	ID        string            `json:"id"`
-	At        time.Time         `json:"at"`
-	OrgID     string            `json:"orgId"`
-	OrgKind   string            `json:"orgKind"`
-	KeyID     string            `json:"keyId,omitempty"`
-	Method    string            `json:"method"`
-	Route     string            `json:"route"`
-	Targets   map[string]string `json:"targets,omitempty"`
-	Status    int               `json:"status"`
-	RequestID string            `json:"requestId,omitempty"`
-	IP        string            `json:"ip,omitempty"`
-	UserAgent string            `json:"userAgent,omitempty"`
+	ID         string            `json:"id"`
+	At         time.Time         `json:"at"`
+	OrgID      string            `json:"orgId"`
+	OrgKind    string            `json:"orgKind"`
+	KeyID      string            `json:"keyId,omitempty"`
+	Method     string            `json:"method"`
+	Route      string            `json:"route"`
+	Targets    map[string]string `json:"targets,omitempty"`
+	Status     int               `json:"status"`
+	RequestID  string            `json:"requestId,omitempty"`
+	IP         string            `json:"ip,omitempty"`
+	UserAgent  string            `json:"userAgent,omitempty"`
+	OnBehalfOf []string          `json:"onBehalfOf,omitempty"`
 }
 
 func viewAuditEntry(e app.AuditEntry) auditEntryView {
 	return auditEntryView{ID: e.ID, At: e.At, OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID, Method: e.Method,
-		Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID, IP: e.IP, UserAgent: e.UserAgent}
+		Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID, IP: e.IP, UserAgent: e.UserAgent,
+		OnBehalfOf: e.OnBehalfOf}
 }
 
 // listAuditLog: GET /v1/audit-log?since=&until=&orgId=&limit=&cursor=

@@ -17,10 +17,10 @@ import (
 )
 
 // AuditLog is the audit log in MongoDB. It is written in pages: each batch the audit writer
-// appends becomes one document per acting organisation ("<orgId>|<seq>") and one for the whole
-// zone ("*|<seq>"), each holding that batch's entries newest first; seq is the organisation's
-// page number, taken from its head in audit_log_heads (one atomic $inc by _id per
-// organisation per batch). So every read is an exact _id lookup — the only query the embedded
+// appends becomes one document per organisation it concerns — acting, or acted for
+// (OnBehalfOf) — ("<orgId>|<seq>") and one for the whole zone ("*|<seq>"), each holding that
+// batch's entries newest first; seq is the organisation's page number, taken from its head in
+// audit_log_heads (one atomic $inc by _id per organisation per batch). So every read is an exact _id lookup — the only query the embedded
 // store answers without reading the whole collection (measured: an _id range, or a filter on
 // a field, costs the same as a full scan there, 1.8 s at 20,000 entries) — and a page of the
 // log costs a head read and a few page reads, whatever the log's size.
@@ -47,18 +47,19 @@ const allOrgs = "*"
 const auditScanPages = 64
 
 type auditEntryDoc struct {
-	ID        string            `bson:"id"`
-	At        time.Time         `bson:"at"`
-	OrgID     string            `bson:"orgId"`
-	OrgKind   string            `bson:"orgKind"`
-	KeyID     string            `bson:"keyId,omitempty"`
-	Method    string            `bson:"method"`
-	Route     string            `bson:"route"`
-	Targets   map[string]string `bson:"targets,omitempty"`
-	Status    int               `bson:"status"`
-	RequestID string            `bson:"requestId,omitempty"`
-	IP        string            `bson:"ip,omitempty"`
-	UserAgent string            `bson:"userAgent,omitempty"`
+	ID         string            `bson:"id"`
+	At         time.Time         `bson:"at"`
+	OrgID      string            `bson:"orgId"`
+	OrgKind    string            `bson:"orgKind"`
+	KeyID      string            `bson:"keyId,omitempty"`
+	Method     string            `bson:"method"`
+	Route      string            `bson:"route"`
+	Targets    map[string]string `bson:"targets,omitempty"`
+	Status     int               `bson:"status"`
+	RequestID  string            `bson:"requestId,omitempty"`
+	IP         string            `bson:"ip,omitempty"`
+	UserAgent  string            `bson:"userAgent,omitempty"`
+	OnBehalfOf []string          `bson:"onBehalfOf,omitempty"`
 }
 
 type auditPageDoc struct {
@@ -84,11 +85,18 @@ func (l *AuditLog) AppendAudit(ctx context.Context, entries []app.AuditEntry) er
 	for _, e := range entries {
 		d := auditEntryDoc{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID,
 			Method: e.Method, Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID,
-			IP: e.IP, UserAgent: e.UserAgent}
-		if _, ok := byOrg[e.OrgID]; !ok {
-			orgs = append(orgs, e.OrgID)
+			IP: e.IP, UserAgent: e.UserAgent, OnBehalfOf: e.OnBehalfOf}
+		// The entry goes into the acting organisation's pages, those of each organisation it
+		// acted for, and the zone's.
+		for i, org := range append([]string{e.OrgID}, e.OnBehalfOf...) {
+			if org == "" || slices.Contains(e.OnBehalfOf[:max(i-1, 0)], org) || (i > 0 && org == e.OrgID) {
+				continue
+			}
+			if _, ok := byOrg[org]; !ok {
+				orgs = append(orgs, org)
+			}
+			byOrg[org] = append(byOrg[org], d)
 		}
-		byOrg[e.OrgID] = append(byOrg[e.OrgID], d)
 		byOrg[allOrgs] = append(byOrg[allOrgs], d)
 	}
 	orgs = append(orgs, allOrgs)
@@ -186,7 +194,7 @@ func (l *AuditLog) ListAudit(ctx context.Context, f app.AuditFilter) ([]app.Audi
 			}
 			out = append(out, app.AuditEntry{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID,
 				Method: e.Method, Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID,
-				IP: e.IP, UserAgent: e.UserAgent})
+				IP: e.IP, UserAgent: e.UserAgent, OnBehalfOf: e.OnBehalfOf})
 		}
 	}
 	return out, "", nil
