@@ -69,3 +69,39 @@ func TestAuditLogStoreCommands(t *testing.T) {
 		t.Error("a cursor this service did not return was accepted")
 	}
 }
+
+// BenchmarkAuditLogPage reads the newest page of 50 entries of one organisation and of the
+// zone from a log of 20,000 entries of 50 organisations, written in batches of 100.
+func BenchmarkAuditLogPage(b *testing.B) {
+	store := mongotest.New(b)
+	log := mongo.NewAuditLog(store)
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Millisecond)
+	for batch := range 200 {
+		entries := make([]app.AuditEntry, 100)
+		for i := range entries {
+			n := batch*100 + i
+			entries[i] = app.AuditEntry{ID: fmt.Sprintf("aud_%06d", n), At: at.Add(time.Duration(n) * time.Millisecond),
+				OrgID: fmt.Sprintf("org_%02d", n%50), OrgKind: "exporter", KeyID: "k_0123456789", Method: "POST",
+				Route: "/v1/parcels/:id/cancel", Targets: map[string]string{"id": "pcl_4206980001_XY240901001"},
+				Status: 200, RequestID: "0123456789abcdef01234567", IP: "203.0.113.7", UserAgent: "erp-connector/2.1"}
+		}
+		if err := log.AppendAudit(ctx, entries); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, org := range []string{"org_07", ""} {
+		name := "zone"
+		if org != "" {
+			name = "organisation"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				got, _, err := log.ListAudit(ctx, app.AuditFilter{OrgID: org, Limit: 50})
+				if err != nil || len(got) != 50 {
+					b.Fatal(len(got), err)
+				}
+			}
+		})
+	}
+}
