@@ -144,3 +144,36 @@ func TestAuditEntriesAreWrittenAtClose(t *testing.T) {
 		t.Errorf("the second page starts at %v (%d entries), want %s (15)", rest[0].ID, len(rest), got[10].ID)
 	}
 }
+
+// With a buffer too small for the load, what is not written is counted as dropped: written and
+// dropped add up to every entry recorded, and what was written can be read.
+func TestAuditWriterCountsWhatItDrops(t *testing.T) {
+	t.Parallel()
+	store := mongotest.New(t)
+	audit := app.NewAudit(app.AuditPorts{Store: mongo.NewAuditLog(store), Buffer: 1, Batch: 10})
+	const goroutines, each = 50, 20
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				audit.Record(app.AuditEntry{OrgID: "org_a", OrgKind: "exporter", Method: "POST", Route: "/v1/parcels",
+					Status: 201, RequestID: fmt.Sprintf("r%d-%d", g, i)})
+			}
+		}()
+	}
+	wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	audit.Close(ctx)
+	written, dropped := audit.Written(), audit.Dropped()
+	if written+dropped != goroutines*each || audit.Failed() != 0 {
+		t.Fatalf("written %d + dropped %d = %d, want %d (failed %d)", written, dropped, written+dropped, goroutines*each, audit.Failed())
+	}
+	got := readAll(t, audit, app.Actor{OrgID: "org_a", Kind: party.KindExporter}, app.AuditFilter{})
+	if uint64(len(got)) != written {
+		t.Errorf("%d entries read, %d written", len(got), written)
+	}
+	t.Logf("buffer of 1 under %d goroutines: %d written, %d dropped", goroutines, written, dropped)
+}
