@@ -290,6 +290,11 @@ func TestWorkerServesMetrics(t *testing.T) {
 	if v, ok := metricValue(b.String(), `silkgate_queue_up{queue="`+queue+`"}`); r.StatusCode != 200 || !ok || v != 1 {
 		t.Errorf("worker /metrics: %d, queue up %v %v", r.StatusCode, v, ok)
 	}
+	// Started as on MongoDB (not the single-connection embedded mode), it counts parcels by
+	// status in the store: none yet.
+	if v, ok := metricValue(b.String(), `silkgate_parcels{status="registered"}`); !ok || v != 0 {
+		t.Errorf("parcels registered %v %v, want 0", v, ok)
+	}
 	if r, err := http.Get(s.url + "/v1/orgs"); err != nil || r.StatusCode != 404 {
 		t.Errorf("a worker serves the API: %v %v", r.StatusCode, err)
 	}
@@ -347,5 +352,24 @@ func TestAuditOnBehalfOf(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("the operator reads %d of the broker's entries in the exporter's log, want 3", n)
+	}
+}
+
+// On MongoDB the parcels are counted by status in the store, once a minute at most.
+func TestParcelsByStatusGauge(t *testing.T) {
+	t.Parallel()
+	// As on MongoDB: the gauge is not exported in the embedded store's single-connection mode.
+	s := startService(t, map[string]string{"SILKGATE_MONGO_SINGLE_CONNECTION": "false"})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	for _, no := range []string{"XYG1", "XYG2"} {
+		s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody(no)), 201)
+	}
+	id := s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("XYG3")), 201)["id"].(string)
+	s.expect(s.do("POST", "/v1/parcels/"+id+"/cancel", exp.key, map[string]any{"reason": "order withdrawn"}), 200)
+	m := s.metrics()
+	for status, want := range map[string]float64{"registered": 2, "cancelled": 1, "released": 0} {
+		if v, ok := metricValue(m, `silkgate_parcels{status="`+status+`"}`); !ok || v != want {
+			t.Errorf("parcels %s: %v (%v), want %v", status, v, ok, want)
+		}
 	}
 }
