@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/silkgate/silkgate/adapters/business"
 	"github.com/silkgate/silkgate/adapters/consignment"
 	"github.com/silkgate/silkgate/adapters/declarationpdf"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
@@ -91,6 +92,11 @@ type Main struct {
 	GeneratedOperatorKey string
 	OperatorKeyExisted   bool
 	DemoKeys             []app.DemoKey
+
+	// Audit is the audit log of change requests (API role only); business, the figures counted
+	// from the published events (adapters/business).
+	Audit    *app.Audit
+	business *business.Publisher
 }
 
 // NewMain prepares the service; Run starts it. banner receives the human-readable start-up
@@ -110,8 +116,9 @@ func (m *Main) Run(ctx context.Context) error {
 	defer cancel()
 
 	// The address is taken first: a start that cannot serve fails before it writes anything
-	// (such as a generated operator key that it would then never show).
-	if cfg.RunsAPI() {
+	// (such as a generated operator key that it would then never show). A worker alone serves
+	// its /metrics and /healthz there.
+	if cfg.RunsAPI() || cfg.RunsWorker() {
 		var err error
 		if m.listener, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 			return fmt.Errorf("SILKGATE_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
@@ -206,15 +213,21 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
+		m.Audit = app.NewAudit(app.AuditPorts{Basics: app.Basics{Log: m.log}, Store: mongo.NewAuditLog(store), Buffer: cfg.AuditBuffer})
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded, Audit: m.Audit}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
-			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
+			TrustedProxies: cfg.TrustedProxyPrefixes(),
+			Metrics:        m.metrics(store, queue),
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
 			},
 		})
+	} else {
+		m.http = httpadapter.NewMetricsOnly(httpadapter.Options{Metrics: m.metrics(store, queue)})
+	}
+	if m.http != nil {
 		m.served.Add(1)
 		go func() {
 			defer m.served.Done()
@@ -230,7 +243,10 @@ func (m *Main) Run(ctx context.Context) error {
 // wire builds the use cases on the stores, the queue and the customs gateway: each context gets
 // only the ports it uses.
 func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
-	outbox, events := mongo.NewOutbox(store), redisadapter.NewEvents(m.rdb, cfg.Queue+":events")
+	outbox := mongo.NewOutbox(store)
+	// Every published event is counted for /metrics on its way out (adapters/business).
+	m.business = business.Wrap(redisadapter.NewEvents(m.rdb, cfg.Queue+":events"))
+	events := m.business
 	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	auths := mongo.NewAuthorizations(store)
 	parcels := mongo.NewParcels(store)
@@ -255,6 +271,22 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
+}
+
+// metrics are the figures /metrics exports beside the HTTP ones: store commands, the queue's
+// tasks and state, the business figures, the audit writer's counts, and on MongoDB the parcels
+// by status (a count the embedded store could only make by reading every parcel).
+func (m *Main) metrics(store *mongo.Store, queue *redisadapter.Queue) []prometheus.Collector {
+	ms := []prometheus.Collector{store.Commands().Collector(), store.Commands().AuditCollector(), queue.Collector(),
+		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue)}
+	ms = append(ms, m.business.Collectors()...)
+	if m.Audit != nil {
+		ms = append(ms, httpadapter.AuditMetrics(m.Audit))
+	}
+	if m.embeddedMongo == nil && !m.cfg.MongoSingleConnection {
+		ms = append(ms, mongo.NewParcelStatusGauge(store, time.Minute))
+	}
+	return ms
 }
 
 // customsGateway builds the configured Single Window gateway: the simulated customs authority,
@@ -297,8 +329,10 @@ func (m *Main) URL() string {
 func (m *Main) printBanner() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Silkgate is running (role %s).\n", m.cfg.Role)
-	if m.listener != nil {
+	if m.listener != nil && m.cfg.RunsAPI() {
 		fmt.Fprintf(&b, "  API:            %s   (OpenAPI: %s/openapi.yaml)\n", m.URL(), m.URL())
+	} else if m.listener != nil {
+		fmt.Fprintf(&b, "  Metrics:        %s/metrics\n", m.URL())
 	}
 	if m.embeddedMongo != nil {
 		fmt.Fprintf(&b, "  Embedded Mongo: mongodb://%s/%s   (data in %s)\n", m.embeddedMongo.Addr(), m.cfg.MongoDB, filepath.Join(m.cfg.DataDir, "mongo"))
@@ -346,6 +380,9 @@ func (m *Main) Close() {
 		_ = m.listener.Close()
 	}
 	m.served.Wait() // the HTTP server and the DXP poller have returned
+	if m.Audit != nil {
+		m.Audit.Close(ctx) // the entries still buffered are written before the store closes
+	}
 	if m.worker != nil {
 		m.worker.Shutdown()
 	}

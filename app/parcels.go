@@ -177,6 +177,8 @@ func (s *Parcels) parcelExporter(ctx context.Context, v *domain.Violations, cach
 		v.AddError("exporterId", err)
 	case !ok:
 		v.Add("exporterId", "unknown_exporter", "exporterId names no registered exporter")
+	default:
+		noteOnBehalfOf(ctx, actor, named)
 	}
 	return named
 }
@@ -244,6 +246,8 @@ func parcelIn(ctx context.Context, parcels parcel.Repository, visible party.Visi
 		return nil, err
 	}
 	if !visible.Covers(p.ExporterID()) {
+		// The caller is told nothing; the parcel's exporter finds the attempt in its audit log.
+		noteOnBehalfOf(ctx, Actor{}, p.ExporterID())
 		return nil, notFoundParcel
 	}
 	return p, nil

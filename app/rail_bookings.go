@@ -61,6 +61,7 @@ func (r *Rail) bookingExporter(ctx context.Context, actor Actor, named string) (
 	if named == "" {
 		return "", domain.InvalidField("exporterId", "required", "name the exporter the booking is for")
 	}
+	noteOnBehalfOf(ctx, actor, named) // an attempt is recorded for the exporter, granted or not
 	if actor.Kind == party.KindBroker {
 		// Checked before the exporter is looked up: a broker learns nothing of an exporter that
 		// has not authorised it, not even whether it is registered (README, "What a stranger may

@@ -80,6 +80,7 @@ func (t *Tenancy) CanFile(ctx context.Context, filerID, exporterID, tradeMode st
 
 // requireFilingRight checks that actor may file for exporterID in tradeMode now.
 func (t *Tenancy) requireFilingRight(ctx context.Context, actor Actor, exporterID, tradeMode string) error {
+	noteOnBehalfOf(ctx, actor, exporterID) // an attempt is recorded for the exporter, granted or not
 	ok, err := t.CanFile(ctx, actor.OrgID, exporterID, tradeMode, t.clock.Now())
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strings"
@@ -93,6 +94,37 @@ type Config struct {
 	// (三单对碰), and how long a list waits for missing ones before it is rejected naming them.
 	SimMatchDocuments bool          `env:"SILKGATE_SIM_MATCH_DOCUMENTS" envDefault:"true"`
 	SimDocumentWait   time.Duration `env:"SILKGATE_SIM_DOCUMENT_WAIT" envDefault:"1h"`
+
+	// The audit log. TrustedProxies are the addresses or CIDR ranges of the reverse proxies in
+	// front of the API: only a request coming from one of them has its client address taken
+	// from X-Forwarded-For. AuditBuffer is how many entries may wait for the audit writer; one
+	// more is dropped and counted (silkgate_audit_entries_total{result="dropped"}).
+	TrustedProxies []string `env:"SILKGATE_TRUSTED_PROXIES" envSeparator:","`
+	AuditBuffer    int      `env:"SILKGATE_AUDIT_BUFFER" envDefault:"4096"`
+}
+
+// TrustedProxyPrefixes are TrustedProxies as address ranges (a bare address is a range of one).
+func (c Config) TrustedProxyPrefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.TrustedProxies {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -239,6 +271,14 @@ func (c Config) validate() error {
 	}
 	if c.SimStep < 0 {
 		bad("SILKGATE_SIM_STEP", "must not be negative")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := parsePrefix(p); err != nil {
+			bad("SILKGATE_TRUSTED_PROXIES", "%q is not an IP address or CIDR range", p)
+		}
+	}
+	if c.AuditBuffer < 1 {
+		bad("SILKGATE_AUDIT_BUFFER", "must be at least 1")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

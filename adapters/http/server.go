@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"log/slog"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ type Options struct {
 	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
 	// routes (default 2 min).
 	RequestTimeout, BulkRequestTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the audit log believes.
+	TrustedProxies []netip.Prefix
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -90,6 +93,12 @@ func New(uc UseCases, o Options) *fiber.App {
 
 	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
 	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
+	// The audit log (adapters/http/audit.go): every change request, after authentication.
+	if uc.Audit != nil {
+		h.audit = uc.Audit
+		v1.Use(auditChanges(uc.Audit, o.TrustedProxies))
+	}
+	v1.Get("/audit-log", h.listAuditLog)
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
 	v1.Get("/orgs/:id", h.getOrg)
@@ -208,6 +217,7 @@ type UseCases struct {
 	Customs *app.Customs
 	Rail    *app.Rail
 	Bonded  *app.Bonded
+	Audit   *app.Audit // nil: no audit log
 }
 
 type handlers struct {
@@ -216,6 +226,7 @@ type handlers struct {
 	customs *app.Customs
 	rail    *app.Rail
 	bonded  *app.Bonded
+	audit   *app.Audit
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

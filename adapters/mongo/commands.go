@@ -33,8 +33,14 @@ type CommandKey struct {
 // CommandCounts counts the commands a Store sends, by CommandKey, from the driver's command
 // monitor. The counts do not depend on the machine, so tests assert them; /metrics exports
 // them as silkgate_store_commands_total{command, collection, filter}.
+//
+// The audit log's writes (AuditLog) are counted apart, as
+// silkgate_store_audit_commands_total: they are the audit writer's own cost, a few commands a
+// batch of entries (not a request), sent in the background, and are left out of the counts of
+// the work the entries record.
 type CommandCounts struct {
-	vec *counter.Vec
+	vec   *counter.Vec
+	audit *counter.Vec
 
 	mu    sync.Mutex
 	scans map[string]uint64 // ScanShape → count
@@ -43,13 +49,27 @@ type CommandCounts struct {
 func newCommandCounts() *CommandCounts {
 	return &CommandCounts{scans: map[string]uint64{}, vec: counter.New("silkgate_store_commands_total",
 		"Store (MongoDB) commands sent, by command, collection and filter shape (id: an exact _id equality; other: any other filter; none: no filter).",
-		"command", "collection", "filter")}
+		"command", "collection", "filter"),
+		audit: counter.New("silkgate_store_audit_commands_total",
+			"Store (MongoDB) commands the audit log's writer sent, by command, collection and filter shape.",
+			"command", "collection", "filter")}
+}
+
+// auditWrites marks the context of the audit writer's commands, which are counted apart.
+type auditWrites struct{}
+
+func auditContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, auditWrites{}, true)
 }
 
 // monitor is the driver hook that counts every command as it starts.
 func (c *CommandCounts) monitor() *event.CommandMonitor {
-	return &event.CommandMonitor{Started: func(_ context.Context, e *event.CommandStartedEvent) {
+	return &event.CommandMonitor{Started: func(ctx context.Context, e *event.CommandStartedEvent) {
 		k := classify(e.CommandName, e.Command)
+		if ctx != nil && ctx.Value(auditWrites{}) != nil {
+			c.audit.Inc(k.Command, k.Collection, k.Filter)
+			return
+		}
 		c.vec.Inc(k.Command, k.Collection, k.Filter)
 		if k.Filter == FilterOther {
 			shape := ScanShape(e.CommandName, e.Command)
@@ -137,6 +157,19 @@ func Total(counts map[CommandKey]uint64) uint64 {
 
 // Collector exports the counts to Prometheus.
 func (c *CommandCounts) Collector() prometheus.Collector { return c.vec }
+
+// AuditCollector exports the audit writer's counts to Prometheus.
+func (c *CommandCounts) AuditCollector() prometheus.Collector { return c.audit }
+
+// AuditSnapshot returns the audit writer's counts so far.
+func (c *CommandCounts) AuditSnapshot() map[CommandKey]uint64 {
+	out := map[CommandKey]uint64{}
+	for k, n := range c.audit.Snapshot() {
+		l := counter.Labels(k)
+		out[CommandKey{Command: l[0], Collection: l[1], Filter: l[2]}] = n
+	}
+	return out
+}
 
 // String is "command collection filter".
 func (k CommandKey) String() string { return k.Command + " " + k.Collection + " " + k.Filter }

@@ -126,6 +126,10 @@ const (
 	collBondedAccounts   = "bonded_accounts"   // bonded accounts (账册) by emsNo
 	collBondedStock      = "bonded_stock"      // item records and their balances by emsNo/itemRecordNo
 	collBondedMovements  = "bonded_movements"  // the accounts' ledger
+	// The audit log: pages of entries, insert only (adapters/mongo/audit.go), and each page
+	// series' counter.
+	collAuditLog   = "audit_log"
+	collAuditHeads = "audit_log_heads"
 )
 
 // EnsureIndexes creates every index the repositories rely on that does not exist yet, by name,
@@ -195,7 +199,8 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts,
+		collAuditLog, collAuditHeads} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)

@@ -106,6 +106,7 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 	}
 	d.keep(rec)
 
+	moved := -1 // the outbox event of the status this receipt moved the declaration to
 	if rec.Outcome == Applied {
 		data := map[string]any{"returnStatus": r.ReturnStatus, "message": r.Message, "receiptGuid": r.GUID}
 		if r.ReturnInfo != "" {
@@ -121,6 +122,7 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 			data["reason"] = r.ReturnInfo
 		}
 		d.moveTo(target, at, ActorCustoms, "receipt "+label, data)
+		moved = len(d.outbox) - 1
 	} else {
 		typ := TimelineReceiptRecorded
 		if codeErr != nil && current {
@@ -142,6 +144,13 @@ func (d *Declaration) ApplyReceipt(r Receipt, at time.Time) (Outcome, error) {
 			map[string]any{"field": field, "have": have, "got": got, "receiptGuid": r.GUID, "returnStatus": r.ReturnStatus})
 	}
 	d.releasedAt = d.computeReleasedAt()
+	if moved >= 0 && (target == StatusReleased || target == StatusCleared) {
+		// The release event carries the clearance time (submission to customs' release), for
+		// the subscribers that measure it.
+		if took, ok := d.ClearanceTime(); ok {
+			d.outbox[moved].Data["clearanceMs"] = took.Milliseconds()
+		}
+	}
 	d.updatedAt = at.UTC()
 	return rec.Outcome, nil
 }
