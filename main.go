@@ -28,6 +28,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/mongo"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
 	"github.com/silkgate/silkgate/adapters/singlewindow"
+	webhookadapter "github.com/silkgate/silkgate/adapters/webhook"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -85,6 +86,10 @@ type Main struct {
 	worker   *redisadapter.Worker
 	dxp      *singlewindow.DXPFolder
 	stopDXP  context.CancelFunc
+
+	// Webhooks: subscriptions and signed deliveries (docs/webhooks.md).
+	Webhooks       *app.Webhooks
+	webhookMetrics *webhookadapter.Metrics
 
 	// Printed at start-up: the operator key generated on an empty database (or, with none
 	// configured, that one exists already), and the demo keys.
@@ -173,6 +178,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.wire(cfg, store, queue, orgs, gateway)
+	if err := m.Webhooks.Warm(startCtx); err != nil {
+		return err
+	}
 	operatorKey, err := m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey)
 	if err != nil {
 		return err
@@ -191,9 +199,15 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	if cfg.RunsWorker() {
-		m.worker = redisadapter.NewWorker(m.rdb, m.Worker.TaskHandlers(), redisadapter.WorkerOptions{
+		handlers := m.Worker.TaskHandlers()
+		handlers[app.TaskWebhookDeliver] = m.Webhooks.Deliver
+		m.worker = redisadapter.NewWorker(m.rdb, handlers, redisadapter.WorkerOptions{
 			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
 			ShutdownTimeout: cfg.ShutdownTimeout * 4 / 5, Log: m.log, // leave time to close the stores
+			// Webhook retries wait as their backoff says; retries shorter than asynq's 5 s look
+			// (tests) are looked for as often as they are due.
+			RetryDelay:   map[string]func(int) time.Duration{app.TaskWebhookDeliver: m.Webhooks.RetryDelay},
+			DelayedCheck: min(5*time.Second, max(cfg.WebhookRetryBase, 100*time.Millisecond)),
 		})
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
@@ -206,10 +220,11 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
+			Webhooks: m.Webhooks}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
-			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
+			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector(), m.webhookMetrics},
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },
@@ -230,9 +245,17 @@ func (m *Main) Run(ctx context.Context) error {
 // wire builds the use cases on the stores, the queue and the customs gateway: each context gets
 // only the ports it uses.
 func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
-	outbox, events := mongo.NewOutbox(store), redisadapter.NewEvents(m.rdb, cfg.Queue+":events")
-	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
+	outbox := mongo.NewOutbox(store)
 	auths := mongo.NewAuthorizations(store)
+	// Webhooks match every event published (Publisher) against subscriptions held in memory.
+	m.webhookMetrics = webhookadapter.NewMetrics()
+	m.Webhooks = app.NewWebhooks(app.WebhooksPorts{Basics: app.Basics{Queue: queue, Log: m.log},
+		Store: mongo.NewWebhooks(store), Generation: redisadapter.NewWebhookGeneration(m.rdb, cfg.Queue+":webhooks:generation"),
+		Sender:  webhookadapter.NewSender(webhookadapter.Options{AllowPrivate: cfg.WebhookAllowPrivate, Timeout: cfg.WebhookTimeout}),
+		Tenancy: app.NewTenancy(auths, nil), Orgs: orgs, Metrics: m.webhookMetrics,
+		Settings: app.WebhookSettings{MaxAttempts: cfg.WebhookMaxAttempts, RetryBase: cfg.WebhookRetryBase, RetryCap: cfg.WebhookRetryCap}})
+	events := m.Webhooks.Publisher(redisadapter.NewEvents(m.rdb, cfg.Queue+":events"))
+	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
 	bookings, departures := mongo.NewBookings(store), mongo.NewDepartures(store)

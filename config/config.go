@@ -93,6 +93,16 @@ type Config struct {
 	// (三单对碰), and how long a list waits for missing ones before it is rejected naming them.
 	SimMatchDocuments bool          `env:"SILKGATE_SIM_MATCH_DOCUMENTS" envDefault:"true"`
 	SimDocumentWait   time.Duration `env:"SILKGATE_SIM_DOCUMENT_WAIT" envDefault:"1h"`
+
+	// Webhooks (docs/webhooks.md): whether deliveries may go to loopback and private addresses
+	// (tests only), how long a receiver may take, and the retry schedule — the first retry after
+	// RetryBase, doubling up to RetryCap, MaxAttempts attempts in all before the subscription is
+	// disabled (the defaults spread 18 attempts over about 24 hours).
+	WebhookAllowPrivate bool          `env:"SILKGATE_WEBHOOK_ALLOW_PRIVATE" envDefault:"false"`
+	WebhookTimeout      time.Duration `env:"SILKGATE_WEBHOOK_TIMEOUT" envDefault:"10s"`
+	WebhookRetryBase    time.Duration `env:"SILKGATE_WEBHOOK_RETRY_BASE" envDefault:"30s"`
+	WebhookRetryCap     time.Duration `env:"SILKGATE_WEBHOOK_RETRY_CAP" envDefault:"2h"`
+	WebhookMaxAttempts  int           `env:"SILKGATE_WEBHOOK_MAX_ATTEMPTS" envDefault:"18"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -239,6 +249,15 @@ func (c Config) validate() error {
 	}
 	if c.SimStep < 0 {
 		bad("SILKGATE_SIM_STEP", "must not be negative")
+	}
+	if c.WebhookTimeout < time.Millisecond || c.WebhookTimeout > time.Minute {
+		bad("SILKGATE_WEBHOOK_TIMEOUT", "must be more than 0 and at most 1m")
+	}
+	if c.WebhookRetryBase < time.Millisecond || c.WebhookRetryCap < c.WebhookRetryBase {
+		bad("SILKGATE_WEBHOOK_RETRY_BASE", "must be at least 1ms and at most SILKGATE_WEBHOOK_RETRY_CAP")
+	}
+	if c.WebhookMaxAttempts < 1 || c.WebhookMaxAttempts > 50 {
+		bad("SILKGATE_WEBHOOK_MAX_ATTEMPTS", "must be from 1 to 50")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
