@@ -408,6 +408,15 @@ func (w *Webhooks) fanOut(ctx context.Context, events []domain.Event, only *webh
 	now := w.clock.Now()
 	var out []*webhook.Delivery
 	for _, e := range events {
+		if e.Aggregate == "authorization" {
+			// An agreement changed: its broker's visibility is read again when next needed
+			// (other processes see the change within their hold).
+			if b, ok := e.Data["brokerId"].(string); ok {
+				w.mu.Lock()
+				delete(w.brokers, b)
+				w.mu.Unlock()
+			}
+		}
 		var audience *webhook.Audience
 		for _, s := range subs {
 			if !s.Wants(e.Type) {
