@@ -518,11 +518,14 @@ func (w *Webhooks) Deliver(ctx context.Context, payload []byte) error {
 		}
 		return fmt.Errorf("webhook %s delivery %s attempt %d: %s", s.ID, d.ID, len(d.Attempts)+1, a.Error)
 	}
-	w.observe("disabled", res)
-	if err := w.store.RecordAttempt(ctx, d.ID, a, webhook.StatusFailed); err != nil {
+	// The subscription is disabled before the attempt is recorded as the last: a failure in
+	// between runs the task again, which then finds the subscription disabled (skipped), never
+	// a failed delivery whose subscription stayed enabled.
+	if err := w.disable(ctx, s.ID, d.ID); err != nil {
 		return err
 	}
-	return w.disable(ctx, s.ID, d.ID)
+	w.observe("disabled", res)
+	return w.store.RecordAttempt(ctx, d.ID, a, webhook.StatusFailed)
 }
 
 func (w *Webhooks) observe(outcome string, res WebhookResult) {
@@ -556,16 +559,23 @@ func (w *Webhooks) attempt(ctx context.Context, s *webhook.Subscription, d *webh
 // disable stops a subscription whose delivery exhausted its retries, and tells its
 // organisation.
 func (w *Webhooks) disable(ctx context.Context, id, deliveryID string) error {
-	s, err := w.store.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !s.Enabled {
-		return nil
-	}
-	s.DisableForFailures(w.clock.Now())
-	if err := w.store.Update(ctx, s); err != nil {
-		return err
+	var s *webhook.Subscription
+	for try := 0; ; try++ {
+		var err error
+		if s, err = w.store.Get(ctx, id); err != nil {
+			return err
+		}
+		if !s.Enabled {
+			return nil // disabled meanwhile (by another delivery, or by request): told already
+		}
+		s.DisableForFailures(w.clock.Now())
+		err = w.store.Update(ctx, s)
+		if err == nil {
+			break
+		}
+		if domain.KindOf(err) != domain.KindConflict || try == 4 {
+			return err
+		}
 	}
 	w.changed(ctx)
 	e := domain.NewEvent(webhook.AggregateWebhook, s.ID, s.Version, 0, webhook.EventDisabled, w.clock.Now(), map[string]any{
