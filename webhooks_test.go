@@ -213,6 +213,14 @@ func TestWebhookSignedRetriedLogged(t *testing.T) {
 		t.Fatalf("attempts' status codes %v, want [500 500 204]", codes)
 	}
 
+	metrics := string(s.do("GET", "/metrics", "", nil).Body)
+	for _, want := range []string{`silkgate_webhook_deliveries_total{outcome="failed"} 2`,
+		`silkgate_webhook_deliveries_total{outcome="delivered"} 1`, `silkgate_webhook_delivery_duration_seconds_count{outcome="delivered"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
 	// Tenancy: the broker hears of the parcel once the exporter authorises it, never before;
 	// the other exporter never.
 	s.authorize(exp, exp, broker, "9610")
@@ -436,5 +444,68 @@ func TestWebhookSecretRotation(t *testing.T) {
 	}
 	if g.Payload["type"] != "webhook.ping" {
 		t.Errorf("ping payload %v", g.Payload)
+	}
+}
+
+// webhookCommands counts the store commands sent to the webhook collections since before.
+func webhookCommands(s *service, before storeCounts) (subs, deliveries uint64) {
+	for k, n := range s.counts().commands {
+		switch k.Collection {
+		case "webhooks":
+			subs += n - before.commands[k]
+		case "webhook_deliveries":
+			deliveries += n - before.commands[k]
+		}
+	}
+	return subs, deliveries
+}
+
+// TestWebhookMatchingCostsNoStoreRead: events no subscription wants cost no store command
+// (subscriptions are matched in memory), whether there are none or only others'; an event one
+// wants costs one bulk write of its deliveries. The API's rules: 20 subscriptions per
+// organisation, the operator lists everyone's, metrics are exported.
+func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
+	t.Parallel()
+	s := startService(t, webhookEnv(nil))
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	other := s.register("exporter", "乙", usccB, "4206360A22")
+	before := s.counts()
+	s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHC00001")), 201)
+	if subs, dels := webhookCommands(s, before); subs+dels != 0 {
+		t.Fatalf("without subscriptions a parcel cost %d + %d webhook store commands", subs, dels)
+	}
+	rx := newReceiver(t, 0)
+	otherID, _ := s.subscribe(other, rx.srv.URL, "parcel.*")
+	_, _ = s.subscribe(exp, rx.srv.URL, "booking.*")
+	before = s.counts()
+	for i := range 3 {
+		s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHC0001"+strconv.Itoa(i))), 201)
+	}
+	if subs, dels := webhookCommands(s, before); subs+dels != 0 {
+		t.Fatalf("with subscriptions that want none of them, 3 parcels cost %d + %d webhook store commands", subs, dels)
+	}
+	if n := len(rx.requests()); n != 0 {
+		t.Fatalf("%d deliveries of events nobody may have", n)
+	}
+	// The operator's list holds every organisation's subscriptions, or one's.
+	all := arr(s.expect(s.do("GET", "/v1/webhooks", testOperatorKey, nil), 200)["items"])
+	mine := arr(s.expect(s.do("GET", "/v1/webhooks?orgId="+other.id, testOperatorKey, nil), 200)["items"])
+	own := arr(s.expect(s.do("GET", "/v1/webhooks", other.key, nil), 200)["items"])
+	if len(all) != 2 || len(mine) != 1 || len(own) != 1 || own[0].(map[string]any)["id"] != otherID {
+		t.Fatalf("lists: all %d, by org %d, own %d", len(all), len(mine), len(own))
+	}
+	for range 19 {
+		s.subscribe(other, "https://example.com/hook", "parcel.released")
+	}
+	s.expectProblem(s.do("POST", "/v1/webhooks", other.key, map[string]any{"url": "https://example.com/hook", "eventTypes": []string{"*"}}), 409, "too_many_webhooks", "")
+	s.expect(s.do("DELETE", "/v1/webhooks/"+otherID, other.key, nil), 204)
+	s.subscribe(other, "https://example.com/hook", "parcel.released")
+	types := s.expect(s.do("GET", "/v1/webhooks/event-types", other.key, nil), 200)
+	if len(arr(types["groups"])) < 7 {
+		t.Fatalf("catalogue %v", types)
+	}
+	r := s.do("GET", "/metrics", "", nil)
+	if !strings.Contains(string(r.Body), `silkgate_webhook_deliveries_total{outcome="delivered"} 0`) {
+		t.Fatal("webhook metrics not exported")
 	}
 }

@@ -266,15 +266,21 @@ func (w *Webhooks) change(ctx context.Context, actor Actor, id string, f func(*w
 	return s, nil
 }
 
-// changed forgets this process's memory of subscriptions and tells the others.
+// changed forgets this process's memory of subscriptions, reads them again and tells the
+// other processes.
 func (w *Webhooks) changed(ctx context.Context) {
 	w.mu.Lock()
 	w.loaded = false
 	w.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
 	if w.gen != nil {
-		if err := w.gen.Bump(context.WithoutCancel(ctx)); err != nil {
+		if err := w.gen.Bump(ctx); err != nil {
 			w.log.Warn("webhook change not announced; other processes see it within their refresh", "err", err)
 		}
+	}
+	// Read again now, by the request that changed them, rather than by the next event's relay.
+	if _, err := w.current(ctx); err != nil {
+		w.log.Warn("webhooks not reloaded; the next event reloads them", "err", err)
 	}
 }
 
