@@ -212,6 +212,10 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
+		// Webhook deliveries still owed are queued again (an in-memory queue lost them).
+		if err := m.Webhooks.ResumeDeliveries(startCtx); err != nil {
+			m.log.Warn("webhook deliveries not resumed", "err", err)
+		}
 		if m.dxp != nil {
 			pollCtx, stop := context.WithCancel(context.Background())
 			m.stopDXP = stop

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/silkgate/silkgate/adapters/redis/redistest"
 )
 
 // verifySignature is the receiver's check exactly as docs/webhooks.md shows it: the timestamp
@@ -507,5 +509,30 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 	r := s.do("GET", "/metrics", "", nil)
 	if !strings.Contains(string(r.Body), `silkgate_webhook_deliveries_total{outcome="delivered"} 0`) {
 		t.Fatal("webhook metrics not exported")
+	}
+}
+
+// TestWebhookDeliveriesResumedFromTheStore: deliveries still owed when the queue lost its
+// tasks (an in-memory Redis restarted — here, a queue namespace of its own) are queued again
+// from the delivery log at start-up and arrive.
+func TestWebhookDeliveriesResumedFromTheStore(t *testing.T) {
+	t.Parallel()
+	s := startService(t, webhookEnv(map[string]string{"SILKGATE_WEBHOOK_RETRY_BASE": "1h", "SILKGATE_WEBHOOK_RETRY_CAP": "1h"}))
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	rx := newReceiver(t, 1)
+	id, secret := s.subscribe(exp, rx.srv.URL, "parcel.registered")
+	rx.setSecret(secret)
+	s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHQ00001")), 201)
+	eventually(t, "the first attempt fails", func() bool { return len(rx.requests()) == 1 })
+	// The retry waits an hour in a queue that is then lost.
+	s.environ["SILKGATE_QUEUE"] = redistest.Namespace()
+	s.restart()
+	eventually(t, "the delivery is resumed and arrives", func() bool { return rx.delivered("parcel.registered") == 1 })
+	if got := rx.requests(); len(got) != 2 || !got[1].Verified || got[1].Payload["attempt"] != float64(2) {
+		t.Fatalf("requests %v", got)
+	}
+	log := s.deliveries(exp.key, id)
+	if len(log) != 1 || log[0].(map[string]any)["status"] != "delivered" {
+		t.Fatalf("log %v", log)
 	}
 }

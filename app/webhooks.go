@@ -37,6 +37,10 @@ type WebhookStore interface {
 	// RecordAttempt appends an attempt to a delivery and sets its status.
 	RecordAttempt(ctx context.Context, id string, a webhook.Attempt, status string) error
 	SetDeliveryStatus(ctx context.Context, id, status string) error
+	// Redeliver starts a new round of a delivery: pending again, its round from attempts made.
+	Redeliver(ctx context.Context, id string, round int) error
+	// Pending lists the deliveries still owed (status pending): read once at start-up.
+	Pending(ctx context.Context) ([]*webhook.Delivery, error)
 	// ListDeliveries pages a subscription's deliveries, newest first.
 	ListDeliveries(ctx context.Context, subscriptionID string, limit int, cursor string) ([]*webhook.Delivery, string, error)
 }
@@ -498,7 +502,7 @@ func (w *Webhooks) Deliver(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	if d.Status != webhook.StatusPending || len(d.Attempts) < t.From {
+	if d.Status != webhook.StatusPending || t.From != d.Round {
 		return nil // done already (a task run twice), or a later round took over
 	}
 	s, err := w.store.Get(ctx, d.SubscriptionID)
@@ -618,14 +622,35 @@ func (w *Webhooks) Redeliver(ctx context.Context, actor Actor, id, deliveryID st
 		return nil, domain.Errorf(domain.KindFailedPrecondition, "webhook_disabled",
 			"the subscription is disabled; enable it first (PATCH enabled: true) / 订阅已停用，请先启用")
 	}
-	if err := w.store.SetDeliveryStatus(ctx, d.ID, webhook.StatusPending); err != nil {
+	if d.Status == webhook.StatusPending && w.clock.Now().Sub(d.UpdatedAt) < 2*w.settings.RetryCap {
+		// Its retries are still going on; one whose task was lost (its queue emptied) can be
+		// sent again once it has waited longer than any retry would.
+		return nil, domain.Errorf(domain.KindFailedPrecondition, "delivery_pending",
+			"the delivery is still being retried / 该投递仍在重试中")
+	}
+	if err := w.store.Redeliver(ctx, d.ID, len(d.Attempts)); err != nil {
 		return nil, err
 	}
 	if err := w.enqueue(ctx, d.ID, len(d.Attempts)); err != nil {
 		return nil, err
 	}
-	d.Status = webhook.StatusPending
+	d.Status, d.Round = webhook.StatusPending, len(d.Attempts)
 	return d, nil
+}
+
+// ResumeDeliveries hands every delivery still owed to the queue again, at start-up: tasks an
+// in-memory queue lost when the process stopped are made again; those the queue still holds are
+// not doubled (a task's id is its delivery and round).
+func (w *Webhooks) ResumeDeliveries(ctx context.Context) error {
+	pending, err := w.store.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, d := range pending {
+		errs = append(errs, w.enqueue(ctx, d.ID, d.Round))
+	}
+	return errors.Join(errs...)
 }
 
 // Ping sends a webhook.ping event to a subscription at once (enabled or not) and answers with

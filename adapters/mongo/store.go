@@ -188,6 +188,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		},
 		collWebhookDeliveries: {
 			{Keys: bson.D{{Key: "webhookId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("webhook_deliveries_by_webhook")},
+			{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("webhook_deliveries_pending")},
 		},
 	}
 	// Every aggregate collection carries an outbox: the reconciler finds stale ones by "outbox_at".

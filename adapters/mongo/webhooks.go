@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
@@ -142,6 +143,7 @@ type deliveryDoc struct {
 	EventType      string       `bson:"eventType"`
 	Event          string       `bson:"event"` // the payload's JSON, as it is sent
 	Status         string       `bson:"status"`
+	Round          int          `bson:"round,omitempty"`
 	Attempts       []attemptDoc `bson:"attempts"`
 	CreatedAt      time.Time    `bson:"createdAt"`
 	UpdatedAt      time.Time    `bson:"updatedAt"`
@@ -149,7 +151,7 @@ type deliveryDoc struct {
 
 func (d *deliveryDoc) delivery() *webhook.Delivery {
 	out := &webhook.Delivery{ID: d.ID, SubscriptionID: d.SubscriptionID, OrgID: d.OrgID, EventID: d.EventID,
-		EventType: d.EventType, Status: d.Status, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+		EventType: d.EventType, Status: d.Status, Round: d.Round, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	_ = json.Unmarshal([]byte(d.Event), &out.Event)
 	for _, a := range d.Attempts {
 		out.Attempts = append(out.Attempts, webhook.Attempt{At: a.At.UTC(), StatusCode: a.StatusCode,
@@ -202,6 +204,34 @@ func (r *Webhooks) RecordAttempt(ctx context.Context, id string, a webhook.Attem
 func (r *Webhooks) SetDeliveryStatus(ctx context.Context, id, status string) error {
 	_, err := r.deliveries.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"status": status, "updatedAt": time.Now().UTC()}})
 	return internal(err, "set webhook delivery status")
+}
+
+// Redeliver makes a delivery pending again in a new round, by _id.
+func (r *Webhooks) Redeliver(ctx context.Context, id string, round int) error {
+	_, err := r.deliveries.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"status": "pending", "round": round, "updatedAt": time.Now().UTC()}})
+	return internal(err, "redeliver webhook delivery")
+}
+
+// Pending lists the deliveries still pending (ids and rounds only). It reads the whole
+// collection on the embedded store; it runs once, at start-up.
+func (r *Webhooks) Pending(ctx context.Context) ([]*webhook.Delivery, error) {
+	// MongoDB: index "webhook_deliveries_pending".
+	cur, err := r.deliveries.Find(ctx, bson.M{"status": "pending"}, options.Find().SetProjection(bson.M{"_id": 1, "round": 1}))
+	if err != nil {
+		return nil, internal(err, "list pending webhook deliveries")
+	}
+	var docs []struct {
+		ID    string `bson:"_id"`
+		Round int    `bson:"round"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, internal(err, "list pending webhook deliveries")
+	}
+	out := make([]*webhook.Delivery, len(docs))
+	for i, d := range docs {
+		out[i] = &webhook.Delivery{ID: d.ID, Round: d.Round, Status: webhook.StatusPending}
+	}
+	return out, nil
 }
 
 // ListDeliveries pages a subscription's deliveries, newest first (ids sort by the events' time).

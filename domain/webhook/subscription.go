@@ -175,9 +175,12 @@ type Delivery struct {
 	EventID        string
 	EventType      string
 	// Body is the event's payload as sent, without deliveryId and attempt (added per attempt).
-	Event     Payload
-	Status    string // pending, delivered, failed, refused, skipped
-	Attempts  []Attempt
+	Event    Payload
+	Status   string // pending, delivered, failed, refused, skipped
+	Attempts []Attempt
+	// Round is how many attempts were made before the current round of retries (a redelivery
+	// starts a round of its own, with a retry budget of its own).
+	Round     int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
