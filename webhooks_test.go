@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -389,12 +390,21 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 	rx := newReceiver(t, 2)
 	id, secret := s.subscribe(exp, rx.srv.URL, "parcel.registered")
 	rx.setSecret(secret)
-	for i := range 5 {
-		s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHR0000"+strconv.Itoa(i))), 201)
+	const parcels = 20
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range parcels / 4 {
+				s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody(fmt.Sprintf("WHR%d%04d", g, i))), 201)
+			}
+		}()
 	}
+	wg.Wait()
 	eventually(t, "the first attempts fail", func() bool { return len(rx.requests()) >= 2 })
 	s.restart()
-	eventually(t, "every parcel's event arrives", func() bool { return rx.delivered("parcel.registered") >= 5 })
+	eventually(t, "every parcel's event arrives", func() bool { return rx.delivered("parcel.registered") >= parcels })
 	seen := map[any]int{}
 	for _, g := range rx.requests() {
 		if !g.Verified {
@@ -404,8 +414,8 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 			seen[g.Payload["id"]]++
 		}
 	}
-	if len(seen) != 5 {
-		t.Fatalf("%d distinct events delivered, want 5: %v", len(seen), seen)
+	if len(seen) != parcels {
+		t.Fatalf("%d distinct events delivered, want %d: %v", len(seen), parcels, seen)
 	}
 	eventually(t, "the log shows every delivery delivered", func() bool {
 		log := s.deliveries(exp.key, id)
@@ -415,7 +425,7 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 				n++
 			}
 		}
-		return n == 5
+		return n == parcels
 	})
 }
 
