@@ -499,11 +499,29 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 	if n := len(rx.requests()); n != 0 {
 		t.Fatalf("%d deliveries of events nobody may have", n)
 	}
+	// A subscription that wants them: per event, one bulk write of its deliveries, then per
+	// attempt the delivery and the subscription read by _id and the attempt written by _id.
+	rxExp := newReceiver(t, 0)
+	_, _ = s.subscribe(exp, rxExp.srv.URL, "parcel.registered")
+	before = s.counts()
+	for i := range 4 {
+		s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHC0002"+strconv.Itoa(i))), 201)
+	}
+	eventually(t, "the parcels' events are delivered", func() bool { return rxExp.delivered("parcel.registered") == 4 })
+	eventually(t, "their attempts are logged", func() bool {
+		_, dels := webhookCommands(s, before)
+		return dels >= 4*3
+	})
+	subs, dels := webhookCommands(s, before)
+	t.Logf("webhook store commands per delivered event: %.1f on webhooks, %.1f on webhook_deliveries", float64(subs)/4, float64(dels)/4)
+	if subs != 4 || dels != 4*3 {
+		t.Fatalf("4 delivered events cost %d + %d webhook store commands, want 4 + 12", subs, dels)
+	}
 	// The operator's list holds every organisation's subscriptions, or one's.
 	all := arr(s.expect(s.do("GET", "/v1/webhooks", testOperatorKey, nil), 200)["items"])
 	mine := arr(s.expect(s.do("GET", "/v1/webhooks?orgId="+other.id, testOperatorKey, nil), 200)["items"])
 	own := arr(s.expect(s.do("GET", "/v1/webhooks", other.key, nil), 200)["items"])
-	if len(all) != 2 || len(mine) != 1 || len(own) != 1 || own[0].(map[string]any)["id"] != otherID {
+	if len(all) != 3 || len(mine) != 1 || len(own) != 1 || own[0].(map[string]any)["id"] != otherID {
 		t.Fatalf("lists: all %d, by org %d, own %d", len(all), len(mine), len(own))
 	}
 	for range 19 {
@@ -517,7 +535,7 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 		t.Fatalf("catalogue %v", types)
 	}
 	r := s.do("GET", "/metrics", "", nil)
-	if !strings.Contains(string(r.Body), `silkgate_webhook_deliveries_total{outcome="delivered"} 0`) {
+	if !strings.Contains(string(r.Body), `silkgate_webhook_deliveries_total{outcome="refused"} 0`) {
 		t.Fatal("webhook metrics not exported")
 	}
 }
