@@ -481,6 +481,14 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 	s := startService(t, webhookEnv(nil))
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
 	other := s.register("exporter", "乙", usccB, "4206360A22")
+	allScans := s.main.store.Commands().Scans()
+	defer func() {
+		for shape := range s.scansSince(allScans) {
+			if _, ok := listAndStatisticsQueries[shape]; !ok && strings.Contains(shape, "webhook") {
+				t.Errorf("not an allowed list query: %q", shape)
+			}
+		}
+	}()
 	before := s.counts()
 	s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHC00001")), 201)
 	if subs, dels := webhookCommands(s, before); subs+dels != 0 {
@@ -503,7 +511,7 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 	// attempt the delivery and the subscription read by _id and the attempt written by _id.
 	rxExp := newReceiver(t, 0)
 	_, _ = s.subscribe(exp, rxExp.srv.URL, "parcel.registered")
-	before = s.counts()
+	before, scans := s.counts(), s.main.store.Commands().Scans()
 	for i := range 4 {
 		s.expect(s.do("POST", "/v1/parcels", exp.key, parcelBody("WHC0002"+strconv.Itoa(i))), 201)
 	}
@@ -512,6 +520,9 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 		_, dels := webhookCommands(s, before)
 		return dels >= 4*3
 	})
+	if got := s.scansSince(scans); len(got) != 0 {
+		t.Errorf("delivering sent scans: %v", got)
+	}
 	subs, dels := webhookCommands(s, before)
 	t.Logf("webhook store commands per delivered event: %.1f on webhooks, %.1f on webhook_deliveries", float64(subs)/4, float64(dels)/4)
 	if subs != 4 || dels != 4*3 {
@@ -530,6 +541,11 @@ func TestWebhookMatchingCostsNoStoreRead(t *testing.T) {
 	s.expectProblem(s.do("POST", "/v1/webhooks", other.key, map[string]any{"url": "https://example.com/hook", "eventTypes": []string{"*"}}), 409, "too_many_webhooks", "")
 	s.expect(s.do("DELETE", "/v1/webhooks/"+otherID, other.key, nil), 204)
 	s.subscribe(other, "https://example.com/hook", "parcel.released")
+	page1 := s.expect(s.do("GET", "/v1/webhooks?limit=15", other.key, nil), 200)
+	page2 := s.expect(s.do("GET", "/v1/webhooks?limit=15&cursor="+page1["nextCursor"].(string), other.key, nil), 200)
+	if len(arr(page1["items"])) != 15 || len(arr(page2["items"])) != 5 || page2["nextCursor"] != nil {
+		t.Fatalf("pages of 15: %d then %d", len(arr(page1["items"])), len(arr(page2["items"])))
+	}
 	types := s.expect(s.do("GET", "/v1/webhooks/event-types", other.key, nil), 200)
 	if len(arr(types["groups"])) < 7 {
 		t.Fatalf("catalogue %v", types)
