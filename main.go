@@ -29,6 +29,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/mongo"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
 	"github.com/silkgate/silkgate/adapters/singlewindow"
+	webhookadapter "github.com/silkgate/silkgate/adapters/webhook"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -86,6 +87,10 @@ type Main struct {
 	worker   *redisadapter.Worker
 	dxp      *singlewindow.DXPFolder
 	stopDXP  context.CancelFunc
+
+	// Webhooks: subscriptions and signed deliveries (docs/webhooks.md).
+	Webhooks       *app.Webhooks
+	webhookMetrics *webhookadapter.Metrics
 
 	// Printed at start-up: the operator key generated on an empty database (or, with none
 	// configured, that one exists already), and the demo keys.
@@ -180,6 +185,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.wire(cfg, store, queue, orgs, gateway)
+	if err := m.Webhooks.Warm(startCtx); err != nil {
+		return err
+	}
 	operatorKey, err := m.Parties.EnsureOperator(startCtx, cfg.OperatorName, cfg.OperatorKey)
 	if err != nil {
 		return err
@@ -198,12 +206,22 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	if cfg.RunsWorker() {
-		m.worker = redisadapter.NewWorker(m.rdb, m.Worker.TaskHandlers(), redisadapter.WorkerOptions{
+		handlers := m.Worker.TaskHandlers()
+		handlers[app.TaskWebhookDeliver] = m.Webhooks.Deliver
+		m.worker = redisadapter.NewWorker(m.rdb, handlers, redisadapter.WorkerOptions{
 			Queue: cfg.Queue, Concurrency: cfg.WorkerConcurrency, ReconcileInterval: cfg.ReconcileInterval,
 			ShutdownTimeout: cfg.ShutdownTimeout * 4 / 5, Log: m.log, // leave time to close the stores
+			// Webhook retries wait as their backoff says; retries shorter than asynq's 5 s look
+			// (tests) are looked for as often as they are due.
+			RetryDelay:   map[string]func(int) time.Duration{app.TaskWebhookDeliver: m.Webhooks.RetryDelay},
+			DelayedCheck: min(5*time.Second, max(cfg.WebhookRetryBase, 100*time.Millisecond)),
 		})
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
+		}
+		// Webhook deliveries still owed are queued again (an in-memory queue lost them).
+		if err := m.Webhooks.ResumeDeliveries(startCtx); err != nil {
+			m.log.Warn("webhook deliveries not resumed", "err", err)
 		}
 		if m.dxp != nil {
 			pollCtx, stop := context.WithCancel(context.Background())
@@ -214,7 +232,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if cfg.RunsAPI() {
 		m.Audit = app.NewAudit(app.AuditPorts{Basics: app.Basics{Log: m.log}, Store: mongo.NewAuditLog(store), Buffer: cfg.AuditBuffer})
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded, Audit: m.Audit}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
+			Audit: m.Audit, Webhooks: m.Webhooks}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			TrustedProxies: cfg.TrustedProxyPrefixes(),
@@ -244,11 +263,19 @@ func (m *Main) Run(ctx context.Context) error {
 // only the ports it uses.
 func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs *mongo.Orgs, gateway app.CustomsGateway) {
 	outbox := mongo.NewOutbox(store)
-	// Every published event is counted for /metrics on its way out (adapters/business).
-	m.business = business.Wrap(redisadapter.NewEvents(m.rdb, cfg.Queue+":events"))
-	events := m.business
-	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	auths := mongo.NewAuthorizations(store)
+	// Webhooks match every event published (Publisher) against subscriptions held in memory.
+	m.webhookMetrics = webhookadapter.NewMetrics()
+	m.Webhooks = app.NewWebhooks(app.WebhooksPorts{Basics: app.Basics{Queue: queue, Log: m.log},
+		Store: mongo.NewWebhooks(store), Generation: redisadapter.NewWebhookGeneration(m.rdb, cfg.Queue+":webhooks:generation"),
+		Sender:  webhookadapter.NewSender(webhookadapter.Options{AllowPrivate: cfg.WebhookAllowPrivate, Timeout: cfg.WebhookTimeout}),
+		Tenancy: app.NewTenancy(auths, nil), Orgs: orgs, Metrics: m.webhookMetrics,
+		Settings: app.WebhookSettings{MaxAttempts: cfg.WebhookMaxAttempts, RetryBase: cfg.WebhookRetryBase, RetryCap: cfg.WebhookRetryCap}})
+	// Every published event is counted for /metrics on its way out (adapters/business), then
+	// matched against the webhook subscriptions.
+	m.business = business.Wrap(redisadapter.NewEvents(m.rdb, cfg.Queue+":events"))
+	events := m.Webhooks.Publisher(m.business)
+	basics := app.Basics{Queue: queue, Log: m.log, Events: events, Outbox: outbox}
 	parcels := mongo.NewParcels(store)
 	declarations := mongo.NewDeclarations(store)
 	bookings, departures := mongo.NewBookings(store), mongo.NewDepartures(store)
@@ -280,6 +307,7 @@ func (m *Main) metrics(store *mongo.Store, queue *redisadapter.Queue) []promethe
 	ms := []prometheus.Collector{store.Commands().Collector(), store.Commands().AuditCollector(), queue.Collector(),
 		redisadapter.NewQueueInfo(m.rdb, m.cfg.Queue)}
 	ms = append(ms, m.business.Collectors()...)
+	ms = append(ms, m.webhookMetrics)
 	if m.Audit != nil {
 		ms = append(ms, httpadapter.AuditMetrics(m.Audit))
 	}

@@ -24,6 +24,14 @@ var listAndStatisticsQueries = map[string]string{
 	"find orgs {}":                                   "GET /v1/orgs: the operator's page of organisations (index kind_id)",
 	"find authorizations {}":                         "GET /v1/authorizations: the operator's page of authorisations (_id)",
 	"find api_keys {orgId}":                          "GET /v1/orgs/{id}/api-keys: an organisation's keys (index org)",
+	// Webhooks: lists, the subscriptions' memory (read at start and after a change, never per
+	// event) and the deliveries resumed at start-up.
+	"find webhooks {}":                        "GET /v1/webhooks (operator), and the memory of every subscription (_id)",
+	"find webhooks {orgId}":                   "GET /v1/webhooks, POST /v1/webhooks (the limit): an organisation's subscriptions (index org)",
+	"find webhooks {_id orgId}":               "GET /v1/webhooks, a page after the first (index org)",
+	"find webhook_deliveries {webhookId}":     "GET /v1/webhooks/{id}/deliveries (index webhook_deliveries_by_webhook)",
+	"find webhook_deliveries {_id webhookId}": "GET /v1/webhooks/{id}/deliveries, a page after the first",
+	"find webhook_deliveries {status}":        "start-up: the deliveries still owed (index webhook_deliveries_pending)",
 }
 
 // scansSince is the scans sent after before (an earlier Scans), by shape.

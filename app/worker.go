@@ -24,6 +24,9 @@ type Task struct {
 	Delay time.Duration
 	// MaxRetry bounds retries (0: the queue's default).
 	MaxRetry int
+	// ID, when set, identifies the task: another with the same id is dropped while this one is
+	// queued, running or waiting to be retried.
+	ID string
 }
 
 // Queue runs tasks in the background, at least once, retrying failures with backoff.

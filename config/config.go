@@ -101,6 +101,15 @@ type Config struct {
 	// more is dropped and counted (silkgate_audit_entries_total{result="dropped"}).
 	TrustedProxies []string `env:"SILKGATE_TRUSTED_PROXIES" envSeparator:","`
 	AuditBuffer    int      `env:"SILKGATE_AUDIT_BUFFER" envDefault:"4096"`
+	// Webhooks (docs/webhooks.md): whether deliveries may go to loopback and private addresses
+	// (tests only), how long a receiver may take, and the retry schedule — the first retry after
+	// RetryBase, doubling up to RetryCap, MaxAttempts attempts in all before the subscription is
+	// disabled (the defaults spread 18 attempts over about 24 hours).
+	WebhookAllowPrivate bool          `env:"SILKGATE_WEBHOOK_ALLOW_PRIVATE" envDefault:"false"`
+	WebhookTimeout      time.Duration `env:"SILKGATE_WEBHOOK_TIMEOUT" envDefault:"10s"`
+	WebhookRetryBase    time.Duration `env:"SILKGATE_WEBHOOK_RETRY_BASE" envDefault:"30s"`
+	WebhookRetryCap     time.Duration `env:"SILKGATE_WEBHOOK_RETRY_CAP" envDefault:"2h"`
+	WebhookMaxAttempts  int           `env:"SILKGATE_WEBHOOK_MAX_ATTEMPTS" envDefault:"18"`
 }
 
 // TrustedProxyPrefixes are TrustedProxies as address ranges (a bare address is a range of one).
@@ -279,6 +288,15 @@ func (c Config) validate() error {
 	}
 	if c.AuditBuffer < 1 {
 		bad("SILKGATE_AUDIT_BUFFER", "must be at least 1")
+	}
+	if c.WebhookTimeout < time.Millisecond || c.WebhookTimeout > time.Minute {
+		bad("SILKGATE_WEBHOOK_TIMEOUT", "must be more than 0 and at most 1m")
+	}
+	if c.WebhookRetryBase < time.Millisecond || c.WebhookRetryCap < c.WebhookRetryBase {
+		bad("SILKGATE_WEBHOOK_RETRY_BASE", "must be at least 1ms and at most SILKGATE_WEBHOOK_RETRY_CAP")
+	}
+	if c.WebhookMaxAttempts < 1 || c.WebhookMaxAttempts > 50 {
+		bad("SILKGATE_WEBHOOK_MAX_ATTEMPTS", "must be from 1 to 50")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

@@ -54,6 +54,11 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		"SILKGATE_EXIT_CUSTOMS ":        {"SILKGATE_EXIT_CUSTOMS": "QINZHOU:72"},
 		"SILKGATE_MONGO_SINGLE_CONNECTION": {"SILKGATE_ROLE": "api", "MONGO_URI": "mongodb://m:27017", "REDIS_URL": "redis://r:6379",
 			"SILKGATE_MONGO_SINGLE_CONNECTION": "true"}, // the lock is one process's
+		// Webhooks.
+		"SILKGATE_WEBHOOK_TIMEOUT":       {"SILKGATE_WEBHOOK_TIMEOUT": "2m"},
+		"SILKGATE_WEBHOOK_RETRY_BASE":    {"SILKGATE_WEBHOOK_RETRY_BASE": "3h"}, // above the cap
+		"SILKGATE_WEBHOOK_MAX_ATTEMPTS":  {"SILKGATE_WEBHOOK_MAX_ATTEMPTS": "0"},
+		"SILKGATE_WEBHOOK_ALLOW_PRIVATE": {"SILKGATE_WEBHOOK_ALLOW_PRIVATE": "maybe"},
 	}
 	for name, environ := range cases {
 		_, err := Load(environ)

@@ -21,6 +21,7 @@ import (
 	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
 	"github.com/silkgate/silkgate/domain/rail"
+	"github.com/silkgate/silkgate/domain/webhook"
 )
 
 // jsonBody reads a body the way a route's handler does — decodeJSON into the handler's request
@@ -133,6 +134,19 @@ var jsonBodies = map[string]jsonBody{
 		}
 		return rail.CheckContainerNo(r.ContainerNo)
 	}),
+	"POST /v1/webhooks": decodeAs(func(r *webhookRequest) error {
+		_, err := webhook.New("whk_fuzz", "org_fuzz", webhook.Draft{URL: r.URL, EventTypes: r.EventTypes,
+			Description: r.Description, Enabled: r.Enabled}, fuzzNow)
+		return err
+	}),
+	"PATCH /v1/webhooks/:id": decodeAs(func(r *webhookPatch) error {
+		url := "https://erp.example.com/hook"
+		s, err := webhook.New("whk_fuzz", "org_fuzz", webhook.Draft{URL: &url, EventTypes: []string{"parcel.*"}}, fuzzNow)
+		if err != nil {
+			return err
+		}
+		return s.Apply(webhook.Draft{URL: r.URL, EventTypes: r.EventTypes, Description: r.Description, Enabled: r.Enabled}, fuzzNow)
+	}),
 }
 
 // validateDraft is parcel.Validate as the service applies it: to a draft whose exporter is the
@@ -148,12 +162,15 @@ func validateDraft(d *parcel.Draft) error {
 
 // noJSONBody are the routes with a method that may carry a body that take no JSON.
 var noJSONBody = map[string]string{
-	"POST /v1/parcels/import":                   "multipart/form-data",
-	"POST /v1/singlewindow/receipts":            "the customs' XML receipts",
-	"POST /v1/authorizations/:id/confirm":       "no body",
-	"POST /v1/authorizations/:id/revoke":        "no body",
-	"POST /v1/declarations/:id/submit":          "no body",
-	"POST /v1/declarations/:id/generated-entry": "no body",
+	"POST /v1/parcels/import":                                "multipart/form-data",
+	"POST /v1/singlewindow/receipts":                         "the customs' XML receipts",
+	"POST /v1/authorizations/:id/confirm":                    "no body",
+	"POST /v1/authorizations/:id/revoke":                     "no body",
+	"POST /v1/declarations/:id/submit":                       "no body",
+	"POST /v1/declarations/:id/generated-entry":              "no body",
+	"POST /v1/webhooks/:id/rotate-secret":                    "no body",
+	"POST /v1/webhooks/:id/ping":                             "no body",
+	"POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver": "no body",
 }
 
 // bodyRoutes are the served POST, PUT and PATCH routes, as registered.

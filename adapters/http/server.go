@@ -91,7 +91,8 @@ func New(uc UseCases, o Options) *fiber.App {
 		return c.Send(openAPIDocument)
 	})
 
-	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
+	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded,
+		webhooks: uc.Webhooks}
 	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
 	// The audit log (adapters/http/audit.go): every change request, after authentication.
 	if uc.Audit != nil {
@@ -156,6 +157,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/bookings/:id/cancel", h.cancelBooking)
 	v1.Post("/bookings/:id/containers", h.loadContainer)
 	v1.Get("/bookings/:id/consignment-note", h.consignmentNote)
+	h.registerWebhookRoutes(v1) // adapters/http/webhooks.go
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
@@ -218,6 +220,8 @@ type UseCases struct {
 	Rail    *app.Rail
 	Bonded  *app.Bonded
 	Audit   *app.Audit // nil: no audit log
+	// Webhooks are organisations' event subscriptions (adapters/http/webhooks.go).
+	Webhooks *app.Webhooks
 }
 
 type handlers struct {
@@ -227,6 +231,8 @@ type handlers struct {
 	rail    *app.Rail
 	bonded  *app.Bonded
 	audit   *app.Audit
+	// webhooks: adapters/http/webhooks.go
+	webhooks *app.Webhooks
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

@@ -187,6 +187,14 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
 		},
+		// Webhooks (webhooks.go): an organisation's subscriptions, a subscription's deliveries.
+		collWebhooks: {
+			{Keys: bson.D{{Key: "orgId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("org")},
+		},
+		collWebhookDeliveries: {
+			{Keys: bson.D{{Key: "webhookId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("webhook_deliveries_by_webhook")},
+			{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("webhook_deliveries_pending")},
+		},
 	}
 	// Every aggregate collection carries an outbox: the reconciler finds stale ones by "outbox_at".
 	for _, coll := range aggregateCollections {

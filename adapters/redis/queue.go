@@ -51,8 +51,11 @@ func (q *Queue) Enqueue(ctx context.Context, t app.Task) error {
 	if t.MaxRetry > 0 {
 		opts = append(opts, asynq.MaxRetry(t.MaxRetry))
 	}
+	if t.ID != "" {
+		opts = append(opts, asynq.TaskID(t.ID))
+	}
 	_, err := q.client.EnqueueContext(ctx, asynq.NewTask(t.Type, t.Payload), opts...)
-	if errors.Is(err, asynq.ErrDuplicateTask) {
+	if errors.Is(err, asynq.ErrDuplicateTask) || errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}
 	if err == nil {
@@ -75,6 +78,11 @@ type WorkerOptions struct {
 	ReconcileInterval time.Duration
 	ShutdownTimeout   time.Duration // how long Shutdown waits for running tasks before re-queueing them
 	Log               *slog.Logger
+	// RetryDelay, by task type, is the wait before retrying a task that failed retried times
+	// already; other types wait as asynq's default has them.
+	RetryDelay map[string]func(retried int) time.Duration
+	// DelayedCheck is how often delayed and retried tasks are looked for (default 5 s).
+	DelayedCheck time.Duration
 }
 
 // NewWorker prepares a worker for handlers; Start runs it.
@@ -91,8 +99,15 @@ func NewWorker(rdb *goredis.Client, handlers map[string]app.TaskHandler, o Worke
 		Concurrency:     o.Concurrency,
 		Queues:          map[string]int{o.Queue: 1},
 		ShutdownTimeout: o.ShutdownTimeout,
-		Logger:          asynqLogger{log},
-		LogLevel:        asynq.WarnLevel,
+		RetryDelayFunc: func(n int, err error, t *asynq.Task) time.Duration {
+			if f, ok := o.RetryDelay[t.Type()]; ok {
+				return f(n)
+			}
+			return asynq.DefaultRetryDelayFunc(n, err, t)
+		},
+		DelayedTaskCheckInterval: o.DelayedCheck,
+		Logger:                   asynqLogger{log},
+		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)
 			log.Warn("task failed", "type", t.Type(), "retried", retried, "err", err)
