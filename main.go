@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -210,6 +211,13 @@ func (m *Main) Run(ctx context.Context) error {
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
+			// Safe retries and fair use, on Redis so that they hold across API processes.
+			RateLimiter: redisadapter.NewLimiter(m.rdb, cfg.Queue, redisadapter.LimiterConfig{
+				Key:       app.Rate{PerSecond: cfg.RateLimitKey, Burst: cfg.RateLimitKeyBurst},
+				Org:       app.Rate{PerSecond: cfg.RateLimitOrg, Burst: cfg.RateLimitOrgBurst},
+				FailedIPs: app.Rate{PerSecond: cfg.RateLimitAuthFailures, Burst: cfg.RateLimitAuthFailuresBurst}}),
+			Idempotency:    redisadapter.NewIdempotency(m.rdb, cfg.Queue),
+			IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyWait: cmp.Or(cfg.IdempotencyWait, -1), // 0: no waiting IdempotencyMaxBody: cfg.IdempotencyMaxBody,
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },

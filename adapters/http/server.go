@@ -41,6 +41,13 @@ type Options struct {
 	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
 	// routes (default 2 min).
 	RequestTimeout, BulkRequestTimeout time.Duration
+
+	// Safe retries and fair use (guard.go); nil switches each off.
+	RateLimiter        app.RateLimiter
+	Idempotency        app.IdempotencyStore
+	IdempotencyTTL     time.Duration // how long an answer is kept for replay (default 24 h)
+	IdempotencyWait    time.Duration // how long a duplicate waits for the first request (default 10 s; < 0 not at all)
+	IdempotencyMaxBody int           // bytes; a larger answer is not kept (default 4 MiB)
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -76,6 +83,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(o.Metrics...)
 	m := newMetrics(reg)
+	g := newGuard(o, reg)
 
 	f.Use(requestContext(o.RequestTimeout, o.BulkRequestTimeout), m.handler, accessLog(o.Log))
 
@@ -89,7 +97,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	})
 
 	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
-	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), g.authFailures, authenticate(uc.Parties), g.rateLimit, g.idempotency)
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
 	v1.Get("/orgs/:id", h.getOrg)
