@@ -36,8 +36,8 @@ import (
 //     still runs waits for it (IdempotencyWait) and replays its answer, or is 409
 //     idempotency_in_progress if it is still running then. Answers kept: 2xx, 3xx and 4xx except
 //     408, 409 and 429 — none of which changed anything, and all of which may pass on a retry —
-//     so a retry of those, or of a 5xx, runs again. An answer over IdempotencyMaxBody is not kept
-//     either (the key is released). When the store cannot be asked, a request with a key is 503
+//     so a retry of those, or of a 5xx, runs again. An answer over IdempotencyMaxBody, or marked
+//     Cache-Control: no-store (a new API key's secret), is not kept either (the key is released). When the store cannot be asked, a request with a key is 503
 //     idempotency_unavailable: a caller that asked for at-most-once must not get at-least-once
 //     silently. A request without the header is untouched.
 
@@ -295,7 +295,9 @@ func (g *guard) runOnce(c *fiber.Ctx, org, key, token, fp string) error {
 	// The request's own context may be spent (a timeout): settling gets a few seconds of its own.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if keepable(status) && len(body) <= g.maxBody {
+	// A secret is never kept: an answer marked no-store (a new API key) is not kept either.
+	noStore := strings.Contains(string(res.Header.Peek(fiber.HeaderCacheControl)), "no-store")
+	if keepable(status) && len(body) <= g.maxBody && !noStore {
 		kept := app.IdempotentResponse{Status: status, Body: append([]byte(nil), body...), Headers: map[string]string{}}
 		for _, h := range keptHeaders {
 			if v := res.Header.Peek(h); len(v) > 0 {
@@ -311,7 +313,7 @@ func (g *guard) runOnce(c *fiber.Ctx, org, key, token, fp string) error {
 	if err := g.store.Release(ctx, org, key, token); err != nil && !errors.Is(err, app.ErrClaimLost) {
 		g.log.Warn("idempotency key not released; it frees itself when its claim expires", "requestId", requestID(c), "err", err)
 	}
-	if status < 500 && keepable(status) {
+	if keepable(status) && !noStore {
 		g.log.Warn("idempotent answer too large to keep; the key is released", "requestId", requestID(c), "bytes", len(body))
 	}
 	g.idempotent.WithLabelValues("released").Inc()
