@@ -191,3 +191,17 @@ func TestIdempotencyStore(t *testing.T) {
 		t.Fatalf("complete of an expired claim: %v, want ErrClaimLost", err)
 	}
 }
+
+// BenchmarkLimiterAllow is one request's rate-limit check: key, organisation and address in one
+// script call.
+func BenchmarkLimiterAllow(b *testing.B) {
+	l := redis.NewLimiter(redistest.New(b), redistest.Namespace(), redis.LimiterConfig{
+		Key: app.Rate{PerSecond: 1e6, Burst: 1e6}, Org: app.Rate{PerSecond: 1e6, Burst: 1e6}, FailedIPs: app.Rate{PerSecond: 1, Burst: 30}})
+	ctx := context.Background()
+	s := app.RateSubject{KeyID: "k", OrgID: "o", IP: "127.0.0.1"}
+	for b.Loop() {
+		if _, err := l.Allow(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
