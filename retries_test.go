@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // post sends a POST with an Idempotency-Key (none when empty).
@@ -170,5 +171,35 @@ func TestRateLimits(t *testing.T) {
 		if got := s.metric(t, `silkgate_rate_limited_total{limit="`+limit+`"}`); got != want {
 			t.Errorf("rate_limited_total{limit=%q} = %v, want %v", limit, got, want)
 		}
+	}
+}
+
+// TestIdempotentReceiptsAndKeys: the customs gateway's receipts POST is replayed like any other;
+// a new API key's answer (Cache-Control: no-store) is never kept, so its secret is not stored and
+// the retry issues a key of its own.
+func TestIdempotentReceiptsAndKeys(t *testing.T) {
+	t.Parallel()
+	s := startService(t, dxpCustoms(t))
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	gw := s.expect(s.do("POST", "/v1/orgs/org_operator/api-keys", testOperatorKey, map[string]any{"name": "E-Port client", "scope": "customs-gateway"}), 201)["key"].(string)
+	id, guid := s.submitted(exp.key, "XYI1")
+	receipt := append(inventoryReceipt(t, guid, "120", time.Now()), '\n')
+	first := s.post("/v1/singlewindow/receipts", gw, "receipt-batch-1", receipt)
+	s.expect(first, 200)
+	again := s.post("/v1/singlewindow/receipts", gw, "receipt-batch-1", receipt)
+	s.expect(again, 200)
+	if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, first.Body) {
+		t.Errorf("receipts sent again: replayed %q, body %s, want the first answer %s", again.Header.Get("Idempotent-Replayed"), again.Body, first.Body)
+	}
+	if d := s.expect(s.do("GET", "/v1/declarations/"+id, exp.key, nil), 200); d["status"] != "accepted" {
+		t.Errorf("status %v after the gateway's receipt", d["status"])
+	}
+
+	body := []byte(`{"name":"second"}`)
+	k1 := s.expect(s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body), 201)
+	r := s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body)
+	k2 := s.expect(r, 201)
+	if r.Header.Get("Idempotent-Replayed") != "" || k1["key"] == k2["key"] {
+		t.Errorf("a new key's answer was replayed (its secret kept): %v / %v", k1, k2)
 	}
 }
