@@ -161,7 +161,11 @@ func TestRateLimits(t *testing.T) {
 	for range 3 {
 		s.expectProblem(s.do("GET", "/v1/orgs", "sg_key_nothing.secret", nil), 401, "unauthorized", "")
 	}
-	s.expectProblem(s.do("GET", "/v1/orgs", "sg_key_nothing.secret", nil), 429, "rate_limited", "")
+	r = s.do("GET", "/v1/orgs", "sg_key_nothing.secret", nil)
+	s.expectProblem(r, 429, "rate_limited", "")
+	if r.Header.Get("WWW-Authenticate") != "" || r.Header.Get("Retry-After") == "" {
+		t.Errorf("refused failure: WWW-Authenticate %q, Retry-After %q — want none, and one", r.Header.Get("WWW-Authenticate"), r.Header.Get("Retry-After"))
+	}
 	r = s.do("GET", "/v1/orgs", testOperatorKey, nil)
 	s.expectProblem(r, 429, "rate_limited", "")
 	if !strings.Contains(string(r.Body), `limit \"ip\"`) {

@@ -37,7 +37,8 @@ import (
 //     idempotency_in_progress if it is still running then. Answers kept: 2xx, 3xx and 4xx except
 //     408, 409 and 429 — none of which changed anything, and all of which may pass on a retry —
 //     so a retry of those, or of a 5xx, runs again. An answer over IdempotencyMaxBody, or marked
-//     Cache-Control: no-store (a new API key's secret), is not kept either (the key is released). When the store cannot be asked, a request with a key is 503
+//     Cache-Control: no-store (a new API key's secret), is not kept either (the key is
+//     released). When the store cannot be asked, a request with a key is 503
 //     idempotency_unavailable: a caller that asked for at-most-once must not get at-least-once
 //     silently. A request without the header is untouched.
 
@@ -52,6 +53,9 @@ const (
 	defaultIdempotencyTTL     = 24 * time.Hour
 	defaultIdempotencyWait    = 10 * time.Second
 	defaultIdempotencyMaxBody = 4 << 20
+	// limiterTimeout bounds the rate-limit check: a Redis that does not answer lets requests
+	// through after this, rather than holding each of them for the client's own timeouts.
+	limiterTimeout = time.Second
 )
 
 // keptHeaders are the headers of an answer kept with it for replay.
@@ -117,12 +121,15 @@ func (g *guard) authFailures(c *fiber.Ctx) error {
 	if err == nil || g.limiter == nil || c.Locals(localActor) != nil || !errors.As(err, &de) || de.Kind != domain.KindUnauthorized {
 		return err
 	}
-	d, lerr := g.limiter.Failed(c.UserContext(), c.IP())
+	ctx, cancel := context.WithTimeout(c.UserContext(), limiterTimeout)
+	defer cancel()
+	d, lerr := g.limiter.Failed(ctx, c.IP())
 	if lerr != nil {
 		g.limiterFailed(c, lerr)
 		return err
 	}
 	if !d.Allowed {
+		c.Response().Header.Del(fiber.HeaderWWWAuthenticate)
 		return g.refuse(c, d)
 	}
 	return err
@@ -134,7 +141,9 @@ func (g *guard) rateLimit(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	a := actorOf(c)
-	d, err := g.limiter.Allow(c.UserContext(), app.RateSubject{KeyID: a.KeyID, OrgID: a.OrgID, IP: c.IP()})
+	ctx, cancel := context.WithTimeout(c.UserContext(), limiterTimeout)
+	d, err := g.limiter.Allow(ctx, app.RateSubject{KeyID: a.KeyID, OrgID: a.OrgID, IP: c.IP()})
+	cancel()
 	if err != nil {
 		g.limiterFailed(c, err)
 		return c.Next()
@@ -170,7 +179,7 @@ func (g *guard) refuse(c *fiber.Ctx, d app.RateDecision) error {
 		}
 	}
 	return &statusProblem{status: fiber.StatusTooManyRequests, code: "rate_limited",
-		message: fmt.Sprintf("too many requests for %s: the limit is %s requests a second with bursts of %d (limit %q); retry after %d s / 请求过于频繁，请 %d 秒后重试",
+		message: fmt.Sprintf("too many requests for %s: the limit is %s a second with bursts of %d (limit %q); retry after %d s / 请求过于频繁，请 %d 秒后重试",
 			limitNames[d.Denied], strconv.FormatFloat(r.PerSecond, 'f', -1, 64), r.Burst, d.Denied, retry, retry)}
 }
 
