@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -238,6 +239,14 @@ func (m *Main) Run(ctx context.Context) error {
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			TrustedProxies: cfg.TrustedProxyPrefixes(),
 			Metrics:        m.metrics(store, queue),
+			// Safe retries and fair use, on Redis so that they hold across API processes.
+			RateLimiter: redisadapter.NewLimiter(m.rdb, cfg.Queue, redisadapter.LimiterConfig{
+				Key:       app.Rate{PerSecond: cfg.RateLimitKey, Burst: cfg.RateLimitKeyBurst},
+				Org:       app.Rate{PerSecond: cfg.RateLimitOrg, Burst: cfg.RateLimitOrgBurst},
+				FailedIPs: app.Rate{PerSecond: cfg.RateLimitAuthFailures, Burst: cfg.RateLimitAuthFailuresBurst}}),
+			Idempotency:    redisadapter.NewIdempotency(m.rdb, cfg.Queue),
+			IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyWait: cmp.Or(cfg.IdempotencyWait, -1), // 0: no waiting
+			IdempotencyMaxBody: cfg.IdempotencyMaxBody,
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
 				"redis": func(ctx context.Context) error { return m.rdb.Ping(ctx).Err() },

@@ -60,6 +60,11 @@ func testEnviron(t testing.TB, extra map[string]string) map[string]string {
 		// Tests of the lists alone file no order, payment or waybill; those of the three
 		// documents (documents_test.go) switch the authority's matching on.
 		"SILKGATE_SIM_MATCH_DOCUMENTS": "false",
+		// Many tests send hundreds of requests at once: limits far above them, still counted
+		// (ratelimit_test.go sets tight ones).
+		"SILKGATE_RATE_LIMIT_KEY": "100000", "SILKGATE_RATE_LIMIT_KEY_BURST": "100000",
+		"SILKGATE_RATE_LIMIT_ORG": "100000", "SILKGATE_RATE_LIMIT_ORG_BURST": "100000",
+		"SILKGATE_RATE_LIMIT_AUTH_FAILURES": "100000", "SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST": "100000",
 	}
 	for k, v := range extra {
 		env[k] = v

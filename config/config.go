@@ -110,6 +110,19 @@ type Config struct {
 	WebhookRetryBase    time.Duration `env:"SILKGATE_WEBHOOK_RETRY_BASE" envDefault:"30s"`
 	WebhookRetryCap     time.Duration `env:"SILKGATE_WEBHOOK_RETRY_CAP" envDefault:"2h"`
 	WebhookMaxAttempts  int           `env:"SILKGATE_WEBHOOK_MAX_ATTEMPTS" envDefault:"18"`
+	// Rate limits of the API, in requests a second with a burst (0 switches one off): per API
+	// key, per organisation (all its keys together), and failed authentications per client
+	// address. Idempotency-Key answers are kept IdempotencyTTL; a duplicate of a running request
+	// waits up to IdempotencyWait for its answer; an answer over IdempotencyMaxBody is not kept.
+	RateLimitKey               float64       `env:"SILKGATE_RATE_LIMIT_KEY" envDefault:"300"`
+	RateLimitKeyBurst          int           `env:"SILKGATE_RATE_LIMIT_KEY_BURST" envDefault:"600"`
+	RateLimitOrg               float64       `env:"SILKGATE_RATE_LIMIT_ORG" envDefault:"1000"`
+	RateLimitOrgBurst          int           `env:"SILKGATE_RATE_LIMIT_ORG_BURST" envDefault:"2000"`
+	RateLimitAuthFailures      float64       `env:"SILKGATE_RATE_LIMIT_AUTH_FAILURES" envDefault:"1"`
+	RateLimitAuthFailuresBurst int           `env:"SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST" envDefault:"30"`
+	IdempotencyTTL             time.Duration `env:"SILKGATE_IDEMPOTENCY_TTL" envDefault:"24h"`
+	IdempotencyWait            time.Duration `env:"SILKGATE_IDEMPOTENCY_WAIT" envDefault:"10s"`
+	IdempotencyMaxBody         int           `env:"SILKGATE_IDEMPOTENCY_MAX_BODY" envDefault:"4194304"`
 }
 
 // TrustedProxyPrefixes are TrustedProxies as address ranges (a bare address is a range of one).
@@ -297,6 +310,31 @@ func (c Config) validate() error {
 	}
 	if c.WebhookMaxAttempts < 1 || c.WebhookMaxAttempts > 50 {
 		bad("SILKGATE_WEBHOOK_MAX_ATTEMPTS", "must be from 1 to 50")
+	}
+	for _, l := range []struct {
+		name, burstName string
+		rate            float64
+		burst           int
+	}{{"SILKGATE_RATE_LIMIT_KEY", "SILKGATE_RATE_LIMIT_KEY_BURST", c.RateLimitKey, c.RateLimitKeyBurst},
+		{"SILKGATE_RATE_LIMIT_ORG", "SILKGATE_RATE_LIMIT_ORG_BURST", c.RateLimitOrg, c.RateLimitOrgBurst},
+		{"SILKGATE_RATE_LIMIT_AUTH_FAILURES", "SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST", c.RateLimitAuthFailures, c.RateLimitAuthFailuresBurst}} {
+		if l.rate < 0 || l.rate > 1e6 || l.rate != l.rate {
+			bad(l.name, "must be between 0 (off) and 1000000 requests a second")
+		}
+		if l.burst < 0 || l.burst > 1e6 {
+			bad(l.burstName, "must be between 0 (off) and 1000000")
+		} else if l.rate > 0 && l.burst == 0 {
+			bad(l.burstName, "must be at least 1 while %s is on (set both to 0 to switch the limit off)", l.name)
+		}
+	}
+	if c.IdempotencyTTL < time.Minute || c.IdempotencyTTL > 30*24*time.Hour {
+		bad("SILKGATE_IDEMPOTENCY_TTL", "must be between 1m and 720h")
+	}
+	if c.IdempotencyWait < 0 || c.IdempotencyWait > 10*time.Minute {
+		bad("SILKGATE_IDEMPOTENCY_WAIT", "must be between 0 (no waiting) and 10m")
+	}
+	if c.IdempotencyMaxBody < 1024 {
+		bad("SILKGATE_IDEMPOTENCY_MAX_BODY", "must be at least 1024 bytes")
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":

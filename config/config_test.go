@@ -83,3 +83,32 @@ func TestSplitRolesWithRealStores(t *testing.T) {
 		}
 	}
 }
+
+func TestRetriesAndLimitsSettings(t *testing.T) {
+	c, err := Load(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimitKey != 300 || c.RateLimitKeyBurst != 600 || c.RateLimitOrg != 1000 || c.RateLimitOrgBurst != 2000 ||
+		c.RateLimitAuthFailures != 1 || c.RateLimitAuthFailuresBurst != 30 ||
+		c.IdempotencyTTL != 24*time.Hour || c.IdempotencyWait != 10*time.Second || c.IdempotencyMaxBody != 4<<20 {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if _, err := Load(map[string]string{"SILKGATE_RATE_LIMIT_KEY": "0", "SILKGATE_RATE_LIMIT_KEY_BURST": "0",
+		"SILKGATE_RATE_LIMIT_ORG": "0", "SILKGATE_IDEMPOTENCY_WAIT": "0s"}); err != nil {
+		t.Errorf("limits switched off: %v", err)
+	}
+	for name, environ := range map[string]map[string]string{
+		"SILKGATE_RATE_LIMIT_KEY":                 {"SILKGATE_RATE_LIMIT_KEY": "-1"},
+		"SILKGATE_RATE_LIMIT_KEY_BURST":           {"SILKGATE_RATE_LIMIT_KEY_BURST": "0"}, // the rate is on
+		"SILKGATE_RATE_LIMIT_ORG":                 {"SILKGATE_RATE_LIMIT_ORG": "fast"},
+		"SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST": {"SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST": "-3"},
+		"SILKGATE_IDEMPOTENCY_TTL":                {"SILKGATE_IDEMPOTENCY_TTL": "1s"},
+		"SILKGATE_IDEMPOTENCY_WAIT":               {"SILKGATE_IDEMPOTENCY_WAIT": "1h"},
+		"SILKGATE_IDEMPOTENCY_MAX_BODY":           {"SILKGATE_IDEMPOTENCY_MAX_BODY": "10"},
+	} {
+		if _, err := Load(environ); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: error %v, want one naming %s", environ, err, name)
+		}
+	}
+}

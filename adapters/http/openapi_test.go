@@ -30,6 +30,11 @@ type openAPIOperation struct {
 	OperationID string                 `yaml:"operationId"`
 	Security    *[]map[string][]string `yaml:"security"`
 	Responses   map[string]any         `yaml:"responses"`
+	Parameters  []openAPIParam         `yaml:"parameters"`
+}
+
+type openAPIParam struct {
+	Ref string `yaml:"$ref"`
 }
 
 // httpMethods are the keys of an OpenAPI path item that are operations (the others are
@@ -213,6 +218,20 @@ func TestOpenAPIOperationResponses(t *testing.T) {
 			}
 			if !secured {
 				t.Errorf("%s is under /v1 but not secured by bearerAuth", name)
+			}
+			// Every /v1 request is rate-limited, and every POST takes an Idempotency-Key (guard.go).
+			if _, ok := op.Responses["429"]; !ok {
+				t.Errorf("%s is under /v1 (rate-limited) but declares no 429", name)
+			}
+			if strings.HasPrefix(name, "POST ") {
+				if !slices.Contains(op.Parameters, openAPIParam{Ref: "#/components/parameters/IdempotencyKey"}) {
+					t.Errorf("%s is a POST but does not take the IdempotencyKey parameter", name)
+				}
+				for _, status := range []string{"409", "503"} {
+					if _, ok := op.Responses[status]; !ok {
+						t.Errorf("%s is a POST (Idempotency-Key) but declares no %s", name, status)
+					}
+				}
 			}
 		} else if secured {
 			t.Errorf("%s needs no key but the document says it does (set security: [])", name)

@@ -52,6 +52,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			de *domain.Error
 			br *badRequest
 			fe *fiber.Error
+			sp *statusProblem
 		)
 		switch {
 		case errors.Is(c.UserContext().Err(), context.DeadlineExceeded):
@@ -60,6 +61,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			p.Status, p.Code = fiber.StatusServiceUnavailable, "request_timeout"
 			p.Detail = "the request did not finish within its time limit; narrow it (filters, a smaller page) or try again later"
 			log.Warn("request timed out", "requestId", p.RequestID, "method", c.Method(), "route", routeOf(c), "err", err)
+		case errors.As(err, &sp):
+			sp.problem(&p)
 		case errors.As(err, &br):
 			p.Status, p.Code, p.Detail = fiber.StatusBadRequest, br.code, br.message
 			if br.field != "" {

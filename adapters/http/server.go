@@ -42,8 +42,16 @@ type Options struct {
 	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
 	// routes (default 2 min).
 	RequestTimeout, BulkRequestTimeout time.Duration
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For the audit log believes.
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed for the client's
+	// address (the audit log's, and the failed-authentication rate limit's).
 	TrustedProxies []netip.Prefix
+
+	// Safe retries and fair use (guard.go); nil switches each off.
+	RateLimiter        app.RateLimiter
+	Idempotency        app.IdempotencyStore
+	IdempotencyTTL     time.Duration // how long an answer is kept for replay (default 24 h)
+	IdempotencyWait    time.Duration // how long a duplicate waits for the first request (default 10 s; < 0 not at all)
+	IdempotencyMaxBody int           // bytes; a larger answer is not kept (default 4 MiB)
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -79,6 +87,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(o.Metrics...)
 	m := newMetrics(reg)
+	g := newGuard(o, reg)
 
 	f.Use(requestContext(o.RequestTimeout, o.BulkRequestTimeout), m.handler, accessLog(o.Log))
 
@@ -93,7 +102,7 @@ func New(uc UseCases, o Options) *fiber.App {
 
 	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded,
 		webhooks: uc.Webhooks}
-	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), g.authFailures, authenticate(uc.Parties), g.rateLimit, g.idempotency)
 	// The audit log (adapters/http/audit.go): every change request, after authentication.
 	if uc.Audit != nil {
 		h.audit = uc.Audit
