@@ -179,8 +179,9 @@ func TestRateLimits(t *testing.T) {
 }
 
 // TestIdempotentReceiptsAndKeys: the customs gateway's receipts POST is replayed like any other;
-// a new API key's answer (Cache-Control: no-store) is never kept, so its secret is not stored and
-// the retry issues a key of its own.
+// a new API key's or webhook's answer (Cache-Control: no-store) is never kept, so its secret is
+// not stored: the retry is told the request succeeded and where its resource is, and makes
+// nothing a second time.
 func TestIdempotentReceiptsAndKeys(t *testing.T) {
 	t.Parallel()
 	s := startService(t, dxpCustoms(t))
@@ -200,11 +201,30 @@ func TestIdempotentReceiptsAndKeys(t *testing.T) {
 	}
 
 	body := []byte(`{"name":"second"}`)
-	k1 := s.expect(s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body), 201)
-	r := s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body)
-	k2 := s.expect(r, 201)
-	if r.Header.Get("Idempotent-Replayed") != "" || k1["key"] == k2["key"] {
-		t.Errorf("a new key's answer was replayed (its secret kept): %v / %v", k1, k2)
+	first = s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body)
+	secret := s.expect(first, 201)["key"].(string)
+	again = s.post("/v1/orgs/"+exp.id+"/api-keys", exp.key, "new-key-1", body)
+	s.expectProblem(again, 409, "idempotent_answer_withheld", "Idempotency-Key")
+	if again.Header.Get("Idempotent-Replayed") != "true" || again.Header.Get("Location") != first.Header.Get("Location") ||
+		first.Header.Get("Location") == "" || bytes.Contains(again.Body, []byte(secret)) {
+		t.Errorf("a new key's retry: replayed %q, Location %q (first %q), body %s", again.Header.Get("Idempotent-Replayed"),
+			again.Header.Get("Location"), first.Header.Get("Location"), again.Body)
+	}
+	keys := s.expect(s.do("GET", "/v1/orgs/"+exp.id+"/api-keys", exp.key, nil), 200)["items"].([]any)
+	if len(keys) != 2 {
+		t.Errorf("%d keys after a retried issue, want 2 (the first and the one issued once)", len(keys))
+	}
+	// The same for a webhook's secret: one subscription, its secret nowhere but in the first answer.
+	hook := []byte(`{"url":"https://erp.example.com/hook","eventTypes":["parcel.*"]}`)
+	first = s.post("/v1/webhooks", exp.key, "new-hook-1", hook)
+	secret = s.expect(first, 201)["secret"].(string)
+	again = s.post("/v1/webhooks", exp.key, "new-hook-1", hook)
+	s.expectProblem(again, 409, "idempotent_answer_withheld", "Idempotency-Key")
+	if bytes.Contains(again.Body, []byte(secret)) || again.Header.Get("Location") != first.Header.Get("Location") {
+		t.Errorf("a webhook's retry: Location %q (first %q), body %s", again.Header.Get("Location"), first.Header.Get("Location"), again.Body)
+	}
+	if hooks := s.expect(s.do("GET", "/v1/webhooks", exp.key, nil), 200)["items"].([]any); len(hooks) != 1 {
+		t.Errorf("%d subscriptions after a retried create, want 1", len(hooks))
 	}
 }
 

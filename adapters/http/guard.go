@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/silkgate/silkgate/app"
@@ -37,9 +38,10 @@ import (
 //     still runs waits for it (IdempotencyWait) and replays its answer, or is 409
 //     idempotency_in_progress if it is still running then. Answers kept: 2xx, 3xx and 4xx except
 //     408, 409 and 429 — none of which changed anything, and all of which may pass on a retry —
-//     so a retry of those, or of a 5xx, runs again. An answer over IdempotencyMaxBody, or marked
-//     Cache-Control: no-store (a new API key's secret), is not kept either (the key is
-//     released). When the store cannot be asked, a request with a key is 503
+//     so a retry of those, or of a 5xx, runs again. An answer over IdempotencyMaxBody is not kept
+//     either (the key is released). An answer marked Cache-Control: no-store (a new API key's or
+//     webhook's secret) is never kept: its retries get 409 idempotent_answer_withheld, with the
+//     resource's Location, and make nothing a second time. When the store cannot be asked, a request with a key is 503
 //     idempotency_unavailable: a caller that asked for at-most-once must not get at-least-once
 //     silently. A request without the header is untouched.
 
@@ -306,14 +308,19 @@ func (g *guard) runOnce(c *fiber.Ctx, org, key, token, fp string) error {
 	// The request's own context may be spent (a timeout): settling gets a few seconds of its own.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// A secret is never kept: an answer marked no-store (a new API key) is not kept either.
+	// A secret is never kept: an answer marked no-store (a new API key or webhook secret) is kept
+	// as a 409 saying the request succeeded, where, and that its answer was shown once — a retry
+	// then makes no second key or subscription, and the secret stays only in its hash.
 	noStore := strings.Contains(string(res.Header.Peek(fiber.HeaderCacheControl)), "no-store")
-	if keepable(status) && len(body) <= g.maxBody && !noStore {
+	if keepable(status) && (len(body) <= g.maxBody || noStore) {
 		kept := app.IdempotentResponse{Status: status, Body: append([]byte(nil), body...), Headers: map[string]string{}}
 		for _, h := range keptHeaders {
 			if v := res.Header.Peek(h); len(v) > 0 {
 				kept.Headers[h] = string(v)
 			}
+		}
+		if noStore {
+			kept = withheldAnswer(status, kept.Headers[fiber.HeaderLocation], requestID(c))
 		}
 		if err := g.store.Complete(ctx, org, key, token, fp, kept, g.ttl); err != nil {
 			g.log.Warn("idempotent answer not kept", "requestId", requestID(c), "status", status, "err", err)
@@ -324,11 +331,29 @@ func (g *guard) runOnce(c *fiber.Ctx, org, key, token, fp string) error {
 	if err := g.store.Release(ctx, org, key, token); err != nil && !errors.Is(err, app.ErrClaimLost) {
 		g.log.Warn("idempotency key not released; it frees itself when its claim expires", "requestId", requestID(c), "err", err)
 	}
-	if keepable(status) && !noStore {
+	if keepable(status) {
 		g.log.Warn("idempotent answer too large to keep; the key is released", "requestId", requestID(c), "bytes", len(body))
 	}
 	g.idempotent.WithLabelValues("released").Inc()
 	return nil
+}
+
+// withheldAnswer is what a retry of a request whose answer carried a secret gets instead of
+// that answer: 409 idempotent_answer_withheld, naming the first answer's status, its request and
+// where the resource is (Location).
+func withheldAnswer(status int, location, firstRequestID string) app.IdempotentResponse {
+	p := problem{Status: fiber.StatusConflict, Code: "idempotent_answer_withheld", RequestID: firstRequestID,
+		Title: utils.StatusMessage(fiber.StatusConflict), Type: "/problems/idempotent_answer_withheld",
+		Detail: fmt.Sprintf("the request with this Idempotency-Key succeeded (%d, request %s) but its answer carried a secret shown only once and is not kept; "+
+			"read the resource at its Location, or rotate or reissue the secret / 此幂等键的请求已成功（%d，请求 %s），但其应答含仅显示一次的密钥，未予保存；请按 Location 读取资源，或轮换、重新签发密钥",
+			status, firstRequestID, status, firstRequestID)}
+	p.Errors = []domain.FieldError{{Field: headerIdempotencyKey, Code: p.Code, Message: p.Detail}}
+	body, _ := marshalJSON(p)
+	headers := map[string]string{fiber.HeaderContentType: "application/problem+json"}
+	if location != "" {
+		headers[fiber.HeaderLocation] = location
+	}
+	return app.IdempotentResponse{Status: fiber.StatusConflict, Body: body, Headers: headers}
 }
 
 // keepable says which answers are kept for replay (see the top of this file).

@@ -177,6 +177,7 @@ func (h *handlers) issueAPIKey(c *fiber.Ctx) error {
 	v := viewAPIKey(k)
 	v.Key = secret
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Location("/v1/api-keys/" + k.ID) // where it is revoked (DELETE)
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
 

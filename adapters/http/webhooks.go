@@ -95,6 +95,7 @@ func (h *handlers) createWebhook(c *fiber.Ctx) error {
 	}
 	v := viewWebhook(made.Subscription)
 	v.Secret = made.Secret
+	c.Set(fiber.HeaderCacheControl, "no-store") // the secret is shown once, and never kept
 	c.Location("/v1/webhooks/" + v.ID)
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
@@ -153,6 +154,7 @@ func (h *handlers) rotateWebhookSecret(c *fiber.Ctx) error {
 	}
 	v := viewWebhook(made.Subscription)
 	v.Secret = made.Secret
+	c.Set(fiber.HeaderCacheControl, "no-store") // the secret is shown once, and never kept
 	return c.JSON(v)
 }
 
