@@ -26,6 +26,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/declarationpdf"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
 	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/passwords"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
 	"github.com/silkgate/silkgate/adapters/singlewindow"
 	"github.com/silkgate/silkgate/app"
@@ -78,6 +79,7 @@ type Main struct {
 	Customs  *app.Customs
 	Rail     *app.Rail
 	Bonded   *app.Bonded
+	Accounts *app.Accounts // the console's users and sessions
 	Worker   *app.Worker
 	http     *fiber.App
 	listener net.Listener
@@ -91,6 +93,7 @@ type Main struct {
 	GeneratedOperatorKey string
 	OperatorKeyExisted   bool
 	DemoKeys             []app.DemoKey
+	DemoUsers            []app.DemoUser // the console's demo people, printed beside the demo keys
 }
 
 // NewMain prepares the service; Run starts it. banner receives the human-readable start-up
@@ -188,6 +191,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := app.SeedDemoBonded(startCtx, m.Bonded, cfg.CustomsDistrict); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if m.DemoUsers, err = app.SeedDemoUsers(startCtx, m.Accounts); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
 	}
 
 	if cfg.RunsWorker() {
@@ -206,7 +212,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
+			Accounts: m.Accounts}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
@@ -254,6 +261,11 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Notes: consignment.New(), Filer: m.Customs, ExitCustoms: cfg.ExitCustoms,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
+	// The console's people: users, sessions and sign-in attempts counted in Redis.
+	m.Accounts = app.NewAccounts(app.AccountsPorts{Basics: basics, Users: mongo.NewUsers(store), Sessions: mongo.NewSessions(store),
+		Orgs: orgs, Tenancy: tenancy, Passwords: passwords.Bcrypt{Cost: cfg.PasswordCost},
+		Limiter:     redisadapter.NewLimiter(m.rdb, cfg.Queue+":limits:"),
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
 }
 
@@ -316,6 +328,12 @@ func (m *Main) printBanner() {
 	}
 	for _, d := range m.DemoKeys {
 		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
+	}
+	if m.listener != nil && len(m.DemoUsers) > 0 {
+		fmt.Fprintf(&b, "  控制台 Console:  %s/   演示用户（固定的公开密码，仅限演示数据） demo users (fixed public passwords, demo data only):\n", m.URL())
+		for _, u := range m.DemoUsers {
+			fmt.Fprintf(&b, "  Demo %-8s %-24s user: %-32s password: %s\n", u.Kind, u.OrgID, u.Email, u.Password)
+		}
 	}
 	fmt.Fprint(m.banner, b.String())
 }

@@ -93,6 +93,12 @@ type Config struct {
 	// (三单对碰), and how long a list waits for missing ones before it is rejected naming them.
 	SimMatchDocuments bool          `env:"SILKGATE_SIM_MATCH_DOCUMENTS" envDefault:"true"`
 	SimDocumentWait   time.Duration `env:"SILKGATE_SIM_DOCUMENT_WAIT" envDefault:"1h"`
+
+	// The web console's sessions: closed after SessionIdle unused, and SessionMax after sign-in
+	// however used. PasswordCost is bcrypt's cost for users' passwords (4–31).
+	SessionIdle  time.Duration `env:"SILKGATE_SESSION_IDLE" envDefault:"30m"`
+	SessionMax   time.Duration `env:"SILKGATE_SESSION_MAX" envDefault:"12h"`
+	PasswordCost int           `env:"SILKGATE_PASSWORD_COST" envDefault:"10"`
 }
 
 // Load reads the environment (or the given map, for tests) and validates the result. Every
@@ -244,6 +250,16 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		bad("SILKGATE_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	// The console's sessions.
+	if c.SessionIdle < time.Minute {
+		bad("SILKGATE_SESSION_IDLE", "must be at least 1m")
+	}
+	if c.SessionMax < c.SessionIdle {
+		bad("SILKGATE_SESSION_MAX", "must be at least SILKGATE_SESSION_IDLE")
+	}
+	if c.PasswordCost < 4 || c.PasswordCost > 31 {
+		bad("SILKGATE_PASSWORD_COST", "must be from 4 to 31")
 	}
 	return errors.Join(errs...)
 }

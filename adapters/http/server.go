@@ -41,6 +41,9 @@ type Options struct {
 	// RequestTimeout bounds a request's work (default 30 s), BulkRequestTimeout that of the bulk
 	// routes (default 2 min).
 	RequestTimeout, BulkRequestTimeout time.Duration
+	// Console, when set, adds the web console's routes (outside /v1) before the last handler,
+	// which answers every unknown path.
+	Console func(f *fiber.App)
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -88,8 +91,8 @@ func New(uc UseCases, o Options) *fiber.App {
 		return c.Send(openAPIDocument)
 	})
 
-	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
-	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
+	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded, accounts: uc.Accounts}
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties, uc.Accounts))
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
 	v1.Get("/orgs/:id", h.getOrg)
@@ -147,6 +150,14 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/bookings/:id/cancel", h.cancelBooking)
 	v1.Post("/bookings/:id/containers", h.loadContainer)
 	v1.Get("/bookings/:id/consignment-note", h.consignmentNote)
+	// Users who sign in to the console (adapters/http/users.go).
+	v1.Post("/orgs/:id/users", h.createUser)
+	v1.Get("/orgs/:id/users", h.listUsers)
+	v1.Post("/users/me/password", h.changePassword)
+
+	if o.Console != nil {
+		o.Console(f)
+	}
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
@@ -208,6 +219,8 @@ type UseCases struct {
 	Customs *app.Customs
 	Rail    *app.Rail
 	Bonded  *app.Bonded
+	// Accounts: the console's users; also lets a session token stand as a bearer.
+	Accounts *app.Accounts
 }
 
 type handlers struct {
@@ -216,6 +229,8 @@ type handlers struct {
 	customs *app.Customs
 	rail    *app.Rail
 	bonded  *app.Bonded
+
+	accounts *app.Accounts
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".
