@@ -29,6 +29,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/passwords"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
 	"github.com/silkgate/silkgate/adapters/singlewindow"
+	"github.com/silkgate/silkgate/adapters/web"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -212,10 +213,15 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
+		// The web console, under / beside the API (adapters/web).
+		console, err := web.New(web.UseCases{Accounts: m.Accounts, Parties: m.Parties, Parcels: m.Parcels}, m.log)
+		if err != nil {
+			return fmt.Errorf("console: %w", err)
+		}
 		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
 			Accounts: m.Accounts}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
-			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
+			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout, Console: console.Mount,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
 			Ready: map[string]httpadapter.Check{
 				"mongo": store.Ping,
