@@ -24,6 +24,7 @@ var listAndStatisticsQueries = map[string]string{
 	"find orgs {}":                                   "GET /v1/orgs: the operator's page of organisations (index kind_id)",
 	"find authorizations {}":                         "GET /v1/authorizations: the operator's page of authorisations (_id)",
 	"find api_keys {orgId}":                          "GET /v1/orgs/{id}/api-keys: an organisation's keys (index org)",
+	"find users {orgId}":                             "GET /v1/orgs/{id}/users and the console's members page: an organisation's users (index org)",
 }
 
 // scansSince is the scans sent after before (an earlier Scans), by shape.

@@ -56,16 +56,20 @@ type usersData struct {
 
 // usersPage lists an organisation's users, a page at a time, with the form to add one.
 func usersPage(r *req, orgID string, f *form) error {
-	org, err := r.w.uc.Parties.GetOrg(r.ctx(), r.actor, orgID)
-	if err != nil {
-		return err
+	members := r.c.Path() == "/members"
+	var org *party.Org
+	if !members { // the operator's view names the organisation; an admin knows their own
+		var err error
+		if org, err = r.w.uc.Parties.GetOrg(r.ctx(), r.actor, orgID); err != nil {
+			return err
+		}
 	}
 	p, err := r.w.uc.Accounts.ListUsers(r.ctx(), r.actor, orgID, pageSize, r.cursor())
 	if err != nil {
 		return err
 	}
 	d := usersData{Org: org, Users: p.Items, Page: r.pageOf(p.NextCursor, len(p.Items)), Form: f, Roles: account.Roles,
-		Action: "/orgs/" + url.PathEscape(orgID) + "/users", Members: r.c.Path() == "/members"}
+		Action: "/orgs/" + url.PathEscape(orgID) + "/users", Members: members}
 	if d.Members {
 		d.Action = "/members"
 	}
