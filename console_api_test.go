@@ -247,3 +247,34 @@ func TestConsolePageCommands(t *testing.T) {
 		}
 	}
 }
+
+// The demo users are printed beside the demo keys, with their passwords, and each signs in to
+// their organisation's home page; the exporter's sees the demo parcels.
+func TestConsoleDemoUsers(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"SILKGATE_DEMO": "true", "SILKGATE_PASSWORD_COST": "4"})
+	if len(s.main.DemoUsers) != 4 {
+		t.Fatalf("demo users %v", s.main.DemoUsers)
+	}
+	kinds := map[string]bool{}
+	for _, u := range s.main.DemoUsers {
+		kinds[string(u.Kind)] = true
+		if b := s.banner.String(); !strings.Contains(b, u.Email) || !strings.Contains(b, u.Password) {
+			t.Errorf("demo user %s not printed with the password", u.Email)
+		}
+		c := s.consoleClient()
+		c.signIn(u.Email, u.Password)
+		status, home := c.get("/")
+		if status != 200 || !strings.Contains(home, u.Name) {
+			t.Errorf("%s: home %d", u.Email, status)
+		}
+		if u.OrgID == "org_demo_exporter" {
+			if _, parcels := c.get("/parcels"); strings.Count(parcels, `href="/parcels/`) < 6 {
+				t.Errorf("the demo exporter sees %d parcels", strings.Count(parcels, `href="/parcels/`))
+			}
+		}
+	}
+	if !kinds["operator"] || !kinds["exporter"] || !kinds["broker"] {
+		t.Errorf("demo users of kinds %v", kinds)
+	}
+}

@@ -335,8 +335,12 @@ func (m *Main) printBanner() {
 	for _, d := range m.DemoKeys {
 		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
 	}
-	if m.listener != nil && len(m.DemoUsers) > 0 {
-		fmt.Fprintf(&b, "  控制台 Console:  %s/   演示用户（固定的公开密码，仅限演示数据） demo users (fixed public passwords, demo data only):\n", m.URL())
+	if m.listener != nil {
+		fmt.Fprintf(&b, "  控制台 Console:  %s/", m.URL())
+		if len(m.DemoUsers) > 0 {
+			fmt.Fprint(&b, "   演示用户（固定的公开密码，仅限演示数据） demo users (fixed public passwords, demo data only):")
+		}
+		fmt.Fprintln(&b)
 		for _, u := range m.DemoUsers {
 			fmt.Fprintf(&b, "  Demo %-8s %-24s user: %-32s password: %s\n", u.Kind, u.OrgID, u.Email, u.Password)
 		}
