@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // consoleWorld is a service with a user of every role and parcels of two exporters.
@@ -143,6 +146,19 @@ func TestConsoleInBrowser(t *testing.T) {
 		p.open("/parcels")
 		if th := p.text("thead"); !strings.Contains(th, "Waybill number") || !strings.Contains(p.text("tbody"), "Registered") {
 			t.Errorf("parcels in English: %q", th)
+		}
+		// The filters through htmx: the results replaced in place, the address kept in step.
+		p.fill("#logisticsNo", w.waybillA)
+		eval[bool](p, `window.samePage = true`) // gone if the browser loaded a new page instead
+		if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(".filters button[type=submit]"))); err != nil {
+			t.Fatal(err)
+		}
+		pollWithin(t, 30, 50*time.Millisecond, "htmx replaces the results", func() bool {
+			return eval[int](p, `document.querySelectorAll("#results tbody tr").length`) == 1 &&
+				strings.Contains(eval[string](p, "location.search"), "logisticsNo="+w.waybillA)
+		})
+		if n := eval[int](p, `document.querySelectorAll("#results").length`); n != 1 || !eval[bool](p, `window.samePage === true`) {
+			t.Errorf("%d result blocks after the swap, or a new page loaded: htmx did not run", n)
 		}
 		p.submit("#signout")
 		if h := p.text("h1"); h != "Sign in" {
