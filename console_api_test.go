@@ -110,7 +110,21 @@ func TestConsoleUsersAPI(t *testing.T) {
 	s.expect(s.do("POST", "/v1/orgs/"+a.id+"/users", a.key, map[string]any{
 		"email": "member@a.example", "name": "成员一", "role": "member", "password": "member-password"}), 201)
 
-	admin := s.consoleClient().signIn("admin@a.example", "password-"+a.id)
+	// Signing in through the API: the token acts as the user; the same answer for a wrong
+	// password and an unknown email; signing out ends it.
+	s.expectProblem(s.do("POST", "/v1/sessions", "", map[string]any{"email": "admin@a.example", "password": "wrong-password"}), 401, "bad_credentials", "")
+	s.expectProblem(s.do("POST", "/v1/sessions", "", map[string]any{"email": "nobody@a.example", "password": "wrong-password"}), 401, "bad_credentials", "")
+	signedIn := s.do("POST", "/v1/sessions", "", map[string]any{"email": "Admin@A.example", "password": "password-" + a.id})
+	session := s.expect(signedIn, 201)
+	if session["orgId"] != a.id || session["role"] != "admin" || signedIn.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("session %v", session)
+	}
+	admin := session["token"].(string)
+	s.expect(s.do("GET", "/v1/orgs/"+a.id, admin, nil), 200)
+	s.expectProblem(s.do("DELETE", "/v1/sessions/current", a.key, nil), 403, "user_only", "")
+	s.expect(s.do("DELETE", "/v1/sessions/current", admin, nil), 204)
+	s.expectProblem(s.do("GET", "/v1/orgs/"+a.id, admin, nil), 401, "unauthorized", "")
+	admin = s.consoleClient().signIn("admin@a.example", "password-"+a.id) // the console's token works alike
 	s.expect(s.do("POST", "/v1/orgs/"+a.id+"/users", admin, map[string]any{
 		"email": "member2@a.example", "name": "成员二", "role": "member", "password": "member-password"}), 201)
 	member := s.consoleClient().signIn("member@a.example", "member-password")

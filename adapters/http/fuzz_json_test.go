@@ -138,6 +138,7 @@ var jsonBodies = map[string]jsonBody{
 	"POST /v1/orgs/:id/users": decodeAs(func(r *createUserRequest) error {
 		return account.Check(account.Fields{OrgID: "org_fuzz", Email: r.Email, Name: r.Name, Role: account.Role(r.Role)}, r.Password)
 	}),
+	"POST /v1/sessions": decodeAs[signInRequest](nil),
 	"POST /v1/users/me/password": decodeAs(func(r *changePasswordRequest) error {
 		return account.CheckPassword("newPassword", r.NewPassword)
 	}),

@@ -135,10 +135,13 @@ func (m *metrics) handler(c *fiber.Ctx) error {
 	return err
 }
 
-// authenticate resolves the bearer key to an actor; everything under /v1 needs one. A console
-// session's token (account.TokenPrefix) stands for its user.
+// authenticate resolves the bearer key to an actor; everything under /v1 needs one but signing
+// in (POST /v1/sessions). A session's token (account.TokenPrefix) stands for its user.
 func authenticate(parties *app.Parties, accounts *app.Accounts) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if c.Method() == fiber.MethodPost && c.Path() == "/v1/sessions" {
+			return c.Next() // signing in is what gets a bearer
+		}
 		h := c.Get(fiber.HeaderAuthorization)
 		scheme, key, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {

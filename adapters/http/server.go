@@ -154,6 +154,8 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/orgs/:id/users", h.createUser)
 	v1.Get("/orgs/:id/users", h.listUsers)
 	v1.Post("/users/me/password", h.changePassword)
+	v1.Post("/sessions", h.signIn) // the one route without a key (authenticate lets it through)
+	v1.Delete("/sessions/current", h.signOut)
 
 	if o.Console != nil {
 		o.Console(f)

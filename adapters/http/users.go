@@ -1,11 +1,13 @@
 package http
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
 	"github.com/silkgate/silkgate/domain/account"
 )
 
@@ -69,6 +71,46 @@ func (h *handlers) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.accounts.ChangePassword(c.UserContext(), actorOf(c), "", req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type signInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionView struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	UserID    string    `json:"userId"`
+	OrgID     string    `json:"orgId"`
+	Role      string    `json:"role"`
+}
+
+// signIn opens a session for a user's email and password (no key needed): its token acts as
+// the user, as a bearer, until it ends (idle or absolute) or is closed.
+func (h *handlers) signIn(c *fiber.Ctx) error {
+	var req signInRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	s, token, err := h.accounts.SignIn(c.UserContext(), req.Email, req.Password, c.IP())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(sessionView{Token: token, ExpiresAt: s.ExpiresAt, UserID: s.UserID, OrgID: s.OrgID, Role: string(s.Role)})
+}
+
+// signOut closes the session whose token is the bearer.
+func (h *handlers) signOut(c *fiber.Ctx) error {
+	if actorOf(c).UserID == "" {
+		return domain.Errorf(domain.KindForbidden, "user_only", "the bearer is a key, not a user's session")
+	}
+	_, key, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+	if err := h.accounts.SignOut(c.UserContext(), strings.TrimSpace(key)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
