@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // consoleWorld is a service with a user of every role and parcels of two exporters.
@@ -126,6 +127,14 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("403 page says %q", msg)
 		}
 		p.screenshot("zh-403-csrf")
+		p.open("/password")
+		p.submit("#lang-switch")
+		p.fill("#currentPassword", w.memberA[1], "#newPassword", "a-new-password-1")
+		eval[bool](p, `document.querySelector('#password-form input[name=_csrf]').remove(), true`)
+		if status := p.submit("#password-form button[type=submit]"); status != 403 || !strings.Contains(p.text("#error-message"), "The form expired") {
+			t.Errorf("in English, the password form without its token: %d %q", status, p.text("#error-message"))
+		}
+		p.screenshot("en-403-csrf")
 		// The password did not change: the old one still signs in.
 		s.browse(t).signIn(w.memberA[0], w.memberA[1])
 	})
@@ -194,6 +203,20 @@ func TestConsoleInBrowser(t *testing.T) {
 				p.screenshot(lang + "-" + name)
 			}
 			shot("signin", "/signin", 200)
+			if lang == "zh" { // the keyboard: the first Tab reaches the skip link, Enter goes to the content
+				if err := chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+					t.Fatal(err)
+				}
+				if cls := eval[string](p, "document.activeElement.className"); cls != "skip" {
+					t.Errorf("the first Tab reaches %q, want the skip link", cls)
+				}
+				if err := chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+					t.Fatal(err)
+				}
+				pollWithin(t, 10, 20*time.Millisecond, "the skip link moves the focus to the content", func() bool {
+					return eval[string](p, "document.activeElement.id") == "main"
+				})
+			}
 			if lang == "en" && p.text("h1") != "Sign in" {
 				p.submit("#lang-switch")
 			}
