@@ -28,8 +28,10 @@ import (
 	"github.com/silkgate/silkgate/adapters/declarationpdf"
 	httpadapter "github.com/silkgate/silkgate/adapters/http"
 	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/adapters/passwords"
 	redisadapter "github.com/silkgate/silkgate/adapters/redis"
 	"github.com/silkgate/silkgate/adapters/singlewindow"
+	"github.com/silkgate/silkgate/adapters/web"
 	webhookadapter "github.com/silkgate/silkgate/adapters/webhook"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/config"
@@ -81,6 +83,7 @@ type Main struct {
 	Customs  *app.Customs
 	Rail     *app.Rail
 	Bonded   *app.Bonded
+	Accounts *app.Accounts // the console's users and sessions
 	Worker   *app.Worker
 	http     *fiber.App
 	listener net.Listener
@@ -101,8 +104,9 @@ type Main struct {
 
 	// Audit is the audit log of change requests (API role only); business, the figures counted
 	// from the published events (adapters/business).
-	Audit    *app.Audit
-	business *business.Publisher
+	Audit     *app.Audit
+	business  *business.Publisher
+	DemoUsers []app.DemoUser // the console's demo people, printed beside the demo keys
 }
 
 // NewMain prepares the service; Run starts it. banner receives the human-readable start-up
@@ -204,6 +208,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := app.SeedDemoBonded(startCtx, m.Bonded, cfg.CustomsDistrict); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+		if m.DemoUsers, err = app.SeedDemoUsers(startCtx, m.Accounts); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
 	}
 
 	if cfg.RunsWorker() {
@@ -233,10 +240,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if cfg.RunsAPI() {
 		m.Audit = app.NewAudit(app.AuditPorts{Basics: app.Basics{Log: m.log}, Store: mongo.NewAuditLog(store), Buffer: cfg.AuditBuffer})
+		// The web console, under / beside the API (adapters/web).
+		console, err := web.New(web.UseCases{Accounts: m.Accounts, Parties: m.Parties, Parcels: m.Parcels, Audit: m.Audit},
+			web.Options{Log: m.log, TrustedProxies: cfg.TrustedProxyPrefixes()})
+		if err != nil {
+			return fmt.Errorf("console: %w", err)
+		}
 		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
-			Audit: m.Audit, Webhooks: m.Webhooks}, httpadapter.Options{
+			Audit: m.Audit, Webhooks: m.Webhooks, Accounts: m.Accounts}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
-			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
+			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout, Console: console.Mount,
 			TrustedProxies: cfg.TrustedProxyPrefixes(),
 			Metrics:        m.metrics(store, queue),
 			// Safe retries and fair use, on Redis so that they hold across API processes.
@@ -306,6 +319,11 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Notes: consignment.New(), Filer: m.Customs, ExitCustoms: cfg.ExitCustoms,
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
+	// The console's people: users, sessions and sign-in attempts counted in Redis.
+	m.Accounts = app.NewAccounts(app.AccountsPorts{Basics: basics, Users: mongo.NewUsers(store), Sessions: mongo.NewSessions(store),
+		Orgs: orgs, Tenancy: tenancy, Passwords: passwords.Bcrypt{Cost: cfg.PasswordCost},
+		Limiter:     redisadapter.NewWindowLimiter(m.rdb, cfg.Queue+":limits:"),
+		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
 }
 
@@ -387,6 +405,16 @@ func (m *Main) printBanner() {
 	}
 	for _, d := range m.DemoKeys {
 		fmt.Fprintf(&b, "  Demo %-8s %-24s key: %s   (%s)\n", d.Kind, d.OrgID, d.Key, d.Name)
+	}
+	if m.listener != nil {
+		fmt.Fprintf(&b, "  控制台 Console:  %s/", m.URL())
+		if len(m.DemoUsers) > 0 {
+			fmt.Fprint(&b, "   演示用户（固定的公开密码，仅限演示数据） demo users (fixed public passwords, demo data only):")
+		}
+		fmt.Fprintln(&b)
+		for _, u := range m.DemoUsers {
+			fmt.Fprintf(&b, "  Demo %-8s %-24s user: %-32s password: %s\n", u.Kind, u.OrgID, u.Email, u.Password)
+		}
 	}
 	fmt.Fprint(m.banner, b.String())
 }

@@ -24,6 +24,7 @@ const testOperatorKey = "test-operator-key-0123456789"
 // TestMain stops the embedded store the tests share once they are done.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	closeBrowser() // the console's browser tests' chromium (browser_test.go)
 	mongotest.Close()
 	os.Exit(code)
 }

@@ -32,6 +32,7 @@ var listAndStatisticsQueries = map[string]string{
 	"find webhook_deliveries {webhookId}":     "GET /v1/webhooks/{id}/deliveries (index webhook_deliveries_by_webhook)",
 	"find webhook_deliveries {_id webhookId}": "GET /v1/webhooks/{id}/deliveries, a page after the first",
 	"find webhook_deliveries {status}":        "start-up: the deliveries still owed (index webhook_deliveries_pending)",
+	"find users {orgId}":                      "GET /v1/orgs/{id}/users and the console's members page: an organisation's users (index org)",
 }
 
 // scansSince is the scans sent after before (an earlier Scans), by shape.

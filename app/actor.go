@@ -5,15 +5,20 @@ import (
 	"errors"
 
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/account"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
-// Actor is the authenticated caller: an organisation acting through one of its keys.
+// Actor is the authenticated caller: an organisation acting through one of its keys, or one of
+// its users signed in (UserID and Role set, KeyID empty).
 type Actor struct {
 	OrgID string
 	Kind  party.Kind
 	KeyID string
 	Scope party.Scope
+	// UserID and Role are set when a person signed in acts (the console, or a session token).
+	UserID string
+	Role   account.Role
 }
 
 // IsOperator reports whether the caller is the zone operator.

@@ -11,7 +11,8 @@ import (
 	"github.com/silkgate/silkgate/domain"
 )
 
-// AuditEntry records one change request made by an organisation through one of its keys: who,
+// AuditEntry records one change request made by an organisation through one of its keys or
+// people: who,
 // what, when and from where. Request bodies and keys are never recorded.
 type AuditEntry struct {
 	ID        string            // "aud_" + a time-ordered id
@@ -19,6 +20,7 @@ type AuditEntry struct {
 	OrgID     string            // the acting organisation
 	OrgKind   string            // its kind: operator, exporter, broker, ...
 	KeyID     string            // the API key it acted through (its id, never the key)
+	UserID    string            // or the person, signed in (the console, or a session token)
 	Method    string            // POST, PUT, PATCH or DELETE
 	Route     string            // the route template: /v1/parcels/:id/cancel
 	Targets   map[string]string // the route's parameters: {"id": "pcl_..."}

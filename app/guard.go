@@ -24,11 +24,12 @@ func (r Rate) On() bool { return r.PerSecond > 0 && r.Burst > 0 }
 // the client address (only failed authentications are counted against an address).
 type RateSubject struct {
 	KeyID, OrgID, IP string
+	UserID           string // a person signed in with a session token, limited as a key is
 }
 
 // RateState is where one limit stands after a request.
 type RateState struct {
-	Name      string // "key", "org" or "ip"
+	Name      string // "key", "user", "org" or "ip"
 	Rate      Rate
 	Remaining int           // requests that may still be sent at once
 	Reset     time.Duration // until the limit is back to its full burst

@@ -123,6 +123,11 @@ type Config struct {
 	IdempotencyTTL             time.Duration `env:"SILKGATE_IDEMPOTENCY_TTL" envDefault:"24h"`
 	IdempotencyWait            time.Duration `env:"SILKGATE_IDEMPOTENCY_WAIT" envDefault:"10s"`
 	IdempotencyMaxBody         int           `env:"SILKGATE_IDEMPOTENCY_MAX_BODY" envDefault:"4194304"`
+	// The web console's sessions: closed after SessionIdle unused, and SessionMax after sign-in
+	// however used. PasswordCost is bcrypt's cost for users' passwords (4–31).
+	SessionIdle  time.Duration `env:"SILKGATE_SESSION_IDLE" envDefault:"30m"`
+	SessionMax   time.Duration `env:"SILKGATE_SESSION_MAX" envDefault:"12h"`
+	PasswordCost int           `env:"SILKGATE_PASSWORD_COST" envDefault:"10"`
 }
 
 // TrustedProxyPrefixes are TrustedProxies as address ranges (a bare address is a range of one).
@@ -340,6 +345,16 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		bad("SILKGATE_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	// The console's sessions.
+	if c.SessionIdle < time.Minute {
+		bad("SILKGATE_SESSION_IDLE", "must be at least 1m")
+	}
+	if c.SessionMax < c.SessionIdle {
+		bad("SILKGATE_SESSION_MAX", "must be at least SILKGATE_SESSION_IDLE")
+	}
+	if c.PasswordCost < 4 || c.PasswordCost > 31 {
+		bad("SILKGATE_PASSWORD_COST", "must be from 4 to 31")
 	}
 	return errors.Join(errs...)
 }

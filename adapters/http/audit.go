@@ -4,18 +4,14 @@ import (
 	"net/netip"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/silkgate/silkgate/adapters/internal/audited"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
 )
-
-// maxUserAgent is how much of a User-Agent header an audit entry keeps.
-const maxUserAgent = 200
 
 // auditChanges records every change request under /v1 (POST, PUT, PATCH, DELETE) made by an
 // authenticated caller, whatever its outcome: refused attempts (4xx) are what a security team
@@ -44,66 +40,9 @@ func auditChanges(audit *app.Audit, trusted []netip.Prefix) fiber.Handler {
 		if actor.OrgID == "" || route == nil || !strings.HasPrefix(route.Path, "/v1/") {
 			return nil // no caller to name, or no route (answered by the not-found handler)
 		}
-		e := app.AuditEntry{OrgID: actor.OrgID, OrgKind: string(actor.Kind), KeyID: actor.KeyID,
-			Method: utils.CopyString(c.Method()), Route: route.Path, Status: c.Response().StatusCode(),
-			RequestID: requestID(c), IP: clientIP(c, trusted), UserAgent: truncate(c.Get(fiber.HeaderUserAgent), maxUserAgent),
-			OnBehalfOf: onBehalfOf()}
-		if len(route.Params) > 0 {
-			e.Targets = make(map[string]string, len(route.Params))
-			for _, p := range route.Params {
-				e.Targets[p] = utils.CopyString(c.Params(p))
-			}
-		}
-		audit.Record(e)
+		audit.Record(audited.Entry(c, actor, trusted, onBehalfOf()))
 		return nil
 	}
-}
-
-// clientIP is the caller's address: the connection's peer, or — when that peer is a trusted
-// proxy — the nearest address in X-Forwarded-For that is not one of the trusted proxies
-// (read from the right, as each proxy appends the address it received the request from).
-func clientIP(c *fiber.Ctx, trusted []netip.Prefix) string {
-	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
-	if !ok {
-		return ""
-	}
-	peer = peer.Unmap()
-	if !isTrusted(peer, trusted) {
-		return peer.String()
-	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // a forged or garbled hop: trust nothing further left
-		}
-		a = a.Unmap()
-		if !isTrusted(a, trusted) {
-			return a.String()
-		}
-		peer = a
-	}
-	return peer.String()
-}
-
-func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
-	for _, p := range trusted {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// truncate cuts s to at most n bytes on a character boundary (copying it out of fiber's buffer).
-func truncate(s string, n int) string {
-	if len(s) > n {
-		s = s[:n]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	return utils.CopyString(s)
 }
 
 type auditEntryView struct {
@@ -112,6 +51,7 @@ type auditEntryView struct {
 	OrgID      string            `json:"orgId"`
 	OrgKind    string            `json:"orgKind"`
 	KeyID      string            `json:"keyId,omitempty"`
+	UserID     string            `json:"userId,omitempty"`
 	Method     string            `json:"method"`
 	Route      string            `json:"route"`
 	Targets    map[string]string `json:"targets,omitempty"`
@@ -123,7 +63,7 @@ type auditEntryView struct {
 }
 
 func viewAuditEntry(e app.AuditEntry) auditEntryView {
-	return auditEntryView{ID: e.ID, At: e.At, OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID, Method: e.Method,
+	return auditEntryView{ID: e.ID, At: e.At, OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID, UserID: e.UserID, Method: e.Method,
 		Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID, IP: e.IP, UserAgent: e.UserAgent,
 		OnBehalfOf: e.OnBehalfOf}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/account"
 	"github.com/silkgate/silkgate/domain/bonded"
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
@@ -146,6 +147,14 @@ var jsonBodies = map[string]jsonBody{
 			return err
 		}
 		return s.Apply(webhook.Draft{URL: r.URL, EventTypes: r.EventTypes, Description: r.Description, Enabled: r.Enabled}, fuzzNow)
+	}),
+	// Users (users.go): the checks account.Check and account.CheckPassword make before any store.
+	"POST /v1/orgs/:id/users": decodeAs(func(r *createUserRequest) error {
+		return account.Check(account.Fields{OrgID: "org_fuzz", Email: r.Email, Name: r.Name, Role: account.Role(r.Role)}, r.Password)
+	}),
+	"POST /v1/sessions": decodeAs[signInRequest](nil),
+	"POST /v1/users/me/password": decodeAs(func(r *changePasswordRequest) error {
+		return account.CheckPassword("newPassword", r.NewPassword)
 	}),
 }
 

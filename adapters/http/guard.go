@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/silkgate/silkgate/adapters/internal/clientip"
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
 )
@@ -127,7 +128,7 @@ func (g *guard) authFailures(c *fiber.Ctx) error {
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), limiterTimeout)
 	defer cancel()
-	d, lerr := g.limiter.Failed(ctx, clientIP(c, g.trusted))
+	d, lerr := g.limiter.Failed(ctx, clientip.Of(c, g.trusted))
 	if lerr != nil {
 		g.limiterFailed(c, lerr)
 		return err
@@ -146,7 +147,7 @@ func (g *guard) rateLimit(c *fiber.Ctx) error {
 	}
 	a := actorOf(c)
 	ctx, cancel := context.WithTimeout(c.UserContext(), limiterTimeout)
-	d, err := g.limiter.Allow(ctx, app.RateSubject{KeyID: a.KeyID, OrgID: a.OrgID, IP: clientIP(c, g.trusted)})
+	d, err := g.limiter.Allow(ctx, app.RateSubject{KeyID: a.KeyID, UserID: a.UserID, OrgID: a.OrgID, IP: clientip.Of(c, g.trusted)})
 	cancel()
 	if err != nil {
 		g.limiterFailed(c, err)
@@ -166,9 +167,10 @@ func (g *guard) limiterFailed(c *fiber.Ctx, err error) {
 
 // limitNames say in a refusal whose limit it was.
 var limitNames = map[string]string{
-	"key": "this API key / 此 API 密钥",
-	"org": "this organisation (all its keys) / 本机构（所有密钥合计）",
-	"ip":  "failed authentications from this address / 此地址的认证失败次数",
+	"key":  "this API key / 此 API 密钥",
+	"user": "this user / 此用户",
+	"org":  "this organisation (all its keys) / 本机构（所有密钥合计）",
+	"ip":   "failed authentications from this address / 此地址的认证失败次数",
 }
 
 func (g *guard) refuse(c *fiber.Ctx, d app.RateDecision) error {
@@ -238,8 +240,8 @@ func fingerprint(c *fiber.Ctx) string {
 
 // idempotency runs a POST with an Idempotency-Key at most once per organisation and key.
 func (g *guard) idempotency(c *fiber.Ctx) error {
-	if g.store == nil || c.Method() != fiber.MethodPost {
-		return c.Next()
+	if g.store == nil || c.Method() != fiber.MethodPost || actorOf(c).OrgID == "" {
+		return c.Next() // keys are per organisation: signing in (no one yet) runs as sent
 	}
 	raw := c.Request().Header.Peek(headerIdempotencyKey)
 	if raw == nil {

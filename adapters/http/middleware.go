@@ -15,6 +15,7 @@ import (
 
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain"
+	"github.com/silkgate/silkgate/domain/account"
 	"github.com/silkgate/silkgate/domain/party"
 )
 
@@ -134,16 +135,27 @@ func (m *metrics) handler(c *fiber.Ctx) error {
 	return err
 }
 
-// authenticate resolves the bearer key to an actor; everything under /v1 needs one.
-func authenticate(parties *app.Parties) fiber.Handler {
+// authenticate resolves the bearer key to an actor; everything under /v1 needs one but signing
+// in (POST /v1/sessions). A session's token (account.TokenPrefix) stands for its user.
+func authenticate(parties *app.Parties, accounts *app.Accounts) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if c.Method() == fiber.MethodPost && c.Path() == "/v1/sessions" {
+			return c.Next() // signing in is what gets a bearer
+		}
 		h := c.Get(fiber.HeaderAuthorization)
 		scheme, key, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="silkgate"`)
 			return errMissingKey
 		}
-		actor, err := parties.Authenticate(c.UserContext(), strings.TrimSpace(key))
+		key = strings.TrimSpace(key)
+		var actor app.Actor
+		var err error
+		if strings.HasPrefix(key, account.TokenPrefix) && accounts != nil {
+			actor, _, err = accounts.Session(c.UserContext(), key)
+		} else {
+			actor, err = parties.Authenticate(c.UserContext(), key)
+		}
 		if err != nil {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="silkgate", error="invalid_token"`)
 			return err

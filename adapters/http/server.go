@@ -52,6 +52,10 @@ type Options struct {
 	IdempotencyTTL     time.Duration // how long an answer is kept for replay (default 24 h)
 	IdempotencyWait    time.Duration // how long a duplicate waits for the first request (default 10 s; < 0 not at all)
 	IdempotencyMaxBody int           // bytes; a larger answer is not kept (default 4 MiB)
+
+	// Console, when set, adds the web console's routes (outside /v1) before the last handler,
+	// which answers every unknown path.
+	Console func(f *fiber.App)
 }
 
 var errMissingKey = domain.Errorf(domain.KindUnauthorized, "unauthorized", "send Authorization: Bearer <api key>")
@@ -101,8 +105,8 @@ func New(uc UseCases, o Options) *fiber.App {
 	})
 
 	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded,
-		webhooks: uc.Webhooks}
-	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), g.authFailures, authenticate(uc.Parties), g.rateLimit, g.idempotency)
+		webhooks: uc.Webhooks, accounts: uc.Accounts, trusted: o.TrustedProxies}
+	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), g.authFailures, authenticate(uc.Parties, uc.Accounts), g.rateLimit, g.idempotency)
 	// The audit log (adapters/http/audit.go): every change request, after authentication.
 	if uc.Audit != nil {
 		h.audit = uc.Audit
@@ -167,6 +171,16 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/bookings/:id/containers", h.loadContainer)
 	v1.Get("/bookings/:id/consignment-note", h.consignmentNote)
 	h.registerWebhookRoutes(v1) // adapters/http/webhooks.go
+	// Users who sign in to the console (adapters/http/users.go).
+	v1.Post("/orgs/:id/users", h.createUser)
+	v1.Get("/orgs/:id/users", h.listUsers)
+	v1.Post("/users/me/password", h.changePassword)
+	v1.Post("/sessions", h.signIn) // the one route without a key (authenticate lets it through)
+	v1.Delete("/sessions/current", h.signOut)
+
+	if o.Console != nil {
+		o.Console(f)
+	}
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
@@ -231,6 +245,8 @@ type UseCases struct {
 	Audit   *app.Audit // nil: no audit log
 	// Webhooks are organisations' event subscriptions (adapters/http/webhooks.go).
 	Webhooks *app.Webhooks
+	// Accounts: the console's users; also lets a session token stand as a bearer.
+	Accounts *app.Accounts
 }
 
 type handlers struct {
@@ -242,6 +258,9 @@ type handlers struct {
 	audit   *app.Audit
 	// webhooks: adapters/http/webhooks.go
 	webhooks *app.Webhooks
+
+	accounts *app.Accounts
+	trusted  []netip.Prefix // reverse proxies believed for the client's address
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

@@ -58,6 +58,7 @@ type auditEntryDoc struct {
 	OrgID      string            `bson:"orgId"`
 	OrgKind    string            `bson:"orgKind"`
 	KeyID      string            `bson:"keyId,omitempty"`
+	UserID     string            `bson:"userId,omitempty"`
 	Method     string            `bson:"method"`
 	Route      string            `bson:"route"`
 	Targets    map[string]string `bson:"targets,omitempty"`
@@ -89,7 +90,7 @@ func (l *AuditLog) AppendAudit(ctx context.Context, entries []app.AuditEntry) er
 	byOrg := map[string][]auditEntryDoc{}
 	var orgs []string
 	for _, e := range entries {
-		d := auditEntryDoc{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID,
+		d := auditEntryDoc{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID, UserID: e.UserID,
 			Method: e.Method, Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID,
 			IP: e.IP, UserAgent: e.UserAgent, OnBehalfOf: e.OnBehalfOf}
 		// The entry goes into the acting organisation's pages, those of each organisation it
@@ -205,7 +206,7 @@ func (l *AuditLog) ListAudit(ctx context.Context, f app.AuditFilter) ([]app.Audi
 			if len(out) == f.Limit {
 				return out, encodeCursor(strconv.FormatInt(seq, 10) + ":" + strconv.Itoa(i)), nil
 			}
-			out = append(out, app.AuditEntry{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID,
+			out = append(out, app.AuditEntry{ID: e.ID, At: e.At.UTC(), OrgID: e.OrgID, OrgKind: e.OrgKind, KeyID: e.KeyID, UserID: e.UserID,
 				Method: e.Method, Route: e.Route, Targets: e.Targets, Status: e.Status, RequestID: e.RequestID,
 				IP: e.IP, UserAgent: e.UserAgent, OnBehalfOf: e.OnBehalfOf})
 		}

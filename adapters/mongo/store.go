@@ -183,6 +183,10 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		collBondedMovements: {
 			{Keys: bson.D{{Key: "emsNo", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("ems_created")},
 		},
+		// Console users (users.go): an organisation's list.
+		collUsers: {
+			{Keys: bson.D{{Key: "orgId", Value: 1}}, Options: options.Index().SetName("org")},
+		},
 		collAuthorizations: {
 			{Keys: bson.D{{Key: "exporterId", Value: 1}, {Key: "brokerId", Value: 1}}, Options: options.Index().SetName("pair")},
 			{Keys: bson.D{{Key: "brokerId", Value: 1}}, Options: options.Index().SetName("broker")},
@@ -208,7 +212,8 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		return fmt.Errorf("list collections: %w", err)
 	}
 	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts,
-		collAuditLog, collAuditHeads} {
+		collAuditLog, collAuditHeads,
+		collUserEmails, collSessions} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)

@@ -85,8 +85,12 @@ type limit struct {
 // refuses it while its address is blocked for failed authentications.
 func (l *Limiter) Allow(ctx context.Context, s app.RateSubject) (app.RateDecision, error) {
 	var ls []limit
-	if l.key.On() && s.KeyID != "" {
+	switch {
+	case !l.key.On():
+	case s.KeyID != "":
 		ls = append(ls, limit{"key", l.prefix + "key:" + s.KeyID, l.key, true})
+	case s.UserID != "": // a person with a session token: the key's limit, per user
+		ls = append(ls, limit{"user", l.prefix + "user:" + s.UserID, l.key, true})
 	}
 	if l.org.On() && s.OrgID != "" {
 		ls = append(ls, limit{"org", l.prefix + "org:" + s.OrgID, l.org, true})
