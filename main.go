@@ -86,6 +86,11 @@ type Main struct {
 	dxp      *singlewindow.DXPFolder
 	stopDXP  context.CancelFunc
 
+	// Dashboard keeps the dashboards' figures from the event stream (stopDashboard ends it).
+	Dashboard     *app.Dashboard
+	stopDashboard context.CancelFunc
+	dashboardDone chan struct{}
+
 	// Printed at start-up: the operator key generated on an empty database (or, with none
 	// configured, that one exists already), and the demo keys.
 	GeneratedOperatorKey string
@@ -198,6 +203,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.worker.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
+		if err := m.startDashboard(startCtx); err != nil {
+			return err
+		}
 		if m.dxp != nil {
 			pollCtx, stop := context.WithCancel(context.Background())
 			m.stopDXP = stop
@@ -206,7 +214,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if cfg.RunsAPI() {
-		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded}, httpadapter.Options{
+		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
+			Dashboard: m.Dashboard}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout,
 			Metrics: []prometheus.Collector{store.Commands().Collector(), queue.Collector()},
@@ -255,6 +264,28 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		// the longest any request may work, bulk routes included
 		RequestTimeout: max(cfg.RequestTimeout, cfg.BulkRequestTimeout)})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
+	m.Dashboard = app.NewDashboard(app.DashboardPorts{Basics: basics, Store: mongo.NewDashboard(store), Departures: departures,
+		Tenancy: tenancy, Sources: app.DashboardSources{Parcels: parcels, Declarations: declarations, Bookings: bookings,
+			Departures: departures, Authorizations: auths}})
+}
+
+// startDashboard joins the event stream's "dashboard" group, fills the figures from the records
+// once (Dashboard.Backfill, after joining, so that no event falls between), and keeps them from
+// the stream until Close.
+func (m *Main) startDashboard(ctx context.Context) error {
+	consumer := redisadapter.NewEvents(m.rdb, m.cfg.Queue+":events").NewConsumer("dashboard", "dashboard", m.log)
+	if err := consumer.Join(ctx); err != nil {
+		return err
+	}
+	backfillCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
+	defer cancel()
+	if err := m.Dashboard.Backfill(backfillCtx); err != nil {
+		return fmt.Errorf("dashboard backfill: %w", err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	m.stopDashboard, m.dashboardDone = stop, make(chan struct{})
+	go func() { defer close(m.dashboardDone); consumer.Run(runCtx, m.Dashboard.Apply) }()
+	return nil
 }
 
 // customsGateway builds the configured Single Window gateway: the simulated customs authority,
@@ -348,6 +379,10 @@ func (m *Main) Close() {
 	m.served.Wait() // the HTTP server and the DXP poller have returned
 	if m.worker != nil {
 		m.worker.Shutdown()
+	}
+	if m.stopDashboard != nil {
+		m.stopDashboard()
+		<-m.dashboardDone
 	}
 	if m.rdb != nil {
 		_ = m.rdb.Close()

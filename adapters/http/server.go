@@ -88,7 +88,8 @@ func New(uc UseCases, o Options) *fiber.App {
 		return c.Send(openAPIDocument)
 	})
 
-	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded}
+	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded,
+		dashboard: uc.Dashboard}
 	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), authenticate(uc.Parties))
 	v1.Post("/orgs", h.registerOrg)
 	v1.Get("/orgs", h.listOrgs)
@@ -147,6 +148,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/bookings/:id/cancel", h.cancelBooking)
 	v1.Post("/bookings/:id/containers", h.loadContainer)
 	v1.Get("/bookings/:id/consignment-note", h.consignmentNote)
+	h.registerDashboardRoutes(v1)
 
 	f.Use(func(c *fiber.Ctx) error {
 		return domain.Errorf(domain.KindNotFound, "route_not_found", "no route %s %s", c.Method(), c.Path())
@@ -208,6 +210,8 @@ type UseCases struct {
 	Customs *app.Customs
 	Rail    *app.Rail
 	Bonded  *app.Bonded
+	// Dashboard serves GET /v1/dashboard (registerDashboardRoutes).
+	Dashboard *app.Dashboard
 }
 
 type handlers struct {
@@ -216,6 +220,8 @@ type handlers struct {
 	customs *app.Customs
 	rail    *app.Rail
 	bonded  *app.Bonded
+	// dashboard serves GET /v1/dashboard (dashboard.go).
+	dashboard *app.Dashboard
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

@@ -195,7 +195,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
 	}
-	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts} {
+	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts, collDashboard} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)

@@ -149,7 +149,13 @@ func (a *Authorization) Involves(orgID string) bool {
 	return a.exporterID == orgID || a.brokerID == orgID
 }
 
+// record appends an event; every event names the two parties and the initiator, so that a
+// subscriber knows whose move it is without the record (app.Dashboard).
 func (a *Authorization) record(at time.Time, typ string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["exporterId"], data["brokerId"], data["initiatedBy"] = a.exporterID, a.brokerID, a.initiatedBy
 	a.outbox = append(a.outbox, domain.NewEvent("authorization", a.id, a.version+1, len(a.outbox), typ, at, data))
 }
 
