@@ -10,6 +10,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/silkgate/silkgate/adapters/mongo"
 )
@@ -285,4 +287,60 @@ func TestDashboardReadCommands(t *testing.T) {
 			t.Errorf("trains %v", d["trains"])
 		}
 	}
+}
+
+// BenchmarkDashboardAt10kParcels stores 10,000 parcels of one exporter and five coming trains,
+// then reads the exporter's dashboard through HTTP (ns/op, dashboard-ms) beside, on the same
+// store connection, one findOne of a parcel by _id (raw-findOne-ms: the cheapest store command)
+// and one read of the exporter's parcels by a filter (scan-ms: what recomputing the figures on
+// each read would cost at the least).
+//
+//	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench DashboardAt10kParcels -benchtime 50x .
+func BenchmarkDashboardAt10kParcels(b *testing.B) {
+	s := startService(b, map[string]string{"SILKGATE_LOG_LEVEL": "error", "SILKGATE_RECONCILE_INTERVAL": "1h"})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	for i := range 5 {
+		s.planDeparture(10+i, 110)
+	}
+	const stored = 10_000
+	for n := 0; n < stored; n += 1000 {
+		batch := make([]any, 1000)
+		for i := range batch {
+			batch[i] = parcelBody(fmt.Sprintf("XQ%06d", n+i))
+		}
+		s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+	}
+	s.dashboardWhen(exp.key, "every parcel counted", func(d map[string]any) bool {
+		return byStatus(d, "parcels")["registered"] == float64(stored) && len(arr(d["trains"])) == 5
+	})
+	s.quiet()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		s.dashboard(exp.key)
+	}
+	perRead := time.Since(start) / time.Duration(b.N)
+	b.StopTimer()
+	ctx, parcels := context.Background(), s.main.store.Database().Collection("parcels")
+	start = time.Now()
+	for i := range b.N {
+		var doc bson.M
+		if err := parcels.FindOne(ctx, bson.M{"_id": fmt.Sprintf("pcl_%s_XQ%06d", carrierCode, i*37%stored)}).Decode(&doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perFind := time.Since(start) / time.Duration(b.N)
+	start = time.Now()
+	cur, err := parcels.Find(ctx, bson.M{"exporterId": exp.id}, options.Find().SetProjection(bson.M{"status": 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []bson.M
+	if err := cur.All(ctx, &all); err != nil || len(all) != stored {
+		b.Fatalf("scan: %d parcels, %v", len(all), err)
+	}
+	scan := time.Since(start)
+	b.ReportMetric(float64(perRead.Microseconds())/1000, "dashboard-ms")
+	b.ReportMetric(float64(perFind.Microseconds())/1000, "raw-findOne-ms")
+	b.ReportMetric(float64(scan.Microseconds())/1000, "scan-ms")
 }
