@@ -344,3 +344,52 @@ func BenchmarkDashboardAt10kParcels(b *testing.B) {
 	b.ReportMetric(float64(perFind.Microseconds())/1000, "raw-findOne-ms")
 	b.ReportMetric(float64(scan.Microseconds())/1000, "scan-ms")
 }
+
+// The figures filled from the records (the first start with the dashboard, or after its
+// documents are lost) are those the events gave: parcels released, one edited into another
+// currency, bookings confirmed and waitlisted, the trains.
+func TestDashboardBackfill(t *testing.T) {
+	t.Parallel()
+	s := startService(t, map[string]string{"SILKGATE_SIM_STEP": "1ms", "SILKGATE_SIM_REVIEW_SHARE": "0",
+		"SILKGATE_SIM_INSPECTION_SHARE": "0", "SILKGATE_RECONCILE_INTERVAL": "1h"})
+	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	dep := s.planDeparture(10, 2)
+	batch := make([]any, 5)
+	for i := range batch {
+		batch[i] = parcelBody(fmt.Sprintf("XYB%04d", i))
+	}
+	res := s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+	var ids []string
+	for _, r := range arr(res["results"]) {
+		ids = append(ids, r.(map[string]any)["id"].(string))
+	}
+	edited := parcelBody("XYB0004")
+	edited["currency"] = "USD"
+	s.expect(s.do("PATCH", "/v1/parcels/"+ids[4], exp.key, edited), 200)
+	lists := s.declare(exp.key, ids[:2]...)
+	s.expect(s.do("POST", "/v1/declarations/submit", exp.key, map[string]any{"ids": lists}), 202)
+	s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)
+	s.expect(s.book(exp.key, dep, "40HQ", 1, true, nil), 201)
+
+	before := s.dashboardWhen(exp.key, "the figures", func(d map[string]any) bool {
+		n, _ := attentionOf(d, "waitlistedBookings")
+		return byStatus(d, "parcels")["released"] == 2.0 && n == 1 && len(arr(d["trains"])) == 1 &&
+			fmt.Sprint(d["tradeValue"].(map[string]any)["byCountry"]) == "[map[country:PL currency:EUR value:159.2] map[country:PL currency:USD value:39.8]]"
+	})
+	s.streamSettled()
+
+	ctx := context.Background()
+	if err := s.main.store.Database().Collection("dashboard").Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.main.store.Database().Collection("silkgate_meta").DeleteOne(ctx, bson.M{"_id": "dashboard_backfilled"}); err != nil {
+		t.Fatal(err)
+	}
+	s.restart()
+	after := s.dashboard(exp.key)
+	for _, part := range []string{"parcels", "lists", "tradeValue", "clearance", "attention", "trains"} {
+		if !reflect.DeepEqual(after[part], before[part]) {
+			t.Errorf("%s from the records %v, from the events %v", part, after[part], before[part])
+		}
+	}
+}
