@@ -210,6 +210,12 @@ func TestDashboardFigures(t *testing.T) {
 		t.Errorf("zone's value %s", got)
 	}
 
+	// A carrier sees no exporter's records: the trains only.
+	dc := s.dashboard(s.carrier(carrierCode).key)
+	if dc["role"] != "carrier" || len(nonZero(byStatus(dc, "parcels"))) != 0 || len(byStatus(dc, "lists")) != 0 || len(arr(dc["trains"])) != 1 {
+		t.Errorf("carrier's dashboard: role %v, parcels %v, lists %v, trains %v", dc["role"], byStatus(dc, "parcels"), byStatus(dc, "lists"), dc["trains"])
+	}
+
 	// Consent moves the agreement off b's list and b into the broker's scope.
 	s.expect(s.do("POST", "/v1/authorizations/"+pending["id"].(string)+"/confirm", b.key, nil), 200)
 	s.dashboardWhen(b.key, "the consent counted", func(d map[string]any) bool {

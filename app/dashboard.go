@@ -719,7 +719,7 @@ type DashRef struct {
 
 // Read returns the caller's dashboard: the operator the zone's, an exporter its own, a broker
 // that of the exporters whose agreement holds now (party.Visibility) and the agreements waiting
-// for its own consent. It reads summaries and the coming departures by _id: one summary for the
+// for its own consent, other organisations the trains only. It reads summaries and the coming departures by _id: one summary for the
 // operator and an exporter (a broker: one per exporter, after the authorisations the tenancy
 // policy reads for every broker request), the trains document, and q.Trains departures.
 func (d *Dashboard) Read(ctx context.Context, actor Actor, q DashboardQuery) (DashboardView, error) {
@@ -756,13 +756,16 @@ func (d *Dashboard) Read(ctx context.Context, actor Actor, q DashboardQuery) (Da
 			return v, err
 		}
 		own = sumOf(parts)
-	default:
+	case party.KindExporter:
 		parts, err := d.store.Summary(ctx, actor.OrgID)
 		if err != nil {
 			return v, err
 		}
 		total = sumOf(parts)
 		own = total
+	default:
+		// A carrier, platform or payment firm sees no exporter's records (party.Visibility): the
+		// trains only.
 	}
 	// Agreements wait for the side that must consent: the caller's own, never its exporters'
 	// (own and total may be the same figures).
