@@ -261,6 +261,8 @@ func TestDashboardReadCommands(t *testing.T) {
 	t.Parallel()
 	s := startService(t, map[string]string{"SILKGATE_SIM_STEP": "1ms", "SILKGATE_RECONCILE_INTERVAL": "1h"})
 	exp := s.register("exporter", "甲", usccA, "4206360A21")
+	brk := s.register("broker", "丙报关", usccC, "4206380015")
+	s.authorize(exp, exp, brk, "9610")
 	for i := range 3 {
 		s.planDeparture(10+i, 110)
 	}
@@ -274,17 +276,28 @@ func TestDashboardReadCommands(t *testing.T) {
 	})
 	for _, who := range []struct {
 		name, key string
-	}{{"exporter", exp.key}, {"operator", testOperatorKey}} {
+	}{{"exporter", exp.key}, {"operator", testOperatorKey}, {"broker", brk.key}} {
 		before := s.quiet()
 		d := s.dashboard(who.key)
 		c := costsBetween(before, s.counts(), 1)
 		for _, coll := range []string{"api_keys", "orgs"} { // authentication, when the key cache is cold
 			delete(c.commands, mongo.CommandKey{Command: "find", Collection: coll, Filter: mongo.FilterID})
 		}
+		// A broker's agreements are read by the tenancy policy, as for every broker request: a
+		// query on authorizations (the only one), counted apart.
+		tenancy := c.apart("authorizations")
 		c.report(t, who.name+"'s dashboard read")
 		want := map[mongo.CommandKey]uint64{
 			{Command: "find", Collection: "dashboard", Filter: mongo.FilterID}:  2, // summary, trains
 			{Command: "find", Collection: "departures", Filter: mongo.FilterID}: 3, // each train shown
+		}
+		wantTenancy := map[mongo.CommandKey]uint64{}
+		if who.name == "broker" { // the exporter's summary and the broker's own
+			want[mongo.CommandKey{Command: "find", Collection: "dashboard", Filter: mongo.FilterID}] = 3
+			wantTenancy[mongo.CommandKey{Command: "find", Collection: "authorizations", Filter: mongo.FilterOther}] = 1
+		}
+		if !maps.Equal(tenancy.commands, wantTenancy) {
+			t.Errorf("%s's dashboard read sent %v on authorizations, want %v", who.name, tenancy.commands, wantTenancy)
 		}
 		if !maps.Equal(c.commands, want) {
 			t.Errorf("%s's dashboard read sent %v, want %v", who.name, c.commands, want)
