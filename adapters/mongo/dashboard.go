@@ -132,7 +132,9 @@ func (r *Dashboard) SaveShards(ctx context.Context, shards []*app.DashShard) err
 			return 1
 		})
 		filter := bson.M{"_id": sh.ID}
-		if r.store.local == nil && sh.Version > 0 {
+		if r.store.local == nil {
+			// A new shard (version 0) is inserted by the upsert; one another process made
+			// meanwhile fails it as a duplicate key.
 			filter = bson.M{"_id": sh.ID, "version": sh.Version}
 		}
 		models = append(models, mongo.NewReplaceOneModel().SetFilter(filter).SetReplacement(doc).

@@ -7,6 +7,7 @@ import (
 	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/adapters/mongo/mongotest"
 	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain"
 )
 
 // A summary's part set again is replaced: what was set last is what is read.
@@ -33,4 +34,39 @@ func TestDashboardPartsReplaced(t *testing.T) {
 	if got := parts["s5"].Parcels; len(got) != 1 || got["released"] != 1 {
 		t.Errorf("part read: %v", got)
 	}
+}
+
+// A shard written is read back as written; without the process's locks (MongoDB's path) a shard
+// changed since it was read — or made meanwhile — is a Conflict, not overwritten.
+func TestDashboardShards(t *testing.T) {
+	mongotest.Run(t, func(t *testing.T, s *mongo.Store) {
+		d, ctx := mongo.NewDashboard(s), context.Background()
+		entry := &app.DashEntry{Version: 2, Seq: 1, Status: "released", Value: 398000, Currency: "EUR", Country: "PL", Month: "2026-12"}
+		sh := &app.DashShard{ID: "org_a#s1", Entries: map[string]*app.DashEntry{"parcel:p1": entry},
+			Figures: app.Figures{Parcels: map[string]int{"released": 1}}}
+		if err := d.SaveShards(ctx, []*app.DashShard{sh}); err != nil {
+			t.Fatal(err)
+		}
+		read, err := d.Shards(ctx, []string{"org_a#s1", "org_a#s2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := read["org_a#s1"]
+		if len(read) != 1 || got.Version != 1 || *got.Entries["parcel:p1"] != *entry || got.Figures.Parcels["released"] != 1 {
+			t.Fatalf("read back %+v", read)
+		}
+		first, second := *got, *got
+		if err := d.SaveShards(ctx, []*app.DashShard{&first}); err != nil {
+			t.Fatal(err)
+		}
+		err = d.SaveShards(ctx, []*app.DashShard{&second}) // read before the first write
+		again := *sh                                       // a new shard, made meanwhile
+		errNew := d.SaveShards(ctx, []*app.DashShard{&again})
+		if s.LocalLocks() {
+			return // one process, one batch at a time: nothing to lose a race to
+		}
+		if domain.KindOf(err) != domain.KindConflict || domain.KindOf(errNew) != domain.KindConflict {
+			t.Errorf("stale writes: %v, %v; want conflicts", err, errNew)
+		}
+	})
 }
