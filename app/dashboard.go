@@ -44,7 +44,6 @@ type Dashboard struct {
 	rail    rail.DepartureRepository
 	tenancy *Tenancy
 	clock   Clock
-	log     interface{ Warn(string, ...any) }
 	sources DashboardSources
 }
 
@@ -96,7 +95,7 @@ type DashboardPorts struct {
 // NewDashboard returns the dashboard's figures over its store.
 func NewDashboard(p DashboardPorts) *Dashboard {
 	b := p.Basics.withDefaults()
-	return &Dashboard{store: p.Store, rail: p.Departures, tenancy: p.Tenancy, clock: b.Clock, log: b.Log, sources: p.Sources}
+	return &Dashboard{store: p.Store, rail: p.Departures, tenancy: p.Tenancy, clock: b.Clock, sources: p.Sources}
 }
 
 // DashShard is one shard document: its entries by key ("<aggregate>:<id>") and the figures
@@ -121,7 +120,6 @@ type DashEntry struct {
 	Line     string    // departure: line code
 	Departs  time.Time // departure: departure time
 	TEU      int       // departure: capacity
-	Ref      string    // inventory list: its parcel
 	Sub      time.Time // inventory list: submitted
 	Rel      time.Time // inventory list: released
 }
@@ -341,7 +339,6 @@ func applyTo(e *DashEntry, ev domain.Event) bool {
 			e.Currency, e.Country = str("currency"), str("destinationCountry")
 		}
 	case "declaration":
-		e.Ref = str("parcelId")
 		switch ev.Type {
 		case customs.EventSubmitted:
 			e.Sub, e.Rel = ev.At, time.Time{}
@@ -629,7 +626,7 @@ func parcelEvent(p *parcel.Parcel) domain.Event {
 
 func declarationEvent(x *customs.Declaration) domain.Event {
 	return recordEvent("declaration", x.ID(), x.Version(), "declaration.recorded", x.UpdatedAt(), map[string]any{
-		"status": string(x.Status()), "exporterId": x.ExporterID(), "kind": string(x.Kind()), "parcelId": x.ParcelID(),
+		"status": string(x.Status()), "exporterId": x.ExporterID(), "kind": string(x.Kind()),
 		"submittedAt": x.SubmittedAt(), "releasedAt": x.ReleasedAt()})
 }
 

@@ -46,7 +46,6 @@ type dashEntryDoc struct {
 	Line     string    `bson:"l,omitempty"`
 	Departs  time.Time `bson:"dep,omitempty"`
 	TEU      int       `bson:"teu,omitempty"`
-	Ref      string    `bson:"ref,omitempty"`
 	Sub      time.Time `bson:"sub,omitempty"`
 	Rel      time.Time `bson:"rel,omitempty"`
 }
@@ -101,7 +100,7 @@ func (r *Dashboard) Shards(ctx context.Context, ids []string) (map[string]*app.D
 		for _, e := range doc.Entries {
 			sh.Entries[e.Key] = &app.DashEntry{Version: e.Version, Seq: e.Seq, Status: e.Status, At: e.At, Month: e.Month,
 				Country: e.Country, Currency: e.Currency, Value: e.Value, Line: e.Line, Departs: e.Departs, TEU: e.TEU,
-				Ref: e.Ref, Sub: e.Sub, Rel: e.Rel}
+				Sub: e.Sub, Rel: e.Rel}
 		}
 		out[id] = sh
 	}
@@ -123,7 +122,7 @@ func (r *Dashboard) SaveShards(ctx context.Context, shards []*app.DashShard) err
 		for k, e := range sh.Entries {
 			doc.Entries = append(doc.Entries, dashEntryDoc{Key: k, Version: e.Version, Seq: e.Seq, Status: e.Status, At: e.At,
 				Month: e.Month, Country: e.Country, Currency: e.Currency, Value: e.Value, Line: e.Line, Departs: e.Departs,
-				TEU: e.TEU, Ref: e.Ref, Sub: e.Sub, Rel: e.Rel})
+				TEU: e.TEU, Sub: e.Sub, Rel: e.Rel})
 		}
 		slices.SortFunc(doc.Entries, func(a, b dashEntryDoc) int {
 			if a.Key < b.Key {
