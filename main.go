@@ -95,6 +95,10 @@ type Main struct {
 	// Webhooks: subscriptions and signed deliveries (docs/webhooks.md).
 	Webhooks       *app.Webhooks
 	webhookMetrics *webhookadapter.Metrics
+	// Dashboard keeps the dashboards' figures from the event stream (stopDashboard ends it).
+	Dashboard     *app.Dashboard
+	stopDashboard context.CancelFunc
+	dashboardDone chan struct{}
 
 	// Printed at start-up: the operator key generated on an empty database (or, with none
 	// configured, that one exists already), and the demo keys.
@@ -231,6 +235,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.Webhooks.ResumeDeliveries(startCtx); err != nil {
 			m.log.Warn("webhook deliveries not resumed", "err", err)
 		}
+		if err := m.startDashboard(startCtx); err != nil {
+			return err
+		}
 		if m.dxp != nil {
 			pollCtx, stop := context.WithCancel(context.Background())
 			m.stopDXP = stop
@@ -247,7 +254,8 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("console: %w", err)
 		}
 		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
-			Audit: m.Audit, Webhooks: m.Webhooks, Accounts: m.Accounts}, httpadapter.Options{
+			Audit: m.Audit, Webhooks: m.Webhooks, Accounts: m.Accounts,
+			Dashboard: m.Dashboard}, httpadapter.Options{
 			BodyLimit: cfg.BodyLimitBytes, BulkBodyLimit: cfg.BulkBodyLimitBytes, Log: m.log,
 			RequestTimeout: cfg.RequestTimeout, BulkRequestTimeout: cfg.BulkRequestTimeout, Console: console.Mount,
 			TrustedProxies: cfg.TrustedProxyPrefixes(),
@@ -325,6 +333,28 @@ func (m *Main) wire(cfg config.Config, store *mongo.Store, queue app.Queue, orgs
 		Limiter:     redisadapter.NewWindowLimiter(m.rdb, cfg.Queue+":limits:"),
 		SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
 	m.Worker = app.NewWorker(app.WorkerPorts{Basics: basics, Outbox: outbox, Events: events, Customs: m.Customs, Rail: m.Rail})
+	m.Dashboard = app.NewDashboard(app.DashboardPorts{Basics: basics, Store: mongo.NewDashboard(store), Departures: departures,
+		Tenancy: tenancy, Sources: app.DashboardSources{Parcels: parcels, Declarations: declarations, Bookings: bookings,
+			Departures: departures, Authorizations: auths}})
+}
+
+// startDashboard joins the event stream's "dashboard" group, fills the figures from the records
+// once (Dashboard.Backfill, after joining, so that no event falls between), and keeps them from
+// the stream until Close.
+func (m *Main) startDashboard(ctx context.Context) error {
+	consumer := redisadapter.NewEvents(m.rdb, m.cfg.Queue+":events").NewConsumer("dashboard", "dashboard", m.log)
+	if err := consumer.Join(ctx); err != nil {
+		return err
+	}
+	backfillCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
+	defer cancel()
+	if err := m.Dashboard.Backfill(backfillCtx); err != nil {
+		return fmt.Errorf("dashboard backfill: %w", err)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	m.stopDashboard, m.dashboardDone = stop, make(chan struct{})
+	go func() { defer close(m.dashboardDone); consumer.Run(runCtx, m.Dashboard.Apply) }()
+	return nil
 }
 
 // metrics are the figures /metrics exports beside the HTTP ones: store commands, the queue's
@@ -450,6 +480,10 @@ func (m *Main) Close() {
 	}
 	if m.worker != nil {
 		m.worker.Shutdown()
+	}
+	if m.stopDashboard != nil {
+		m.stopDashboard()
+		<-m.dashboardDone
 	}
 	if m.rdb != nil {
 		_ = m.rdb.Close()

@@ -74,6 +74,8 @@ func TestScansOnlyWhereAllowed(t *testing.T) {
 	s.expect(s.book(exp.key, dep, "40HQ", 1, false, nil), 201)
 	s.expect(s.do("GET", "/v1/tracking/XYS0003", exp.key, nil), 200)
 	s.expect(s.do("GET", "/v1/parcels/"+parcelIDs[0], exp.key, nil), 200)
+	s.expect(s.do("GET", "/v1/dashboard", exp.key, nil), 200)
+	s.expect(s.do("GET", "/v1/dashboard", testOperatorKey, nil), 200)
 	if err := s.main.Worker.Reconcile(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,8 @@ func New(uc UseCases, o Options) *fiber.App {
 	})
 
 	h := &handlers{parties: uc.Parties, parcels: uc.Parcels, customs: uc.Customs, rail: uc.Rail, bonded: uc.Bonded,
-		webhooks: uc.Webhooks, accounts: uc.Accounts, trusted: o.TrustedProxies}
+		webhooks: uc.Webhooks, accounts: uc.Accounts, trusted: o.TrustedProxies,
+		dashboard: uc.Dashboard}
 	v1 := f.Group("/v1", limitBody(o.BodyLimit, o.BulkBodyLimit), g.authFailures, authenticate(uc.Parties, uc.Accounts), g.rateLimit, g.idempotency)
 	// The audit log (adapters/http/audit.go): every change request, after authentication.
 	if uc.Audit != nil {
@@ -177,6 +178,7 @@ func New(uc UseCases, o Options) *fiber.App {
 	v1.Post("/users/me/password", h.changePassword)
 	v1.Post("/sessions", h.signIn) // the one route without a key (authenticate lets it through)
 	v1.Delete("/sessions/current", h.signOut)
+	h.registerDashboardRoutes(v1) // adapters/http/dashboard.go
 
 	if o.Console != nil {
 		o.Console(f)
@@ -247,6 +249,8 @@ type UseCases struct {
 	Webhooks *app.Webhooks
 	// Accounts: the console's users; also lets a session token stand as a bearer.
 	Accounts *app.Accounts
+	// Dashboard serves GET /v1/dashboard (registerDashboardRoutes).
+	Dashboard *app.Dashboard
 }
 
 type handlers struct {
@@ -261,6 +265,8 @@ type handlers struct {
 
 	accounts *app.Accounts
 	trusted  []netip.Prefix // reverse proxies believed for the client's address
+	// dashboard serves GET /v1/dashboard (dashboard.go).
+	dashboard *app.Dashboard
 }
 
 // marshalJSON encodes answers without HTML escaping: "&" in a firm's name stays "&".

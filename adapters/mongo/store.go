@@ -213,7 +213,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	}
 	for _, c := range []string{collDeclarationGUIDs, collLines, collWaybills, collOrgCodes, collMeta, collAgenda, collKeptReceipts,
 		collAuditLog, collAuditHeads,
-		collUserEmails, collSessions} {
+		collUserEmails, collSessions, collDashboard} {
 		if !slices.Contains(names, c) {
 			if err := s.db.CreateCollection(ctx, c); err != nil && !strings.Contains(err.Error(), "already exists") {
 				return fmt.Errorf("create %s: %w", c, err)

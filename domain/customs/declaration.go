@@ -488,6 +488,9 @@ func (d *Declaration) addOutbox(at time.Time, actor, typ, detail string, extra m
 	if pid := d.ParcelID(); pid != "" {
 		data["parcelId"] = pid
 	}
+	if rel := d.computeReleasedAt(); !rel.IsZero() {
+		data["releasedAt"] = rel // customs' release time, as ReleasedAt (app.Dashboard)
+	}
 	if d.departure != nil {
 		data["departureId"] = d.departure.DepartureID
 	}

@@ -73,7 +73,7 @@ func New(id string, d Draft, at time.Time, actor string) (*Parcel, error) {
 		return nil, err
 	}
 	p := &Parcel{id: id, fields: f, status: StatusRegistered, createdAt: at.UTC()}
-	p.addEvent(at, actor, EventRegistered, "registered "+f.TradeMode+" parcel "+f.LogisticsNo, nil)
+	p.addEvent(at, actor, EventRegistered, "registered "+f.TradeMode+" parcel "+f.LogisticsNo, p.contents())
 	return p, nil
 }
 
@@ -106,8 +106,15 @@ func (p *Parcel) Edit(d Draft, at time.Time, actor string) error {
 		return nil
 	}
 	p.fields = f
-	p.addEvent(at, actor, EventEdited, "contents edited", nil)
+	p.addEvent(at, actor, EventEdited, "contents edited", p.contents())
 	return nil
+}
+
+// contents is what the registration and edit events tell of the goods, for the figures kept
+// from the events (app.Dashboard): their declared value, its currency and the destination.
+func (p *Parcel) contents() map[string]any {
+	return map[string]any{"goodsValue": p.fields.GoodsValue().String(), "currency": p.fields.Currency,
+		"destinationCountry": p.fields.DestinationCountry}
 }
 
 // Declare records that the parcel's inventory list was filed under declarationID; from

@@ -149,13 +149,14 @@ func (a *Authorization) Involves(orgID string) bool {
 	return a.exporterID == orgID || a.brokerID == orgID
 }
 
-// record appends an event; every one names both parties, so that whoever relays it knows whom
-// it concerns without reading the agreement (webhook audiences).
+// record appends an event; every one names both parties and the initiator, so that whoever
+// relays it knows whom it concerns and whose move it is without reading the agreement (webhook
+// audiences, app.Dashboard).
 func (a *Authorization) record(at time.Time, typ string, data map[string]any) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	data["exporterId"], data["brokerId"] = a.exporterID, a.brokerID
+	data["exporterId"], data["brokerId"], data["initiatedBy"] = a.exporterID, a.brokerID, a.initiatedBy
 	a.outbox = append(a.outbox, domain.NewEvent("authorization", a.id, a.version+1, len(a.outbox), typ, at, data))
 }
 
