@@ -1,0 +1,317 @@
+package main
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/silkgate/silkgate/adapters/mongo"
+)
+
+// declarationsEnv is the console's settings with a simulated customs that answers quickly.
+func declarationsEnv() map[string]string {
+	env := maps.Clone(consoleEnv)
+	maps.Copy(env, quietCustoms)
+	return env
+}
+
+// registerParcels registers parcels of an exporter by waybill number and returns their ids.
+func (s *service) registerParcels(key string, waybills ...string) []string {
+	s.t.Helper()
+	s.carrier(carrierCode)
+	var ids []string
+	for _, no := range waybills {
+		ids = append(ids, s.expect(s.do("POST", "/v1/parcels", key, parcelBody(no)), 201)["id"].(string))
+	}
+	return ids
+}
+
+var declarationLink = regexp.MustCompile(`href="/declarations/((?:inv|cnl|sum)[^"/?]+)"`)
+
+// Declarations over plain HTTP: lists drafted for chosen parcels with each item's result (a
+// stranger's parcel and a made-up one refused by name), submitted at once, watched through the
+// status part until customs releases them; another exporter's declaration is the 404 page; the
+// status part costs the session and one read by _id, as the API's route plus the session; the
+// message escaped and downloadable; a cancellation needs its reason; a month not ended is
+// refused on the summary form; the operator reads and files nothing.
+func TestConsoleDeclarations(t *testing.T) {
+	t.Parallel()
+	s := startService(t, declarationsEnv())
+	a := s.firmWithUser("exporter", "甲", usccA, "4206360A21", "admin@a.example")
+	b := s.firmWithUser("exporter", "乙", usccB, "4206340017", "admin@b.example")
+	mine := s.registerParcels(a.key, "XYK00001", "XYK00002")
+	theirs := s.registerParcels(b.key, "XYK00003")
+	c := s.consoleClient()
+	c.signIn("admin@a.example", "password-"+a.id)
+
+	if status, page := c.get("/declare"); status != 200 || !strings.Contains(page, `value="`+mine[0]+`"`) || strings.Contains(page, theirs[0]) {
+		t.Fatalf("declare page %d: own parcels to choose, not another exporter's", status)
+	}
+	// Per-item results: the two parcels drafted, a stranger's and a made-up one refused alike.
+	status, page, _ := c.post("/declare", "/declarations/inventory", url.Values{"parcelIds": {mine[0], theirs[0], mine[1], "pcl_4206980001_NOSUCH"}}, true)
+	if status != 200 || strings.Count(page, `class="outcome o-created"`) != 2 || strings.Count(page, `class="outcome o-invalid"`) != 2 ||
+		strings.Count(page, "没有找到该包裹。") != 2 || !strings.Contains(page, "成功 2 项，失败 2 项") {
+		t.Fatalf("drafting: %d %s", status, page)
+	}
+	var ids []string
+	for _, m := range declarationLink.FindAllStringSubmatch(page, -1) {
+		ids = append(ids, m[1])
+	}
+	if len(ids) != 2 || strings.Count(page, `name="ids"`) != 2 {
+		t.Fatalf("drafted %v", ids)
+	}
+	// The form without its CSRF token is refused.
+	if status, _, _ := c.post("/declare", "/declarations/submit", url.Values{"ids": ids}, false); status != http.StatusForbidden {
+		t.Errorf("submitting without the token: %d, want 403", status)
+	}
+	if d := s.expect(s.do("GET", "/v1/declarations/"+ids[0], a.key, nil), 200); d["status"] != "draft" {
+		t.Fatalf("after a refused form: %v", d["status"])
+	}
+	status, page, _ = c.post("/declare", "/declarations/submit", url.Values{"ids": ids}, true)
+	if status != 200 || strings.Count(page, `class="outcome o-submitted"`) != 2 || !strings.Contains(page, "已申报 2 项，失败 0 项") {
+		t.Fatalf("submitting: %d %s", status, page)
+	}
+	// The status part says whether to ask again: while customs may answer, then no more.
+	eventually(t, "customs releases the lists", func() bool {
+		_, part := c.get("/declarations/" + ids[0] + "/status")
+		if strings.Contains(part, "<html") {
+			t.Fatalf("the status part came in the layout")
+		}
+		done := strings.Contains(part, `id="decl-status">放行<`)
+		if done == strings.Contains(part, "hx-trigger") {
+			t.Fatalf("released %v, and polling %v: %s", done, !done, part)
+		}
+		return done && strings.Count(part, "CEB604") == 4
+	})
+	if _, row := c.get("/declarations/" + ids[0] + "/status?row=1"); !strings.HasPrefix(row, `<span class="status d-released" id="row-`+ids[0]+`">放行</span>`) {
+		t.Errorf("the row's status: %q", row)
+	}
+	status, page = c.get("/declarations/" + ids[0])
+	if status != 200 || !strings.Contains(page, "海关入库") || !strings.Contains(page, "XYK00001") || !strings.Contains(page, `id="cancel-form"`) ||
+		strings.Contains(page, `id="submit-form"`) || strings.Contains(page, "hx-trigger") {
+		t.Errorf("the released list: %d %s", status, page)
+	}
+
+	t.Run("another exporter's declaration is the 404 page", func(t *testing.T) {
+		other := s.consoleClient()
+		other.signIn("admin@b.example", "password-"+b.id)
+		st1, p1 := other.get("/declarations/" + ids[0])
+		st2, p2 := other.get("/declarations/inv_NOSUCH")
+		if st1 != 404 || st2 != 404 || strings.ReplaceAll(p1, ids[0], "") != strings.ReplaceAll(p2, "inv_NOSUCH", "") {
+			t.Errorf("another exporter's %d, a made-up one %d: want the same 404 page", st1, st2)
+		}
+		for _, path := range []string{"/status", "/status?row=1", "/message", "/message.xml"} {
+			if st, _ := other.get("/declarations/" + ids[0] + path); st != 404 {
+				t.Errorf("%s of another exporter's declaration: %d", path, st)
+			}
+		}
+		if st, _, _ := other.post("/declarations", "/declarations/"+ids[0]+"/cancel", url.Values{"reason": {"x"}}, true); st != 404 {
+			t.Errorf("cancelling another exporter's list: %d", st)
+		}
+		if _, list := other.get("/declarations"); strings.Contains(list, ids[0]) {
+			t.Error("another exporter's list is listed")
+		}
+	})
+
+	t.Run("the status part costs what the API's route costs plus the session", func(t *testing.T) {
+		s.quiet()
+		before := s.main.store.Commands().Snapshot()
+		if st, _ := c.get("/declarations/" + ids[0] + "/status"); st != 200 {
+			t.Fatal(st)
+		}
+		part := s.main.store.Commands().Since(before)
+		s.expect(s.do("GET", "/v1/declarations/"+ids[0], a.key, nil), 200)
+		before = s.main.store.Commands().Snapshot()
+		s.expect(s.do("GET", "/v1/declarations/"+ids[0], a.key, nil), 200)
+		api := s.main.store.Commands().Since(before)
+		session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
+		read := mongo.CommandKey{Command: "find", Collection: "declarations", Filter: mongo.FilterID}
+		if part[session] != 1 || part[read] != 1 || api[read] != 1 {
+			t.Errorf("status part %v, API %v: want one read of the session and one of the declaration", part, api)
+		}
+		delete(part, session)
+		if part[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
+			delete(part, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
+		}
+		for k, n := range part {
+			if n > api[k] {
+				t.Errorf("the status part costs %v besides the session; the API's route %v", part, api)
+				break
+			}
+		}
+	})
+
+	t.Run("the message, escaped, and its file", func(t *testing.T) {
+		st, page := c.get("/declarations/" + ids[0] + "/message")
+		if st != 200 || !strings.Contains(page, "&lt;") || !strings.Contains(page, "CEB603Message") || strings.Contains(page, "<ceb:CEB603Message") {
+			t.Errorf("message page %d %.500s", st, page)
+		}
+		res, err := c.http.Get(s.url + "/declarations/" + ids[0] + "/message.xml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/xml") ||
+			res.Header.Get("Content-Disposition") != `attachment; filename="`+ids[0]+`.xml"` {
+			t.Errorf("message file %d %v", res.StatusCode, res.Header)
+		}
+	})
+
+	t.Run("a cancellation needs its reason", func(t *testing.T) {
+		st, page, _ := c.post("/declarations/"+ids[1], "/declarations/"+ids[1]+"/cancel", url.Values{"reason": {"  "}}, true)
+		if st != 422 || !strings.Contains(page, `id="reason-error"`) || !strings.Contains(page, "此项必填") {
+			t.Errorf("no reason: %d %s", st, page)
+		}
+		eventually(t, "the second list is released", func() bool {
+			_, part := c.get("/declarations/" + ids[1] + "/status")
+			return strings.Contains(part, `id="decl-status">放行<`)
+		})
+		st, _, res := c.post("/declarations/"+ids[1], "/declarations/"+ids[1]+"/cancel", url.Values{"reason": {"买家取消订单"}}, true)
+		loc := res.Header.Get("Location")
+		if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/declarations/cnl") {
+			t.Fatalf("cancelling: %d %s", st, loc)
+		}
+		st, page = c.get(loc)
+		if st != 200 || !strings.Contains(page, "买家取消订单") || !strings.Contains(page, `id="submit-form"`) || !strings.Contains(page, "撤销申请单") {
+			t.Errorf("the cancellation: %d %s", st, page)
+		}
+		st, _, res = c.post(loc, loc+"/submit", url.Values{}, true)
+		if st != http.StatusSeeOther || res.Header.Get("Location") != loc {
+			t.Errorf("submitting the cancellation: %d %s", st, res.Header.Get("Location"))
+		}
+		if d := s.expect(s.do("GET", "/v1"+loc, a.key, nil), 200); d["status"] == "draft" {
+			t.Errorf("the cancellation is still a draft")
+		}
+	})
+
+	t.Run("the summary form shows the month's problem", func(t *testing.T) {
+		next := time.Now().AddDate(0, 1, 0).Format("2006-01")
+		st, page, _ := c.post("/declarations/summary", "/declarations/summary", url.Values{"month": {next}}, true)
+		if st != 422 || !strings.Contains(page, `id="month-error"`) || !strings.Contains(page, "该月份尚未结束") {
+			t.Errorf("a month not ended: %d %s", st, page)
+		}
+		st, page, _ = c.post("/declarations/summary", "/declarations/summary", url.Values{"month": {"2020-13"}}, true)
+		if st != 422 || !strings.Contains(page, "YYYY-MM") {
+			t.Errorf("no month: %d %s", st, page)
+		}
+	})
+
+	t.Run("the operator reads and files nothing", func(t *testing.T) {
+		s.expect(s.do("POST", "/v1/orgs/org_operator/users", testOperatorKey, map[string]any{
+			"email": "ops@zone.example", "name": "运营", "role": "admin", "password": "operator-password"}), 201)
+		op := s.consoleClient()
+		op.signIn("ops@zone.example", "operator-password")
+		if st, page := op.get("/declarations/" + ids[0]); st != 200 || strings.Contains(page, "<form method=\"post\" action=\"/declarations/") {
+			t.Errorf("the operator's view of a list: %d, with a form", st)
+		}
+		if st, list := op.get("/declarations?kind=inventory&status=released"); st != 200 || !strings.Contains(list, ids[0]) || strings.Contains(list, `id="to-declare"`) {
+			t.Errorf("the operator's list: %d", st)
+		}
+		for _, path := range []string{"/declare", "/declarations/summary"} {
+			if st, _ := op.get(path); st != 404 {
+				t.Errorf("the operator opened %s: %d", path, st)
+			}
+		}
+		if st, _, _ := op.post("/declarations", "/declarations/inventory", url.Values{"parcelIds": {mine[0]}}, true); st != 404 {
+			t.Errorf("the operator drafted a list: %d", st)
+		}
+	})
+}
+
+// The declaration pages in a real browser, in both languages: an exporter chooses parcels on the
+// declare page, drafts their lists, submits them all at once; then drafts one more and submits
+// it from its page, which shows customs' receipts arriving and the list released without being
+// reloaded; the message, the cancellation form, the summary form and the list. A picture of
+// every page.
+func TestConsoleDeclarationsInBrowser(t *testing.T) {
+	t.Parallel()
+	if chromiumPath() == "" {
+		newTab(t) // skips, or fails in CI
+	}
+	s := startService(t, declarationsEnv())
+	a := s.firmWithUser("exporter", "襄阳甲跨境电商有限公司", usccA, "4206360A21", "admin@a.example")
+	p := s.browse(t)
+	p.signIn("admin@a.example", "password-"+a.id)
+	for i, lang := range []string{"zh", "en"} {
+		if lang == "en" {
+			p.submit("#lang-switch")
+		}
+		released, declStatus := map[string]string{"zh": "放行", "en": "Released"}[lang], map[string]string{"zh": "已申报", "en": "Declared, awaiting customs"}[lang]
+		ids := s.registerParcels(a.key, fmt.Sprintf("XYW%d0001", i), fmt.Sprintf("XYW%d0002", i), fmt.Sprintf("XYW%d0003", i))
+
+		// Two lists drafted from the declare page and submitted at once.
+		p.open("/declare")
+		p.screenshot(lang + "-declare")
+		for _, id := range ids[:2] {
+			if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`input[value="`+id+`"]`))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if status := p.submit("#declare-submit"); status != 200 || eval[int](p, `document.querySelectorAll("#results-table .o-created").length`) != 2 {
+			t.Fatalf("%s: drafting from the declare page: %d", lang, status)
+		}
+		p.screenshot(lang + "-declare-results")
+		if status := p.submit("#submit-all"); status != 200 || eval[int](p, `document.querySelectorAll("#results-table .o-submitted").length`) != 2 {
+			t.Fatalf("%s: submitting both: %d", lang, status)
+		}
+		p.screenshot(lang + "-submit-results")
+
+		// One more, submitted from its page, watched until customs releases it.
+		p.open("/declare")
+		if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`input[value="`+ids[2]+`"]`))); err != nil {
+			t.Fatal(err)
+		}
+		p.submit("#declare-submit")
+		id := eval[string](p, `document.querySelector('#results-table a[href^="/declarations/inv"]').getAttribute("href")`)
+		p.open(id)
+		p.screenshot(lang + "-declaration-draft")
+		if status := p.submit("#submit-form button[type=submit]"); status != 200 {
+			t.Fatalf("%s: submitting %s: %d", lang, id, status)
+		}
+		if got := p.text("#decl-status"); got != declStatus {
+			t.Errorf("%s: just submitted, the page says %q, want %q", lang, got, declStatus)
+		}
+		eval[bool](p, `window.samePage = true`) // gone if the browser loaded a new page instead
+		pollWithin(t, 60, 100*time.Millisecond, "the page shows the release", func() bool {
+			return p.text("#decl-status") == released
+		})
+		if !eval[bool](p, `window.samePage === true`) || !p.has("#receipts tbody tr") || p.has("#decl-live[hx-trigger]") {
+			t.Errorf("%s: the release came by a reload, or without receipts, or the page still polls", lang)
+		}
+		p.screenshot(lang + "-declaration-released")
+		p.open(id + "/message")
+		if !strings.Contains(p.text("#message-xml"), "CEB603Message") {
+			t.Errorf("%s: the message page shows %.100q", lang, p.text("#message-xml"))
+		}
+		p.screenshot(lang + "-declaration-message")
+		p.open(id)
+		p.fill("#reason", map[string]string{"zh": "买家取消订单", "en": "The buyer cancelled the order"}[lang])
+		if status := p.submit("#cancel-form button[type=submit]"); status != 200 || !p.has("#submit-form") {
+			t.Fatalf("%s: drafting the cancellation: %d", lang, status)
+		}
+		p.screenshot(lang + "-cancellation")
+		p.open("/declarations/summary")
+		p.screenshot(lang + "-summary")
+		p.open("/declarations")
+		if n := eval[int](p, `document.querySelectorAll("#results tbody tr").length`); n != 4*(i+1) {
+			t.Errorf("%s: %d declarations listed, want %d", lang, n, 4*(i+1))
+		}
+		p.screenshot(lang + "-declarations")
+		p.open("/declarations?kind=inventory&status=released")
+		p.screenshot(lang + "-declarations-filtered")
+		p.viewport(390, 844)
+		p.open(id)
+		if wide := eval[bool](p, `document.documentElement.scrollWidth > 420`); wide {
+			t.Errorf("%s: the declaration page is wider than a phone", lang)
+		}
+		p.screenshot(lang + "-declaration-phone")
+		p.viewport(1280, 900)
+	}
+}
