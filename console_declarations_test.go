@@ -282,8 +282,9 @@ func TestConsoleDeclarationsInBrowser(t *testing.T) {
 		pollWithin(t, 60, 100*time.Millisecond, "the page shows the release", func() bool {
 			return p.text("#decl-status") == released
 		})
-		if !eval[bool](p, `window.samePage === true`) || !p.has("#receipts tbody tr") || p.has("#decl-live[hx-trigger]") {
-			t.Errorf("%s: the release came by a reload, or without receipts, or the page still polls", lang)
+		pollWithin(t, 10, 100*time.Millisecond, "the cancellation form comes with the release", func() bool { return p.has("#cancel-form") })
+		if !eval[bool](p, `window.samePage === true`) || !p.has("#receipts tbody tr") || p.has("#decl-live[hx-trigger]") || p.has("#submit-form") {
+			t.Errorf("%s: the release came by a reload, or without receipts, or the page still polls or offers to submit", lang)
 		}
 		p.screenshot(lang + "-declaration-released")
 		p.open(id + "/message")

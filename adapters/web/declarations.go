@@ -124,6 +124,7 @@ type declarationData struct {
 	Cancellable bool // an inventory list the user may ask to cancel now
 	Submittable bool // a draft, or a filing that failed before customs took it
 	Form        *form
+	OOB         bool // the actions replace the page's when the polled status settles
 }
 
 func (r *req) declarationData(d *customs.Declaration) declarationData {
@@ -150,24 +151,32 @@ func declarationStatus(r *req) error {
 	if err != nil {
 		return err
 	}
-	block := "declstatus"
+	data := r.declarationData(d)
 	if r.c.Query("row") == "1" {
-		block = "declrowstatus"
+		return r.fragment("declaration", data, "declrowstatus")
 	}
-	return r.fragment("declaration", block, r.declarationData(d))
+	if data.Watched {
+		return r.fragment("declaration", data, "declstatus")
+	}
+	// Customs has had its say: the actions it allows now (a cancellation, a new submission)
+	// replace the page's too (an htmx out-of-band swap), once, as the polling ends.
+	data.OOB = true
+	return r.fragment("declaration", data, "declstatus", "declactions")
 }
 
-// fragment writes one block of a page's template, without the layout: what htmx swaps in.
-func (r *req) fragment(page, block string, data any) error {
+// fragment writes blocks of a page's template, without the layout: what htmx swaps in.
+func (r *req) fragment(page string, data any, blocks ...string) error {
 	t, ok := r.w.pages[page]
 	if !ok {
 		return domain.Internal(nil, "no page %s", page)
 	}
 	v := &view{r: r, Lang: r.lang, Data: data, CSRF: r.csrf, Path: string(r.c.Request().URI().RequestURI())}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, block, v); err != nil {
-		r.w.log.Error("console: render", "page", page, "block", block, "err", err)
-		return r.c.Status(fiber.StatusInternalServerError).SendString("render failed")
+	for _, block := range blocks {
+		if err := t.ExecuteTemplate(&b, block, v); err != nil {
+			r.w.log.Error("console: render", "page", page, "block", block, "err", err)
+			return r.c.Status(fiber.StatusInternalServerError).SendString("render failed")
+		}
 	}
 	r.c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return r.c.Status(fiber.StatusOK).Send(b.Bytes())
