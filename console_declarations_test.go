@@ -120,30 +120,42 @@ func TestConsoleDeclarations(t *testing.T) {
 		}
 	})
 
-	t.Run("the status part costs what the API's route costs plus the session", func(t *testing.T) {
+	t.Run("a page costs what the API's route costs plus the session", func(t *testing.T) {
 		s.quiet()
-		before := s.main.store.Commands().Snapshot()
-		if st, _ := c.get("/declarations/" + ids[0] + "/status"); st != 200 {
-			t.Fatal(st)
-		}
-		part := s.main.store.Commands().Since(before)
-		s.expect(s.do("GET", "/v1/declarations/"+ids[0], a.key, nil), 200)
-		before = s.main.store.Commands().Snapshot()
-		s.expect(s.do("GET", "/v1/declarations/"+ids[0], a.key, nil), 200)
-		api := s.main.store.Commands().Since(before)
-		session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
-		read := mongo.CommandKey{Command: "find", Collection: "declarations", Filter: mongo.FilterID}
-		if part[session] != 1 || part[read] != 1 || api[read] != 1 {
-			t.Errorf("status part %v, API %v: want one read of the session and one of the declaration", part, api)
-		}
-		delete(part, session)
-		if part[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
-			delete(part, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
-		}
-		for k, n := range part {
-			if n > api[k] {
-				t.Errorf("the status part costs %v besides the session; the API's route %v", part, api)
-				break
+		for _, pair := range [][2]string{
+			{"/declarations/" + ids[0] + "/status", "/v1/declarations/" + ids[0]},
+			{"/declarations/" + ids[0] + "/status?row=1", "/v1/declarations/" + ids[0]},
+			{"/declarations/" + ids[0], "/v1/declarations/" + ids[0]},
+			{"/declarations/" + ids[0] + "/message", "/v1/declarations/" + ids[0] + "/message"},
+			{"/declarations?status=released&kind=inventory&tradeMode=9610", "/v1/declarations?limit=20&status=released&kind=inventory&tradeMode=9610"},
+			{"/declare", "/v1/parcels?limit=20&status=registered"},
+		} {
+			before := s.main.store.Commands().Snapshot()
+			if st, _ := c.get(pair[0]); st != 200 {
+				t.Fatalf("%s: %d", pair[0], st)
+			}
+			page := s.main.store.Commands().Since(before)
+			s.expect(s.do("GET", pair[1], a.key, nil), 200) // the key cached, as in steady use
+			before = s.main.store.Commands().Snapshot()
+			s.expect(s.do("GET", pair[1], a.key, nil), 200)
+			api := s.main.store.Commands().Since(before)
+			session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
+			if page[session] != 1 {
+				t.Errorf("%s: %d reads of the session, want 1: %v", pair[0], page[session], page)
+			}
+			if read := (mongo.CommandKey{Command: "find", Collection: "declarations", Filter: mongo.FilterID}); strings.Contains(pair[0], "/status") && (page[read] != 1 || len(page) > 3) {
+				t.Errorf("%s costs %v: want the session and one read of the declaration by _id", pair[0], page)
+			}
+			delete(page, session)
+			// The session is written at most once a minute to keep it alive.
+			if page[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
+				delete(page, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
+			}
+			for k, n := range page {
+				if n > api[k] {
+					t.Errorf("%s costs %v besides the session; %s costs %v", pair[0], page, pair[1], api)
+					break
+				}
 			}
 		}
 	})
@@ -314,5 +326,65 @@ func TestConsoleDeclarationsInBrowser(t *testing.T) {
 		}
 		p.screenshot(lang + "-declaration-phone")
 		p.viewport(1280, 900)
+	}
+}
+
+// The polling follows customs, played by the test (DXP folders): a draft's row and page do not
+// ask; once submitted both ask every 2 s, still after 120 (海关入库); the 800 (放行) stops them,
+// and the last answer brings the cancellation form in place of the page's actions.
+func TestConsoleDeclarationsWatched(t *testing.T) {
+	t.Parallel()
+	env := dxpCustoms(t)
+	maps.Copy(env, consoleEnv)
+	s := startService(t, env)
+	a := s.firmWithUser("exporter", "甲", usccA, "4206360A21", "admin@a.example")
+	id := s.declare(a.key, s.registerParcels(a.key, "XYP00001")...)[0]
+	c := s.consoleClient()
+	c.signIn("admin@a.example", "password-"+a.id)
+	polls := func(html string) bool { return strings.Contains(html, `hx-trigger="every 2s"`) }
+	rowPolls := `hx-get="/declarations/` + id + `/status?row=1" hx-trigger="every 2s"`
+
+	if _, list := c.get("/declarations"); !strings.Contains(list, id) || polls(list) {
+		t.Errorf("a draft's row polls")
+	}
+	if _, page := c.get("/declarations/" + id); polls(page) || !strings.Contains(page, "暂存（未申报）") || !strings.Contains(page, `id="submit-form"`) {
+		t.Errorf("a draft's page: %s", page)
+	}
+	status, _, res := c.post("/declarations/"+id, "/declarations/"+id+"/submit", url.Values{}, true)
+	if status != http.StatusSeeOther || res.Header.Get("Location") != "/declarations/"+id {
+		t.Fatalf("submitting: %d %s", status, res.Header.Get("Location"))
+	}
+	guid := s.expect(s.do("GET", "/v1/declarations/"+id, a.key, nil), 200)["guid"].(string)
+	if _, list := c.get("/declarations"); !strings.Contains(list, rowPolls) {
+		t.Errorf("the row of a submitted list does not poll")
+	}
+	if _, page := c.get("/declarations/" + id); !polls(page) || !strings.Contains(page, `id="decl-status">已申报<`) || strings.Contains(page, `id="submit-form"`) {
+		t.Errorf("a submitted list's page: %s", page)
+	}
+
+	t0 := time.Now()
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "2", t0), inventoryReceipt(t, guid, "120", t0.Add(time.Second))), 200)
+	var part string
+	eventually(t, "the status part shows 海关入库", func() bool {
+		_, part = c.get("/declarations/" + id + "/status")
+		return strings.Contains(part, `id="decl-status">海关入库<`)
+	})
+	if !polls(part) || strings.Contains(part, "hx-swap-oob") || !strings.Contains(part, "电子口岸申报中") || !strings.Contains(part, "status 120") {
+		t.Errorf("accepted: %s", part)
+	}
+	if _, row := c.get("/declarations/" + id + "/status?row=1"); !strings.Contains(row, rowPolls) || !strings.Contains(row, "海关入库") {
+		t.Errorf("the row after 120: %s", row)
+	}
+
+	s.expect(s.postReceipts(testOperatorKey, inventoryReceipt(t, guid, "800", t0.Add(2*time.Second))), 200)
+	eventually(t, "the status part shows 放行", func() bool {
+		_, part = c.get("/declarations/" + id + "/status")
+		return strings.Contains(part, `id="decl-status">放行<`)
+	})
+	if polls(part) || !strings.Contains(part, `<div id="decl-actions" hx-swap-oob="true">`) || !strings.Contains(part, `id="cancel-form"`) {
+		t.Errorf("released: %s", part)
+	}
+	if _, row := c.get("/declarations/" + id + "/status?row=1"); polls(row) || !strings.Contains(row, "放行") {
+		t.Errorf("the row after 800: %s", row)
 	}
 }
