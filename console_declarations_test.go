@@ -78,6 +78,12 @@ func TestConsoleDeclarations(t *testing.T) {
 	if status != 200 || strings.Count(page, `class="outcome o-submitted"`) != 2 || !strings.Contains(page, "已申报 2 项，失败 0 项") {
 		t.Fatalf("submitting: %d %s", status, page)
 	}
+	// Submitting again: the lists are under way already; a made-up one is refused by name.
+	status, page, _ = c.post("/declare", "/declarations/submit", url.Values{"ids": {ids[0], "inv_NOSUCH_1"}}, true)
+	if status != 200 || strings.Count(page, `class="outcome o-submitted"`) != 1 || strings.Count(page, `class="outcome o-invalid"`) != 1 ||
+		!strings.Contains(page, "没有找到该申报单。") || !strings.Contains(page, "已申报 1 项，失败 1 项") {
+		t.Errorf("submitting again with a made-up id: %d %s", status, page)
+	}
 	// The status part says whether to ask again: while customs may answer, then no more.
 	eventually(t, "customs releases the lists", func() bool {
 		_, part := c.get("/declarations/" + ids[0] + "/status")

@@ -119,6 +119,7 @@ var declarationMessages = map[string]msg{
 	"err.filer_only":             {"只有出口企业或其报关代理可以申报。", "Only exporters and their brokers file declarations."},
 	"err.not_cancellable":        {"该清单当前不能撤销（海关入库或放行后、离境前才能撤销）。", "This list cannot be cancelled now (only once customs accepted or released it, before it leaves)."},
 	"err.goods_departed":         {"货物已随班列离境，清单不能撤销。", "The goods left with their train; the list cannot be cancelled."},
+	"err.declaration_not_found":  {"没有找到该申报单。", "No such declaration."},
 	"err.unknown_declaration":    {"没有找到该申报单。", "No such declaration."},
 	"err.not_an_inventory_list":  {"只有申报清单可以撤销。", "Only an inventory list can be cancelled."},
 	"err.invalid_month":          {"月份格式应为 YYYY-MM。", "A month reads YYYY-MM."},
