@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -179,6 +181,28 @@ func TestConsoleDeclarations(t *testing.T) {
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/xml") ||
 			res.Header.Get("Content-Disposition") != `attachment; filename="`+ids[0]+`.xml"` {
 			t.Errorf("message file %d %v", res.StatusCode, res.Header)
+		}
+	})
+
+	t.Run("an entry declaration prints as a PDF, a list does not", func(t *testing.T) {
+		entry := s.expect(s.do("POST", "/v1/declarations", a.key, map[string]any{"kind": "entry", "exporterId": a.id, "entry": entryBody()}), 201)["id"].(string)
+		if _, page := c.get("/declarations/" + entry); !strings.Contains(page, `href="/declarations/`+entry+`/pdf"`) {
+			t.Errorf("no PDF link on the entry declaration's page")
+		}
+		res, err := c.http.Get(s.url + "/declarations/" + entry + "/pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(body, []byte("%PDF-")) {
+			t.Errorf("PDF: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if _, page := c.get("/declarations/" + ids[0]); strings.Contains(page, "/pdf") {
+			t.Errorf("a PDF link on an inventory list's page")
+		}
+		if st, _ := c.get("/declarations/" + ids[0] + "/pdf"); st != 422 {
+			t.Errorf("an inventory list's PDF: %d", st)
 		}
 	})
 
