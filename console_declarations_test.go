@@ -245,6 +245,40 @@ func TestConsoleDeclarations(t *testing.T) {
 		}
 	})
 
+	t.Run("a broker files with the exporter's authorisation", func(t *testing.T) {
+		brk := s.firmWithUser("broker", "丙报关", usccC, "4206380015", "admin@c.example")
+		parcel := s.registerParcels(a.key, "XYK00009")[0]
+		broker := s.consoleClient()
+		broker.signIn("admin@c.example", "password-"+brk.id)
+		if _, page := broker.get("/declare"); strings.Contains(page, parcel) {
+			t.Errorf("a broker without authorisation sees the exporter's parcel")
+		}
+		s.authorize(a, a, brk, "1210")
+		st, page, _ := broker.post("/declare", "/declarations/inventory", url.Values{"parcelIds": {parcel}}, true)
+		if st != 422 || !strings.Contains(page, "需要出口企业对该监管方式的有效授权") {
+			t.Errorf("filing under a 1210 authorisation a 9610 parcel: %d %s", st, page)
+		}
+		s.authorize(a, a, brk, "9610")
+		st, page, _ = broker.post("/declare", "/declarations/inventory", url.Values{"parcelIds": {parcel}}, true)
+		m := declarationLink.FindStringSubmatch(page)
+		if st != 200 || m == nil || !strings.Contains(page, `class="outcome o-created"`) {
+			t.Fatalf("the broker drafting: %d %s", st, page)
+		}
+		// The exporter sees the broker's draft, and only the broker submits it.
+		if _, page := c.get("/declarations/" + m[1]); !strings.Contains(page, "XYK00009") || strings.Contains(page, `id="submit-form"`) {
+			t.Errorf("the exporter's view of the broker's draft offers to submit it")
+		}
+		if _, page := broker.get("/declarations/" + m[1]); !strings.Contains(page, `id="submit-form"`) {
+			t.Errorf("the broker cannot submit its draft")
+		}
+		if st, _, _ := broker.post("/declarations/"+m[1], "/declarations/"+m[1]+"/submit", url.Values{}, true); st != http.StatusSeeOther {
+			t.Errorf("the broker submitting: %d", st)
+		}
+		if st, page := broker.get("/declarations/summary"); st != 200 || !strings.Contains(page, `id="exporterId"`) {
+			t.Errorf("a broker's summary form names no exporter: %d", st)
+		}
+	})
+
 	t.Run("the operator reads and files nothing", func(t *testing.T) {
 		s.expect(s.do("POST", "/v1/orgs/org_operator/users", testOperatorKey, map[string]any{
 			"email": "ops@zone.example", "name": "运营", "role": "admin", "password": "operator-password"}), 201)

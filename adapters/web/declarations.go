@@ -132,7 +132,9 @@ func (r *req) declarationData(d *customs.Declaration) declarationData {
 	rec.Message = nil // shown on its own page
 	filer := r.filer()
 	return declarationData{Decl: rec, Watched: watched(rec.Status), Filer: filer, Form: &form{},
-		Cancellable: filer && d.CanBeCancelled(), Submittable: filer && (d.Editable() || d.Resubmittable())}
+		Cancellable: filer && d.CanBeCancelled(),
+		// Only the firm that drafted a declaration submits it (a broker's, not its exporter).
+		Submittable: d.FilerID() == r.actor.OrgID && (d.Editable() || d.Resubmittable())}
 }
 
 func declarationPage(r *req) error {
@@ -237,7 +239,13 @@ func (r *req) shown(f *form, err error) bool {
 	if r.refused(f, err) {
 		return true
 	}
-	if domain.KindOf(err) != domain.KindFailedPrecondition {
+	switch domain.KindOf(err) {
+	case domain.KindFailedPrecondition:
+	case domain.KindForbidden: // the filing needs an authorisation the user's firm lacks
+		if domain.CodeOf(err) != "authorization_required" {
+			return false
+		}
+	default:
 		return false
 	}
 	f.All = append(f.All, errorText(r.lang, string(domain.CodeOf(err))))
