@@ -452,4 +452,18 @@ func TestConsoleDeclarationsWatched(t *testing.T) {
 	if _, row := c.get("/declarations/" + id + "/status?row=1"); polls(row) || !strings.Contains(row, "放行") {
 		t.Errorf("the row after 800: %s", row)
 	}
+
+	// A poll after the session ended sends the whole page to sign in, not the sign-in page into
+	// the part.
+	req, _ := http.NewRequest("GET", s.url+"/declarations/"+id+"/status", nil)
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", s.url+"/declarations/"+id)
+	res, err := s.consoleClient().http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent || res.Header.Get("HX-Redirect") != "/signin?next="+url.QueryEscape("/declarations/"+id) {
+		t.Errorf("a poll without a session: %d %q", res.StatusCode, res.Header.Get("HX-Redirect"))
+	}
 }

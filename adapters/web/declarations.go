@@ -429,6 +429,7 @@ func submitDeclarations(r *req) error {
 type summaryData struct {
 	Broker    bool
 	Summaries []*customs.Declaration
+	Drafts    []string // the summaries still to submit
 	Form      *form
 }
 
@@ -455,6 +456,11 @@ func createSummary(r *req) error {
 		return r.render(fiber.StatusUnprocessableEntity, "declsummary", "decl.summary.title", d)
 	}
 	d.Summaries = ds
+	for _, s := range ds {
+		if s.Editable() {
+			d.Drafts = append(d.Drafts, s.ID())
+		}
+	}
 	if len(ds) == 0 {
 		d.Form.Done = T(r.lang, "decl.summary.nothing")
 	} else {

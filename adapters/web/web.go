@@ -265,8 +265,19 @@ func (r *req) toSignIn() error {
 		next = string(r.c.Request().URI().RequestURI())
 	}
 	target := "/signin"
+	if hx := r.c.Get("HX-Current-URL"); r.c.Get("HX-Request") == "true" && hx != "" {
+		// An htmx request (a polled part) would swap the sign-in page into the page: the
+		// whole page goes there instead, to come back to where it was.
+		if u, err := url.Parse(hx); err == nil {
+			next = u.RequestURI()
+		}
+	}
 	if next != "" && next != "/" {
 		target += "?next=" + url.QueryEscape(next)
+	}
+	if r.c.Get("HX-Request") == "true" {
+		r.c.Set("HX-Redirect", target)
+		return r.c.SendStatus(fiber.StatusNoContent)
 	}
 	return r.c.Redirect(target, fiber.StatusSeeOther)
 }
