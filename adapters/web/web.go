@@ -56,6 +56,8 @@ type UseCases struct {
 	Parties  *app.Parties
 	Parcels  *app.Parcels
 	Audit    *app.Audit // nil: no audit log
+	// Customs files and reads declarations (declarations.go).
+	Customs *app.Customs
 }
 
 // Options are the console's settings.
@@ -121,6 +123,7 @@ func (w *Console) Mount(f *fiber.App) {
 	w.homeRoutes(f)
 	w.orgRoutes(f)
 	w.parcelRoutes(f)
+	w.declarationRoutes(f)
 	// Anything else outside the API is the console's 404 page.
 	f.Use(func(c *fiber.Ctx) error {
 		if c.Path() == "/v1" || strings.HasPrefix(c.Path(), "/v1/") {
@@ -262,8 +265,19 @@ func (r *req) toSignIn() error {
 		next = string(r.c.Request().URI().RequestURI())
 	}
 	target := "/signin"
+	if hx := r.c.Get("HX-Current-URL"); r.c.Get("HX-Request") == "true" && hx != "" {
+		// An htmx request (a polled part) would swap the sign-in page into the page: the
+		// whole page goes there instead, to come back to where it was.
+		if u, err := url.Parse(hx); err == nil {
+			next = u.RequestURI()
+		}
+	}
 	if next != "" && next != "/" {
 		target += "?next=" + url.QueryEscape(next)
+	}
+	if r.c.Get("HX-Request") == "true" {
+		r.c.Set("HX-Redirect", target)
+		return r.c.SendStatus(fiber.StatusNoContent)
 	}
 	return r.c.Redirect(target, fiber.StatusSeeOther)
 }
@@ -335,6 +349,7 @@ type navItem struct {
 // operator its organisations, an admin the members of their organisation.
 func (r *req) nav() []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}, {Href: "/parcels", Key: "nav.parcels"}, {Href: "/track", Key: "nav.track"}}
+	items = append(items, navItem{Href: "/declarations", Key: "nav.declarations"}) // declarations.go
 	if r.actor.IsOperator() {
 		items = append(items, navItem{Href: "/orgs", Key: "nav.orgs"})
 	}
