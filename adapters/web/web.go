@@ -56,6 +56,7 @@ type UseCases struct {
 	Parties  *app.Parties
 	Parcels  *app.Parcels
 	Audit    *app.Audit // nil: no audit log
+	Rail     *app.Rail  // freight trains (trains.go)
 }
 
 // Options are the console's settings.
@@ -121,6 +122,7 @@ func (w *Console) Mount(f *fiber.App) {
 	w.homeRoutes(f)
 	w.orgRoutes(f)
 	w.parcelRoutes(f)
+	w.trainRoutes(f)
 	// Anything else outside the API is the console's 404 page.
 	f.Use(func(c *fiber.Ctx) error {
 		if c.Path() == "/v1" || strings.HasPrefix(c.Path(), "/v1/") {
@@ -335,6 +337,10 @@ type navItem struct {
 // operator its organisations, an admin the members of their organisation.
 func (r *req) nav() []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}, {Href: "/parcels", Key: "nav.parcels"}, {Href: "/track", Key: "nav.track"}}
+	items = append(items, navItem{Href: "/trains", Key: "nav.trains"}) // freight trains (trains.go)
+	if maySeeBookings(r.actor) {
+		items = append(items, navItem{Href: "/bookings", Key: "nav.bookings"})
+	}
 	if r.actor.IsOperator() {
 		items = append(items, navItem{Href: "/orgs", Key: "nav.orgs"})
 	}
