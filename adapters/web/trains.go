@@ -75,8 +75,9 @@ type departuresData struct {
 }
 
 type departureRow struct {
-	D   *rail.Departure
-	Bar capBar
+	D    *rail.Departure
+	Bar  capBar
+	Name string // the line's name in the page's language
 }
 
 // capBar is a departure's capacity as a bar: confirmed TEU of the capacity, the waiting list
@@ -90,7 +91,7 @@ type capBar struct {
 func capacityBar(d *rail.Departure) capBar {
 	c := d.Capacity()
 	b := capBar{Capacity: c.CapacityTEU, Confirmed: c.ConfirmedTEU, Waitlisted: d.WaitlistedTEU(), Available: max(c.FreeTEU(), 0)}
-	b.Scale = max(b.Capacity, b.Confirmed+b.Waitlisted, 1)
+	b.Scale = max(b.Capacity+b.Waitlisted, b.Confirmed, 1) // the waiting list beyond the capacity
 	b.Full = b.Available == 0
 	return b
 }
@@ -135,7 +136,13 @@ func departuresPage(r *req, f *form) error {
 		return err
 	}
 	for _, dep := range p.Items {
-		d.Departures = append(d.Departures, departureRow{D: dep, Bar: capacityBar(dep)})
+		row := departureRow{D: dep, Bar: capacityBar(dep), Name: dep.LineName()}
+		for _, l := range lines {
+			if l.Code == dep.LineCode() && r.lang == LangEn && l.NameEn != "" {
+				row.Name = l.NameEn
+			}
+		}
+		d.Departures = append(d.Departures, row)
 	}
 	d.Page = r.pageOf(p.NextCursor, len(p.Items))
 	status := fiber.StatusOK
@@ -677,6 +684,17 @@ func (v *view) StopName(s rail.Stop) string {
 		return s.Name
 	}
 	return s.Location
+}
+
+// PlaceName is the name of a location of the itinerary in the page's language (its code when
+// the itinerary does not have it).
+func (v *view) PlaceName(itinerary []rail.Stop, loc string) string {
+	for _, s := range itinerary {
+		if s.Location == loc {
+			return v.StopName(s)
+		}
+	}
+	return loc
 }
 
 // Day is a date in China time.

@@ -49,6 +49,9 @@
     if (e.target.matches && e.target.matches("input[data-container-no]")) check(e.target);
   });
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("input[data-container-no]").forEach(function (el) { if (el.value) check(el); });
+    // A number the server refused carries its message already; a new one is checked as typed.
+    document.querySelectorAll("input[data-container-no]").forEach(function (el) {
+      if (el.value && !document.getElementById(el.id + "-error")) check(el);
+    });
   });
 })();
