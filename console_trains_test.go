@@ -250,7 +250,7 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 		mine = s.expect(s.book(a.key, dep, "40HQ", 1, false, nil), 201)["id"].(string)
 	}
 	// 22 trains in the week (one a day per line): the one booked and 21 more.
-	monday := trainDay().AddDate(0, 0, -((int(trainDay().Weekday())+6)%7))
+	monday := trainDay().AddDate(0, 0, -((int(trainDay().Weekday()) + 6) % 7))
 	for n, i := 0, 0; n < 21; i++ {
 		at := monday.AddDate(0, 0, i%7).Add(12 * time.Hour)
 		line := []string{"XHO", "XXO", "XQM", "XYO"}[i/7]
