@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/silkgate/silkgate/adapters/mongo"
 )
 
@@ -77,6 +79,19 @@ func TestConsoleTrainsInBrowser(t *testing.T) {
 		if row := p.text("#departures tbody"); !strings.Contains(row, "4 / 6 TEU") || !strings.Contains(row, "襄西欧") {
 			t.Errorf("timetable row %q: want the line and 4 / 6 TEU confirmed", row)
 		}
+		// The filters through htmx: the results replaced in place, the address kept in step.
+		eval[bool](p, `window.samePage = true`)
+		p.setValue("#line", "XHO")
+		if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(".filters button[type=submit]"))); err != nil {
+			t.Fatal(err)
+		}
+		pollWithin(t, 30, 50*time.Millisecond, "htmx replaces the timetable", func() bool {
+			return p.has("#no-departures") && strings.Contains(eval[string](p, "location.search"), "line=XHO")
+		})
+		if !eval[bool](p, `window.samePage === true`) {
+			t.Error("a new page loaded: htmx did not run")
+		}
+		p.open("/trains?line=XXO&week=" + week)
 		shown := p.text("#week-range")
 		p.submit("#next-week")
 		if next := p.text("#week-range"); next == shown || !p.has("#no-departures") {
