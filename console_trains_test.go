@@ -325,6 +325,31 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 		}
 	}
 
+	// An exporter books for itself; a broker for an exporter that authorised it, and only then.
+	slot := url.Values{"count40GP": {"1"}, "grossKg": {"9000"}, "cargoDescription": {"玩具"}, "exporterId": {b.id}}
+	if status, page, _ := c.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true); status != 422 || !strings.Contains(page, "只能为本企业订舱") {
+		t.Errorf("an exporter booking for another: %d", status)
+	}
+	brk := s.firmWithUser("broker", "丙", usccC, "4206380015", "admin@c.example")
+	bc := s.consoleClient()
+	bc.signIn("admin@c.example", "password-"+brk.id)
+	slot.Set("exporterId", a.id)
+	status, page, _ := bc.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true)
+	if status != 422 || !strings.Contains(page, `id="exporterId-error"`) || !strings.Contains(page, "未授权贵公司") {
+		t.Errorf("a broker booking for an exporter that did not authorise it: %d", status)
+	}
+	s.authorize(a, a, brk, "9610")
+	status, _, res := bc.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true)
+	if status != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/bookings/bkg_") {
+		t.Fatalf("a broker booking for an exporter that authorised it: %d", status)
+	}
+	if status, page := bc.get(res.Header.Get("Location")); status != 200 || !strings.Contains(page, a.id) {
+		t.Errorf("the broker's booking: %d", status)
+	}
+	if status, _ := bc.get("/bookings/" + theirs); status != 404 {
+		t.Errorf("the broker opened a booking of an exporter that did not authorise it: %d", status)
+	}
+
 	// A page costs its API routes plus the session's read.
 	from := url.QueryEscape(monday.Format(time.RFC3339))
 	to := url.QueryEscape(monday.AddDate(0, 0, 7).Format(time.RFC3339))
