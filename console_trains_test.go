@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/silkgate/silkgate/adapters/mongo"
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // trainDay is a day whose trains take bookings now (the window opens 14 days before departure
@@ -120,6 +123,7 @@ func TestConsoleTrainsInBrowser(t *testing.T) {
 			t.Errorf("booked: status %q, message %q: want waitlisted", st, msg)
 		}
 		p.screenshot("zh-trains-booking-waitlisted")
+		waiting := eval[string](p, "location.pathname")
 		p.open("/trains/" + dep)
 		if capacity := p.text("#capacity"); !strings.Contains(capacity, "4 / 6 TEU") || !strings.Contains(capacity, "候补 4 TEU") {
 			t.Errorf("capacity %q: want 4 / 6 confirmed and 4 waitlisted", capacity)
@@ -127,10 +131,38 @@ func TestConsoleTrainsInBrowser(t *testing.T) {
 		if n := eval[int](p, `document.querySelectorAll("#booking-table tbody tr").length`); n != 2 {
 			t.Errorf("the train shows %d of the exporter's bookings, want 2", n)
 		}
+		// The waiting booking is withdrawn, with a reason; the train's waiting list empties.
+		p.open(waiting)
+		p.fill("#reason", "改走海运")
+		if status := p.submit("#cancel-booking-form button[type=submit]"); status != 200 || p.text("#booking-status") != "已取消" ||
+			!strings.Contains(p.text("main"), "改走海运") {
+			t.Errorf("cancelled: %d %q", status, p.text("#booking-status"))
+		}
+		p.screenshot("zh-trains-booking-cancelled")
+		p.open("/trains/" + dep)
+		if capacity := p.text("#capacity"); !strings.Contains(capacity, "4 / 6 TEU") || strings.Contains(capacity, "候补") {
+			t.Errorf("capacity after the cancellation %q", capacity)
+		}
 	})
 
 	t.Run("a wrong check digit is named as typed and by the server", func(t *testing.T) {
 		p.open("/bookings/" + bk1)
+		// The page's check digit is rail.ContainerCheckDigit's.
+		var prefixes []string
+		want := map[string]int{}
+		for i := 0; i < 200; i++ {
+			no := fmt.Sprintf("%c%c%c%c%06d", 'A'+rand.IntN(26), 'A'+rand.IntN(26), 'A'+rand.IntN(26), "UJZ"[rand.IntN(3)], rand.IntN(1000000))
+			want[no], _ = rail.ContainerCheckDigit(no)
+			prefixes = append(prefixes, no)
+		}
+		digits := eval[map[string]int](p, `(function () { var out = {};
+			`+jsString(strings.Join(prefixes, ","))+`.split(",").forEach(function (n) { out[n] = window.silkgateCheckDigit(n); });
+			return out; })()`)
+		for no, d := range want {
+			if digits[no] != d {
+				t.Errorf("check digit of %s: the page says %d, rail.ContainerCheckDigit %d", no, digits[no], d)
+			}
+		}
 		p.fill("#containerNo", "csqu 305438-4", "#sealNo", "SG123456")
 		if msg := p.text("#containerNo-check"); !strings.Contains(msg, "CSQU305438 的校验码应为 3，而不是 4") {
 			t.Errorf("as typed: %q", msg)

@@ -134,6 +134,8 @@ var trainsMessages = map[string]msg{
 	"booking.status.confirmed":  {"已确认", "Confirmed"},
 	"booking.status.waitlisted": {"候补", "Waitlisted"},
 	"booking.status.cancelled":  {"已取消", "Cancelled"},
+	"cancel.reason.optional":    {"原因（可选）", "Reason (optional)"},
+	"booking.cancel.hint":       {"舱位退回班列，候补订舱依次递补。", "The space goes back to the train and the waiting list moves up."},
 	"cancel.reason":             {"原因", "Reason"},
 
 	"load.title":            {"装箱", "Load a container"},
