@@ -338,6 +338,20 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 		t.Errorf("the train is %v after an exporter's forms", st)
 	}
 
+	// A form's address opened with GET (a reload, the language switched on a refused form) is
+	// its page.
+	for form, page := range map[string]string{"/trains/" + dep + "/book": "/trains/" + dep, "/bookings/" + mine + "/containers": "/bookings/" + mine,
+		"/trains/departures": "/trains"} {
+		res, err := c.http.Get(s.url + form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 303 || res.Header.Get("Location") != page {
+			t.Errorf("GET %s: %d to %q, want 303 to %s", form, res.StatusCode, res.Header.Get("Location"), page)
+		}
+	}
+
 	// One page at a time.
 	week := trainDay().Format("2006-01-02")
 	for _, l := range []struct{ path, what string }{
@@ -357,6 +371,13 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 		}
 	}
 
+	// A refused form shows the list again, its next page at the list's address.
+	status, page, _ := c.post("/trains/"+dep, "/trains/"+dep+"/book", url.Values{"cargoDescription": {"玩具"}}, true)
+	next := regexp.MustCompile(`href="([^"]+)" rel="next" id="next-page"`).FindStringSubmatch(page)
+	if status != 422 || next == nil || !strings.HasPrefix(next[1], "/trains/"+dep+"?cursor=") || !strings.Contains(page, `id="grossKg-error"`) {
+		t.Errorf("a refused booking form: %d, next page %v", status, next)
+	}
+
 	// An exporter books for itself; a broker for an exporter that authorised it, and only then.
 	slot := url.Values{"count40GP": {"1"}, "grossKg": {"9000"}, "cargoDescription": {"玩具"}, "exporterId": {b.id}}
 	if status, page, _ := c.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true); status != 422 || !strings.Contains(page, "只能为本企业订舱") {
@@ -366,7 +387,7 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 	bc := s.consoleClient()
 	bc.signIn("admin@c.example", "password-"+brk.id)
 	slot.Set("exporterId", a.id)
-	status, page, _ := bc.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true)
+	status, page, _ = bc.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true)
 	if status != 422 || !strings.Contains(page, `id="exporterId-error"`) || !strings.Contains(page, "未授权贵公司") {
 		t.Errorf("a broker booking for an exporter that did not authorise it: %d", status)
 	}

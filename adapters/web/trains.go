@@ -39,6 +39,8 @@ func init() {
 
 func (w *Console) trainRoutes(f *fiber.App) {
 	f.Get("/trains", w.handle(signedIn, func(r *req) error { return departuresPage(r, nil) }))
+	f.Get("/trains/timetable", w.handle(signedIn, func(r *req) error { return r.c.Redirect("/trains", fiber.StatusSeeOther) }))
+	f.Get("/trains/departures", w.handle(signedIn, func(r *req) error { return r.c.Redirect("/trains", fiber.StatusSeeOther) }))
 	f.Post("/trains/timetable", w.handle(operator, planTimetable))
 	f.Post("/trains/departures", w.handle(operator, planDeparture))
 	f.Get("/trains/:id", w.handle(signedIn, func(r *req) error { return departurePage(r, nil) }))
@@ -50,6 +52,31 @@ func (w *Console) trainRoutes(f *fiber.App) {
 	f.Get("/bookings/:id/consignment-note", w.handle(signedIn, consignmentNote))
 	f.Post("/bookings/:id/containers", w.handle(signedIn, loadContainer))
 	f.Post("/bookings/:id/cancel", w.handle(signedIn, cancelBooking))
+	// A form's address opened (the language switched on a refused form, a reload) is its page.
+	toPage := func(page string) fiber.Handler {
+		return w.handle(signedIn, func(r *req) error {
+			return r.c.Redirect(strings.ReplaceAll(page, ":id", url.PathEscape(r.c.Params("id"))), fiber.StatusSeeOther)
+		})
+	}
+	for _, form := range []string{"book", "events", "cancel"} {
+		f.Get("/trains/:id/"+form, toPage("/trains/:id"))
+	}
+	for _, form := range []string{"containers", "cancel"} {
+		f.Get("/bookings/:id/"+form, toPage("/bookings/:id"))
+	}
+}
+
+// pagerAt is a list's paging as the page at path shows it (a refused form is shown again at
+// the form's address).
+func pagerAt(p pager, from, path string) pager {
+	fix := func(link string) string {
+		if rest, ok := strings.CutPrefix(link, from); ok {
+			return path + rest
+		}
+		return link
+	}
+	p.Next, p.First = fix(p.Next), fix(p.First)
+	return p
 }
 
 // maySeeBookings reports whether the actor's kind takes part in train bookings (the menu).
@@ -144,7 +171,7 @@ func departuresPage(r *req, f *form) error {
 		}
 		d.Departures = append(d.Departures, row)
 	}
-	d.Page = r.pageOf(p.NextCursor, len(p.Items))
+	d.Page = pagerAt(r.pageOf(p.NextCursor, len(p.Items)), r.c.Path(), "/trains")
 	status := fiber.StatusOK
 	if d.Operator {
 		d.Plan, d.Extra = &form{Values: map[string]string{"weeks": "4", "line": d.Line}}, &form{Values: map[string]string{"line": d.Line}}
@@ -376,7 +403,7 @@ func departurePage(r *req, f *form) error {
 		if err != nil {
 			return err
 		}
-		d.Bookings, d.Page = p.Items, r.pageOf(p.NextCursor, len(p.Items))
+		d.Bookings, d.Page = p.Items, pagerAt(r.pageOf(p.NextCursor, len(p.Items)), r.c.Path(), "/trains/"+url.PathEscape(dep.ID()))
 	}
 	d.Book = &form{Values: map[string]string{"allowWaitlist": "on"}}
 	d.Event = &form{Values: map[string]string{"at": r.w.uc.Rail.Now().In(r.w.zone).Format("2006-01-02T15:04")}}
