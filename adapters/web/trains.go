@@ -319,24 +319,24 @@ func fieldOfRequest(field string) string {
 // ----- a departure -----
 
 type departureData struct {
-	View      string
-	D         *rail.Departure
-	Bar       capBar
-	Line      []lineStop
-	OffRoute  []rail.Event // movements reported at a place the itinerary does not have
-	Delivery  rail.Delivery
-	Bookings  []*rail.Booking
-	Page      pager
-	Operator  bool
-	MayBook   bool
-	Broker    bool // a broker names the exporter
-	Open      bool // the booking window is open now
-	Book      *form
-	Event     *form
-	Cancel    *form
-	Types     []rail.ContainerType
-	Movements []rail.EventType
-	Planned   bool
+	View          string
+	D             *rail.Departure
+	Bar           capBar
+	Line          []lineStop
+	OffRoute      []rail.Event // movements reported at a place the itinerary does not have
+	Delivery      rail.Delivery
+	Bookings      []*rail.Booking
+	Page          pager
+	Operator      bool
+	MayBook       bool
+	NamesExporter bool // a broker or the operator names the exporter
+	Open          bool // the booking window is open now
+	Book          *form
+	Event         *form
+	Cancel        *form
+	Types         []rail.ContainerType
+	Movements     []rail.EventType
+	Planned       bool
 }
 
 // lineStop is one place of the train's itinerary on the line view, with the movements reported
@@ -394,7 +394,7 @@ func departurePage(r *req, f *form) error {
 		return err
 	}
 	d := departureData{View: "departure", D: dep, Bar: capacityBar(dep), Delivery: dep.Delivery(r.w.uc.Rail.Now()), Operator: r.actor.IsOperator(),
-		MayBook: maySeeBookings(r.actor), Broker: r.actor.Kind == party.KindBroker || r.actor.IsOperator(),
+		MayBook: maySeeBookings(r.actor), NamesExporter: r.actor.Kind == party.KindBroker || r.actor.IsOperator(),
 		Open: dep.BookingWindowOpen(r.w.uc.Rail.Now()) == nil, Types: rail.ContainerTypes(), Planned: r.c.Query("planned") != "",
 		Movements: []rail.EventType{rail.EventDeparted, rail.EventBorderCrossed, rail.EventTransshipped, rail.EventArrived}}
 	d.Line, d.OffRoute = lineOf(dep)
