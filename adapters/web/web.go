@@ -58,6 +58,7 @@ type UseCases struct {
 	Audit    *app.Audit // nil: no audit log
 	// Customs files and reads declarations (declarations.go).
 	Customs *app.Customs
+	Rail    *app.Rail // freight trains (trains.go)
 }
 
 // Options are the console's settings.
@@ -124,6 +125,7 @@ func (w *Console) Mount(f *fiber.App) {
 	w.orgRoutes(f)
 	w.parcelRoutes(f)
 	w.declarationRoutes(f)
+	w.trainRoutes(f)
 	// Anything else outside the API is the console's 404 page.
 	f.Use(func(c *fiber.Ctx) error {
 		if c.Path() == "/v1" || strings.HasPrefix(c.Path(), "/v1/") {
@@ -350,6 +352,10 @@ type navItem struct {
 func (r *req) nav() []navItem {
 	items := []navItem{{Href: "/", Key: "nav.home"}, {Href: "/parcels", Key: "nav.parcels"}, {Href: "/track", Key: "nav.track"}}
 	items = append(items, navItem{Href: "/declarations", Key: "nav.declarations"}) // declarations.go
+	items = append(items, navItem{Href: "/trains", Key: "nav.trains"})             // freight trains (trains.go)
+	if maySeeBookings(r.actor) {
+		items = append(items, navItem{Href: "/bookings", Key: "nav.bookings"})
+	}
 	if r.actor.IsOperator() {
 		items = append(items, navItem{Href: "/orgs", Key: "nav.orgs"})
 	}
