@@ -73,6 +73,7 @@ type Console struct {
 	trusted []netip.Prefix
 	zone    *time.Location
 	pages   map[string]*template.Template
+	imports *importResults // the error lists of recent uploads (intake.go)
 }
 
 // New parses the templates; it fails only on a broken template.
@@ -120,7 +121,10 @@ func (w *Console) Mount(f *fiber.App) {
 	w.authRoutes(f)
 	w.homeRoutes(f)
 	w.orgRoutes(f)
+	w.intakeRoutes(f) // before parcelRoutes: /parcels/new and /parcels/import are not parcel ids
 	w.parcelRoutes(f)
+	w.authorizationRoutes(f)
+	w.adminRoutes(f)
 	// Anything else outside the API is the console's 404 page.
 	f.Use(func(c *fiber.Ctx) error {
 		if c.Path() == "/v1" || strings.HasPrefix(c.Path(), "/v1/") {
@@ -155,6 +159,11 @@ func (r *req) ctx() context.Context { return r.c.UserContext() }
 // handle wraps a page: language, session, access, CSRF on every request that is not a GET, the
 // security headers, and errors turned into pages.
 func (w *Console) handle(need access, page func(r *req) error) fiber.Handler {
+	return w.handleUpTo(need, maxFormBytes, page)
+}
+
+// handleUpTo is handle for a page that takes a body of up to limit bytes (an upload).
+func (w *Console) handleUpTo(need access, limit int, page func(r *req) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r := &req{w: w, c: c, lang: LangZh}
 		if c.Cookies(cookieLang) == string(LangEn) {
@@ -165,7 +174,7 @@ func (w *Console) handle(need access, page func(r *req) error) fiber.Handler {
 		c.Set("X-Content-Type-Options", "nosniff")
 		c.Set("Referrer-Policy", "same-origin")
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		if len(c.Body()) > maxFormBytes {
+		if len(c.Body()) > limit {
 			return r.fail(fiber.ErrRequestEntityTooLarge)
 		}
 		if token := c.Cookies(cookieSession); token != "" {
@@ -341,6 +350,7 @@ func (r *req) nav() []navItem {
 	if r.actor.Role == account.RoleAdmin {
 		items = append(items, navItem{Href: "/members", Key: "nav.members"})
 	}
+	items = append(items, r.intakeNav()...) // intake.go, auths.go, admin.go
 	items = append(items, navItem{Href: "/password", Key: "nav.password"})
 	path := r.c.Path()
 	for i := range items {
