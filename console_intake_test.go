@@ -96,7 +96,7 @@ var (
 
 // rowOf is the problems table's row for a sheet row.
 func rowOf(page string, row string) string {
-	return regexp.MustCompile(`(?s)<tr data-row="`+row+`">.*?</tr>`).FindString(page)
+	return regexp.MustCompile(`(?s)<tr data-row="` + row + `">.*?</tr>`).FindString(page)
 }
 
 // intakeWorld: an exporter and a broker with their admins, another exporter, the operator's user.
@@ -143,7 +143,7 @@ func TestConsoleIntakeAPI(t *testing.T) {
 			t.Fatalf("upload: %d %s", status, alertOf(page))
 		}
 		for id, want := range map[string]string{"result-rows": "5", "result-accepted": "1", "result-created": "1", "result-invalid": "3"} {
-			if got := regexp.MustCompile(`id="`+id+`">([^<]*)<`).FindStringSubmatch(page); got == nil || got[1] != want {
+			if got := regexp.MustCompile(`id="` + id + `">([^<]*)<`).FindStringSubmatch(page); got == nil || got[1] != want {
 				t.Errorf("%s: %v, want %s", id, got, want)
 			}
 		}
