@@ -191,3 +191,6 @@ func (v *view) Targets(t map[string]string) string {
 	slices.Sort(parts)
 	return strings.Join(parts, ", ")
 }
+
+// OrgKind is the label of an organisation kind given as a string (an audit entry's).
+func (v *view) OrgKind(k string) string { return v.Kind(party.Kind(k)) }

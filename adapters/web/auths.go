@@ -155,7 +155,11 @@ type authData struct {
 	Me         string
 	MayConfirm bool
 	MayRevoke  bool
+	Asked      bool // the user's organisation is asked: it confirms or declines
 	Done       string
+	// The two sides and the one that started it as the user reads them: "Us", the other's name
+	// and id, or an id.
+	ExporterLabel, BrokerLabel, InitiatorLabel string
 }
 
 func authPage(r *req) error {
@@ -180,6 +184,17 @@ func authPage(r *req) error {
 			return err
 		}
 	}
+	d.Asked = d.MayConfirm
+	label := func(id string) string {
+		switch {
+		case id == r.actor.OrgID:
+			return T(r.lang, "auths.us")
+		case d.Other != nil && d.Other.ID() == id:
+			return orgName(r.lang, d.Other) + " (" + id + ")"
+		}
+		return id
+	}
+	d.ExporterLabel, d.BrokerLabel, d.InitiatorLabel = label(a.ExporterID()), label(a.BrokerID()), label(a.InitiatedBy())
 	switch r.c.Query("done") {
 	case "requested", "confirmed", "revoked":
 		d.Done = T(r.lang, doneKey(r.c.Query("done")))

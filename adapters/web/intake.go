@@ -91,8 +91,9 @@ var parcelSections = []struct {
 
 var requiredFields = map[string]bool{"tradeMode": true, "orderNo": true, "logisticsCode": true, "logisticsNo": true,
 	"consignee.name": true, "consignee.country": true, "consignee.city": true, "consignee.address": true,
-	"destinationCountry": true, "currency": true, "grossWeightKg": true, "netWeightKg": true,
-	"gname": true, "gcode": true, "gmodel": true, "qty": true, "unit": true, "price": true, "originCountry": true}
+	"destinationCountry": true, "currency": true, "grossWeightKg": true, "netWeightKg": true}
+
+var requiredItemFields = map[string]bool{"gname": true, "gcode": true, "gmodel": true, "qty": true, "unit": true, "price": true, "originCountry": true}
 
 var numberFields = map[string]bool{"grossWeightKg": true, "netWeightKg": true, "freight": true, "insuredFee": true,
 	"qty": true, "price": true, "totalPrice": true}
@@ -124,7 +125,7 @@ func (r *req) parcelForm(f *form, rows int) newParcelData {
 		var row []inputField
 		for _, name := range itemFields {
 			n := "items[" + strconv.Itoa(i) + "]." + name
-			in := inputField{Name: n, ID: fieldID(n), Label: fieldLabel(r.lang, "i", name), Required: requiredFields[name], Kind: "text"}
+			in := inputField{Name: n, ID: fieldID(n), Label: fieldLabel(r.lang, "i", name), Required: requiredItemFields[name], Kind: "text"}
 			if numberFields[name] || name == "netWeightKg" {
 				in.Kind = "number"
 			}

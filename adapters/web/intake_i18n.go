@@ -158,6 +158,7 @@ var intakeMessages = map[string]msg{
 	"auths.contact":        {"联系人", "Contact"},
 	"auths.confirm":        {"确认授权", "Confirm"},
 	"auths.revoke":         {"撤销授权", "Revoke"},
+	"auths.decline":        {"拒绝请求", "Decline"},
 	"auths.withdraw":       {"撤回请求", "Withdraw the request"},
 	"auths.back":           {"返回委托授权列表", "Back to the authorisations"},
 	"auths.done.requested": {"授权已创建。", "The authorisation is made."},

@@ -353,9 +353,15 @@ func (r *req) nav() []navItem {
 	items = append(items, r.intakeNav()...) // intake.go, auths.go, admin.go
 	items = append(items, navItem{Href: "/password", Key: "nav.password"})
 	path := r.c.Path()
+	best := -1 // the entry naming the page most closely: /parcels/import, not /parcels
 	for i := range items {
 		h := items[i].Href
-		items[i].Current = path == h || h != "/" && strings.HasPrefix(path, h+"/")
+		if (path == h || h != "/" && strings.HasPrefix(path, h+"/")) && (best < 0 || len(h) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }
