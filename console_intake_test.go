@@ -210,6 +210,24 @@ func TestConsoleIntakeAPI(t *testing.T) {
 		if p["status"] != "registered" {
 			t.Errorf("registered parcel %v", p)
 		}
+		// The operator names the exporter.
+		op := s.consoleClient()
+		op.signIn(w.operator, w.operatorPwd)
+		if _, page := op.get("/parcels/new"); !strings.Contains(page, `name="exporterId"`) {
+			t.Error("the operator's form has no exporter field")
+		}
+		if _, page := a.get("/parcels/new"); strings.Contains(page, `name="exporterId"`) {
+			t.Error("an exporter's form has an exporter field")
+		}
+		form.Set("logisticsNo", "FORM0002")
+		if status, _, _ := op.post("/parcels/new", "/parcels/new", form, true); status != 422 {
+			t.Errorf("the operator without an exporter: %d", status)
+		}
+		form.Set("exporterId", w.a.id)
+		if status, _, _ := op.post("/parcels/new", "/parcels/new", form, true); status != 303 {
+			t.Errorf("the operator for an exporter: %d", status)
+		}
+		s.expect(s.do("GET", "/v1/tracking/FORM0002", w.a.key, nil), 200)
 	})
 
 	t.Run("a broker asks, the exporter confirms", func(t *testing.T) {
@@ -258,6 +276,23 @@ func TestConsoleIntakeAPI(t *testing.T) {
 		}
 		if _, list := b.get("/authorizations"); strings.Contains(list, id) {
 			t.Error("another firm lists the authorisation")
+		}
+		// An exporter grants at once; the operator asks nobody.
+		status, _, res = b.post("/authorizations/new", "/authorizations", url.Values{"other": {w.broker.id}, "tradeModes": {"9610"},
+			"validFrom": {today}, "validTo": {next}}, true)
+		if status != 303 {
+			t.Fatalf("an exporter grants: %d", status)
+		}
+		if _, page := b.get(res.Header.Get("Location")); !strings.Contains(page, `id="auth-status">生效中`) || strings.Contains(page, `id="confirm-auth"`) {
+			t.Error("a grant by the exporter is not active at once")
+		}
+		op := s.consoleClient()
+		op.signIn(w.operator, w.operatorPwd)
+		if status, _ := op.get("/authorizations/new"); status != 404 {
+			t.Errorf("the operator opens the request form: %d", status)
+		}
+		if _, list := op.get("/authorizations"); !strings.Contains(list, id) {
+			t.Error("the operator's list lacks the agreement")
 		}
 	})
 
