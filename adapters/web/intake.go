@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/url"
@@ -35,7 +38,9 @@ const uploadLimit = 16 << 20
 const maxItemRows = 100
 
 func (w *Console) intakeRoutes(f *fiber.App) {
-	w.imports = newImportResults()
+	if w.uploads == nil {
+		w.uploads = newMemoryUploads()
+	}
 	f.Get("/parcels/new", w.handle(signedIn, newParcelPage))
 	f.Post("/parcels/new", w.handle(signedIn, registerParcel))
 	f.Get("/parcels/import", w.handle(signedIn, importPage))
@@ -311,7 +316,7 @@ func importFile(r *req) error {
 	var fe *spreadsheet.FileError
 	if errors.As(err, &fe) {
 		loc := fe.Location()
-		res := &importResult{session: r.session.ID, File: fh.Filename}
+		res := &importResult{Session: r.session.ID, File: fh.Filename}
 		res.add(loc, string(fe.Code), fe.Message)
 		f := &form{ByField: map[string]string{"file": problemText(r.lang, res.Problems[0])}}
 		f.All = []string{f.ByField["file"]}
@@ -324,7 +329,7 @@ func importFile(r *req) error {
 	if len(imp.Parcels) == 0 || len(imp.Parcels) > app.MaxBatch {
 		return refuse(domain.InvalidField("file", "invalid_batch_size", "a file holds 1 to 1000 parcels"))
 	}
-	res := &importResult{session: r.session.ID, File: fh.Filename, Rows: imp.DataRows, Parcels: len(imp.Parcels)}
+	res := &importResult{Session: r.session.ID, File: fh.Filename, Rows: imp.DataRows, Parcels: len(imp.Parcels)}
 	var drafts []parcel.Draft
 	var index []int
 	for i, p := range imp.Parcels {
@@ -365,7 +370,11 @@ func importFile(r *req) error {
 		d.Problems, d.Hidden = d.Problems[:maxProblemsShown], len(d.Problems)-maxProblemsShown
 	}
 	if len(res.Problems) > 0 {
-		d.ResultID = r.w.imports.put(res)
+		// The parcels are registered: a store that fails leaves the page without its link.
+		if d.ResultID, err = r.keep(res); err != nil {
+			r.w.log.Error("console: keep an upload's problems", "err", err)
+			d.ResultID = ""
+		}
 	}
 	status := fiber.StatusOK
 	if res.Created == 0 && res.Duplicates == 0 {
@@ -377,7 +386,10 @@ func importFile(r *req) error {
 // importErrorsCSV downloads an upload's problems: row, column, code and message, in the page's
 // language. Only the session that uploaded the file may download them, for importResultTTL.
 func importErrorsCSV(r *req) error {
-	res := r.w.imports.get(r.c.Params("id"), r.session.ID)
+	res, err := r.kept(r.c.Params("id"))
+	if err != nil {
+		return err
+	}
 	if res == nil {
 		return r.notFound()
 	}
@@ -418,18 +430,26 @@ func problemText(lang Lang, p importProblem) string {
 
 // importResult is what an upload came to. Problems are all of them, in row order.
 type importResult struct {
-	session, File string
-	at            time.Time
+	Session string `json:"session"` // the session that uploaded it: only it downloads the list
+	File    string `json:"file"`
 
-	Rows, Parcels, Created, Duplicates, Invalid, RowsAccepted int
-	Problems                                                  []importProblem
+	Rows         int             `json:"rows"`
+	Parcels      int             `json:"parcels"`
+	Created      int             `json:"created"`
+	Duplicates   int             `json:"duplicates"`
+	Invalid      int             `json:"invalid"`
+	RowsAccepted int             `json:"rowsAccepted"`
+	Problems     []importProblem `json:"problems"`
+	Cut          bool            `json:"cut,omitempty"` // more problems than maxKeptProblems: the list holds the first
 }
 
 // importProblem is one problem of an upload: its sheet row (0: the file as a whole), its
 // column ("V (商品编码)") and code, and the API's message.
 type importProblem struct {
-	Row                   int
-	Column, Code, Message string
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 var located = regexp.MustCompile(`^row (\d+)(?:, column (.+))?$`)
@@ -450,48 +470,98 @@ func (res *importResult) sort() {
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Row < res.Problems[j].Row })
 }
 
-// Where the error lists of uploads are kept: in this process, for importResultTTL, at most
-// maxImportResults lists (the oldest go first), each bound to the session that uploaded it
-// and named by a random id. Only the problems are kept, never the file: a list of 1,000
-// problems is about 200 KB. A download that reaches another instance of the service, or comes
-// after a restart, is the 404 page; the page tells the user to upload the file again.
-const (
-	importResultTTL  = 30 * time.Minute
-	maxImportResults = 64
-)
-
-type importResults struct {
-	mu    sync.Mutex
-	byID  map[string]*importResult
-	order []string // oldest first
+// UploadStore keeps what an upload came to, for its download link: short-lived values by key
+// (adapters/redis.Scratch: SET EX and GET, so that the link works on whichever instance it
+// reaches). Get returns nil once a value has expired.
+type UploadStore interface {
+	Put(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	Get(ctx context.Context, key string) ([]byte, error)
 }
 
-func newImportResults() *importResults { return &importResults{byID: map[string]*importResult{}} }
+// KeepUploadsIn sets where the problems of uploads are kept; without it they are kept in this
+// process (memoryUploads), which serves one instance only.
+func (w *Console) KeepUploadsIn(s UploadStore) { w.uploads = s }
 
-func (s *importResults) put(res *importResult) string {
+// What is kept of an upload: only its problems and counts, never the file, for importResultTTL,
+// under a random id and bound to the session that uploaded it; at most maxKeptProblems
+// problems (the page says when the list was cut).
+const (
+	importResultTTL = 30 * time.Minute
+	maxKeptProblems = 10_000
+	uploadKeyPrefix = "import:"
+)
+
+// keep stores res for its download link and returns the link's id.
+func (r *req) keep(res *importResult) (string, error) {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)
-	res.at = time.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.order) >= maxImportResults || len(s.order) > 0 && time.Since(s.byID[s.order[0]].at) > importResultTTL {
-		delete(s.byID, s.order[0])
-		s.order = s.order[1:]
+	kept := *res
+	if len(kept.Problems) > maxKeptProblems {
+		kept.Problems, kept.Cut = kept.Problems[:maxKeptProblems], true
+		res.Cut = true
 	}
-	s.byID[id] = res
-	s.order = append(s.order, id)
-	return id
+	body, err := json.Marshal(kept)
+	if err != nil {
+		return "", err
+	}
+	return id, r.w.uploads.Put(r.ctx(), uploadKeyPrefix+id, body, importResultTTL)
 }
 
-func (s *importResults) get(id, session string) *importResult {
+// kept is the upload kept under id, if the user's session made it and it has not expired.
+func (r *req) kept(id string) (*importResult, error) {
+	body, err := r.w.uploads.Get(r.ctx(), uploadKeyPrefix+id)
+	if err != nil || body == nil {
+		return nil, err
+	}
+	var res importResult
+	if err := json.Unmarshal(body, &res); err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(res.Session), []byte(r.session.ID)) != 1 {
+		return nil, nil
+	}
+	return &res, nil
+}
+
+// memoryUploads is the UploadStore of a single instance: at most maxMemoryUploads values (the
+// oldest go first), each until its expiry.
+type memoryUploads struct {
+	mu    sync.Mutex
+	byKey map[string]memoryUpload
+	order []string // oldest first
+}
+
+type memoryUpload struct {
+	value []byte
+	until time.Time
+}
+
+const maxMemoryUploads = 64
+
+func newMemoryUploads() *memoryUploads { return &memoryUploads{byKey: map[string]memoryUpload{}} }
+
+func (s *memoryUploads) Put(_ context.Context, key string, value []byte, ttl time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res := s.byID[id]
-	if res == nil || res.session != session || time.Since(res.at) > importResultTTL {
-		return nil
+	now := time.Now()
+	for len(s.order) > 0 && (len(s.order) >= maxMemoryUploads || now.After(s.byKey[s.order[0]].until)) {
+		delete(s.byKey, s.order[0])
+		s.order = s.order[1:]
 	}
-	return res
+	s.byKey[key] = memoryUpload{value: value, until: now.Add(ttl)}
+	s.order = append(s.order, key)
+	return nil
+}
+
+func (s *memoryUploads) Get(_ context.Context, key string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.byKey[key]
+	if !ok || time.Now().After(v.until) {
+		return nil, nil
+	}
+	return v.value, nil
 }
 
 // ProblemText is an upload problem's message in the page's language.

@@ -74,6 +74,7 @@ var intakeMessages = map[string]msg{
 	"intake.problems.download": {"下载问题清单（CSV）", "Download the list of problems (CSV)"},
 	"intake.problems.kept":     {"清单保留 30 分钟，仅限本次登录下载。", "Kept for 30 minutes, for this sign-in only."},
 	"intake.problems.more":     {"另有 %d 个问题未在此列出，请下载清单查看。", "%d more problems are in the downloaded list."},
+	"intake.problems.cut":      {"问题超过一万个，清单只保留前一万个。请先更正这些问题再上传。", "More than 10,000 problems: the list keeps the first 10,000. Correct them and upload the file again."},
 	"intake.csv.row":           {"行号", "Row"},
 	"intake.csv.column":        {"列", "Column"},
 	"intake.csv.code":          {"代码", "Code"},

@@ -73,7 +73,7 @@ type Console struct {
 	trusted []netip.Prefix
 	zone    *time.Location
 	pages   map[string]*template.Template
-	imports *importResults // the error lists of recent uploads (intake.go)
+	uploads UploadStore // where the problems of uploads are kept for their download (intake.go)
 }
 
 // New parses the templates; it fails only on a broken template.
