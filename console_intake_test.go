@@ -573,3 +573,75 @@ func TestConsoleIntakeInBrowser(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", screenshotDir())
 }
+
+// An upload in the console costs the store what the same upload through the API costs, plus
+// the session's read (the problems are kept in Redis, not in the store); counted with the work
+// each starts in the background.
+func TestConsoleIntakeUploadCommands(t *testing.T) {
+	t.Parallel()
+	w := newIntakeWorld(t)
+	s := w.s
+	sheet := func(suffix string) []byte {
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		for i, row := range intakeSample {
+			row = append([]string(nil), row...)
+			if i > 0 {
+				row[1] += suffix // other waybills: new parcels each time
+			}
+			_ = cw.Write(row)
+		}
+		cw.Flush()
+		return b.Bytes()
+	}
+	a := w.client(w.adminA, w.a)
+	a.get("/parcels/import")
+	apiFile := filepath.Join(t.TempDir(), "parcels.csv")
+	if err := os.WriteFile(apiFile, sheet("A"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.expect(s.upload(w.a.key, apiFile), 200) // the key cached, the service warm
+	s.quiet()
+	if err := os.WriteFile(apiFile, sheet("B"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := s.main.store.Commands().Snapshot()
+	res := s.expect(s.upload(w.a.key, apiFile), 200)
+	s.quiet()
+	api := s.main.store.Commands().Since(before)
+	if res["created"] != float64(1) || res["invalid"] != float64(3) {
+		t.Fatalf("the API's import %v", res)
+	}
+	_, page := a.get("/parcels/import") // the CSRF token, outside the count
+	token := csrfField.FindStringSubmatch(page)[1]
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("_csrf", token)
+	fw, _ := mw.CreateFormFile("file", "parcels.csv")
+	_, _ = fw.Write(sheet("C"))
+	_ = mw.Close()
+	before = s.main.store.Commands().Snapshot()
+	resp, err := a.http.Post(s.url+"/parcels/import", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	s.quiet()
+	console := s.main.store.Commands().Since(before)
+	if resp.StatusCode != 200 {
+		t.Fatalf("the console's import: %d", resp.StatusCode)
+	}
+	t.Logf("store commands of an upload: the API's %v; the console's %v", api, console)
+	session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
+	if console[session] != 1 {
+		t.Errorf("%d reads of the session", console[session])
+	}
+	delete(console, session)
+	delete(console, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
+	for k, n := range console {
+		if n > api[k] {
+			t.Errorf("the console's upload costs %v besides the session; the API's %v", console, api)
+			break
+		}
+	}
+}
