@@ -201,6 +201,18 @@ func TestConsoleIntakeAPI(t *testing.T) {
 		if status != 422 || !strings.Contains(page, `id="f-items-2-gcode-error"`) || !strings.Contains(page, `value="61091"`) {
 			t.Fatalf("a wrong HS code: %d, errors %q", status, alertOf(page))
 		}
+		if !strings.Contains(alertOf(page), `href="#f-items-2-gcode"`) {
+			t.Errorf("the summary does not lead to the field: %q", alertOf(page))
+		}
+		noItems := url.Values{}
+		for k, v := range form {
+			if !strings.HasPrefix(k, "items[") {
+				noItems[k] = v
+			}
+		}
+		if status, page, _ := a.post("/parcels/new", "/parcels/new", noItems, true); status != 422 || !strings.Contains(alertOf(page), "至少需要一行商品") {
+			t.Errorf("no goods: %d %q", status, alertOf(page))
+		}
 		form.Set("items[2].gcode", "6109100000")
 		status, _, res := a.post("/parcels/new", "/parcels/new", form, true)
 		if status != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/parcels/pcl_") {

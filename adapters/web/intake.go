@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ type newParcelData struct {
 	Form     *form
 	Sections []fieldSection
 	Rows     []itemRow // the goods rows
+	// Elsewhere are the problems of no input of the form ("items": no goods at all), for the
+	// summary, which links every other problem to its input.
+	Elsewhere []string
 }
 
 // itemRow is one goods row of the form: its number (from 1) and its inputs.
@@ -137,6 +141,28 @@ func (r *req) parcelForm(f *form, rows int) newParcelData {
 			row = append(row, in)
 		}
 		d.Rows = append(d.Rows, itemRow{N: i + 1, Fields: row})
+	}
+	shown := map[string]bool{}
+	for _, sec := range d.Sections {
+		for _, in := range sec.Fields {
+			shown[in.Name] = true
+		}
+	}
+	for _, row := range d.Rows {
+		for _, in := range row.Fields {
+			shown[in.Name] = true
+		}
+	}
+	if f != nil {
+		for field, text := range f.ByField {
+			if !shown[field] {
+				d.Elsewhere = append(d.Elsewhere, text)
+			}
+		}
+		if len(f.ByField) == 0 {
+			d.Elsewhere = f.All
+		}
+		slices.Sort(d.Elsewhere)
 	}
 	return d
 }
