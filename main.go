@@ -254,6 +254,7 @@ func (m *Main) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("console: %w", err)
 		}
+		console.KeepUploadsIn(redisadapter.NewScratch(m.rdb, cfg.Queue+":console:")) // an upload's problems, for their download
 		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
 			Audit: m.Audit, Webhooks: m.Webhooks, Accounts: m.Accounts,
 			Dashboard: m.Dashboard}, httpadapter.Options{

@@ -76,6 +76,7 @@ type Console struct {
 	trusted []netip.Prefix
 	zone    *time.Location
 	pages   map[string]*template.Template
+	uploads UploadStore // where the problems of uploads are kept for their download (intake.go)
 }
 
 // New parses the templates; it fails only on a broken template.
@@ -123,9 +124,12 @@ func (w *Console) Mount(f *fiber.App) {
 	w.authRoutes(f)
 	w.homeRoutes(f)
 	w.orgRoutes(f)
+	w.intakeRoutes(f) // before parcelRoutes: /parcels/new and /parcels/import are not parcel ids
 	w.parcelRoutes(f)
 	w.declarationRoutes(f)
 	w.trainRoutes(f)
+	w.authorizationRoutes(f)
+	w.adminRoutes(f)
 	// Anything else outside the API is the console's 404 page.
 	f.Use(func(c *fiber.Ctx) error {
 		if c.Path() == "/v1" || strings.HasPrefix(c.Path(), "/v1/") {
@@ -160,6 +164,11 @@ func (r *req) ctx() context.Context { return r.c.UserContext() }
 // handle wraps a page: language, session, access, CSRF on every request that is not a GET, the
 // security headers, and errors turned into pages.
 func (w *Console) handle(need access, page func(r *req) error) fiber.Handler {
+	return w.handleUpTo(need, maxFormBytes, page)
+}
+
+// handleUpTo is handle for a page that takes a body of up to limit bytes (an upload).
+func (w *Console) handleUpTo(need access, limit int, page func(r *req) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		r := &req{w: w, c: c, lang: LangZh}
 		if c.Cookies(cookieLang) == string(LangEn) {
@@ -170,7 +179,7 @@ func (w *Console) handle(need access, page func(r *req) error) fiber.Handler {
 		c.Set("X-Content-Type-Options", "nosniff")
 		c.Set("Referrer-Policy", "same-origin")
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		if len(c.Body()) > maxFormBytes {
+		if len(c.Body()) > limit {
 			return r.fail(fiber.ErrRequestEntityTooLarge)
 		}
 		if token := c.Cookies(cookieSession); token != "" {
@@ -362,11 +371,18 @@ func (r *req) nav() []navItem {
 	if r.actor.Role == account.RoleAdmin {
 		items = append(items, navItem{Href: "/members", Key: "nav.members"})
 	}
+	items = append(items, r.intakeNav()...) // intake.go, auths.go, admin.go
 	items = append(items, navItem{Href: "/password", Key: "nav.password"})
 	path := r.c.Path()
+	best := -1 // the entry naming the page most closely: /parcels/import, not /parcels
 	for i := range items {
 		h := items[i].Href
-		items[i].Current = path == h || h != "/" && strings.HasPrefix(path, h+"/")
+		if (path == h || h != "/" && strings.HasPrefix(path, h+"/")) && (best < 0 || len(h) > len(items[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Current = true
 	}
 	return items
 }
