@@ -380,7 +380,7 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 
 	// An exporter books for itself; a broker for an exporter that authorised it, and only then.
 	slot := url.Values{"count40GP": {"1"}, "grossKg": {"9000"}, "cargoDescription": {"玩具"}, "exporterId": {b.id}}
-	if status, page, _ := c.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true); status != 422 || !strings.Contains(page, "只能为本企业订舱") {
+	if status, page, _ := c.post("/trains/"+dep, "/trains/"+dep+"/book", slot, true); status != 422 || !strings.Contains(page, "只能为本企业登记包裹或订舱") {
 		t.Errorf("an exporter booking for another: %d", status)
 	}
 	brk := s.firmWithUser("broker", "丙", usccC, "4206380015", "admin@c.example")

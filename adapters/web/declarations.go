@@ -347,7 +347,7 @@ func (r *req) results(res []app.DeclarationResult, action string) resultsData {
 			}
 		}
 		for _, e := range it.Errors {
-			row.Errors = append(row.Errors, errorText(r.lang, string(e.Code)))
+			row.Errors = append(row.Errors, fieldErrorText(r.lang, e.Field, string(e.Code)))
 		}
 		switch {
 		case it.Status == app.ItemInvalid:

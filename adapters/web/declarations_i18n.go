@@ -125,12 +125,9 @@ var declarationMessages = map[string]msg{
 	"err.invalid_month":          {"月份格式应为 YYYY-MM。", "A month reads YYYY-MM."},
 	"err.month_not_closed":       {"该月份尚未结束。", "That month has not ended."},
 	"err.nothing_to_summarise":   {"该月没有需要汇总的已放行清单。", "No released list of that month waits for a summary."},
-	"err.invalid_batch_size":     {"一次最多 1000 项。", "At most 1000 at a time."},
 	"err.booking_mismatch":       {"包裹与订舱不属于同一出口企业。", "The parcel's exporter is not the booking's."},
 }
 
 func init() {
-	for k, v := range declarationMessages {
-		messages[k] = v
-	}
+	addMessages(declarationMessages)
 }

@@ -64,7 +64,7 @@ func (r *req) refused(f *form, err error) bool {
 		return true
 	}
 	for _, fe := range de.Fields {
-		text := errorText(r.lang, string(fe.Code))
+		text := fieldErrorText(r.lang, fe.Field, string(fe.Code))
 		if _, seen := f.ByField[fe.Field]; !seen {
 			f.ByField[fe.Field] = text
 			f.All = append(f.All, text)

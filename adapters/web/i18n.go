@@ -162,7 +162,21 @@ var messages = map[string]msg{
 	"err.invalid_cursor":     {"分页参数无效，请从第一页开始。", "The page link is not valid; start from the first page."},
 	"err.ambiguous_logistics_no": {"多家物流企业使用该运单号，请填写物流企业代码。",
 		"Several carriers use this waybill number; give the carrier code."},
-	"err.other": {"请求无法完成（%s）。", "The request could not be done (%s)."},
+	// Codes several page groups meet, in words that fit each; "err.CODE@FIELD" says it for one
+	// field (fieldErrorText), where the field tells more than the code.
+	"err.invalid_batch_size":      {"一次 1 至 1000 项。", "1 to 1,000 at a time."},
+	"err.invalid_batch_size@file": {"一个文件应包含 1 至 1000 个包裹。", "A file holds 1 to 1,000 parcels."},
+	"err.invalid_number":          {"不是有效的数字。", "Not a number."},
+	"err.invalid_hs_code":         {"HS 编码为 4 至 10 位数字。", "An HS code is 4 to 10 digits."},
+	"err.invalid_hs_code@gcode":   {"商品编码应为 10 位数字。", "An HS code is 10 digits."},
+	"err.invalid_country":         {"不是有效的国家代码（如 PL、DEU）。", "Not a country code (PL, DEU)."},
+	"err.unknown_exporter":        {"没有该出口企业，或其未授权贵公司。", "No such exporter, or it has not authorised you."},
+	"err.not_your_org":            {"只能为本企业操作。", "Only for your own organisation."},
+	"err.not_your_org@exporterId": {"出口企业只能为本企业登记包裹或订舱。", "An exporter registers parcels and books only for itself."},
+	"err.in_the_past":             {"该时间已过，须在将来。", "That time has passed; it must be in the future."},
+	"err.in_the_past@departsAt":   {"发车时间须在将来。", "The departure must be in the future."},
+	"err.in_the_past@validTo":     {"截止日期已过。", "The end has passed."},
+	"err.other":                   {"请求无法完成（%s）。", "The request could not be done (%s)."},
 }
 
 // T is the text of key in lang; a key missing from the catalogue shows itself, so that it is
@@ -180,6 +194,31 @@ func T(lang Lang, key string) string {
 
 // Tf is T with fmt arguments.
 func Tf(lang Lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key), args...) }
+
+// fieldErrorText is how an error code reads at a field: the catalogue's text for the code at
+// that field ("err.CODE@FIELD", the field's last name without indexes: items[1].gcode → gcode),
+// else errorText.
+func fieldErrorText(lang Lang, field, code string) string {
+	leaf := field[strings.LastIndexByte(field, '.')+1:]
+	if i := strings.IndexByte(leaf, '['); i >= 0 {
+		leaf = leaf[:i]
+	}
+	if _, ok := messages["err."+code+"@"+leaf]; ok && leaf != "" {
+		return T(lang, "err."+code+"@"+leaf)
+	}
+	return errorText(lang, code)
+}
+
+// addMessages adds a page group's texts to the catalogue; a key another group has already is a
+// mistake (one of them would silently win), so the program does not start with it.
+func addMessages(group map[string]msg) {
+	for k, v := range group {
+		if _, dup := messages[k]; dup {
+			panic("web: catalogue key " + k + " defined twice")
+		}
+		messages[k] = v
+	}
+}
 
 // errorText is how an error code reads: its own text when the catalogue has one, else the
 // general one naming the code.

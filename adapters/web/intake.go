@@ -448,8 +448,12 @@ func safeCell(s string) string {
 // problemText is a problem's message in lang: the catalogue's text for its code, else the general
 // one naming the code with the API's message.
 func problemText(lang Lang, p importProblem) string {
+	field := "file"
+	if open, end := strings.LastIndexByte(p.Column, '('), strings.LastIndexByte(p.Column, ')'); open >= 0 && end > open {
+		field = p.Column[open+1 : end] // "M (gcode)"
+	}
 	if _, ok := messages["err."+p.Code]; ok {
-		return T(lang, "err."+p.Code)
+		return fieldErrorText(lang, field, p.Code)
 	}
 	return errorText(lang, p.Code) + " " + p.Message
 }

@@ -82,7 +82,6 @@ var intakeMessages = map[string]msg{
 
 	// Errors of parcels and uploads, by code.
 	"err.file_required":             {"请选择要上传的文件。", "Choose a file to upload."},
-	"err.invalid_batch_size":        {"一个文件应包含 1 至 1000 个包裹。", "A file holds 1 to 1,000 parcels."},
 	"err.unknown_column":            {"表头中有无法识别的列名。", "A header names no known column."},
 	"err.missing_column":            {"缺少必需的列。", "A required column is missing."},
 	"err.duplicate_column":          {"两个表头指向同一列。", "Two headers name the same column."},
@@ -94,15 +93,12 @@ var intakeMessages = map[string]msg{
 	"err.zip_bomb":                  {"文件压缩异常，已拒绝。", "The file is packed abnormally and was refused."},
 	"err.cell_too_large":            {"单元格内容过长。", "A cell is too long."},
 	"err.too_many_columns":          {"一行的单元格过多。", "A row has too many cells."},
-	"err.invalid_number":            {"不是有效的数字。", "Not a number."},
 	"err.too_many_decimals":         {"小数位数过多（最多四位）。", "Too many decimals (at most four)."},
 	"err.out_of_range":              {"数值超出范围。", "The number is out of range."},
 	"err.conflicting_value":         {"与该包裹第一行的值不一致。", "Differs from the parcel's first row."},
 	"err.too_many_cells":            {"该行的单元格多于表头。", "The row has more cells than the header."},
 	"err.no_header":                 {"该列没有表头。", "The column has no header."},
 	"err.precision_lost":            {"数字超过 15 位，Excel 已丢失精度：请将该列设为文本。", "More than 15 digits: Excel lost precision; format the column as text."},
-	"err.invalid_hs_code":           {"商品编码应为 10 位数字。", "An HS code is 10 digits."},
-	"err.invalid_country":           {"不是有效的国家代码（如 PL、DEU）。", "Not a country code (PL, DEU)."},
 	"err.invalid_currency":          {"不是有效的币制代码（如 CNY、EUR）。", "Not a currency code (CNY, EUR)."},
 	"err.invalid_unit":              {"计量单位应为海关 3 位代码（如 007）。", "A unit is a 3-digit customs code (007)."},
 	"err.invalid_trade_mode":        {"贸易方式无效。", "Not a valid trade mode."},
@@ -119,8 +115,6 @@ var intakeMessages = map[string]msg{
 	"err.no_items":                  {"至少需要一行商品。", "Add at least one goods line."},
 	"err.too_many_items":            {"商品行过多。", "Too many goods lines."},
 	"err.parcel_exists":             {"该运单号已被其他出口企业登记。", "Another exporter registered this waybill number."},
-	"err.unknown_exporter":          {"没有这个出口企业。", "No such exporter."},
-	"err.not_your_org":              {"只能为本企业操作。", "Only for your own organisation."},
 	"err.exporter_or_operator_only": {"包裹只能由出口企业或运营方登记。", "Parcels are registered by their exporter or the operator."},
 	"nav.auths":                     {"委托授权", "Authorisations"},
 	"nav.audit":                     {"审计日志", "Audit log"},
@@ -219,7 +213,6 @@ var intakeMessages = map[string]msg{
 	"err.not_an_exporter":       {"该组织不是出口企业。", "This organisation is not an exporter."},
 	"err.not_a_broker":          {"该组织不是报关企业。", "This organisation is not a customs broker."},
 	"err.before_valid_from":     {"截止日期应晚于生效日期。", "The end comes after the start."},
-	"err.in_the_past":           {"截止日期已过。", "The end has passed."},
 	"err.party_only":            {"只有授权双方可以操作。", "Only the two firms may do this."},
 	"err.counterparty_only":     {"只有对方可以确认。", "Only the other firm confirms."},
 	"err.authorization_revoked": {"该授权已撤销。", "The authorisation was revoked."},
@@ -230,7 +223,5 @@ var intakeMessages = map[string]msg{
 }
 
 func init() {
-	for k, v := range intakeMessages {
-		messages[k] = v
-	}
+	addMessages(intakeMessages)
 }

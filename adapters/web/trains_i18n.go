@@ -158,9 +158,7 @@ var trainsMessages = map[string]msg{
 	"err.invalid_container_no":   {"箱号应为 3 个字母、U/J/Z，再加 7 位数字（共 11 位）。", "A container number is 3 letters, U, J or Z, then 7 digits (11 in all)."},
 	"err.invalid_weeks":          {"周数应在 1 到 26 之间。", "Weeks is between 1 and 26."},
 	"err.invalid_time":           {"请填写日期和时间。", "Give a date and time."},
-	"err.invalid_number":         {"请填写整数。", "Give a whole number."},
 	"err.unknown_route":          {"没有这条线路。", "No such line."},
-	"err.in_the_past":            {"发车时间须在将来。", "The departure must be in the future."},
 	"err.invalid_capacity":       {"运力应在 1 到 110 TEU 之间。", "Capacity is between 1 and 110 TEU."},
 	"err.invalid_max_cargo":      {"最大货重应在 1 到 1,300,000 千克之间。", "The cargo limit is between 1 and 1,300,000 kg."},
 	"err.invalid_booking_window": {"订舱开始须早于截止，截止不得晚于发车。", "Booking must open before the cut-off, and the cut-off be no later than departure."},
@@ -175,10 +173,6 @@ var trainsMessages = map[string]msg{
 	"err.twenty_foot_in_pairs":   {"20 尺箱须成对订舱（偶数）。", "20 ft boxes go in pairs: book an even number."},
 	"err.too_many_containers":    {"一次订舱最多一整列（110 TEU）。", "A booking takes at most one train, 110 TEU."},
 	"err.over_weight":            {"超过箱子或班列的最大毛重。", "Heavier than the boxes or the train may carry."},
-	"err.invalid_hs_code":        {"HS 编码为 4 至 10 位数字。", "An HS code is 4 to 10 digits."},
-	"err.invalid_country":        {"请填写两位国家代码，例如 DE。", "Give a two-letter country code such as DE."},
-	"err.not_your_org":           {"出口企业只能为本企业订舱。", "An exporter books for itself."},
-	"err.unknown_exporter":       {"没有该出口企业，或其未授权贵公司。", "No such exporter, or it has not authorised you."},
 	"err.not_allowed":            {"贵组织不能订舱。", "Your organisation may not book trains."},
 	"err.booking_not_confirmed":  {"只有已确认的订舱可以装箱。", "Only a confirmed booking takes containers."},
 	"err.duplicate_container":    {"该集装箱已装入本订舱。", "This container is loaded for the booking already."},
@@ -200,7 +194,5 @@ var trainsMessages = map[string]msg{
 }
 
 func init() {
-	for k, v := range trainsMessages {
-		messages[k] = v
-	}
+	addMessages(trainsMessages)
 }

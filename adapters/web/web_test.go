@@ -138,3 +138,19 @@ func TestPagesParse(t *testing.T) {
 		}
 	}
 }
+
+// A code reads by its field where the catalogue says more for that field, else as itself.
+func TestFieldErrorText(t *testing.T) {
+	for _, c := range []struct{ field, code, want string }{
+		{"items[1].gcode", "invalid_hs_code", "err.invalid_hs_code@gcode"},
+		{"hsCodes[0]", "invalid_hs_code", "err.invalid_hs_code"},
+		{"departsAt", "in_the_past", "err.in_the_past@departsAt"},
+		{"", "in_the_past", "err.in_the_past"},
+	} {
+		for _, lang := range []Lang{LangZh, LangEn} {
+			if got := fieldErrorText(lang, c.field, c.code); got != T(lang, c.want) {
+				t.Errorf("%s at %q in %s: %q, want %q", c.code, c.field, lang, got, T(lang, c.want))
+			}
+		}
+	}
+}
