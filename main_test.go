@@ -66,6 +66,9 @@ func testEnviron(t testing.TB, extra map[string]string) map[string]string {
 		"SILKGATE_RATE_LIMIT_KEY": "100000", "SILKGATE_RATE_LIMIT_KEY_BURST": "100000",
 		"SILKGATE_RATE_LIMIT_ORG": "100000", "SILKGATE_RATE_LIMIT_ORG_BURST": "100000",
 		"SILKGATE_RATE_LIMIT_AUTH_FAILURES": "100000", "SILKGATE_RATE_LIMIT_AUTH_FAILURES_BURST": "100000",
+		// bcrypt at its least cost: the rules are the same, and the demo's users, made at every
+		// demo start, cost milliseconds instead of seconds under the race detector.
+		"SILKGATE_PASSWORD_COST": "4",
 	}
 	for k, v := range extra {
 		env[k] = v
