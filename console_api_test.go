@@ -354,3 +354,43 @@ func TestConsoleChangesAreAudited(t *testing.T) {
 	}
 	s.expect(s.do("GET", "/v1/orgs/"+a.id, a.key, nil), 200)
 }
+
+var onceField = regexp.MustCompile(`name="_once" value="([^"]+)"`)
+
+// A form is done once: sent again with its token (a double click, the back button) it is the
+// "already sent" page and nothing is done twice; a refused form may be corrected and sent again
+// with the same token.
+func TestConsoleFormSentOnce(t *testing.T) {
+	t.Parallel()
+	s := startService(t, consoleEnv)
+	a := s.firmWithUser("exporter", "甲", usccA, "4206360A21", "admin@a.example")
+	c := s.consoleClient()
+	c.signIn("admin@a.example", "password-"+a.id)
+	_, page := c.get("/members")
+	csrf, once := csrfField.FindStringSubmatch(page), onceField.FindStringSubmatch(page)
+	if csrf == nil || once == nil {
+		t.Fatalf("the members page's form has no _csrf or _once field")
+	}
+	send := func(email string) (int, string) {
+		status, body, _ := c.post("/members", "/members", url.Values{"_csrf": {csrf[1]}, "_once": {once[1]},
+			"email": {email}, "name": {"职员"}, "role": {"member"}, "password": {"clerk-password"}}, false)
+		return status, body
+	}
+	if status, body := send("not-an-email"); status != 422 {
+		t.Fatalf("a refused form: %d %s", status, alertOf(body))
+	}
+	if status, body := send("clerk@a.example"); status >= 400 {
+		t.Fatalf("the corrected form with the same token: %d %s", status, alertOf(body))
+	}
+	status, body := send("clerk@a.example")
+	if status != 409 || !strings.Contains(body, "这份表单已经提交过") {
+		t.Fatalf("the same form again: %d %s, want the already-sent page", status, mainOf(body))
+	}
+	if n := len(arr(s.expect(s.do("GET", "/v1/orgs/"+a.id+"/users", a.key, nil), 200)["items"])); n != 2 {
+		t.Errorf("%d users, want the admin and one clerk", n)
+	}
+	// Every form on a page has a token of its own.
+	if ids := onceField.FindAllStringSubmatch(page, -1); len(ids) > 1 && ids[0][1] == ids[1][1] {
+		t.Errorf("two forms of one page share the token %s", ids[0][1])
+	}
+}

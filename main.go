@@ -254,7 +254,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("console: %w", err)
 		}
-		console.KeepUploadsIn(redisadapter.NewScratch(m.rdb, cfg.Queue+":console:")) // an upload's problems, for their download
+		scratch := redisadapter.NewScratch(m.rdb, cfg.Queue+":console:")
+		console.KeepUploadsIn(scratch)    // an upload's problems, for their download
+		console.KeepFormTokensIn(scratch) // spent one-time form tokens
 		m.http = httpadapter.New(httpadapter.UseCases{Parties: m.Parties, Parcels: m.Parcels, Customs: m.Customs, Rail: m.Rail, Bonded: m.Bonded,
 			Audit: m.Audit, Webhooks: m.Webhooks, Accounts: m.Accounts,
 			Dashboard: m.Dashboard}, httpadapter.Options{

@@ -34,3 +34,14 @@ func (s *Scratch) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	return b, err
 }
+
+// Claim sets key for ttl only if it is not set (SET NX EX) and reports whether this call set it:
+// a one-time token is spent by the first request that claims it.
+func (s *Scratch) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return s.rdb.SetNX(ctx, s.prefix+key, 1, ttl).Result()
+}
+
+// Drop removes key, so that it may be claimed again.
+func (s *Scratch) Drop(ctx context.Context, key string) error {
+	return s.rdb.Del(ctx, s.prefix+key).Err()
+}

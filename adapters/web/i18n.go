@@ -142,6 +142,8 @@ var messages = map[string]msg{
 	"error.title":          {"出错了", "Something went wrong"},
 	"error.notfound.title": {"页面不存在", "Page not found"},
 	"error.notfound":       {"您要找的页面不存在，或者您无权查看。", "The page does not exist, or you may not see it."},
+	"error.once.title":     {"表单已提交", "Form already sent"},
+	"error.once":           {"这份表单已经提交过，没有再次处理。请返回列表查看结果；如需再次办理，请重新打开页面填写。", "This form was sent already and was not done again. Go back to the list to see what it did; to do it again, open the page afresh."},
 	"error.csrf.title":     {"请求已被拒绝", "Request refused"},
 	"error.csrf":           {"表单已过期或来源不明。请返回，刷新页面后再试。", "The form expired or did not come from this site. Go back, reload the page and try again."},
 	"error.internal":       {"服务暂时出现问题，请稍后再试。请求编号：%s", "The service ran into a problem; try again later. Request id: %s"},

@@ -46,6 +46,7 @@ const (
 	cookieCSRF    = "sg_csrf"    // the form token before sign-in (double submit)
 	cookieLang    = "sg_lang"    // "en" for English; 中文 otherwise
 	fieldCSRF     = "_csrf"      // the form field every form carries
+	fieldOnce     = "_once"      // the form's one-time token (once.go)
 	maxFormBytes  = 64 << 10
 	pageSize      = 20 // rows of a list page: never more is read
 )
@@ -77,6 +78,7 @@ type Console struct {
 	zone    *time.Location
 	pages   map[string]*template.Template
 	uploads UploadStore // where the problems of uploads are kept for their download (intake.go)
+	once    FormTokens  // spent form tokens (once.go)
 }
 
 // New parses the templates; it fails only on a broken template.
@@ -93,7 +95,7 @@ func New(uc UseCases, o Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Console{uc: uc, log: log, trusted: o.TrustedProxies, zone: zone, pages: pages}, nil
+	return &Console{uc: uc, log: log, trusted: o.TrustedProxies, zone: zone, pages: pages, once: newMemoryOnce()}, nil
 }
 
 // parsePages parses each page template with the layout.
@@ -206,8 +208,8 @@ func (w *Console) handleUpTo(need access, limit int, page func(r *req) error) fi
 		if change && !r.csrfOK() {
 			return r.render(fiber.StatusForbidden, "error", "error.csrf.title", errorPage{Message: T(r.lang, "error.csrf")})
 		}
-		if change && r.session != nil && w.uc.Audit != nil {
-			return w.audited(r, page)
+		if change && r.session != nil {
+			return w.spendOnce(r, func() error { return w.changed(r, page) })
 		}
 		if err := page(r); err != nil {
 			return r.fail(err)
@@ -216,9 +218,9 @@ func (w *Console) handleUpTo(need access, limit int, page func(r *req) error) fi
 	}
 }
 
-// audited runs a signed-in user's change and records it in the audit log as the API records a
-// key's (adapters/http/audit.go), whatever the outcome.
-func (w *Console) audited(r *req, page func(r *req) error) error {
+// changed runs a signed-in user's change, its refusal written as a page, and records it in the
+// audit log as the API records a key's (adapters/http/audit.go), whatever the outcome.
+func (w *Console) changed(r *req, page func(r *req) error) error {
 	ctx, onBehalfOf := app.WithOnBehalfOf(r.c.UserContext())
 	r.c.SetUserContext(ctx)
 	if err := page(r); err != nil {
@@ -226,7 +228,9 @@ func (w *Console) audited(r *req, page func(r *req) error) error {
 			return ferr
 		}
 	}
-	w.uc.Audit.Record(audited.Entry(r.c, r.actor, w.trusted, onBehalfOf()))
+	if w.uc.Audit != nil {
+		w.uc.Audit.Record(audited.Entry(r.c, r.actor, w.trusted, onBehalfOf()))
+	}
 	return nil
 }
 
