@@ -59,6 +59,8 @@ type UseCases struct {
 	// Customs files and reads declarations (declarations.go).
 	Customs *app.Customs
 	Rail    *app.Rail // freight trains (trains.go)
+	// Dashboard gives the home page's figures (dashboard.go); nil: the home page without them.
+	Dashboard *app.Dashboard
 }
 
 // Options are the console's settings.

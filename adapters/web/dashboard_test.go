@@ -1,0 +1,96 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/silkgate/silkgate/app"
+	"github.com/silkgate/silkgate/domain/code"
+	"github.com/silkgate/silkgate/domain/party"
+)
+
+// Every attention category, histogram bucket and named country has its text in both languages.
+func TestDashboardLabels(t *testing.T) {
+	for _, cat := range []string{app.AttentionRejected, app.AttentionInspection, app.AttentionManualReview,
+		app.AttentionWaitlisted, app.AttentionAuthorizations} {
+		if m, ok := messages[dashAttentionKey+cat]; !ok || m.zh == "" || m.en == "" {
+			t.Errorf("%s: %+v", cat, m)
+		}
+	}
+	for i := range len(app.ClearanceBucketsSeconds) + 1 {
+		zh, en := bucketLabel(LangZh, app.ClearanceBucketsSeconds, i), bucketLabel(LangEn, app.ClearanceBucketsSeconds, i)
+		if strings.Contains(zh, "%!") || strings.Contains(en, "%!") || zh == en {
+			t.Errorf("bucket %d: %q / %q", i, zh, en)
+		}
+	}
+	if got := bucketLabel(LangEn, app.ClearanceBucketsSeconds, len(app.ClearanceBucketsSeconds)); !strings.HasPrefix(got, ">") {
+		t.Errorf("the open last bucket reads %q", got)
+	}
+	if zh, en := countryName(LangZh, "PL"), countryName(LangEn, "PL"); zh != "波兰" || en != "Poland" {
+		t.Errorf("PL: %q %q", zh, en)
+	}
+	if got := countryName(LangEn, "XK"); got != "XK" {
+		t.Errorf("an unnamed country shows %q, want its code", got)
+	}
+}
+
+// The page's figures from a view: the rows, the KPIs (the median is the bucket bound of the
+// nearest-rank median), the train bars, the attention links, and the chart's JSON with the
+// labels of the page's language.
+func TestDashboardOf(t *testing.T) {
+	hist := make([]int, len(app.ClearanceBucketsSeconds)+1)
+	hist[1], hist[2], hist[4] = 1, 2, 1 // ranks 1..4: the median (rank 2) is in the ≤ 15 min bucket
+	v := app.DashboardView{Role: party.KindExporter, AsOf: time.Date(2026, 12, 6, 5, 0, 0, 0, time.UTC),
+		Parcels: map[string]int{"registered": 3, "released": 4}, Lists: map[string]int{"released": 4, "rejected": 1},
+		ByMonth: []app.DashValue{{Month: "2026-11", Currency: "EUR", Value: code.DecimalFromScaled(123456789)},
+			{Month: "2026-12", Currency: "EUR", Value: code.DecimalFromScaled(100)}, {Month: "2026-12", Currency: "USD", Value: code.DecimalFromScaled(5000)}},
+		ByCountry: []app.DashValue{{Country: "DE", Currency: "EUR", Value: code.DecimalFromScaled(10)}, {Country: "XK", Currency: "USD", Value: code.DecimalFromScaled(5000)}},
+		Buckets:   app.ClearanceBucketsSeconds, Histogram: hist,
+		Weeks:  []app.DashWeek{{Week: "2026-11-23"}, {Week: "2026-11-30", Released: 4, P50: 900, P90: 3600}},
+		Trains: []app.DashTrain{{DepartureID: "dep_1", LineCode: "XXO", CapacityTEU: 10, ConfirmedTEU: 10, WaitlistedTEU: 5}},
+		Attention: map[string]app.DashAttention{app.AttentionRejected: {Count: 1, First: []app.DashRef{{ID: "dec_1"}}},
+			app.AttentionWaitlisted: {Count: 1, First: []app.DashRef{{ID: "bkg_1"}}}},
+	}
+	d := dashboardOf(LangEn, nil, v)
+	kpi := map[string]string{}
+	for _, k := range d.KPIs {
+		kpi[k.ID] = k.Value
+	}
+	want := map[string]string{"kpi-parcels": "7", "kpi-released": "4", "kpi-rejected": "1", "kpi-clearance": "≤ 15 min",
+		"kpi-trains": "100%", "kpi-value": "EUR 12,345.69 · USD 0.50"}
+	for id, w := range want {
+		if kpi[id] != w {
+			t.Errorf("%s = %q, want %q", id, kpi[id], w)
+		}
+	}
+	if tr := d.Trains[0]; tr.Free != "66.67" || tr.Bar != "66.67" || tr.Waiting != "33.33" || tr.UsedPct != 100 {
+		t.Errorf("train bar %+v", tr)
+	}
+	links := map[string]string{}
+	for _, a := range d.Attention {
+		for _, r := range a.First {
+			links[a.Cat] = r.Href
+		}
+	}
+	if links[app.AttentionRejected] != "/declarations/dec_1" || links[app.AttentionWaitlisted] != "/bookings/bkg_1" {
+		t.Errorf("attention links %v", links)
+	}
+	if d.Weeks[0].P50 != "" || d.Weeks[1].P90 != "≤ 1 h" {
+		t.Errorf("weeks %+v", d.Weeks)
+	}
+	b, err := json.Marshal(d.Chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`"countries":["Germany","XK"]`, `"months":["2026-11","2026-12"]`, `"p50":[null,15]`,
+		`{"name":"EUR","data":[12345.6789,0.01]}`, `"minutes":"minutes"`, `{"name":"Registered","code":"registered","value":3}`} {
+		if !strings.Contains(string(b), s) {
+			t.Errorf("chart data lacks %s: %s", s, b)
+		}
+	}
+	if zh := dashboardOf(LangZh, nil, v); zh.Chart.Labels["minutes"] != "分钟" || zh.Countries[0].Label != "德国" {
+		t.Errorf("中文 labels %v %v", zh.Chart.Labels, zh.Countries)
+	}
+}
