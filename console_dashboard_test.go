@@ -192,3 +192,67 @@ func TestConsoleDashboard(t *testing.T) {
 		})
 	}
 }
+
+// The dashboard in a real browser: the exporter, the broker and the operator each see the charts
+// drawn (ECharts puts a canvas in each chart's box) with the tables folded beside them, and the
+// items that need attention; English at the switch; at phone width the charts fit the screen.
+// Pictures of each in both languages.
+func TestConsoleDashboardInBrowser(t *testing.T) {
+	t.Parallel()
+	if chromiumPath() == "" {
+		newTab(t) // skips, or fails in CI
+	}
+	w := newDashWorld(t)
+	s := w.s
+	charts := []string{"#chart-parcels", "#chart-lists", "#chart-month", "#chart-country", "#chart-hist", "#chart-trend"}
+	drawn := func(p *page) bool {
+		for _, c := range charts {
+			if !p.has(c + " canvas") {
+				return false
+			}
+		}
+		return true
+	}
+	for _, role := range []string{"exporter", "broker", "operator"} {
+		p := s.browse(t)
+		p.signIn(w.users[role][0], w.users[role][1])
+		pollWithin(t, 100, 50*time.Millisecond, role+": the charts are drawn", func() bool { return drawn(p) })
+		if n := eval[int](p, `document.querySelectorAll("details.dash-table[open]").length`); n != 0 {
+			t.Errorf("%s: %d tables still open beside drawn charts", role, n)
+		}
+		if n := eval[int](p, `document.querySelectorAll("details.dash-table table").length`); n != len(charts) {
+			t.Errorf("%s: %d tables beside the charts, want %d", role, n, len(charts))
+		}
+		for _, sel := range []string{`#att-rejectedLists a[href="/declarations/` + w.rejected + `"]`,
+			`#att-listsUnderInspection a[href="/declarations/` + w.inspected + `"]`,
+			`#att-waitlistedBookings a[href="/bookings/` + w.waitlisted + `"]`, `#dash-trains a[href="/trains/` + w.train + `"]`} {
+			if !p.has(sel) {
+				t.Errorf("%s: no %s", role, sel)
+			}
+		}
+		p.screenshot("zh-dashboard-" + role)
+		if status := p.submit("#lang-switch"); status != 200 {
+			t.Fatalf("%s: switching: %d", role, status)
+		}
+		pollWithin(t, 100, 50*time.Millisecond, role+": the charts are drawn in English", func() bool { return drawn(p) })
+		// The folded table is in the page (its text, not shown, is what a screen reader reads).
+		if h, lists := p.text("#dash-title"), eval[string](p, `document.querySelector("#table-lists").textContent`); h != "Dashboard" || !strings.Contains(lists, "Rejected by customs") {
+			t.Errorf("%s in English: heading %q, lists %q", role, h, lists)
+		}
+		p.screenshot("en-dashboard-" + role)
+		if role == "exporter" {
+			p.viewport(390, 844)
+			pollWithin(t, 100, 50*time.Millisecond, "the charts fit a phone", func() bool {
+				return eval[bool](p, `[...document.querySelectorAll(".dash-chart canvas")].every(c => c.getBoundingClientRect().right <= 390)`)
+			})
+			if wide := eval[bool](p, `document.documentElement.scrollWidth > 420`); wide {
+				t.Errorf("the dashboard is wider than a phone: %d px", eval[int](p, `document.documentElement.scrollWidth`))
+			}
+			p.screenshot("en-dashboard-phone")
+			p.viewport(1280, 900)
+		}
+		p.submit("#lang-switch") // back to 中文 for the next user
+		p.submit("#signout")
+	}
+	t.Logf("screenshots in %s", screenshotDir())
+}

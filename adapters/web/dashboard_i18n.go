@@ -20,7 +20,7 @@ var dashboardMessages = map[string]msg{
 	"dash.kpi.clearance":                    {"通关时长中位数", "Median clearance time"},
 	"dash.kpi.clearance.note":               {"%d 份已放行清单（按区间上限）", "%d lists released (bucket bound)"},
 	"dash.kpi.trains":                       {"近期班列舱位利用率", "Coming trains' space used"},
-	"dash.kpi.trains.note":                  {"已确认 %d / %d TEU，%d 列班列", "%d of %d TEU confirmed, %d trains"},
+	"dash.kpi.trains.note":                  {"已确认 %d / %d TEU（近 %d 列班列）", "%d of %d TEU confirmed (next trains shown: %d)"},
 	"dash.parcels":                          {"包裹状态分布", "Parcels by status"},
 	"dash.lists":                            {"清单申报结果", "Inventory lists by outcome"},
 	"dash.lists.none":                       {"还没有申报清单。", "No inventory lists yet."},
