@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,4 +258,93 @@ func TestConsoleDashboardInBrowser(t *testing.T) {
 		p.submit("#signout")
 	}
 	t.Logf("screenshots in %s", screenshotDir())
+}
+
+// BenchmarkConsoleDashboardAt10kParcels stores 10,000 parcels of one exporter (the batch route,
+// 1,000 a request) and five coming trains, then signs in as the exporter's admin and loads the
+// dashboard as a browser's first visit does: the page (html-bytes, first-load-ms: the server's
+// answer, measured by the client on this machine; ns/op: each load after it) and every file it
+// links (assets-bytes; each also as sent gzipped to a client that accepts it: *-gzip-bytes).
+// Beside it, on the same service, one GET /v1/dashboard by the exporter's key (api-ms, the
+// figures' raw read) and its JSON size (api-bytes).
+//
+//	REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench ConsoleDashboardAt10kParcels -benchtime 20x .
+func BenchmarkConsoleDashboardAt10kParcels(b *testing.B) {
+	env := map[string]string{"SILKGATE_LOG_LEVEL": "error"}
+	maps.Copy(env, consoleEnv)
+	s := startService(b, env)
+	exp := s.firmWithUser("exporter", "甲", usccA, "4206360A21", "admin@a.example")
+	for i := range 5 {
+		s.planDeparture(10+i, 110)
+	}
+	const stored = 10_000
+	for n := 0; n < stored; n += 1000 {
+		batch := make([]any, 1000)
+		for i := range batch {
+			batch[i] = parcelBody(fmt.Sprintf("XQ%06d", n+i))
+		}
+		s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
+	}
+	s.dashboardWhen(exp.key, "every parcel counted", func(d map[string]any) bool {
+		return byStatus(d, "parcels")["registered"] == float64(stored) && len(arr(d["trains"])) == 5
+	})
+	s.quiet()
+	c := s.consoleClient()
+	c.signIn("admin@a.example", "password-"+exp.id)
+
+	// fetch GETs a path with the given Accept-Encoding and returns the bytes as sent.
+	fetch := func(path, encoding string) (int, time.Duration, string) {
+		req, _ := http.NewRequest("GET", s.url+path, nil)
+		req.Header.Set("Accept-Encoding", encoding) // set by hand: the client leaves the body as sent
+		start := time.Now()
+		res, err := c.http.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		took := time.Since(start)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		return len(body), took, res.Header.Get("Content-Encoding")
+	}
+	htmlBytes, first, _ := fetch("/", "identity")
+	htmlGzip, _, enc := fetch("/", "gzip")
+	if enc != "gzip" {
+		htmlGzip = htmlBytes
+	}
+	_, page := c.get("/")
+	if kpi(page, "kpi-parcels") != strconv.Itoa(stored) {
+		b.Fatalf("the page shows %q parcels", kpi(page, "kpi-parcels"))
+	}
+	var assetBytes, assetGzip int
+	for _, m := range regexp.MustCompile(`(?:src|href)="(/assets/[^"]+)"`).FindAllStringSubmatch(page, -1) {
+		path := strings.ReplaceAll(m[1], "&amp;", "&")
+		n, _, _ := fetch(path, "identity")
+		z, _, enc := fetch(path, "gzip")
+		if enc != "gzip" {
+			z = n
+		}
+		b.Logf("%s: %d bytes, %d as sent gzipped", path, n, z)
+		assetBytes, assetGzip = assetBytes+n, assetGzip+z
+	}
+	start := time.Now()
+	r := s.do("GET", "/v1/dashboard", exp.key, nil)
+	api := time.Since(start)
+	if r.Status != 200 {
+		b.Fatalf("GET /v1/dashboard: %d", r.Status)
+	}
+	b.ResetTimer()
+	for range b.N {
+		fetch("/", "gzip")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(htmlBytes), "html-bytes")
+	b.ReportMetric(float64(htmlGzip), "html-gzip-bytes")
+	b.ReportMetric(float64(assetBytes), "assets-bytes")
+	b.ReportMetric(float64(assetGzip), "assets-gzip-bytes")
+	b.ReportMetric(float64(first.Microseconds())/1000, "first-load-ms")
+	b.ReportMetric(float64(api.Microseconds())/1000, "api-ms")
+	b.ReportMetric(float64(len(r.Body)), "api-bytes")
 }

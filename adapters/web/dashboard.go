@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain/customs"
@@ -425,6 +426,14 @@ func countryName(lang Lang, cc string) string {
 	}
 	return cc
 }
+
+// compressPages compresses the console's pages (HTML, a few to some tens of KB) for clients that
+// accept it; the API under /v1 and the files under /assets (compressed once, gzipOf) are left as
+// they are.
+var compressPages = compress.New(compress.Config{Level: compress.LevelDefault, Next: func(c *fiber.Ctx) bool {
+	p := c.Path()
+	return p == "/v1" || strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/assets/")
+}})
 
 // gzipped is an asset's body compressed once (gzip, best compression), for clients that accept
 // it: ECharts is 1.1 MB as is, about a third of that compressed.

@@ -122,6 +122,7 @@ func parsePages() (map[string]*template.Template, error) {
 // Mount adds the console's routes to the server (httpadapter.Options.Console).
 func (w *Console) Mount(f *fiber.App) {
 	f.Get("/assets/:name", serveAsset)
+	f.Use(compressPages) // the console's pages gzipped for clients that accept it (dashboard.go)
 	w.authRoutes(f)
 	w.homeRoutes(f)
 	w.orgRoutes(f)
