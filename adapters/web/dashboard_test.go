@@ -1,10 +1,17 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/silkgate/silkgate/app"
 	"github.com/silkgate/silkgate/domain/code"
@@ -92,5 +99,55 @@ func TestDashboardOf(t *testing.T) {
 	}
 	if zh := dashboardOf(LangZh, nil, v); zh.Chart.Labels["minutes"] != "分钟" || zh.Countries[0].Label != "德国" {
 		t.Errorf("中文 labels %v %v", zh.Chart.Labels, zh.Countries)
+	}
+}
+
+// A client that accepts gzip gets the files compressed (once) and the pages compressed; the API
+// under /v1 is left as it is; a file's version tag names its encoding.
+func TestCompressed(t *testing.T) {
+	f := fiber.New()
+	f.Get("/assets/:name", serveAsset)
+	f.Use(compressPages)
+	page := strings.Repeat("<p>看板 dashboard</p>", 200)
+	f.Get("/", func(c *fiber.Ctx) error { c.Type("html"); return c.SendString(page) })
+	f.Get("/v1/x", func(c *fiber.Ctx) error { return c.SendString(page) })
+	get := func(path, enc, etag string) (*http.Response, []byte) {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", enc)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		res, err := f.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.Header.Get("Content-Encoding") == "gzip" && len(b) > 0 {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ = io.ReadAll(zr)
+		}
+		return res, b
+	}
+	a := assets["echarts.min.js"]
+	res, body := get("/assets/echarts.min.js", "gzip, deflate", "")
+	if res.Header.Get("Content-Encoding") != "gzip" || !bytes.Equal(body, a.body) || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("echarts gzipped: %v, same body %v", res.Header, bytes.Equal(body, a.body))
+	}
+	gzTag := res.Header.Get("ETag")
+	res, body = get("/assets/echarts.min.js", "identity", "")
+	if res.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, a.body) || res.Header.Get("ETag") == gzTag {
+		t.Errorf("echarts as is: %v", res.Header)
+	}
+	if res, _ := get("/assets/echarts.min.js", "gzip", gzTag); res.StatusCode != http.StatusNotModified {
+		t.Errorf("the gzipped file's tag: %d", res.StatusCode)
+	}
+	if res, body := get("/", "gzip", ""); res.Header.Get("Content-Encoding") != "gzip" || string(body) != page {
+		t.Errorf("page: %v", res.Header)
+	}
+	if res, body := get("/v1/x", "gzip", ""); res.Header.Get("Content-Encoding") != "" || string(body) != page {
+		t.Errorf("the API compressed: %v", res.Header)
 	}
 }
