@@ -174,6 +174,17 @@ func TestConsoleDashboard(t *testing.T) {
 		kpi(other, "kpi-parcels") != "1" || strings.Contains(other, w.rejected) {
 		t.Errorf("the other exporter's dashboard: %s", mainOf(other))
 	}
+	// A carrier sees no exporter's records: the trains only, and no chart script.
+	carrier := s.carrier(carrierCode)
+	s.expect(s.do("POST", "/v1/orgs/"+carrier.id+"/users", testOperatorKey, map[string]any{
+		"email": "ops@carrier.example", "name": "孙铁", "role": "admin", "password": "carrier-password"}), 201)
+	cc := s.consoleClient()
+	cc.signIn("ops@carrier.example", "carrier-password")
+	if status, page := cc.get("/"); status != 200 || !strings.Contains(page, `href="/trains/`+w.train+`"`) ||
+		strings.Contains(page, "chart-parcels") || strings.Contains(page, "echarts") || kpi(page, "kpi-trains") != "100%" ||
+		strings.Contains(page, "att-rejectedLists") {
+		t.Errorf("the carrier's dashboard: %d %s", status, mainOf(page))
+	}
 	if !strings.Contains(pages["exporter"], `id="dash-asof"`) {
 		t.Error("no as-of time")
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/silkgate/silkgate/domain/customs"
 	"github.com/silkgate/silkgate/domain/parcel"
 	"github.com/silkgate/silkgate/domain/party"
+	"github.com/silkgate/silkgate/domain/rail"
 )
 
 // The dashboard: the home page shows, below who is signed in, the figures of app.Dashboard (the
@@ -412,7 +413,7 @@ func attentionList(cat string) string {
 	case app.AttentionManualReview:
 		return "/declarations?status=" + string(customs.StatusManualReview)
 	case app.AttentionWaitlisted:
-		return "/bookings"
+		return "/bookings?status=" + string(rail.BookingWaitlisted)
 	default:
 		return "/authorizations"
 	}

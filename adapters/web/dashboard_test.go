@@ -84,6 +84,12 @@ func TestDashboardOf(t *testing.T) {
 	if links[app.AttentionRejected] != "/declarations/dec_1" || links[app.AttentionWaitlisted] != "/bookings/bkg_1" {
 		t.Errorf("attention links %v", links)
 	}
+	for _, a := range d.Attention {
+		if want := map[string]string{app.AttentionRejected: "/declarations?status=rejected",
+			app.AttentionWaitlisted: "/bookings?status=waitlisted"}[a.Cat]; a.All != want {
+			t.Errorf("%s: the list is %q, want %q", a.Cat, a.All, want)
+		}
+	}
 	if d.Weeks[0].P50 != "" || d.Weeks[1].P90 != "≤ 1 h" {
 		t.Errorf("weeks %+v", d.Weeks)
 	}
