@@ -50,12 +50,15 @@
                    { type: "line", name: L.p90, data: d.p90 || [], connectNulls: false, symbolSize: 6 }] };
       }
     };
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var charts = [];
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var make = options[el.getAttribute("data-chart")];
       if (!make) return;
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(make());
+      var o = make();
+      o.animation = !still; // no motion for those who asked for none
+      chart.setOption(o);
       charts.push(chart);
       el.classList.add("drawn");
       var fig = el.closest("figure");
