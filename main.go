@@ -249,7 +249,8 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Audit = app.NewAudit(app.AuditPorts{Basics: app.Basics{Log: m.log}, Store: mongo.NewAuditLog(store), Buffer: cfg.AuditBuffer})
 		// The web console, under / beside the API (adapters/web).
 		console, err := web.New(web.UseCases{Accounts: m.Accounts, Parties: m.Parties, Parcels: m.Parcels, Audit: m.Audit,
-			Customs: m.Customs, Rail: m.Rail},
+			Customs: m.Customs, Rail: m.Rail,
+			Dashboard: m.Dashboard},
 			web.Options{Log: m.log, TrustedProxies: cfg.TrustedProxyPrefixes()})
 		if err != nil {
 			return fmt.Errorf("console: %w", err)

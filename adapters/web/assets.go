@@ -66,10 +66,16 @@ func serveAsset(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, a.mime)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	c.Set(fiber.HeaderETag, `"`+a.version+`"`)
 	c.Set("X-Content-Type-Options", "nosniff")
-	if c.Get(fiber.HeaderIfNoneMatch) == `"`+a.version+`"` {
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	body, etag := a.body, `"`+a.version+`"`
+	if c.Request().Header.HasAcceptEncoding("gzip") { // compressed once (dashboard.go)
+		body, etag = gzipOf(c.Params("name"), a), `"`+a.version+`-gz"`
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+	}
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	return c.Send(a.body)
+	return c.Send(body)
 }

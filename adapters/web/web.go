@@ -60,6 +60,8 @@ type UseCases struct {
 	// Customs files and reads declarations (declarations.go).
 	Customs *app.Customs
 	Rail    *app.Rail // freight trains (trains.go)
+	// Dashboard gives the home page's figures (dashboard.go); nil: the home page without them.
+	Dashboard *app.Dashboard
 }
 
 // Options are the console's settings.
@@ -123,6 +125,7 @@ func parsePages() (map[string]*template.Template, error) {
 // Mount adds the console's routes to the server (httpadapter.Options.Console).
 func (w *Console) Mount(f *fiber.App) {
 	f.Get("/assets/:name", serveAsset)
+	f.Use(compressPages) // the console's pages gzipped for clients that accept it (dashboard.go)
 	w.authRoutes(f)
 	w.homeRoutes(f)
 	w.orgRoutes(f)
