@@ -66,6 +66,52 @@ type BatchResult struct {
 	Results                      []ParcelResult
 }
 
+// DecodedParcel is one parcel of a bulk upload as an adapter read it: its draft, or the problems
+// that made it unreadable (already placed where the client sees them: a JSON path, a row).
+type DecodedParcel struct {
+	Draft    parcel.Draft
+	Problems []domain.FieldError
+}
+
+// RegisterDecoded registers the readable parcels of an upload in one RegisterParcels call and
+// answers for every item in the upload's order: an unreadable one is invalid with its problems.
+// Errors of the registered ones keep paths relative to the parcel; place turns them into the
+// upload's (item i's field → "parcels[i].field", or a spreadsheet row and column).
+func (s *Parcels) RegisterDecoded(ctx context.Context, actor Actor, items []DecodedParcel, place func(i int, field string) string) (BatchResult, error) {
+	out := BatchResult{Results: make([]ParcelResult, len(items))}
+	var drafts []parcel.Draft
+	var index []int
+	for i, it := range items {
+		out.Results[i].Index = i
+		if len(it.Problems) > 0 {
+			out.Results[i].Status, out.Results[i].Errors = ItemInvalid, it.Problems
+			out.Invalid++
+			continue
+		}
+		drafts = append(drafts, it.Draft)
+		index = append(index, i)
+	}
+	if len(drafts) == 0 {
+		return out, nil
+	}
+	res, err := s.RegisterParcels(ctx, actor, drafts)
+	if err != nil {
+		return BatchResult{}, err
+	}
+	out.Created += res.Created
+	out.Duplicates += res.Duplicates
+	out.Invalid += res.Invalid
+	for k, r := range res.Results {
+		i := index[k]
+		r.Index = i
+		for e := range r.Errors {
+			r.Errors[e].Field = place(i, r.Errors[e].Field)
+		}
+		out.Results[i] = r
+	}
+	return out, nil
+}
+
 // RegisterParcels registers many parcels at once: every valid one is stored (in one bulk write)
 // even when others fail; one whose natural key exists — stored before, or earlier in the same
 // batch — is a duplicate answered with the existing id and changes nothing. Exporters register

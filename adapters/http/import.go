@@ -51,9 +51,9 @@ func (h *handlers) importParcels(c *fiber.Ctx) error {
 	if len(imp.Parcels) == 0 || len(imp.Parcels) > app.MaxBatch {
 		return domain.InvalidField("file", "invalid_batch_size", "a file holds 1 to 1000 parcels")
 	}
-	items := make([]batchItem, len(imp.Parcels))
+	items := make([]app.DecodedParcel, len(imp.Parcels))
 	for i, p := range imp.Parcels {
-		items[i] = batchItem{draft: p.Draft, problems: p.Problems}
+		items[i] = app.DecodedParcel{Draft: p.Draft, Problems: p.Problems}
 	}
 	res, err := h.registerItems(c, items, func(i int, field string) string {
 		return imp.Parcels[i].Locate(field)

@@ -103,11 +103,11 @@ func (h *handlers) registerBatch(c *fiber.Ctx) error {
 	if len(req.Parcels) == 0 || len(req.Parcels) > app.MaxBatch {
 		return domain.InvalidField("parcels", "invalid_batch_size", "send 1 to 1000 parcels")
 	}
-	items := make([]batchItem, len(req.Parcels))
+	items := make([]app.DecodedParcel, len(req.Parcels))
 	for i, raw := range req.Parcels {
-		items[i].draft, items[i].problems = decodeDraft(raw)
-		for k := range items[i].problems {
-			items[i].problems[k].Field = domain.JoinPath("parcels["+strconv.Itoa(i)+"]", items[i].problems[k].Field)
+		items[i].Draft, items[i].Problems = decodeDraft(raw)
+		for k := range items[i].Problems {
+			items[i].Problems[k].Field = domain.JoinPath("parcels["+strconv.Itoa(i)+"]", items[i].Problems[k].Field)
 		}
 	}
 	res, err := h.registerItems(c, items, func(i int, field string) string {
@@ -119,46 +119,16 @@ func (h *handlers) registerBatch(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// batchItem is one parcel of a bulk upload: its draft, or what made it unreadable.
-type batchItem struct {
-	draft    parcel.Draft
-	problems []domain.FieldError // already placed (paths or rows); the item is invalid
-}
-
-// registerItems registers the readable items in one call and merges the results back into the
-// order of the upload. place turns a field path relative to item i into the path the client sees.
-func (h *handlers) registerItems(c *fiber.Ctx, items []batchItem, place func(i int, field string) string) (batchView, error) {
-	var drafts []parcel.Draft
-	var index []int
-	out := batchView{Results: make([]batchItemView, len(items))}
-	for i, it := range items {
-		out.Results[i].Index = i
-		if len(it.problems) > 0 {
-			out.Results[i].Status, out.Results[i].Errors = app.ItemInvalid, it.problems
-			out.Invalid++
-			continue
-		}
-		drafts = append(drafts, it.draft)
-		index = append(index, i)
-	}
-	if len(drafts) == 0 {
-		return out, nil
-	}
-	res, err := h.parcels.RegisterParcels(c.UserContext(), actorOf(c), drafts)
+// registerItems registers the readable items and answers for all of them in the upload's order
+// (app.Parcels.RegisterDecoded).
+func (h *handlers) registerItems(c *fiber.Ctx, items []app.DecodedParcel, place func(i int, field string) string) (batchView, error) {
+	res, err := h.parcels.RegisterDecoded(c.UserContext(), actorOf(c), items, place)
 	if err != nil {
 		return batchView{}, err
 	}
-	out.Created += res.Created
-	out.Duplicates += res.Duplicates
-	out.Invalid += res.Invalid
-	for k, r := range res.Results {
-		i := index[k]
-		v := batchItemView{Index: i, ID: r.ID, Status: r.Status}
-		for _, fe := range r.Errors {
-			fe.Field = place(i, fe.Field)
-			v.Errors = append(v.Errors, fe)
-		}
-		out.Results[i] = v
+	out := batchView{Created: res.Created, Duplicates: res.Duplicates, Invalid: res.Invalid, Results: make([]batchItemView, len(res.Results))}
+	for i, r := range res.Results {
+		out.Results[i] = batchItemView{Index: r.Index, ID: r.ID, Status: r.Status, Errors: r.Errors}
 	}
 	return out, nil
 }

@@ -356,38 +356,23 @@ func importFile(r *req) error {
 		return refuse(domain.InvalidField("file", "invalid_batch_size", "a file holds 1 to 1000 parcels"))
 	}
 	res := &importResult{Session: r.session.ID, File: fh.Filename, Rows: imp.DataRows, Parcels: len(imp.Parcels)}
-	var drafts []parcel.Draft
-	var index []int
+	items := make([]app.DecodedParcel, len(imp.Parcels))
 	for i, p := range imp.Parcels {
-		if len(p.Problems) > 0 {
-			res.Invalid++
-			for _, pr := range p.Problems {
-				res.add(pr.Field, string(pr.Code), pr.Message)
-			}
-			continue
-		}
-		drafts = append(drafts, p.Draft)
-		index = append(index, i)
+		items[i] = app.DecodedParcel{Draft: p.Draft, Problems: p.Problems}
 	}
-	if len(drafts) > 0 {
-		out, err := r.w.uc.Parcels.RegisterParcels(r.ctx(), r.actor, drafts)
-		if err != nil {
-			return err
+	out, err := r.w.uc.Parcels.RegisterDecoded(r.ctx(), r.actor, items, func(i int, field string) string {
+		return imp.Parcels[i].Locate(field)
+	})
+	if err != nil {
+		return err
+	}
+	res.Created, res.Duplicates, res.Invalid = out.Created, out.Duplicates, out.Invalid
+	for i, pr := range out.Results {
+		if pr.Status == app.ItemCreated {
+			res.RowsAccepted += len(imp.Parcels[i].Rows)
 		}
-		for k, pr := range out.Results {
-			rows := imp.Parcels[index[k]]
-			switch pr.Status {
-			case app.ItemCreated:
-				res.Created++
-				res.RowsAccepted += len(rows.Rows)
-			case app.ItemDuplicate:
-				res.Duplicates++
-			default:
-				res.Invalid++
-				for _, e := range pr.Errors {
-					res.add(rows.Locate(e.Field), string(e.Code), e.Message)
-				}
-			}
+		for _, e := range pr.Errors {
+			res.add(e.Field, string(e.Code), e.Message)
 		}
 	}
 	res.sort()
