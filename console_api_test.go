@@ -239,37 +239,7 @@ func TestConsolePageCommands(t *testing.T) {
 		{"/track?no=XYC00001", "/v1/tracking/XYC00001"},
 		{"/members", "/v1/orgs/" + a.id + "/users?limit=20"},
 	} {
-		before := s.main.store.Commands().Snapshot()
-		if status, _ := c.get(pair[0]); status != 200 {
-			t.Fatalf("%s: %d", pair[0], status)
-		}
-		page := s.main.store.Commands().Since(before)
-		api := map[mongo.CommandKey]uint64{}
-		for _, route := range strings.Fields(pair[1]) { // a page may stand for more than one route
-			s.expect(s.do("GET", route, a.key, nil), 200) // the key cached, as in steady use
-			before = s.main.store.Commands().Snapshot()
-			s.expect(s.do("GET", route, a.key, nil), 200)
-			for k, n := range s.main.store.Commands().Since(before) {
-				api[k] += n
-			}
-		}
-		// The API key is cached after its first use; the session is read every time.
-		session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
-		if page[session] != 1 {
-			t.Errorf("%s: %d reads of the session, want 1: %v", pair[0], page[session], page)
-		}
-		delete(page, session)
-		// The session is written at most once a minute to keep it alive; on a slow machine that
-		// may fall into a page measured here.
-		if page[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
-			delete(page, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
-		}
-		for k, n := range page {
-			if n > api[k] {
-				t.Errorf("%s costs %v besides the session; %s costs %v", pair[0], page, pair[1], api)
-				break
-			}
-		}
+		pageCosts(t, s, c, pair[0], a.key, strings.Fields(pair[1])...) // a page may stand for more than one route
 	}
 }
 
@@ -398,4 +368,45 @@ func TestConsoleFormSentOnce(t *testing.T) {
 	if ids := onceField.FindAllStringSubmatch(page, -1); len(ids) > 1 && ids[0][1] == ids[1][1] {
 		t.Errorf("two forms of one page share the token %s", ids[0][1])
 	}
+}
+
+// pageCosts fetches a console page and, twice each (the key cached, as in steady use), the API
+// routes it stands for, and fails the test unless the page costs at most what the routes cost
+// together plus one read of the session (and its keep-alive write, at most once a minute). It
+// returns the page and its commands besides the session.
+func pageCosts(t *testing.T, s *service, c *consoleClient, path, key string, apis ...string) (string, map[mongo.CommandKey]uint64) {
+	t.Helper()
+	before := s.main.store.Commands().Snapshot()
+	status, html := c.get(path)
+	if status != 200 {
+		t.Fatalf("%s: %d", path, status)
+	}
+	page := s.main.store.Commands().Since(before)
+	api := map[mongo.CommandKey]uint64{}
+	for _, p := range apis {
+		s.expect(s.do("GET", p, key, nil), 200)
+		before = s.main.store.Commands().Snapshot()
+		s.expect(s.do("GET", p, key, nil), 200)
+		for k, n := range s.main.store.Commands().Since(before) {
+			api[k] += n
+		}
+	}
+	session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
+	if page[session] != 1 {
+		t.Errorf("%s: %d reads of the session, want 1: %v", path, page[session], page)
+	}
+	delete(page, session)
+	if update := (mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}); page[update] <= 1 {
+		delete(page, update)
+	}
+	if len(page) == 0 {
+		t.Errorf("%s read nothing but the session", path)
+	}
+	for k, n := range page {
+		if n > api[k] {
+			t.Errorf("%s costs %v besides the session; %v cost %v", path, page, apis, api)
+			break
+		}
+	}
+	return html, page
 }

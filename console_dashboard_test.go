@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/silkgate/silkgate/adapters/mongo"
 )
 
 // dashWorld is a service whose dashboards have something in every part: an exporter with lists
@@ -75,43 +74,6 @@ func kpi(page, id string) string {
 		return ""
 	}
 	return m[1]
-}
-
-// pageCosts compares the store commands of a console page with those of the API routes it
-// stands for (their sum), the session's read aside.
-func pageCosts(t *testing.T, s *service, c *consoleClient, path, key string, apis ...string) {
-	t.Helper()
-	before := s.main.store.Commands().Snapshot()
-	if status, _ := c.get(path); status != 200 {
-		t.Fatalf("%s: %d", path, status)
-	}
-	page := s.main.store.Commands().Since(before)
-	api := map[mongo.CommandKey]uint64{}
-	for _, p := range apis {
-		s.expect(s.do("GET", p, key, nil), 200) // the key cached, as in steady use
-		before = s.main.store.Commands().Snapshot()
-		s.expect(s.do("GET", p, key, nil), 200)
-		for k, n := range s.main.store.Commands().Since(before) {
-			api[k] += n
-		}
-	}
-	session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
-	if page[session] != 1 {
-		t.Errorf("%s: %d reads of the session, want 1: %v", path, page[session], page)
-	}
-	delete(page, session)
-	if update := (mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}); page[update] <= 1 {
-		delete(page, update) // the session kept alive, at most once a minute
-	}
-	if len(page) == 0 {
-		t.Errorf("%s read nothing but the session", path)
-	}
-	for k, n := range page {
-		if n > api[k] {
-			t.Errorf("%s costs %v besides the session; %v cost %v", path, page, apis, api)
-			break
-		}
-	}
 }
 
 // The dashboard over plain HTTP for each role: the exporter's own figures, the broker's those of

@@ -402,40 +402,15 @@ func TestConsoleIntakePageCommands(t *testing.T) {
 		{a, w.a.key, "/authorizations", "/v1/authorizations?limit=20", 20},
 		{a, w.a.key, "/authorizations?status=active", "/v1/authorizations?limit=20&status=active", 20},
 		{op, testOperatorKey, "/audit-log", "/v1/audit-log?limit=20", 20},
-		{op, testOperatorKey, "/orgs/" + w.a.id + "/keys", "/v1/orgs/" + w.a.id + "/api-keys?limit=20", 1},
+		// The keys page names the organisation too.
+		{op, testOperatorKey, "/orgs/" + w.a.id + "/keys", "/v1/orgs/" + w.a.id + "/api-keys?limit=20 /v1/orgs/" + w.a.id, 1},
 	} {
-		before := s.main.store.Commands().Snapshot()
-		status, page := c.client.get(c.page)
-		if status != 200 {
-			t.Fatalf("%s: %d", c.page, status)
-		}
-		cost := s.main.store.Commands().Since(before)
-		if n := strings.Count(page, "<tr>") - 1; n != c.rows { // less the header row
+		page, _ := pageCosts(t, s, c.client, c.page, c.key, strings.Fields(c.api)...) // a page may stand for more than one route
+		if n := strings.Count(page, "<tr>") - 1; n != c.rows {                        // less the header row
 			t.Errorf("%s shows %d rows, want %d", c.page, n, c.rows)
 		}
 		if c.rows == 20 && !strings.Contains(page, `id="next-page"`) {
 			t.Errorf("%s: no next page", c.page)
-		}
-		s.expect(s.do("GET", c.api, c.key, nil), 200)
-		before = s.main.store.Commands().Snapshot()
-		s.expect(s.do("GET", c.api, c.key, nil), 200)
-		api := s.main.store.Commands().Since(before)
-		session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
-		if cost[session] != 1 {
-			t.Errorf("%s: %d reads of the session", c.page, cost[session])
-		}
-		delete(cost, session)
-		if cost[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
-			delete(cost, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
-		}
-		if strings.Contains(c.page, "/keys") { // the page names the organisation: one read by _id
-			delete(cost, mongo.CommandKey{Command: "find", Collection: "orgs", Filter: mongo.FilterID})
-		}
-		for k, n := range cost {
-			if n > api[k] {
-				t.Errorf("%s costs %v besides the session; %s costs %v", c.page, cost, c.api, api)
-				break
-			}
 		}
 	}
 }

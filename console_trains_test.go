@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/silkgate/silkgate/adapters/mongo"
 	"github.com/silkgate/silkgate/domain/rail"
 )
 
@@ -416,33 +415,6 @@ func TestConsoleTrainsRefusals(t *testing.T) {
 		{"/bookings/" + mine, []string{"/v1/bookings/" + mine}},
 		{"/trains?week=" + week, []string{"/v1/routes", "/v1/departures?limit=20&from=" + from + "&to=" + to}},
 	} {
-		before := s.main.store.Commands().Snapshot()
-		if status, _ := c.get(pair.page); status != 200 {
-			t.Fatalf("%s: %d", pair.page, status)
-		}
-		page := s.main.store.Commands().Since(before)
-		api := map[mongo.CommandKey]uint64{}
-		for _, route := range pair.api {
-			s.expect(s.do("GET", route, a.key, nil), 200)
-			before = s.main.store.Commands().Snapshot()
-			s.expect(s.do("GET", route, a.key, nil), 200)
-			for k, n := range s.main.store.Commands().Since(before) {
-				api[k] += n
-			}
-		}
-		session := mongo.CommandKey{Command: "find", Collection: "sessions", Filter: mongo.FilterID}
-		if page[session] != 1 {
-			t.Errorf("%s: %d reads of the session, want 1", pair.page, page[session])
-		}
-		delete(page, session)
-		if page[mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID}] <= 1 {
-			delete(page, mongo.CommandKey{Command: "update", Collection: "sessions", Filter: mongo.FilterID})
-		}
-		for k, n := range page {
-			if n > api[k] {
-				t.Errorf("%s costs %v besides the session; its API routes %v", pair.page, page, api)
-				break
-			}
-		}
+		pageCosts(t, s, c, pair.page, a.key, pair.api...)
 	}
 }
