@@ -247,21 +247,7 @@ func BenchmarkConsoleDashboardAt10kParcels(b *testing.B) {
 	maps.Copy(env, consoleEnv)
 	s := startService(b, env)
 	exp := s.firmWithUser("exporter", "甲", usccA, "4206360A21", "admin@a.example")
-	for i := range 5 {
-		s.planDeparture(10+i, 110)
-	}
-	const stored = 10_000
-	for n := 0; n < stored; n += 1000 {
-		batch := make([]any, 1000)
-		for i := range batch {
-			batch[i] = parcelBody(fmt.Sprintf("XQ%06d", n+i))
-		}
-		s.expect(s.do("POST", "/v1/parcels/batch", exp.key, map[string]any{"parcels": batch}), 200)
-	}
-	s.dashboardWhen(exp.key, "every parcel counted", func(d map[string]any) bool {
-		return byStatus(d, "parcels")["registered"] == float64(stored) && len(arr(d["trains"])) == 5
-	})
-	s.quiet()
+	s.dashboardAt10k(exp.key)
 	c := s.consoleClient()
 	c.signIn("admin@a.example", "password-"+exp.id)
 
