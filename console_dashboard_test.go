@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // dashWorld is a service whose dashboards have something in every part: an exporter with lists
