@@ -58,7 +58,16 @@ func WithOnBehalfOf(ctx context.Context) (context.Context, func() []string) {
 // noteOnBehalfOf records, for the audit log, that actor acts on orgID's records in this request
 // (nothing when it is the actor's own, or the context has no place for it).
 func noteOnBehalfOf(ctx context.Context, actor Actor, orgID string) {
-	if orgID == "" || orgID == actor.OrgID {
+	if orgID == actor.OrgID {
+		return
+	}
+	noteFor(ctx, orgID)
+}
+
+// noteFor records that this request touched orgID's records: the organisation finds the entry in
+// its audit log (an attempt on its parcel by someone who may not see it, too).
+func noteFor(ctx context.Context, orgID string) {
+	if orgID == "" {
 		return
 	}
 	n, _ := ctx.Value(onBehalfOfKey{}).(*onBehalfOf)

@@ -293,7 +293,7 @@ func parcelIn(ctx context.Context, parcels parcel.Repository, visible party.Visi
 	}
 	if !visible.Covers(p.ExporterID()) {
 		// The caller is told nothing; the parcel's exporter finds the attempt in its audit log.
-		noteOnBehalfOf(ctx, Actor{}, p.ExporterID())
+		noteFor(ctx, p.ExporterID())
 		return nil, notFoundParcel
 	}
 	return p, nil
