@@ -388,7 +388,12 @@ func TestBonded1210Refusals(t *testing.T) {
 // refused insufficient_stock; released, they leave a balance of 0, never below.
 func TestBondedConcurrentFilingsNeverOversell(t *testing.T) {
 	t.Parallel()
-	s := startService(t, dxpCustoms(t))
+	// 100 submissions at once share the embedded store's single connection with the other
+	// parallel tests; under the race detector the last may wait past the default 30 s request
+	// timeout (as in TestConcurrentBookingsNeverOversell). This test is about what is stored.
+	env := dxpCustoms(t)
+	env["SILKGATE_REQUEST_TIMEOUT"] = "10m"
+	s := startService(t, env)
 	exp := s.register("exporter", "甲公司", usccA, "4206360A21")
 	s.bondedAccount(exp, testEmsNo, 60)
 	batch := make([]any, 100)
